@@ -1,0 +1,40 @@
+// kube-controller-manager's serviceaccount controller: every live namespace has a `default`
+// ServiceAccount (re-created if deleted).
+import { StatusError } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+import type { ObjectStore } from '../registry/object-store.js';
+import { rfc3339 } from '../registry/rest.js';
+import { randomUUID } from 'node:crypto';
+import { Informer, WorkQueue } from './informer.js';
+
+/** Creates an object as the controller itself (no admission), ignoring AlreadyExists. */
+export async function createIfMissing(objects: ObjectStore, resource: string, obj: KubeObject): Promise<void> {
+  const def = objects.def(resource);
+  obj.metadata.uid ??= randomUUID();
+  obj.metadata.creationTimestamp ??= rfc3339(new Date());
+  try {
+    await objects.create(def, obj);
+  } catch (e) {
+    if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+  }
+}
+
+export function liveNamespace(ns: KubeObject | undefined): boolean {
+  return !!ns && !ns.metadata.deletionTimestamp;
+}
+
+export class ServiceAccountsController {
+  readonly queue: WorkQueue;
+
+  constructor(private readonly objects: ObjectStore, namespaces: Informer, serviceAccounts: Informer, private readonly nsInformer = namespaces) {
+    this.queue = new WorkQueue('serviceaccount', (ns) => this.sync(ns));
+    namespaces.on({ upsert: (o) => this.queue.add(o.metadata.name!) });
+    serviceAccounts.on({ remove: (o) => { if (o.metadata.name === 'default') this.queue.add(o.metadata.namespace!); } });
+  }
+
+  private async sync(ns: string): Promise<void> {
+    if (!liveNamespace(this.nsInformer.get('', ns))) return;
+    if (await this.objects.get('serviceaccounts', ns, 'default')) return;
+    await createIfMissing(this.objects, 'serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+  }
+}

@@ -1,0 +1,78 @@
+// --authorization-mode, assembled: system:masters first (as kube-apiserver's privileged-groups
+// authorizer), then each mode in order; the RBAC index and the Node graph are fed by informers.
+import type { KubeObject, Role, RoleBinding } from '../api/types.js';
+import type { AdmissionPlugin } from '../admission/interface.js';
+import { rbacEscalation } from '../admission/rbac-escalation.js';
+import { AlwaysAllowAuthorizer, AlwaysDenyAuthorizer } from '../authz/always.js';
+import type { Authorizer, RuleResolver } from '../authz/interfaces.js';
+import { PrivilegedGroupsAuthorizer } from '../authz/privileged-groups.js';
+import { RbacAuthorizer } from '../authz/rbac/authorizer.js';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles, bootstrapNamespaceRoleBindings, bootstrapNamespaceRoles } from '../authz/rbac/bootstrap-policy.js';
+import { UnionAuthorizer } from '../authz/union.js';
+import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
+import { Informer, type WorkQueue } from '../controllers/informer.js';
+import type { ObjectStore } from '../registry/object-store.js';
+import type { ControlPlaneConfig } from './config.js';
+
+export interface AuthorizationSetup {
+  authorizer: Authorizer;
+  ruleResolvers: RuleResolver[];
+  admission: AdmissionPlugin[];
+  informers: Informer[];
+  queues: WorkQueue[];
+  bootstrap: [string, KubeObject][];
+  stop(): void;
+}
+
+export class AuthorizationConfigError extends Error {}
+
+const RBAC = 'rbac.authorization.k8s.io';
+
+export async function buildAuthorization(config: ControlPlaneConfig, objects: ObjectStore): Promise<AuthorizationSetup> {
+  const authorizers: Authorizer[] = [new PrivilegedGroupsAuthorizer()];
+  const setup: AuthorizationSetup = { authorizer: undefined as never, ruleResolvers: [], admission: [], informers: [], queues: [], bootstrap: [], stop: () => undefined };
+  // The RBAC index is always kept: escalation checks resolve rules from it whatever the modes are,
+  // as kube-apiserver's RBAC storage does.
+  const rbac = new RbacAuthorizer();
+  const rbacInformers = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map((r) => new Informer(objects, objects.def(`${r}.${RBAC}`)));
+  for (const inf of rbacInformers) inf.on({ upsert: (o) => rbac.index.upsert(o as Role | RoleBinding), remove: (o) => rbac.index.remove(o as Role) });
+  setup.informers.push(...rbacInformers);
+  setup.queues.push(new ClusterRoleAggregationController(objects, rbacInformers[1]!).queue);
+
+  for (const mode of config.authorizationMode) {
+    switch (mode) {
+      case 'AlwaysAllow': {
+        const a = new AlwaysAllowAuthorizer();
+        authorizers.push(a);
+        setup.ruleResolvers.push(a);
+        break;
+      }
+      case 'AlwaysDeny': {
+        const a = new AlwaysDenyAuthorizer();
+        authorizers.push(a);
+        setup.ruleResolvers.push(a);
+        break;
+      }
+      case 'RBAC': {
+        authorizers.push(rbac);
+        setup.ruleResolvers.push(rbac);
+        break;
+      }
+      default:
+        throw new AuthorizationConfigError(`unknown authorization mode "${mode}" (supported: AlwaysAllow, AlwaysDeny, RBAC)`);
+    }
+  }
+
+  setup.authorizer = new UnionAuthorizer(authorizers);
+  // The bootstrap policy and escalation checks exist whatever the mode, as in kube-apiserver (the RBAC API is always served).
+  for (const r of bootstrapClusterRoles()) setup.bootstrap.push([`clusterroles.${RBAC}`, r]);
+  for (const b of bootstrapClusterRoleBindings()) setup.bootstrap.push([`clusterrolebindings.${RBAC}`, b]);
+  for (const r of bootstrapNamespaceRoles()) setup.bootstrap.push([`roles.${RBAC}`, r]);
+  for (const b of bootstrapNamespaceRoleBindings()) setup.bootstrap.push([`rolebindings.${RBAC}`, b]);
+  setup.admission.push(rbacEscalation(
+    () => setup.authorizer,
+    () => rbac.escalationResolver,
+    async (kind, namespace, name) => (await objects.get(kind === 'Role' ? `roles.${RBAC}` : `clusterroles.${RBAC}`, kind === 'Role' ? namespace : '', name)) as Role | undefined,
+  ));
+  return setup;
+}

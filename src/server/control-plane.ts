@@ -1,0 +1,170 @@
+// Assembles the whole control plane in one process, as kube-apiserver plus the parts of
+// kube-controller-manager kauth needs: storage → registry → admission → authn/authz → HTTPS server,
+// the informers that keep the authorizers' indexes current, and the controllers.
+import { readFileSync } from 'node:fs';
+import { AdmissionChain, type AdmissionPlugin } from '../admission/interface.js';
+import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { serviceAccountAdmission } from '../admission/serviceaccount.js';
+import { serviceIpAllocator, serviceRange } from '../admission/service-ip.js';
+import { buildAuthenticator } from '../authn/chain.js';
+import type { TokenAuthenticator } from '../authn/interfaces.js';
+import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
+import { RootCaPublisher } from '../controllers/root-ca.js';
+import { TokenSecretsController } from '../controllers/token-secrets.js';
+import { Informer, type WorkQueue } from '../controllers/informer.js';
+import { log } from '../log.js';
+import { ObjectStore } from '../registry/object-store.js';
+import { RestHandler } from '../registry/rest.js';
+import { configMaps, events, nodes, secrets, serviceAccounts } from '../registry/resources/core.js';
+import { deployments } from '../registry/resources/deployments.js';
+import { namespaces } from '../registry/resources/namespaces.js';
+import { pods } from '../registry/resources/pods.js';
+import { clusterRoleBindings, clusterRoles, roleBindings, roles } from '../registry/resources/rbac.js';
+import { reviewResources } from '../registry/resources/reviews.js';
+import { services } from '../registry/resources/services.js';
+import { tokenSubresource } from '../registry/resources/serviceaccount-token.js';
+import type { ResourceDef } from '../registry/types.js';
+import { TokenIssuer } from '../serviceaccount/issue.js';
+import { loadPublicKeys, loadSigningKey, type ServiceAccountPublicKey } from '../serviceaccount/keys.js';
+import { openStore } from '../storage/index.js';
+import type { Store } from '../storage/interface.js';
+import { buildAuthorization, type AuthorizationSetup } from './authorization-modes.js';
+import { buildTokenAuthenticators } from './authentication-setup.js';
+import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
+import { bootstrapObjects } from './bootstrap.js';
+import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
+import { impersonate } from './filters/impersonation.js';
+import { OpenApiV3 } from './routes/openapi.js';
+import { oidcDiscoveryRoutes } from './routes/oidc-discovery.js';
+import { ApiServer, type NonResourceHandler } from './server.js';
+
+export class ControlPlane {
+  private constructor(
+    readonly config: ControlPlaneConfig,
+    readonly store: Store,
+    readonly objects: ObjectStore,
+    readonly server: ApiServer,
+    readonly address: { address: string; port: number },
+    private readonly informers: Informer[],
+    private readonly queues: WorkQueue[],
+    private readonly authz: AuthorizationSetup,
+    private readonly certificates: CertificatesSetup,
+  ) {}
+
+  get url(): string {
+    const host = this.address.address.includes(':') ? `[${this.address.address}]` : this.address.address;
+    return `https://${host}:${this.address.port}`;
+  }
+
+  static async start(config: ControlPlaneConfig): Promise<ControlPlane> {
+    const tlsCertPem = readFileSync(config.tlsCertFile, 'utf8');
+    const tlsKeyPem = readFileSync(config.tlsPrivateKeyFile, 'utf8');
+    const clientCaPem = config.clientCaFile ? readFileSync(config.clientCaFile, 'utf8') : undefined;
+    const rootCaPem = config.rootCaFile ? readFileSync(config.rootCaFile, 'utf8') : (clientCaPem ?? '');
+    const issuers = config.serviceAccountIssuers;
+    const apiAudiences = config.apiAudiences.length ? config.apiAudiences : issuers;
+
+    // Service-account keys: the signing key's public half always verifies too.
+    const signingKey = config.serviceAccountSigningKeyFile ? loadSigningKey(config.serviceAccountSigningKeyFile) : undefined;
+    const publicKeys: ServiceAccountPublicKey[] = config.serviceAccountKeyFiles.length ? loadPublicKeys(config.serviceAccountKeyFiles) : [];
+    if (signingKey && !publicKeys.some((k) => k.kid === signingKey.kid)) publicKeys.push(signingKey);
+    const issuer = signingKey ? new TokenIssuer({ issuer: issuers[0]!, signingKey, apiAudiences, extendExpiration: config.serviceAccountExtendTokenExpiration }) : undefined;
+
+    const store = openStore({ backend: config.storageBackend, path: config.storagePath });
+    let objects!: ObjectStore;
+    let tokenAuthenticator: TokenAuthenticator | undefined;
+    let authz!: AuthorizationSetup;
+
+    const saDef: ResourceDef = {
+      ...serviceAccounts,
+      subresources: { token: tokenSubresource({ getter: () => objects, issuer: () => issuer, apiAudiences, maxExpirationSeconds: config.serviceAccountMaxTokenExpiration }) },
+    };
+    const certificates = setupCertificates({ objects: () => objects, authorizer: () => authz.authorizer, config });
+    const defs: ResourceDef[] = [
+      namespaces, pods, saDef, secrets, configMaps, events, nodes, services, deployments,
+      roles, clusterRoles, roleBindings, clusterRoleBindings, ...certificates.defs,
+      ...reviewResources({
+        authorizer: () => authz.authorizer,
+        ruleResolvers: () => authz.ruleResolvers,
+        tokenAuthenticator: () => tokenAuthenticator,
+        apiAudiences: () => apiAudiences,
+      }),
+    ];
+    objects = new ObjectStore(store, defs);
+
+    authz = await buildAuthorization(config, objects);
+    const plugins: AdmissionPlugin[] = [
+      namespaceLifecycle(() => objects),
+      serviceAccountAdmission(() => objects),
+      serviceIpAllocator(() => objects, config.serviceClusterIpRange),
+      ...authz.admission,
+      ...certificates.admission,
+    ];
+    const rest = new RestHandler(objects, new AdmissionChain(plugins));
+
+    // Informers feed the authorizers' indexes and the controllers.
+    const informer = (resource: string): Informer => new Informer(objects, objects.def(resource));
+    const inf = {
+      namespaces: informer('namespaces'), serviceaccounts: informer('serviceaccounts'), secrets: informer('secrets'), configmaps: informer('configmaps'),
+    };
+    const informers: Informer[] = [...Object.values(inf), ...authz.informers];
+    const queues: WorkQueue[] = [];
+    queues.push(new ServiceAccountsController(objects, inf.namespaces, inf.serviceaccounts).queue);
+    if (rootCaPem) queues.push(new RootCaPublisher(objects, rootCaPem, inf.namespaces, inf.configmaps).queue);
+    if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
+    queues.push(...authz.queues);
+
+    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: authz.bootstrap });
+    for (const i of informers) await i.start();
+    queues.push(...(await certificates.start()));
+
+    tokenAuthenticator = buildTokenAuthenticators({ config, getter: objects, publicKeys, issuers, apiAudiences });
+    const authenticator = buildAuthenticator({
+      clientCaPems: clientCaPem ? [clientCaPem] : undefined,
+      tokenAuthenticators: tokenAuthenticator ? [tokenAuthenticator] : [],
+      anonymous: config.anonymousAuth,
+    });
+
+    const routes = new Map<string, NonResourceHandler>();
+    const openapi = new OpenApiV3(defs, KUBERNETES_VERSION.gitVersion);
+    routes.set('/openapi/v3', (ctx) => openapi.serve(ctx));
+    const externalAddress = `${config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress}:${config.securePort}`;
+    for (const [path, h] of oidcDiscoveryRoutes({ issuer: issuers[0]!, jwksUri: config.serviceAccountJwksUri, externalAddress, publicKeys })) routes.set(path, h);
+
+    const server = new ApiServer({
+      bindAddress: config.bindAddress, securePort: config.securePort, tlsCertPem, tlsKeyPem, clientCaPem,
+      authenticator,
+      impersonate: async (requester, req) => (await impersonate(requester, req.headers, authz.authorizer, req.headersDistinct)).user,
+      authorizer: authz.authorizer,
+      rest, defs, routes,
+      prefixRoutes: [['/openapi/v3/', (ctx) => openapi.serve(ctx)]],
+      healthChecks: [
+        { name: 'ping', check: () => undefined },
+        { name: 'log', check: () => undefined },
+        { name: 'etcd', check: async () => { await store.currentRevision(); } },
+        { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
+      ],
+      version: {
+        ...KUBERNETES_VERSION, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean',
+        buildDate: '2026-11-22T00:00:00Z', goVersion: `node${process.versions.node}`, compiler: 'tsc', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+      },
+    });
+    const address = await server.listen();
+    log.info({ url: `https://${address.address}:${address.port}` }, 'kauth API server listening');
+    return new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates);
+  }
+
+  /** Waits until the controllers have nothing queued (tests and `kauth up` use it). */
+  async settle(): Promise<void> {
+    for (const q of this.queues) await q.idle();
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close(this.config.shutdownGraceMs);
+    for (const q of this.queues) q.stop();
+    for (const i of this.informers) i.stop();
+    this.authz.stop();
+    this.certificates.stop();
+    await this.store.close();
+  }
+}

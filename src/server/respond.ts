@@ -1,0 +1,38 @@
+// Writing responses: JSON (pretty for curl, as kube-apiserver does), Status errors, plain text.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isStatusError, internalError, type StatusError } from '../api/errors.js';
+import { log } from '../log.js';
+
+function wantsPretty(req: IncomingMessage): boolean {
+  const ua = req.headers['user-agent'] ?? '';
+  return ua.startsWith('curl/') || ua.startsWith('Wget/') || new URL(req.url ?? '/', 'http://x').searchParams.get('pretty') === 'true';
+}
+
+export function writeJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = wantsPretty(req) ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body) + '\n';
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
+
+export function writeText(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff' });
+  res.end(text);
+}
+
+export function writeStatusError(req: IncomingMessage, res: ServerResponse, err: StatusError): void {
+  writeJson(req, res, err.code, err.toStatus());
+}
+
+/** The one place errors become responses: StatusErrors as themselves, anything else as a logged 500. */
+export function writeError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  if (isStatusError(err)) return writeStatusError(req, res, err);
+  log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.url?.split('?')[0], method: req.method }, 'internal error');
+  writeStatusError(req, res, internalError(err instanceof Error ? err.message : String(err)));
+}

@@ -1,0 +1,151 @@
+// OpenAPI v3, per group-version, describing every served path with the parts kubectl reads:
+// `x-kubernetes-group-version-kind` on each operation and the `fieldValidation` query parameter on
+// PATCH/POST/PUT, so `kubectl create/apply -f` know the server validates fields (no --validate=false).
+// PATCH advertises JSON and merge patch only: kubectl then computes strategic-merge patches from its
+// own compiled-in types (which carry the exact merge keys) instead of from a schema kauth would have
+// to duplicate, and the server applies them with src/registry/patch.ts.
+import { createHash } from 'node:crypto';
+import { groupVersion, type ResourceDef } from '../../registry/types.js';
+import { writeJson } from '../respond.js';
+import type { NonResourceContext } from '../server.js';
+
+type Json = Record<string, unknown>;
+
+const QUERY = (name: string, description: string, schema: Json = { type: 'string', uniqueItems: true }): Json => ({ name, in: 'query', description, schema });
+const DRY_RUN = QUERY('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed');
+const FIELD_MANAGER = QUERY('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.');
+const FIELD_VALIDATION = QUERY('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict');
+const PRETTY = QUERY('pretty', "If 'true', then the output is pretty printed.");
+const LIST_PARAMS = ['allowWatchBookmarks', 'continue', 'fieldSelector', 'labelSelector', 'limit', 'resourceVersion', 'resourceVersionMatch', 'sendInitialEvents', 'timeoutSeconds', 'watch']
+  .map((n) => QUERY(n, n, n === 'limit' || n === 'timeoutSeconds' ? { type: 'integer', uniqueItems: true } : n === 'watch' || n === 'allowWatchBookmarks' || n === 'sendInitialEvents' ? { type: 'boolean', uniqueItems: true } : { type: 'string', uniqueItems: true }));
+const PATH_PARAM = (name: string): Json => ({ name, in: 'path', required: true, description: `name of the ${name}`, schema: { type: 'string', uniqueItems: true } });
+
+function schemaName(def: ResourceDef, kind = def.kind): string {
+  const g = def.group ? def.group.split('.').reverse().join('.') : 'core';
+  return `io.k8s.api.${g.replace(/^io\.k8s\./, '')}.${def.version}.${kind}`;
+}
+
+function kindSchema(def: ResourceDef): Json {
+  return {
+    type: 'object',
+    description: `${def.kind} as served by kauth.`,
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    },
+    'x-kubernetes-preserve-unknown-fields': true,
+    'x-kubernetes-group-version-kind': [{ group: def.group, kind: def.kind, version: def.version }],
+  };
+}
+
+function body(ref: string, types: string[]): Json {
+  const content: Json = {};
+  for (const t of types) content[t] = { schema: { $ref: ref } };
+  return { content, required: true };
+}
+
+function response(ref: string): Json {
+  return { description: 'OK', content: { 'application/json': { schema: { $ref: ref } }, 'application/yaml': { schema: { $ref: ref } } } };
+}
+
+function operation(def: ResourceDef, action: string, opId: string, params: Json[], extra: Json = {}): Json {
+  return {
+    tags: [def.group ? `${def.group.split('.')[0]}_${def.version}` : `core_${def.version}`],
+    operationId: opId,
+    parameters: params,
+    responses: { '200': response(`#/components/schemas/${schemaName(def)}`), '401': { description: 'Unauthorized' } },
+    'x-kubernetes-action': action,
+    'x-kubernetes-group-version-kind': { group: def.group, kind: def.kind, version: def.version },
+    ...extra,
+  };
+}
+
+function pathsFor(def: ResourceDef): Record<string, Json> {
+  const prefix = def.group ? `/apis/${def.group}/${def.version}` : `/api/${def.version}`;
+  const ref = `#/components/schemas/${schemaName(def)}`;
+  const nsPart = def.namespaced ? '/namespaces/{namespace}' : '';
+  const nsParams = def.namespaced ? [PATH_PARAM('namespace')] : [];
+  const collection = `${prefix}${nsPart}/${def.resource}`;
+  const item = `${collection}/{name}`;
+  const op = (verb: string): string => `${verb}${def.kind}`;
+  const paths: Record<string, Json> = {};
+  const writeParams = [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, PRETTY];
+  if (def.virtualCreate) {
+    paths[collection] = { parameters: nsParams, post: operation(def, 'post', op('create'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) }) };
+    return paths;
+  }
+  const coll: Json = { parameters: [...nsParams, PRETTY] };
+  if (def.verbs.includes('list')) coll.get = operation(def, 'list', op('list'), LIST_PARAMS);
+  if (def.verbs.includes('create')) coll.post = operation(def, 'post', op('create'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) });
+  if (def.verbs.includes('deletecollection')) coll.delete = operation(def, 'deletecollection', op('deletecollection'), [DRY_RUN, ...LIST_PARAMS]);
+  paths[collection] = coll;
+  const one: Json = { parameters: [PATH_PARAM('name'), ...nsParams, PRETTY] };
+  if (def.verbs.includes('get')) one.get = operation(def, 'get', op('read'), []);
+  if (def.verbs.includes('update')) one.put = operation(def, 'put', op('replace'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) });
+  if (def.verbs.includes('patch')) {
+    one.patch = operation(def, 'patch', op('patch'), [...writeParams, QUERY('force', 'Force is going to "force" Apply requests.', { type: 'boolean', uniqueItems: true })], {
+      requestBody: { content: { 'application/json-patch+json': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } }, 'application/merge-patch+json': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } } }, required: true },
+    });
+  }
+  if (def.verbs.includes('delete')) one.delete = operation(def, 'delete', op('delete'), [DRY_RUN, QUERY('gracePeriodSeconds', 'grace period', { type: 'integer', uniqueItems: true }), QUERY('propagationPolicy', 'propagation policy')]);
+  paths[item] = one;
+  for (const [sub, s] of Object.entries(def.subresources ?? {})) {
+    const p: Json = { parameters: [PATH_PARAM('name'), ...nsParams, PRETTY] };
+    const subDef = { ...def, kind: s.kind ?? def.kind, group: s.group ?? def.group, version: s.version ?? def.version };
+    if (s.verbs.includes('get')) p.get = operation(subDef, 'get', `read${def.kind}${cap(sub)}`, []);
+    if (s.verbs.includes('create')) p.post = operation(subDef, 'post', `create${def.kind}${cap(sub)}`, writeParams, { requestBody: body(ref, ['application/json']) });
+    if (s.verbs.includes('update')) p.put = operation(subDef, 'put', `replace${def.kind}${cap(sub)}`, writeParams, { requestBody: body(ref, ['application/json']) });
+    if (s.verbs.includes('patch')) p.patch = operation(subDef, 'patch', `patch${def.kind}${cap(sub)}`, writeParams, { requestBody: { content: { 'application/json-patch+json': {}, 'application/merge-patch+json': {} }, required: true } });
+    paths[`${item}/${sub}`] = p;
+  }
+  return paths;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export class OpenApiV3 {
+  private readonly docs = new Map<string, { text: string; hash: string }>();
+
+  constructor(defs: ResourceDef[], private readonly version: string) {
+    const byGv = new Map<string, ResourceDef[]>();
+    for (const d of defs) {
+      const key = d.group ? `apis/${groupVersion(d)}` : `api/${d.version}`;
+      if (!byGv.has(key)) byGv.set(key, []);
+      byGv.get(key)!.push(d);
+    }
+    for (const [key, list] of byGv) {
+      const paths: Record<string, Json> = {};
+      const schemas: Record<string, Json> = {
+        'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
+      };
+      for (const d of list) {
+        Object.assign(paths, pathsFor(d));
+        schemas[schemaName(d)] = kindSchema(d);
+      }
+      const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: this.version }, paths, components: { schemas } };
+      const text = JSON.stringify(doc);
+      this.docs.set(key, { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase() });
+    }
+  }
+
+  root(): unknown {
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const [key, d] of this.docs) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${d.hash}` };
+    return { paths };
+  }
+
+  serve(ctx: NonResourceContext): void {
+    const path = ctx.info.path.replace(/\/+$/, '');
+    if (path === '/openapi/v3') return writeJson(ctx.req, ctx.res, 200, this.root());
+    const key = path.slice('/openapi/v3/'.length);
+    const doc = this.docs.get(key);
+    if (!doc) return writeJson(ctx.req, ctx.res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '404 page not found', reason: 'NotFound', code: 404 });
+    ctx.res.setHeader('Etag', `"${doc.hash}"`);
+    if (ctx.query.get('hash') === doc.hash) ctx.res.setHeader('Cache-Control', 'public, immutable');
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc.text) });
+    ctx.res.end(doc.text);
+  }
+}

@@ -1,0 +1,210 @@
+// The HTTPS API server: TLS with optional client certificates, then the request path
+// requestInfo → authentication → impersonation → authorization → route (non-resource or REST).
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { badRequest, requestEntityTooLarge, StatusError } from '../api/errors.js';
+import type { Authenticator, UserInfo } from '../authn/interfaces.js';
+import type { Authorizer } from '../authz/interfaces.js';
+import { log } from '../log.js';
+import type { RestHandler } from '../registry/rest.js';
+import type { ResourceDef } from '../registry/types.js';
+import { authenticate } from './filters/authentication.js';
+import { attributesFor, authorize } from './filters/authorization.js';
+import { parseRequestInfo, RequestInfoError, type RequestInfo } from './requestinfo.js';
+import { writeError, writeJson } from './respond.js';
+import { aggregatedContentType, Discovery, wantsAggregated } from './routes/discovery.js';
+import { serveHealth, type HealthCheck } from './routes/health.js';
+
+/** kube-apiserver's request body limit (3 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface NonResourceContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  user: UserInfo;
+  info: RequestInfo;
+  query: URLSearchParams;
+}
+
+export type NonResourceHandler = (ctx: NonResourceContext) => Promise<void> | void;
+
+/** Resolves Impersonate-* headers into the user the request acts as (identity when none). */
+export type Impersonator = (requester: UserInfo, req: IncomingMessage) => Promise<UserInfo>;
+
+export interface ApiServerOptions {
+  bindAddress: string;
+  securePort: number;
+  tlsCertPem: string;
+  tlsKeyPem: string;
+  /** PEM bundle sent to clients as acceptable issuers; verification is the x509 authenticator's job. */
+  clientCaPem?: string;
+  authenticator: Authenticator;
+  impersonate?: Impersonator;
+  authorizer: Authorizer;
+  rest: RestHandler;
+  defs: ResourceDef[];
+  /** Exact-path non-resource endpoints beyond health/version/discovery (openapi, oidc discovery, …). */
+  routes: Map<string, NonResourceHandler>;
+  /** Prefix-matched non-resource endpoints (e.g. /openapi/v3/). */
+  prefixRoutes?: [string, NonResourceHandler][];
+  healthChecks: HealthCheck[];
+  version: Record<string, string>;
+  maxRequestBodyBytes?: number;
+}
+
+export class ApiServer {
+  private server?: https.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly discovery: Discovery;
+  private readonly byPath = new Map<string, ResourceDef>();
+  private inFlight = 0;
+  private draining?: () => void;
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.discovery = new Discovery(opts.defs);
+    for (const d of opts.defs) this.byPath.set(`${d.group}/${d.version}/${d.resource}`, d);
+  }
+
+  async listen(): Promise<AddressInfo> {
+    const server = https.createServer({
+      cert: this.opts.tlsCertPem,
+      key: this.opts.tlsKeyPem,
+      ca: this.opts.clientCaPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      maxHeaderSize: 64 * 1024,
+      keepAliveTimeout: 65_000,
+    }, (req, res) => void this.handle(req, res));
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.securePort, this.opts.bindAddress, () => resolve());
+    });
+    return server.address() as AddressInfo;
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to graceMs), then closes what is left. */
+  async close(graceMs = 5000): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.close();
+    server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        this.draining = resolve;
+        setTimeout(resolve, graceMs).unref();
+      });
+    }
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    res.on('close', () => {
+      this.inFlight--;
+      if (this.inFlight === 0 && this.draining) this.draining();
+    });
+    try {
+      await this.serve(req, res);
+    } catch (e) {
+      writeError(req, res, e);
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://kauth');
+    const method = req.method ?? 'GET';
+    let info: RequestInfo;
+    try {
+      info = parseRequestInfo(method, url.pathname, url.searchParams);
+    } catch (e) {
+      if (e instanceof RequestInfoError) throw badRequest(e.message);
+      throw e;
+    }
+    const authn = await authenticate(req, this.opts.authenticator);
+    const requester = authn.user;
+    const user = this.opts.impersonate ? await this.opts.impersonate(requester, req) : requester;
+    if (user !== requester) log.info({ requester: requester.username, user: user.username, verb: info.verb, path: info.path }, `${requester.username} is impersonating ${user.username}`);
+    await authorize(attributesFor(info, user), this.opts.authorizer);
+
+    if (!info.isResourceRequest) return this.serveNonResource({ req, res, user, info, query: url.searchParams });
+
+    const def = this.byPath.get(`${info.apiGroup}/${info.apiVersion}/${info.resource}`);
+    if (!def) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    if (def.namespaced && !info.namespace && ['create', 'get', 'update', 'patch', 'delete'].includes(info.verb) && !def.virtualCreate) {
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    }
+    if (!def.namespaced && info.namespace && info.resource !== 'namespaces') {
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    }
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req, this.opts.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES) : undefined;
+    const dryRun = url.searchParams.getAll('dryRun').includes('All');
+    await this.opts.rest.serve({ req, res, def, body, ctx: { user, info, dryRun, query: url.searchParams } });
+  }
+
+  private async serveNonResource(ctx: NonResourceContext): Promise<void> {
+    const { req, res, info, query } = ctx;
+    const path = info.path.length > 1 ? info.path.replace(/\/+$/, '') : info.path;
+    const health = /^\/(livez|readyz|healthz)(?:\/([^/]+))?$/.exec(path);
+    if (health) return serveHealth(req, res, health[1]!, this.opts.healthChecks, health[2], query);
+    if (path === '/version') return writeJson(req, res, 200, this.opts.version);
+    if (path === '/api' || path === '/apis') {
+      const agg = wantsAggregated(req.headers.accept);
+      if (agg) return writeJson(req, res, 200, this.discovery.aggregated(path === '/api', agg), aggregatedContentType(agg));
+      if (path === '/api') return writeJson(req, res, 200, this.discovery.apiVersions(`${req.socket.localAddress}:${req.socket.localPort}`));
+      return writeJson(req, res, 200, this.discovery.apiGroupList());
+    }
+    const gv = /^\/api\/(v1)$/.exec(path)?.[1] ?? /^\/apis\/([^/]+\/[^/]+)$/.exec(path)?.[1];
+    if (gv && this.discovery.has(gv)) return writeJson(req, res, 200, this.discovery.resourceList(gv));
+    const group = /^\/apis\/([^/]+)$/.exec(path)?.[1];
+    if (group) {
+      const list = this.discovery.apiGroupList() as { groups: { name: string }[] };
+      const g = list.groups.find((x) => x.name === group);
+      if (g) return writeJson(req, res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g });
+    }
+    const route = this.opts.routes.get(path);
+    if (route) return route(ctx);
+    for (const [prefix, handler] of this.opts.prefixRoutes ?? []) if (path.startsWith(prefix)) return handler(ctx);
+    if (path === '/') return writeJson(req, res, 200, { paths: this.paths() });
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+
+  private paths(): string[] {
+    const out = new Set<string>(['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/version', ...this.opts.routes.keys()]);
+    for (const gv of this.discovery.groupVersions()) if (gv.includes('/')) { out.add(`/apis/${gv}`); out.add(`/apis/${gv.split('/')[0]}`); }
+    return [...out].sort();
+  }
+}
+
+/** Reads a request body up to limit bytes; beyond it answers 413 like kube-apiserver. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(requestEntityTooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) {
+        failed = true;
+        reject(requestEntityTooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
+    req.on('error', (e) => { if (!failed) reject(e); });
+  });
+}
