@@ -116,16 +116,17 @@ function renderValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** 422 Invalid: `Kind "name" is invalid: field: detail` (several errors joined as `[a, b]`). */
+/** 422 Invalid, as NewInvalid: `Kind[.group] "name" is invalid: field: detail` (several errors as `[a, b]`). */
 export function invalid(kind: string, name: string, group: string, errs: FieldError[]): StatusError {
   const rendered = errs.map((e) => `${e.field}: ${e.message}`);
   const agg = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
   const details: StatusDetails = {};
   if (name) details.name = name;
   if (group) details.group = group;
   details.kind = kind;
   details.causes = errs.map((e) => ({ reason: e.type, message: e.message, field: e.field }));
-  return new StatusError(422, 'Invalid', `${kind}${name ? ` "${name}"` : ''} is invalid: ${agg}`, details);
+  return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${agg}`, details);
 }
 
 export function badRequest(message: string): StatusError {
