@@ -82,6 +82,15 @@ export class ApiServer {
       s.on('close', () => this.sockets.delete(s));
     });
     server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+    // Requests the HTTP parser refuses (oversized headers, garbage) still get a Status, then the connection closes.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable) return socket.destroy();
+      const [code, reason, text] = err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'request headers too large']
+        : [400, 'Bad Request', 'malformed HTTP request'];
+      const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: text, reason: code === 431 ? 'RequestHeaderFieldsTooLarge' : 'BadRequest', code });
+      socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
