@@ -144,7 +144,8 @@ export function registerServerCommands(program: Command): void {
     if (opts.certAlgorithm !== 'RSA-2048' && opts.certAlgorithm !== 'ECDSA-P256') throw new CliError(`--cert-algorithm: unknown algorithm "${opts.certAlgorithm}" (want RSA-2048 or ECDSA-P256)`);
     await ensurePkiTree({
       certDir: pki, kubeconfigDir: dir, algorithm: opts.certAlgorithm, controlPlaneEndpoint: endpoint,
-      advertiseAddress: /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : undefined, serviceCidr: opts.serviceClusterIpRange,
+      // A fixed advertise address: the host's first IPv4 may change between runs and break the kept apiserver cert.
+      advertiseAddress: /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '127.0.0.1', serviceCidr: opts.serviceClusterIpRange,
       extraSans: opts.apiserverCertExtraSans,
     });
     // Started on another address than last time: point the kubeconfigs at it.

@@ -114,7 +114,7 @@ export class ControlPlane {
     if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
     queues.push(...authz.queues);
 
-    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: authz.bootstrap });
+    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: [...authz.bootstrap, ...certificates.bootstrap] });
     for (const i of informers) await i.start();
     queues.push(...(await certificates.start()));
 
