@@ -74,7 +74,8 @@ export class ApiServer {
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
-      maxHeaderSize: 64 * 1024,
+      // Go's http.Server limit (DefaultMaxHeaderBytes + its 4 KiB slack): larger headers get 431.
+      maxHeaderSize: 1024 * 1024 + 4096,
       keepAliveTimeout: 65_000,
     }, (req, res) => void this.handle(req, res));
     server.on('connection', (s: Socket) => {
