@@ -2,6 +2,7 @@
 // way the seeds paste a pod's token into jwt.io — without sending the token anywhere.
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
+import { registerTokenPodCommand } from './token-pod.js';
 import { LEGACY_ISSUER } from '../serviceaccount/claims.js';
 import { parseCompactJws } from '../serviceaccount/jws.js';
 import { loadPublicKeys, type ServiceAccountPublicKey } from '../serviceaccount/keys.js';
@@ -126,4 +127,6 @@ export function registerTokenCommands(program: Command): void {
       const summary = verifyTokenOffline(await readTokenArgument(arg), { keys, issuer: opts.issuer, audience: opts.audience });
       process.stdout.write(`${summary}\n`);
     });
+
+  registerTokenPodCommand(token);
 }
