@@ -3,7 +3,11 @@
 import type { KubeObject, Role, RoleBinding } from '../api/types.js';
 import type { AdmissionPlugin } from '../admission/interface.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
+import { AbacAuthorizer } from '../authz/abac.js';
 import { AlwaysAllowAuthorizer, AlwaysDenyAuthorizer } from '../authz/always.js';
+import { NodeAuthorizer, NodeGraph } from '../authz/node.js';
+import { WebhookAuthorizer } from '../authz/webhook.js';
+import { log } from '../log.js';
 import type { Authorizer, RuleResolver } from '../authz/interfaces.js';
 import { PrivilegedGroupsAuthorizer } from '../authz/privileged-groups.js';
 import { RbacAuthorizer } from '../authz/rbac/authorizer.js';
@@ -58,8 +62,40 @@ export async function buildAuthorization(config: ControlPlaneConfig, objects: Ob
         setup.ruleResolvers.push(rbac);
         break;
       }
+      case 'Node': {
+        // The graph of node → pods → secrets/configmaps/PVCs/service accounts, fed by informers.
+        const graph = new NodeGraph();
+        const podsInf = new Informer(objects, objects.def('pods'));
+        podsInf.on({ upsert: (o) => graph.upsertPod(o), remove: (o) => graph.removePod(o.metadata.namespace!, o.metadata.name!) });
+        const nodesInf = new Informer(objects, objects.def('nodes'));
+        nodesInf.on({ upsert: (o) => graph.upsertNode(o), remove: (o) => graph.removeNode(o.metadata.name!) });
+        setup.informers.push(podsInf, nodesInf);
+        const node = new NodeAuthorizer(graph);
+        authorizers.push(node);
+        setup.ruleResolvers.push(node);
+        break;
+      }
+      case 'ABAC': {
+        if (!config.authorizationPolicyFile) throw new AuthorizationConfigError('authorization-mode ABAC needs --authorization-policy-file');
+        const abac = AbacAuthorizer.fromFile(config.authorizationPolicyFile);
+        authorizers.push(abac);
+        setup.ruleResolvers.push(abac);
+        break;
+      }
+      case 'Webhook': {
+        if (!config.authorizationWebhookConfigFile) throw new AuthorizationConfigError('authorization-mode Webhook needs --authorization-webhook-config-file');
+        const hook = WebhookAuthorizer.fromKubeconfigFile(config.authorizationWebhookConfigFile, {
+          authorizedTTLms: config.authorizationWebhookCacheAuthorizedTtlMs, unauthorizedTTLms: config.authorizationWebhookCacheUnauthorizedTtlMs,
+          logger: { error: (obj, msg) => log.warn(obj, msg) },
+        });
+        authorizers.push(hook);
+        setup.ruleResolvers.push(hook);
+        const prev = setup.stop;
+        setup.stop = () => { prev(); hook.close(); };
+        break;
+      }
       default:
-        throw new AuthorizationConfigError(`unknown authorization mode "${mode}" (supported: AlwaysAllow, AlwaysDeny, RBAC)`);
+        throw new AuthorizationConfigError(`unknown authorization mode "${mode}" (supported: AlwaysAllow, AlwaysDeny, ABAC, RBAC, Node, Webhook)`);
     }
   }
 
