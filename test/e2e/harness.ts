@@ -144,9 +144,10 @@ export function kubectl(c: Pick<Cluster, 'adminKubeconfig'>, args: string[], o: 
   }
 }
 
-export function kubectlAsync(c: Pick<Cluster, 'adminKubeconfig'>, args: string[]): Promise<KubectlResult> {
+/** kubectl without blocking the event loop (needed when this process also serves, e.g. a webhook). */
+export function kubectlAsync(c: Pick<Cluster, 'adminKubeconfig'>, args: string[], o: { kubeconfig?: string } = {}): Promise<KubectlResult> {
   return new Promise((res) => {
-    execFile(KUBECTL, ['--kubeconfig', c.adminKubeconfig, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(KUBECTL, ['--kubeconfig', o.kubeconfig ?? c.adminKubeconfig, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
       res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr });
     });
   });
