@@ -1,5 +1,6 @@
 // The protobufjs Root holding every message kauth decodes, parsed once on first use.
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobuf as protobufLib } from './lib.js';
 import { APPS_V1 } from './schema/apps.js';
 import { AUTHENTICATION_V1 } from './schema/authentication.js';
 import { AUTHORIZATION_V1 } from './schema/authorization.js';
@@ -17,9 +18,9 @@ let root: protobuf.Root | undefined;
 /** The resolved Root; parsing ~250 messages costs a few milliseconds, so it happens once. */
 export function kubeRoot(): protobuf.Root {
   if (root) return root;
-  const r = new protobuf.Root();
+  const r = new (protobufLib().Root)();
   // keepCase: the field names are Kubernetes' JSON names and must stay as written.
-  for (const text of SOURCES) protobuf.parse(text, r, { keepCase: true });
+  for (const text of SOURCES) protobufLib().parse(text, r, { keepCase: true });
   r.resolveAll();
   root = r;
   return r;

@@ -1,6 +1,7 @@
 // Reads protobuf wire data against a MessagePlan, with the checks gogo-protobuf's generated Unmarshal makes
 // (wire types, lengths within the enclosing message, illegal tags). Unknown fields are skipped.
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobuf as protobufLib } from './lib.js';
 import type { FieldPlan, MessagePlan, ScalarKind } from './plan.js';
 import { ProtobufWireError } from './wire-error.js';
 
@@ -38,7 +39,7 @@ export function emptyMessage(plan: MessagePlan): DecodedMessage {
 /** Decodes a whole buffer as one message of the plan. */
 export function decodeMessage(plan: MessagePlan, data: Uint8Array): DecodedMessage {
   // A Buffer view (no copy) so that strings decode with Buffer's native UTF-8 and bytes come out as views.
-  const reader = protobuf.Reader.create(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  const reader = protobufLib().Reader.create(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   const msg = emptyMessage(plan);
   readInto(reader, msg, data.length, 0);
   return msg;
