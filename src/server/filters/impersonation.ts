@@ -7,13 +7,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest } from '../../api/errors.js';
 import {
   SERVICE_ACCOUNT_PREFIX,
-  SERVICE_ACCOUNTS_GROUP,
   SYSTEM_ANONYMOUS,
   SYSTEM_AUTHENTICATED,
   SYSTEM_UNAUTHENTICATED,
   type UserInfo,
 } from '../../authn/interfaces.js';
 import { forbiddenError } from '../../authz/forbidden.js';
+import { serviceAccountGroups, splitServiceAccountUsername } from '../../serviceaccount/claims.js';
 import type { Attributes, Authorizer } from '../../authz/interfaces.js';
 
 /** Header names as k8s.io/api/authentication/v1 spells them (HTTP header names are case-insensitive). */
@@ -131,19 +131,8 @@ function extraKeyFromHeader(lowerCaseHeaderName: string): string {
   return pathUnescape(encoded) ?? headerText(encoded);
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** serviceaccount.SplitUsername: `system:serviceaccount:<ns>:<name>` with a valid namespace and name, else undefined. */
-export function splitServiceAccountUsername(username: string): { namespace: string; name: string } | undefined {
-  if (!username.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
-  const parts = username.slice(SERVICE_ACCOUNT_PREFIX.length).split(':');
-  if (parts.length !== 2) return undefined;
-  const [namespace, name] = parts as [string, string];
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) return undefined;
-  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return undefined;
-  return { namespace, name };
-}
+// One definition of the service-account username rules, shared with the token authenticator.
+export { splitServiceAccountUsername };
 
 /** Go's `%v` of a []v1.ObjectReference (struct fields in declaration order, space-separated, UID and RV empty). */
 function goFormatRequests(requests: ImpersonationRequest[]): string {
@@ -255,7 +244,7 @@ export async function impersonate(
     switch (request.kind) {
       case 'ServiceAccount':
         username = `${SERVICE_ACCOUNT_PREFIX}${request.namespace}:${request.name}`;
-        if (!groupsSpecified) groups = [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${request.namespace}`];
+        if (!groupsSpecified) groups = serviceAccountGroups(request.namespace);
         break;
       case 'User':
         username = request.name;

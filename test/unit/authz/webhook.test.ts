@@ -343,15 +343,15 @@ describe('webhook authorizer: failures never hang or throw', () => {
 
 describe('webhook config errors', () => {
   const cases: [string, string, RegExp][] = [
-    ['invalid YAML', 'clusters: [\n', /: invalid YAML: /],
-    ['not a mapping', '- 1\n', /: not a kubeconfig/],
-    ['no clusters', 'users: []\n', /: no cluster configured/],
-    ['no server', 'clusters:\n- name: a\n  cluster: {}\n', /: cluster\.server is required$/],
+    ['invalid YAML', 'clusters: [\n', /: not valid YAML or JSON /],
+    ['not a mapping', '- 1\n', /: a kubeconfig must be a mapping/],
+    ['no clusters', 'users: []\n', /: current-context is not set and no context was given$/],
+    ['no server', 'clusters:\n- name: a\n  cluster: {}\n', /: cluster "a" has no server defined$/],
     ['bad server', 'clusters:\n- name: a\n  cluster: {server: "ftp://x"}\n', /only https \(or http\) is supported$/],
-    ['missing CA file', 'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority: nope.crt}\n', /certificate-authority: cannot read .*nope\.crt: ENOENT$/],
-    ['certificate without key', 'clusters:\n- name: a\n  cluster: {server: "https://x"}\nusers:\n- name: u\n  user: {client-certificate: client.crt}\n', /client-certificate and client-key must be given together$/],
-    ['unknown current-context', 'current-context: gone\ncontexts: []\nclusters:\n- name: a\n  cluster: {server: "https://x"}\n', /contexts: no entry named "gone"$/],
-    ['bad base64', 'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority-data: "%%%"}\n', /certificate-authority-data: expected base64 data$/],
+    ['missing CA file', 'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority: nope.crt}\n', /cannot read certificate-authority .*nope\.crt: no such file$/],
+    ['certificate without key', 'clusters:\n- name: a\n  cluster: {server: "https://x"}\nusers:\n- name: u\n  user: {client-certificate: client.crt}\n', /user "u" has a client certificate without a key$/],
+    ['unknown current-context', 'current-context: gone\ncontexts: []\nclusters:\n- name: a\n  cluster: {server: "https://x"}\n', /context "gone" does not exist$/],
+    ['bad base64', 'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority-data: "%%%"}\n', /certificate-authority-data is not valid base64$/],
   ];
   for (const [name, text, re] of cases) {
     it(name, () => {
