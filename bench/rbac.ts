@@ -17,18 +17,8 @@ import type { Attributes } from '../src/authz/interfaces.js';
 import { nonResourceAttributes, resourceAttributes } from '../src/authz/attributes.js';
 import { RbacAuthorizer } from '../src/authz/rbac/authorizer.js';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from '../src/authz/rbac/bootstrap-policy.js';
-import { LinearRbacReference } from '../test/unit/authz/rbac-reference.js';
+import { LinearRbacReference, prng } from '../test/unit/authz/rbac-reference.js';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GROUPS = ['', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling', 'coordination.k8s.io'];
 const RESOURCES = ['pods', 'pods/log', 'pods/exec', 'services', 'configmaps', 'secrets', 'deployments', 'deployments/scale', 'statefulsets', 'jobs', 'cronjobs', 'ingresses', 'networkpolicies', 'roles', 'rolebindings', 'leases', 'events', 'persistentvolumeclaims', 'serviceaccounts', 'endpoints'];

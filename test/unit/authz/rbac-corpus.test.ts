@@ -7,20 +7,9 @@ import type { PolicyRule, Role, RoleBinding, Subject } from '../../../src/api/ty
 import type { Attributes } from '../../../src/authz/interfaces.js';
 import type { UserInfo } from '../../../src/authn/interfaces.js';
 import { RbacAuthorizer } from '../../../src/authz/rbac/authorizer.js';
-import { LinearRbacReference } from './rbac-reference.js';
+import { LinearRbacReference, prng } from './rbac-reference.js';
 import { res, url } from './helpers.js';
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'delete', '*', 'escalate', 'bind'];
 const GROUPS = ['', 'apps', 'batch', 'rbac.authorization.k8s.io', '*'];

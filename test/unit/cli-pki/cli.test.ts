@@ -11,10 +11,10 @@ import { parse } from 'yaml';
 import { KUBECTL, openssl, opensslOk, tempDir } from '../pki/helpers.js';
 
 const here = fileURLToPath(import.meta.url);
-// Under tsx the harness is TypeScript; compiled to dist/ it is plain JavaScript.
+// The real CLI: under tsx its TypeScript source, compiled to dist/ its JavaScript.
 const harness = here.endsWith('.ts')
-  ? ['--import', createRequire(import.meta.url).resolve('tsx'), join(dirname(here), 'kauth-pki.ts')]
-  : [join(dirname(here), 'kauth-pki.js')];
+  ? ['--import', createRequire(import.meta.url).resolve('tsx'), join(dirname(here), '../../../src/cli/main.ts')]
+  : [join(dirname(here), '../../../src/cli/main.js')];
 
 const root = tempDir('kauth-cli-');
 
