@@ -229,7 +229,8 @@ describe('durability', () => {
     let c = await startCluster();
     try {
       assert.equal(kubectl(c, ['create', 'configmap', 'kept', '--from-literal=a=b']).code, 0);
-      await c.stop();
+      assert.equal(await c.stop(), 0, 'SIGTERM shuts down cleanly');
+      assert.match(c.output(), /SIGTERM: shutting down/);
       c = await startCluster({ dir: c.dir, port: c.port });
       assert.equal(kubectl(c, ['get', 'configmap', 'kept', '-o', 'jsonpath={.data.a}']).out, 'b');
     } finally {

@@ -2,7 +2,8 @@
 // prevention through kubectl, can-i's variants, bound-token lifetimes, the legacy Secret token, and
 // start-up refusing broken authentication files with one line.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clientCert, kauth, kubeconfigFor, kubectl, request, sleep, startCluster, type Cluster, type Who } from './harness.js';
@@ -118,6 +119,21 @@ describe('authentication and authorization end to end', () => {
     assert.equal(r.headers['cache-control'], 'public, max-age=3600');
     r = await request(c, { path: '/openid/v1/jwks', who: { token: t } });
     assert.equal(r.headers['content-type'], 'application/jwk-set+json');
+    // A third-party verifier: jose fetches the JWKS from kauth (trusting the cluster CA) and verifies the token.
+    const jose = await import('jose');
+    const ca = readFileSync(c.caFile);
+    const fetchWithCa = (url: string, o: { headers: Headers }): Promise<Response> => new Promise((resolveFetch, rejectFetch) => {
+      const headers: Record<string, string> = { Authorization: `Bearer ${t}` };
+      o.headers.forEach((v, k) => { headers[k] = v; });
+      https.get(url, { ca, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolveFetch(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type']) } })));
+      }).on('error', rejectFetch);
+    });
+    const jwks = jose.createRemoteJWKSet(new URL(`${c.server}/openid/v1/jwks`), { [jose.customFetch]: fetchWithCa });
+    const verified = await jose.jwtVerify(t, jwks, { issuer: 'https://kubernetes.default.svc.cluster.local', audience: 'https://kubernetes.default.svc.cluster.local' });
+    assert.equal(verified.payload.sub, 'system:serviceaccount:demo:pod-viewer');
     for (const bad of ['a.b.c', '...', 'x'.repeat(100_000), `${t}x`, Buffer.from('{"alg":"none"}').toString('base64url') + '.e30.']) {
       r = await request(c, { path: '/api/v1/pods', who: { token: bad } });
       assert.equal(r.code, 401, bad.slice(0, 40));
