@@ -110,8 +110,8 @@ https.createServer({ cert: readFileSync(${JSON.stringify(join(data, 'pki', 'apis
     const bareRate = await load(barePort, path, ca, cert, key);
     bare.kill();
 
-    console.log(`kauth up → /readyz, new PKI + database:      ${firstReady} ms`);
-    console.log(`kauth up → /readyz, existing PKI (goal ≤ 500): ${ready} ms`);
+    console.log(`kauth up → /readyz, first start (new database): ${firstReady} ms`);
+    console.log(`kauth up → /readyz, restart (goal ≤ 500):       ${ready} ms`);
     console.log(`idle RSS (goal ≤ 80 MB):                      ${(idleRss / 1024).toFixed(1)} MB (after load: ${(loadedRss / 1024).toFixed(1)} MB)`);
     console.log(`authenticated GET ${path}, ${CONCURRENCY} keep-alive TLS connections, ${DURATION_MS / 1000}s each:`);
     console.log(`  kauth: ${kauthRate.toFixed(0)} req/s   bare node https: ${bareRate.toFixed(0)} req/s`);
