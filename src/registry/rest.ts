@@ -17,6 +17,7 @@ import { tableVersion, toTable, wantsTable } from './table.js';
 import { groupVersion, type RequestContext, type ResourceDef, type Strategy } from './types.js';
 import { dns1123Subdomain, validateObjectMeta } from './validation.js';
 import { generateNameSuffix } from './names.js';
+import { checkFields, fieldValidationMode } from './field-validation.js';
 import { decodeProtobufObject } from '../api/protobuf/decode.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -225,6 +226,13 @@ export class RestHandler {
     if (obj.apiVersion !== gv) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
   }
 
+  /** Server-side field validation of a JSON/YAML body (protobuf bodies cannot carry unknown fields). */
+  private validateFields(r: RestRequest, obj: KubeObject): void {
+    if ((r.req.headers['content-type'] ?? '').startsWith(PROTOBUF)) return;
+    const warnings = checkFields(obj, fieldValidationMode(r.ctx.query));
+    if (warnings.length) r.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  }
+
   private checkNamespace(r: RestRequest, obj: KubeObject): void {
     const ns = r.ctx.info.namespace;
     if (!r.def.namespaced) {
@@ -261,6 +269,7 @@ export class RestHandler {
     const { def } = r;
     const obj = this.decodeBody(r);
     this.checkTypeMeta(def, obj);
+    this.validateFields(r, obj);
     this.checkNamespace(r, obj);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
@@ -314,6 +323,8 @@ export class RestHandler {
   private async update(r: RestRequest, strategy: Strategy | undefined = r.def.strategy): Promise<void> {
     const { def, ctx } = r;
     const next = this.decodeBody(r);
+    this.checkTypeMeta(def, next);
+    this.validateFields(r, next);
     const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
     if (next.metadata.name === undefined) next.metadata.name = ctx.info.name;
     if (next.metadata.name !== ctx.info.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
@@ -332,6 +343,7 @@ export class RestHandler {
       const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
       const next = applyPatch(contentType, current, text);
       if (!next || typeof next !== 'object' || !next.metadata) throw badRequest('the patch produced an object without metadata');
+      if (attempt === 0) this.validateFields(r, next);
       const requested = next.metadata.resourceVersion;
       if (requested && requested !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
       try {

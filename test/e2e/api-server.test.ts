@@ -76,6 +76,17 @@ describe('kauth up with the real kubectl', () => {
     assert.match(k.out, /serviceaccount\/pod-viewer unchanged/);
   });
 
+  it('validates fields server-side: Strict refuses a typo, --validate=warn warns', () => {
+    const f = join(c.dir, 'typo.yaml');
+    writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: demo\ndata:\n  a: b\nbinarydata: {}\n');
+    let k = kubectl(c, ['create', '-f', f]);
+    assert.notEqual(k.code, 0);
+    assert.match(k.err, /ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "binarydata"/);
+    k = kubectl(c, ['create', '-f', f, '--validate=warn']);
+    assert.equal(k.code, 0, k.err);
+    assert.match(k.err, /Warning: unknown field "binarydata"/);
+  });
+
   it('prints pods as kubectl does for a real cluster', () => {
     const k = kubectl(c, ['get', 'pods', '-A']);
     assert.equal(k.code, 0, k.err);

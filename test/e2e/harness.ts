@@ -1,6 +1,6 @@
 // End-to-end harness: starts the real `kauth up` (the compiled CLI) on a free loopback port in a temp
 // dir and drives it with the real kubectl, curl and openssl. Used by every test in test/e2e.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -135,13 +135,10 @@ export function request(c: Pick<Cluster, 'server' | 'caFile'>, o: { method?: str
 export interface KubectlResult { code: number; out: string; err: string }
 
 export function kubectl(c: Pick<Cluster, 'adminKubeconfig'>, args: string[], o: { kubeconfig?: string; input?: string } = {}): KubectlResult {
-  try {
-    const out = execFileSync(KUBECTL, ['--kubeconfig', o.kubeconfig ?? c.adminKubeconfig, ...args], { input: o.input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000, env: { ...process.env, HOME: join(dirname(o.kubeconfig ?? c.adminKubeconfig), '.home') } });
-    return { code: 0, out: out.toString(), err: '' };
-  } catch (e) {
-    const err = e as { status?: number; stdout?: Buffer; stderr?: Buffer };
-    return { code: err.status ?? 1, out: (err.stdout ?? '').toString(), err: (err.stderr ?? '').toString() };
-  }
+  const kubeconfig = o.kubeconfig ?? c.adminKubeconfig;
+  // HOME beside the kubeconfig keeps kubectl's discovery cache per test cluster.
+  const r = spawnSync(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { input: o.input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: join(dirname(kubeconfig), '.home') } });
+  return { code: r.status ?? 1, out: r.stdout ?? '', err: r.stderr ?? '' };
 }
 
 /** kubectl without blocking the event loop (needed when this process also serves, e.g. a webhook). */
