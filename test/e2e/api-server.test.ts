@@ -87,6 +87,14 @@ describe('kauth up with the real kubectl', () => {
     assert.match(k.err, /Warning: unknown field "binarydata"/);
   });
 
+  it('publishes kind schemas that kubectl explain walks', () => {
+    const k = kubectl(c, ['explain', 'pod.spec.containers.ports']);
+    assert.equal(k.code, 0, k.err);
+    assert.match(k.out, /FIELD: ports <\[\]ContainerPort>/);
+    assert.match(k.out, /containerPort\t<integer>/);
+    assert.match(kubectl(c, ['explain', 'clusterrolebinding.roleRef']).out, /apiGroup\t<string>/);
+  });
+
   it('prints pods as kubectl does for a real cluster', () => {
     const k = kubectl(c, ['get', 'pods', '-A']);
     assert.equal(k.code, 0, k.err);

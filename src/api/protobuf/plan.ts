@@ -29,6 +29,8 @@ export interface FieldPlan {
 
 export interface MessagePlan {
   readonly name: string;
+  /** The package-qualified name, e.g. `core.v1.PodSpec` (OpenAPI names its schemas after it). */
+  readonly fullName: string;
   readonly form?: JsonForm;
   readonly fields: FieldPlan[];
   /** Fields by number (Kubernetes numbers are small, so a dense array is the fastest lookup). */
@@ -54,7 +56,7 @@ function compile(type: protobuf.Type): MessagePlan {
   if (known) return known;
   const form = type.options?.['(json_form)'] as string | undefined;
   if (form !== undefined && !JSON_FORMS.has(form)) throw new Error(`${key}: unknown json_form ${form}`);
-  const plan: MessagePlan = { name: type.name, form: form as JsonForm | undefined, fields: [], byId: [], byName: new Map() };
+  const plan: MessagePlan = { name: type.name, fullName: key.replace(/^\./, ''), form: form as JsonForm | undefined, fields: [], byId: [], byName: new Map() };
   plans.set(key, plan); // before the fields, so that a message may refer to itself
   for (const field of type.fieldsArray) {
     const f = compileField(type, field, plan.fields.length);

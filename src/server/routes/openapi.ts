@@ -6,6 +6,7 @@
 // to duplicate, and the server applies them with src/registry/patch.ts.
 import { createHash } from 'node:crypto';
 import { groupVersion, type ResourceDef } from '../../registry/types.js';
+import { SchemaBuilder } from './openapi-schemas.js';
 import { writeJson } from '../respond.js';
 import type { NonResourceContext } from '../server.js';
 
@@ -49,54 +50,56 @@ function response(ref: string): Json {
   return { description: 'OK', content: { 'application/json': { schema: { $ref: ref } }, 'application/yaml': { schema: { $ref: ref } } } };
 }
 
-function operation(def: ResourceDef, action: string, opId: string, params: Json[], extra: Json = {}): Json {
+function operation(def: ResourceDef, action: string, opId: string, params: Json[], extra: Json = {}, ref = `#/components/schemas/${schemaName(def)}`): Json {
   return {
     tags: [def.group ? `${def.group.split('.')[0]}_${def.version}` : `core_${def.version}`],
     operationId: opId,
     parameters: params,
-    responses: { '200': response(`#/components/schemas/${schemaName(def)}`), '401': { description: 'Unauthorized' } },
+    responses: { '200': response(ref), '401': { description: 'Unauthorized' } },
     'x-kubernetes-action': action,
     'x-kubernetes-group-version-kind': { group: def.group, kind: def.kind, version: def.version },
     ...extra,
   };
 }
 
-function pathsFor(def: ResourceDef): Record<string, Json> {
+function pathsFor(def: ResourceDef, builder: SchemaBuilder, kindRef?: string): Record<string, Json> {
   const prefix = def.group ? `/apis/${def.group}/${def.version}` : `/api/${def.version}`;
-  const ref = `#/components/schemas/${schemaName(def)}`;
+  const ref = kindRef ?? `#/components/schemas/${schemaName(def)}`;
   const nsPart = def.namespaced ? '/namespaces/{namespace}' : '';
   const nsParams = def.namespaced ? [PATH_PARAM('namespace')] : [];
   const collection = `${prefix}${nsPart}/${def.resource}`;
   const item = `${collection}/{name}`;
   const op = (verb: string): string => `${verb}${def.kind}`;
   const paths: Record<string, Json> = {};
+  const operationOf = (d: ResourceDef, action: string, id: string, params: Json[], extra: Json = {}, r = ref): Json => operation(d, action, id, params, extra, r);
   const writeParams = [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, PRETTY];
   if (def.virtualCreate) {
-    paths[collection] = { parameters: nsParams, post: operation(def, 'post', op('create'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) }) };
+    paths[collection] = { parameters: nsParams, post: operationOf(def, 'post', op('create'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) }) };
     return paths;
   }
   const coll: Json = { parameters: [...nsParams, PRETTY] };
-  if (def.verbs.includes('list')) coll.get = operation(def, 'list', op('list'), LIST_PARAMS);
-  if (def.verbs.includes('create')) coll.post = operation(def, 'post', op('create'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) });
-  if (def.verbs.includes('deletecollection')) coll.delete = operation(def, 'deletecollection', op('deletecollection'), [DRY_RUN, ...LIST_PARAMS]);
+  if (def.verbs.includes('list')) coll.get = operationOf(def, 'list', op('list'), LIST_PARAMS);
+  if (def.verbs.includes('create')) coll.post = operationOf(def, 'post', op('create'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) });
+  if (def.verbs.includes('deletecollection')) coll.delete = operationOf(def, 'deletecollection', op('deletecollection'), [DRY_RUN, ...LIST_PARAMS]);
   paths[collection] = coll;
   const one: Json = { parameters: [PATH_PARAM('name'), ...nsParams, PRETTY] };
-  if (def.verbs.includes('get')) one.get = operation(def, 'get', op('read'), []);
-  if (def.verbs.includes('update')) one.put = operation(def, 'put', op('replace'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) });
+  if (def.verbs.includes('get')) one.get = operationOf(def, 'get', op('read'), []);
+  if (def.verbs.includes('update')) one.put = operationOf(def, 'put', op('replace'), writeParams, { requestBody: body(ref, ['application/json', 'application/yaml']) });
   if (def.verbs.includes('patch')) {
-    one.patch = operation(def, 'patch', op('patch'), [...writeParams, QUERY('force', 'Force is going to "force" Apply requests.', { type: 'boolean', uniqueItems: true })], {
+    one.patch = operationOf(def, 'patch', op('patch'), [...writeParams, QUERY('force', 'Force is going to "force" Apply requests.', { type: 'boolean', uniqueItems: true })], {
       requestBody: { content: { 'application/json-patch+json': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } }, 'application/merge-patch+json': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } } }, required: true },
     });
   }
-  if (def.verbs.includes('delete')) one.delete = operation(def, 'delete', op('delete'), [DRY_RUN, QUERY('gracePeriodSeconds', 'grace period', { type: 'integer', uniqueItems: true }), QUERY('propagationPolicy', 'propagation policy')]);
+  if (def.verbs.includes('delete')) one.delete = operationOf(def, 'delete', op('delete'), [DRY_RUN, QUERY('gracePeriodSeconds', 'grace period', { type: 'integer', uniqueItems: true }), QUERY('propagationPolicy', 'propagation policy')]);
   paths[item] = one;
   for (const [sub, s] of Object.entries(def.subresources ?? {})) {
     const p: Json = { parameters: [PATH_PARAM('name'), ...nsParams, PRETTY] };
     const subDef = { ...def, kind: s.kind ?? def.kind, group: s.group ?? def.group, version: s.version ?? def.version };
-    if (s.verbs.includes('get')) p.get = operation(subDef, 'get', `read${def.kind}${cap(sub)}`, []);
-    if (s.verbs.includes('create')) p.post = operation(subDef, 'post', `create${def.kind}${cap(sub)}`, writeParams, { requestBody: body(ref, ['application/json']) });
-    if (s.verbs.includes('update')) p.put = operation(subDef, 'put', `replace${def.kind}${cap(sub)}`, writeParams, { requestBody: body(ref, ['application/json']) });
-    if (s.verbs.includes('patch')) p.patch = operation(subDef, 'patch', `patch${def.kind}${cap(sub)}`, writeParams, { requestBody: { content: { 'application/json-patch+json': {}, 'application/merge-patch+json': {} }, required: true } });
+    const subRef = s.kind ? (builder.kind(subDef.group, subDef.version, subDef.kind) ?? ref) : ref;
+    if (s.verbs.includes('get')) p.get = operationOf(subDef, 'get', `read${def.kind}${cap(sub)}`, [], {}, subRef);
+    if (s.verbs.includes('create')) p.post = operationOf(subDef, 'post', `create${def.kind}${cap(sub)}`, writeParams, { requestBody: body(subRef, ['application/json']) }, subRef);
+    if (s.verbs.includes('update')) p.put = operationOf(subDef, 'put', `replace${def.kind}${cap(sub)}`, writeParams, { requestBody: body(subRef, ['application/json']) }, subRef);
+    if (s.verbs.includes('patch')) p.patch = operationOf(subDef, 'patch', `patch${def.kind}${cap(sub)}`, writeParams, { requestBody: { content: { 'application/json-patch+json': {}, 'application/merge-patch+json': {} }, required: true } }, subRef);
     paths[`${item}/${sub}`] = p;
   }
   return paths;
@@ -107,9 +110,18 @@ function cap(s: string): string {
 }
 
 export class OpenApiV3 {
-  private readonly docs = new Map<string, { text: string; hash: string }>();
+  private built?: Map<string, { text: string; hash: string }>;
 
-  constructor(defs: ResourceDef[], private readonly version: string) {
+  constructor(private readonly defs: ResourceDef[], private readonly version: string) {}
+
+  /** Built on the first request: the schemas load the kind definitions, which start-up does not need. */
+  private get docs(): Map<string, { text: string; hash: string }> {
+    return (this.built ??= this.build());
+  }
+
+  private build(): Map<string, { text: string; hash: string }> {
+    const docs = new Map<string, { text: string; hash: string }>();
+    const defs = this.defs;
     const byGv = new Map<string, ResourceDef[]>();
     for (const d of defs) {
       const key = d.group ? `apis/${groupVersion(d)}` : `api/${d.version}`;
@@ -121,14 +133,20 @@ export class OpenApiV3 {
       const schemas: Record<string, Json> = {
         'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
       };
+      const builder = new SchemaBuilder();
       for (const d of list) {
-        Object.assign(paths, pathsFor(d));
-        schemas[schemaName(d)] = kindSchema(d);
+        // Kinds with a known definition get their full schema (named as kube-apiserver names it);
+        // the others an open object, so clients still find their group-version-kind.
+        const ref = builder.kind(d.group, d.version, d.kind);
+        Object.assign(paths, pathsFor(d, builder, ref));
+        if (!ref) schemas[schemaName(d)] = kindSchema(d);
       }
+      Object.assign(schemas, builder.components);
       const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: this.version }, paths, components: { schemas } };
       const text = JSON.stringify(doc);
-      this.docs.set(key, { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase() });
+      docs.set(key, { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase() });
     }
+    return docs;
   }
 
   root(): unknown {

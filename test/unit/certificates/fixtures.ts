@@ -160,7 +160,8 @@ export class RestHarness {
     let code = 0;
     let text = '';
     const req = { method, url: path, headers: { 'content-type': opts.contentType ?? 'application/json', accept: opts.accept ?? 'application/json' } } as unknown as IncomingMessage;
-    const fake = { headersSent: false, writeHead: (status: number) => { code = status; fake.headersSent = true; return fake; }, end: (t?: string) => { text = t ?? ''; } };
+    const headers: Record<string, unknown> = {};
+    const fake = { headersSent: false, setHeader: (k: string, v: unknown) => { headers[k.toLowerCase()] = v; }, writeHead: (status: number) => { code = status; fake.headersSent = true; return fake; }, end: (t?: string) => { text = t ?? ''; } };
     const res = fake as unknown as ServerResponse;
     try {
       await this.rest.serve({
