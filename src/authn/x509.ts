@@ -2,9 +2,8 @@
 // asks for a certificate, so this authenticator verifies the presented chain against
 // --client-ca-file itself, the way Go's x509.Certificate.Verify does with KeyUsages [ClientAuth],
 // then maps CN → user name and O → groups (CommonNameUserConversion).
-import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
-import * as px509 from '@peculiar/x509';
+import { x509 as px509, type x509Types } from '../pki/x509.js';
 import { AuthenticationError, type Authenticator, type AuthRequest, type AuthResponse } from './interfaces.js';
 
 const CREDENTIAL_ID_KEY = 'authentication.kubernetes.io/credential-id';
@@ -29,7 +28,7 @@ function rfc3339(d: Date): string {
 /** Parsed once per certificate: node's for crypto, @peculiar's for names and extensions. */
 interface Cert {
   node: X509Certificate;
-  parsed: px509.X509Certificate;
+  parsed: x509Types.X509Certificate;
 }
 
 function load(node: X509Certificate): Cert {

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The kauth command line: one subcommand group per file, registered here.
-import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { registerCertsCommands } from './certs.js';
 import { registerKubeconfigCommands } from './kubeconfig.js';

@@ -7,7 +7,7 @@ import { buildName, buildSanExtension, readName, readSanExtension, type ParsedSu
 import { normalizeIp } from './ip.js';
 import { describeBlocks, looksLikePem, pemBlocks, toPem } from './pem.js';
 import { toSigningKey, type LibAlgorithm, type LibCryptoKey } from './signing-key.js';
-import { x509 } from './x509.js';
+import { x509, type x509Types } from './x509.js';
 
 export type ExtKeyUsageName =
   | 'clientAuth'
@@ -33,25 +33,27 @@ export type KeyUsageName =
   | 'encipherOnly'
   | 'decipherOnly';
 
+// RFC 5280's KeyUsage bits and the ExtKeyUsage OIDs (the values of @peculiar/x509's KeyUsageFlags and
+// ExtendedKeyUsage), spelled out so that loading this module does not load the library.
 const KEY_USAGE_FLAGS: Record<KeyUsageName, number> = {
-  digitalSignature: x509.KeyUsageFlags.digitalSignature,
-  nonRepudiation: x509.KeyUsageFlags.nonRepudiation,
-  keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
-  dataEncipherment: x509.KeyUsageFlags.dataEncipherment,
-  keyAgreement: x509.KeyUsageFlags.keyAgreement,
-  keyCertSign: x509.KeyUsageFlags.keyCertSign,
-  crlSign: x509.KeyUsageFlags.cRLSign,
-  encipherOnly: x509.KeyUsageFlags.encipherOnly,
-  decipherOnly: x509.KeyUsageFlags.decipherOnly,
+  digitalSignature: 1,
+  nonRepudiation: 2,
+  keyEncipherment: 4,
+  dataEncipherment: 8,
+  keyAgreement: 16,
+  keyCertSign: 32,
+  crlSign: 64,
+  encipherOnly: 128,
+  decipherOnly: 256,
 };
 
 const EKU_OIDS: Record<string, string> = {
-  serverAuth: x509.ExtendedKeyUsage.serverAuth,
-  clientAuth: x509.ExtendedKeyUsage.clientAuth,
-  codeSigning: x509.ExtendedKeyUsage.codeSigning,
-  emailProtection: x509.ExtendedKeyUsage.emailProtection,
-  timeStamping: x509.ExtendedKeyUsage.timeStamping,
-  ocspSigning: x509.ExtendedKeyUsage.ocspSigning,
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
   ipsecEndSystem: '1.3.6.1.5.5.7.3.5',
   ipsecTunnel: '1.3.6.1.5.5.7.3.6',
   ipsecUser: '1.3.6.1.5.5.7.3.7',
@@ -129,7 +131,7 @@ interface LoadedCert {
   node: NodeX509;
   raw: Buffer;
   /** The @peculiar/x509 view, parsed only when extensions are needed (it costs more than Node's parser). */
-  px?: x509.X509Certificate;
+  px?: x509Types.X509Certificate;
   info?: CertInfo;
 }
 
@@ -163,7 +165,7 @@ function loadDer(der: Buffer): LoadedCert {
   return loaded;
 }
 
-function pxOf(c: LoadedCert): x509.X509Certificate {
+function pxOf(c: LoadedCert): x509Types.X509Certificate {
   if (!c.px) {
     try {
       c.px = new x509.X509Certificate(c.raw);
@@ -364,8 +366,8 @@ function defaultKeyUsages(rsa: boolean, isCA: boolean): KeyUsageName[] {
 }
 
 // Extensions that are the same for many certificates (usages, constraints, the issuer's AKI) are encoded once.
-const extensionMemo = new Map<string, x509.Extension>();
-function memo(key: string, make: () => x509.Extension): x509.Extension {
+const extensionMemo = new Map<string, x509Types.Extension>();
+function memo(key: string, make: () => x509Types.Extension): x509Types.Extension {
   let ext = extensionMemo.get(key);
   if (!ext) {
     if (extensionMemo.size > 256) extensionMemo.clear();
@@ -383,9 +385,9 @@ function buildExtensions(o: {
   authorityKeyId?: string;
   subjectEmpty: boolean;
   alt: { dnsNames?: string[]; ipAddresses?: string[]; emailAddresses?: string[]; uris?: string[] };
-}): x509.Extension[] {
+}): x509Types.Extension[] {
   // Same order as Go's crypto/x509: keyUsage, extKeyUsage, basicConstraints, SKI, AKI, SAN.
-  const exts: x509.Extension[] = [];
+  const exts: x509Types.Extension[] = [];
   const usages = o.keyUsages ?? defaultKeyUsages(o.key.rsa, o.isCA);
   const flags = usages.reduce((acc, u) => {
     const f = KEY_USAGE_FLAGS[u];
@@ -410,7 +412,7 @@ function buildExtensions(o: {
   return exts;
 }
 
-function pemOf(cert: x509.X509Certificate): string {
+function pemOf(cert: x509Types.X509Certificate): string {
   return toPem('CERTIFICATE', cert.rawData);
 }
 

@@ -5,7 +5,7 @@ import { PkiError } from './errors.js';
 import { buildName, buildSanExtension, readName, readSanExtension, type ParsedSubject, type Subject } from './names.js';
 import { describeBlocks, looksLikePem, pemBlocks, toPem } from './pem.js';
 import { toSigningKey, toVerifyKey, type LibAlgorithm, type LibCryptoKey } from './signing-key.js';
-import { x509 } from './x509.js';
+import { x509, type x509Types } from './x509.js';
 
 export interface CreateCsrOptions {
   subject: Subject;
@@ -69,7 +69,7 @@ export function csrDer(pemOrDer: string | Uint8Array): Buffer {
   return Buffer.from(pemOrDer);
 }
 
-function decode(der: Buffer): x509.Pkcs10CertificateRequest {
+function decode(der: Buffer): x509Types.Pkcs10CertificateRequest {
   try {
     return new x509.Pkcs10CertificateRequest(der);
   } catch (e) {
@@ -77,7 +77,7 @@ function decode(der: Buffer): x509.Pkcs10CertificateRequest {
   }
 }
 
-async function checkSignature(csr: x509.Pkcs10CertificateRequest): Promise<{ valid: boolean; error?: string }> {
+async function checkSignature(csr: x509Types.Pkcs10CertificateRequest): Promise<{ valid: boolean; error?: string }> {
   try {
     return { valid: await csr.verify() };
   } catch (e) {

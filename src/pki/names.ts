@@ -3,7 +3,7 @@
 // -subject` prints `O = system:masters, CN = kubernetes-admin` exactly as for a kubeadm certificate.
 import { PkiError } from './errors.js';
 import { normalizeIp } from './ip.js';
-import { x509 } from './x509.js';
+import { x509, type x509Types } from './x509.js';
 
 export interface Subject {
   commonName: string;
@@ -24,7 +24,7 @@ export interface AltNames {
   uris: string[];
 }
 
-export function buildName(subject: Subject): x509.Name {
+export function buildName(subject: Subject): x509Types.Name {
   const rdns: Record<string, string[]>[] = [];
   for (const o of subject.organizations ?? []) rdns.push({ O: [o] });
   for (const ou of subject.organizationalUnits ?? []) rdns.push({ OU: [ou] });
@@ -32,7 +32,7 @@ export function buildName(subject: Subject): x509.Name {
   return new x509.Name(rdns);
 }
 
-export function readName(name: x509.Name): ParsedSubject {
+export function readName(name: x509Types.Name): ParsedSubject {
   return {
     commonName: name.getField('CN')[0] ?? '',
     organizations: name.getField('O'),
@@ -41,7 +41,7 @@ export function readName(name: x509.Name): ParsedSubject {
 }
 
 /** `CN=jane,O=devs` style text (RFC 4514 order as stored), for summaries. */
-export function nameToString(name: x509.Name): string {
+export function nameToString(name: x509Types.Name): string {
   return name.toString();
 }
 
@@ -79,8 +79,8 @@ export function dedupeAltNames(dnsNames: string[], ipAddresses: string[]): { dns
   return { dnsNames: dns, ipAddresses: ips };
 }
 
-export function buildSanExtension(alt: Partial<AltNames>, critical = false): x509.SubjectAlternativeNameExtension | null {
-  const names: x509.JsonGeneralName[] = [];
+export function buildSanExtension(alt: Partial<AltNames>, critical = false): x509Types.SubjectAlternativeNameExtension | null {
+  const names: x509Types.JsonGeneralName[] = [];
   for (const d of alt.dnsNames ?? []) names.push({ type: 'dns', value: d });
   for (const e of alt.emailAddresses ?? []) names.push({ type: 'email', value: e });
   for (const ip of alt.ipAddresses ?? []) {
@@ -92,7 +92,7 @@ export function buildSanExtension(alt: Partial<AltNames>, critical = false): x50
   return names.length ? new x509.SubjectAlternativeNameExtension(names, critical) : null;
 }
 
-export function readSanExtension(ext: x509.SubjectAlternativeNameExtension | null): AltNames {
+export function readSanExtension(ext: x509Types.SubjectAlternativeNameExtension | null): AltNames {
   const out: AltNames = { dnsNames: [], ipAddresses: [], emailAddresses: [], uris: [] };
   if (!ext) return out;
   for (const n of ext.names.items) {

@@ -3,11 +3,11 @@
 import { webcrypto, type KeyObject } from 'node:crypto';
 import { PkiError } from './errors.js';
 import { keyAlgorithmOf } from './keys.js';
-import type { x509 } from './x509.js';
+import type { x509Types } from './x509.js';
 
 // The WebCrypto types as @peculiar/x509 declares them (the DOM lib is not loaded in this project).
-export type LibCryptoKey = x509.X509CertificateCreateWithKeyParams['signingKey'];
-export type LibAlgorithm = NonNullable<x509.X509CertificateCreateParamsBase['signingAlgorithm']>;
+export type LibCryptoKey = x509Types.X509CertificateCreateWithKeyParams['signingKey'];
+export type LibAlgorithm = NonNullable<x509Types.X509CertificateCreateParamsBase['signingAlgorithm']>;
 
 type WebCryptoKey = webcrypto.CryptoKey;
 
