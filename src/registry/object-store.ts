@@ -77,7 +77,9 @@ export class ObjectStore implements ObjectGetter {
       if (res.remaining > 0 && res.items.length) page.lastKey = res.items[res.items.length - 1]!.key;
       return page;
     } catch (e) {
-      if (e instanceof CompactedError) throw gone(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`);
+      // etcd3 store's interpretListError: a continue token or an exact resourceVersion past compaction.
+      if (e instanceof CompactedError && opts.after !== undefined) throw gone(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`);
+      if (e instanceof CompactedError) throw gone('The resourceVersion for the provided list is too old.');
       throw e;
     }
   }

@@ -27,6 +27,7 @@ function podSpec(prefix: string): Record<string, ListPatchMeta> {
     [`${prefix}.hostAliases`]: { strategy: 'merge', mergeKey: 'ip' },
     [`${prefix}.topologySpreadConstraints`]: { strategy: 'merge', mergeKey: 'topologyKey' },
     [`${prefix}.resourceClaims`]: { strategy: 'merge', mergeKey: 'name' },
+    [`${prefix}.schedulingGates`]: { strategy: 'merge', mergeKey: 'name' },
   };
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
     out[`${prefix}.${list}`] = { strategy: 'merge', mergeKey: 'name' };
@@ -36,8 +37,19 @@ function podSpec(prefix: string): Record<string, ListPatchMeta> {
 }
 
 const BY_KIND: Record<string, Record<string, ListPatchMeta>> = {
-  Pod: { ...podSpec('spec'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' }, 'status.podIPs': { strategy: 'merge', mergeKey: 'ip' } },
-  Deployment: { ...podSpec('spec.template.spec'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
+  Pod: {
+    ...podSpec('spec'),
+    'status.conditions': { strategy: 'merge', mergeKey: 'type' },
+    'status.podIPs': { strategy: 'merge', mergeKey: 'ip' },
+    'status.hostIPs': { strategy: 'merge', mergeKey: 'ip' },
+  },
+  Deployment: {
+    ...podSpec('spec.template.spec'),
+    // The pod template's ObjectMeta merges like any other.
+    'spec.template.metadata.ownerReferences': OBJECT_META['metadata.ownerReferences']!,
+    'spec.template.metadata.finalizers': OBJECT_META['metadata.finalizers']!,
+    'status.conditions': { strategy: 'merge', mergeKey: 'type' },
+  },
   Service: { 'spec.ports': { strategy: 'merge', mergeKey: 'port' } },
   ServiceAccount: { secrets: { strategy: 'merge', mergeKey: 'name' } },
   Node: {

@@ -1,26 +1,39 @@
 // The generic REST verbs for every ResourceDef: get, list, watch, create, update, patch, delete,
 // deletecollection, and the status-like subresources — the parts of apiserver/pkg/registry/generic
-// and endpoints/handlers that kubectl depends on.
+// (store.go) and endpoints/handlers that kubectl depends on.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import {
-  badRequest, conflict, forbidden, invalid, methodNotSupported, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, type FieldError,
+  alreadyExists, badRequest, conflict, invalid, OPTIMISTIC_LOCK_MESSAGE, StatusError, type FieldError, type GroupResource,
 } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { AdmissionChain, AdmissionOperation } from '../admission/interface.js';
+import { decodeProtobufObject } from '../api/protobuf/decode.js';
+import { messageForKind } from '../api/protobuf/kinds.js';
 import { writeJson } from '../server/respond.js';
+import { CompactedError } from '../storage/interface.js';
+import { checkFields, fieldValidationMode } from './field-validation.js';
+import { inGoOrder, jsonDepth, jsonEqual, jsonTypeError, MAX_JSON_DEPTH, zeroNullElements } from './json-types.js';
+import { generateName } from './names.js';
 import type { ObjectStore } from './object-store.js';
-import { applyPatch } from './patch.js';
+import {
+  boolParam, deleteOptionsFromQuery, int64Param, isDryRun, validateDeleteOptions, validateListOptions, validateWriteOptions,
+} from './options.js';
+import { applyPatch, patchType, UnknownStatusError } from './patch.js';
+import { checkRoute, methodNotAllowed } from './routing.js';
 import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type Matcher } from './selectors.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
-import { groupVersion, type RequestContext, type ResourceDef, type Strategy } from './types.js';
-import { dns1123Subdomain, validateObjectMeta } from './validation.js';
-import { generateNameSuffix } from './names.js';
-import { checkFields, fieldValidationMode } from './field-validation.js';
-import { decodeProtobufObject } from '../api/protobuf/decode.js';
+import { groupVersion, type DeleteOptions, type RequestContext, type ResourceDef, type Strategy, type SubresourceDef } from './types.js';
+import { dns1123Subdomain, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+/** store.go's maxNameGenerationCreateAttempts (RetryGenerateName, on by default since v1.31). */
+const MAX_NAME_GENERATION_ATTEMPTS = 8;
+const BOOKMARK_INTERVAL_MS = 60_000;
+/** kube-apiserver's --min-request-timeout: a watch without timeoutSeconds lasts 1800–3600 s. */
+const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 
 export interface RestRequest {
   req: IncomingMessage;
@@ -30,21 +43,28 @@ export interface RestRequest {
   body?: Buffer;
 }
 
+/** What a delete answers with: the object (still there, or ReturnDeletedObject) or a Success Status. */
+type DeleteResult = { body: unknown; deleted: boolean };
+
 export class RestHandler {
-  constructor(private readonly objects: ObjectStore, private readonly admission: AdmissionChain) {}
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly admission: AdmissionChain,
+    /** metadata.generateName → name (names.SimpleNameGenerator); replaceable so tests can force collisions. */
+    private readonly generate: (base: string) => string = generateName,
+  ) {}
 
   async serve(r: RestRequest): Promise<void> {
     const { info } = r.ctx;
     const { def } = r;
+    checkRoute(def, info, r.req.method ?? 'GET');
     if (info.subresource) return this.serveSubresource(r);
     if (def.virtualCreate) {
-      if (info.verb !== 'create') throw methodNotSupported(def, info.verb);
-      const body = this.decodeBody(r);
-      this.checkTypeMeta(def, body);
+      validateWriteOptions(r.ctx.query, 'CreateOptions');
+      const body = this.decodeObject(r);
       const out = await def.virtualCreate(body, r.ctx);
-      return writeJson(r.req, r.res, 201, out);
+      return writeJson(r.req, r.res, 201, inGoOrder(out));
     }
-    if (!def.verbs.includes(info.verb as never)) throw methodNotSupported(def, info.verb);
     switch (info.verb) {
       case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, info.namespace, info.name));
       case 'list': return this.list(r);
@@ -54,29 +74,36 @@ export class RestHandler {
       case 'patch': return this.patch(r);
       case 'delete': return this.delete(r);
       case 'deletecollection': return this.deleteCollection(r);
-      default: throw methodNotSupported(def, info.verb);
+      default: throw methodNotAllowed();
     }
   }
 
   // ---- reads -------------------------------------------------------------------------------
 
-  private respondObject(r: RestRequest, status: number, obj: KubeObject): void {
+  private respondObject(r: RestRequest, status: number, stored: KubeObject): void {
+    const obj = ordered(r.def, stored);
     const accept = r.req.headers.accept ?? '';
     if (wantsTable(accept)) {
-      return writeJson(r.req, r.res, status, toTable(r.def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, this.tableOpts(r)), 'application/json;as=Table;v=v1;g=meta.k8s.io');
+      return writeJson(r.req, r.res, status, toTable(r.def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, this.tableOpts(r)), TABLE_CONTENT_TYPE);
     }
     writeJson(r.req, r.res, status, obj);
   }
 
   private tableOpts(r: RestRequest): { includeObject?: string; version: string } {
-    return { includeObject: r.ctx.query.get('includeObject') ?? undefined, version: tableVersion(r.req.headers.accept ?? '') };
+    const includeObject = r.ctx.query.get('includeObject') ?? undefined;
+    if (includeObject && !['Metadata', 'Object', 'None'].includes(includeObject)) {
+      throw invalid('TableOptions', '', 'meta.k8s.io', [{ type: 'FieldValueInvalid', field: 'includeObject', message: `Invalid value: ${JSON.stringify(includeObject)}: must be 'Metadata', 'Object', 'None', or empty` }]);
+    }
+    return { includeObject, version: tableVersion(r.req.headers.accept ?? '') };
   }
 
+  /** Label and field selectors, and the name of an object path (`/watch/…/pods/<name>`). */
   private filters(r: RestRequest): (o: KubeObject) => boolean {
     const labels: Matcher = parseLabelSelector(r.ctx.query.get('labelSelector'));
     const fields = parseFieldSelector(r.ctx.query.get('fieldSelector'));
     const extract = fields.map((f) => this.fieldExtractor(r.def, f));
-    return (o) => labels(o.metadata.labels) && fields.every((f, i) => {
+    const name = r.ctx.info.parts.length >= 2 ? r.ctx.info.name : undefined;
+    return (o) => (name === undefined || o.metadata.name === name) && labels(o.metadata.labels) && fields.every((f, i) => {
       const v = extract[i]!(o) ?? '';
       return f.op === '=' ? v === f.value : v !== f.value;
     });
@@ -92,12 +119,19 @@ export class RestHandler {
 
   private async list(r: RestRequest): Promise<void> {
     const { def, ctx } = r;
+    validateListOptions(ctx.query, false);
     const keep = this.filters(r);
-    const limit = Number(ctx.query.get('limit') ?? 0) || 0;
+    const limit = Math.max(0, int64Param(ctx.query, 'limit') ?? 0);
     const token = ctx.query.get('continue');
+    const rv = ctx.query.get('resourceVersion') ?? '';
     let after: string | undefined;
     let revision: number | undefined;
-    if (token) ({ after, revision } = decodeContinue(token));
+    if (token) {
+      ({ after, revision } = decodeContinue(token));
+      if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    } else if (ctx.query.get('resourceVersionMatch') === 'Exact') {
+      revision = parseResourceVersion(rv);
+    }
     const items: KubeObject[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
@@ -117,7 +151,8 @@ export class RestHandler {
       const unconsumed = page.items.length - consumed;
       if (limit > 0 && items.length >= limit) {
         remaining = page.remaining + unconsumed;
-        lastKey = remaining > 0 ? this.objects.key(def, items[items.length - 1]!.metadata.namespace ?? '', items[items.length - 1]!.metadata.name!) : undefined;
+        const last = items[items.length - 1]!;
+        lastKey = remaining > 0 ? this.objects.key(def, last.metadata.namespace ?? '', last.metadata.name!) : undefined;
         break;
       }
       if (!page.remaining) break;
@@ -126,113 +161,163 @@ export class RestHandler {
     const meta: Record<string, unknown> = { resourceVersion: String(listRevision) };
     if (lastKey) {
       meta.continue = encodeContinue(lastKey, listRevision);
+      // remainingItemCount is only known without selectors (the store counts keys, not matches).
       if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector')) meta.remainingItemCount = remaining;
     }
-    const accept = r.req.headers.accept ?? '';
-    if (wantsTable(accept)) {
-      return writeJson(r.req, r.res, 200, toTable(def, items, meta, this.tableOpts(r)), 'application/json;as=Table;v=v1;g=meta.k8s.io');
+    const out = items.map((o) => ordered(def, o));
+    if (wantsTable(r.req.headers.accept ?? '')) {
+      return writeJson(r.req, r.res, 200, toTable(def, out, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
     }
-    writeJson(r.req, r.res, 200, {
-      kind: def.listKind,
-      apiVersion: groupVersion(def),
-      metadata: meta,
-      items: items.map(stripTypeMeta),
-    });
+    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: meta, items: out.map(stripTypeMeta) });
   }
 
   private async watch(r: RestRequest): Promise<void> {
     const { def, ctx, req, res } = r;
+    validateListOptions(ctx.query, true);
     const keep = this.filters(r);
     const asTable = wantsTable(req.headers.accept ?? '');
+    const tableOpts = asTable ? this.tableOpts(r) : undefined;
     const rvParam = ctx.query.get('resourceVersion') ?? '';
-    const timeoutSeconds = Math.min(Number(ctx.query.get('timeoutSeconds') ?? 1800) || 1800, 3600);
-    const bookmarks = ctx.query.get('allowWatchBookmarks') === 'true';
-    let fromRevision = Number(rvParam) || 0;
+    const timeout = int64Param(ctx.query, 'timeoutSeconds');
+    const timeoutSeconds = timeout !== undefined && timeout > 0 ? timeout : MIN_REQUEST_TIMEOUT_SECONDS * (1 + Math.random());
+    const bookmarks = boolParam(ctx.query, 'allowWatchBookmarks') === true;
+    const sendInitialEvents = boolParam(ctx.query, 'sendInitialEvents');
     if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
+    // Without a resourceVersion (or "0") a watch starts with the current state as ADDED events, unless
+    // sendInitialEvents=false; sendInitialEvents=true always does, then marks its end with a bookmark.
+    const initial = sendInitialEvents ?? (rvParam === '' || rvParam === '0');
+    let fromRevision = initial ? 0 : Number(rvParam) || 0;
+    // Read before the headers go out: a failure here is still an ordinary error response.
+    const snapshot = initial ? await this.objects.list(def, ctx.info.namespace) : undefined;
+    if (!snapshot && fromRevision === 0) fromRevision = await this.objects.store.currentRevision();
 
     res.writeHead(200, {
-      'Content-Type': asTable ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json',
+      'Content-Type': asTable ? TABLE_CONTENT_TYPE : 'application/json',
       'Cache-Control': 'no-cache, private',
       'Transfer-Encoding': 'chunked',
     });
     res.flushHeaders();
-    const send = (type: string, obj: KubeObject): void => {
-      const object = asTable ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, { ...this.tableOpts(r) }) : obj;
-      res.write(JSON.stringify({ type, object }) + '\n');
+    let ended = false;
+    const write = (event: unknown): void => {
+      if (!ended && !res.destroyed && !res.writableEnded) res.write(JSON.stringify(event) + '\n');
     };
-    // No resourceVersion ("0" or unset): the current state as ADDED events, then changes.
-    if (fromRevision === 0) {
-      const page = await this.objects.list(def, ctx.info.namespace);
-      for (const o of page.items) if (keep(o)) send('ADDED', o);
-      fromRevision = page.revision;
+    const send = (type: string, stored: KubeObject): void => {
+      const obj = ordered(def, stored);
+      write({ type, object: tableOpts ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, tableOpts) : obj });
+    };
+    const bookmark = (revision: number, annotations?: Record<string, string>): void => {
+      const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
+      if (annotations) metadata.annotations = annotations;
+      write({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: groupVersion(def), metadata } });
+    };
+    if (snapshot) {
+      for (const o of snapshot.items) if (keep(o)) send('ADDED', o);
+      fromRevision = snapshot.revision;
+      if (sendInitialEvents && bookmarks) bookmark(snapshot.revision, { 'k8s.io/initial-events-end': 'true' });
     }
     let lastRevision = fromRevision;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      watcher.stop();
+      clearTimeout(timer);
+      if (bookmarkTimer) clearInterval(bookmarkTimer);
+      if (!res.writableEnded) res.end();
+    };
     const watcher = this.objects.watch(def, ctx.info.namespace, fromRevision, (ev) => {
       lastRevision = ev.revision;
       const now = keep(ev.object);
       if (ev.type === 'MODIFIED' && ev.old) {
+        // An object that starts or stops matching the selectors is ADDED or DELETED for this watcher.
         const before = keep(ev.old);
         if (before && !now) return send('DELETED', ev.object);
         if (!before && now) return send('ADDED', ev.object);
       }
       if (now) send(ev.type, ev.object);
     }, (err) => {
-      const status = new StatusError(410, 'Expired', `too old resource version: ${fromRevision} (${err.message})`).toStatus();
-      res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
-      res.end();
+      if (err instanceof CompactedError) {
+        // The watch cache's answer: an ERROR event carrying 410 Expired, then the stream ends.
+        const status = new StatusError(410, 'Expired', `too old resource version: ${fromRevision} (${err.compacted})`).toStatus();
+        write({ type: 'ERROR', object: status });
+      }
+      end();
     });
-    const bookmarkTimer = bookmarks ? setInterval(() => {
-      res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(lastRevision) } } }) + '\n');
-    }, 60_000) : undefined;
-    const timeout = setTimeout(() => res.end(), timeoutSeconds * 1000);
-    const stop = (): void => {
-      watcher.stop();
-      clearTimeout(timeout);
-      if (bookmarkTimer) clearInterval(bookmarkTimer);
-    };
-    res.on('close', stop);
-    req.on('close', stop);
+    const bookmarkTimer = bookmarks ? setInterval(() => bookmark(lastRevision), BOOKMARK_INTERVAL_MS) : undefined;
+    const timer = setTimeout(end, timeoutSeconds * 1000);
+    res.on('close', end);
+    req.on('close', end);
   }
 
-  // ---- writes ------------------------------------------------------------------------------
+  // ---- decoding ----------------------------------------------------------------------------
 
-  decodeBody(r: RestRequest): KubeObject {
+  /** Parses a body as JSON, YAML or protobuf into a plain object; what the serializers accept. */
+  decodeBody(r: RestRequest, expectedKind = r.def.kind): Record<string, unknown> {
     const raw = r.body ?? Buffer.alloc(0);
-    const ct = (r.req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    const ct = mediaType(r.req);
     // kubectl's typed clients (create ns/sa/secret/token, auth can-i, certificate approve, …) send protobuf.
-    if (ct === PROTOBUF) return decodeProtobufObject(raw);
+    if (ct === PROTOBUF) return decodeProtobufObject(raw) as unknown as Record<string, unknown>;
     const text = raw.toString('utf8');
     if (!text.trim()) throw badRequest('the body of the request was empty');
     let obj: unknown;
-    try {
-      if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') obj = YAML.parse(text);
-      else if (ct === 'application/json' || ct === '*/*' || ct === '') obj = JSON.parse(text);
-      else throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-    } catch (e) {
-      if (e instanceof StatusError) throw e;
-      throw badRequest(`the object provided is unrecognized (${(e as Error).message.split('\n')[0]})`);
+    if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') {
+      try {
+        obj = YAML.parse(text, { maxAliasCount: 100 });
+        // The same nesting limit as JSON bodies; what YAML cannot re-encode as JSON is refused too.
+        if (jsonDepth(JSON.stringify(obj) ?? '') > MAX_JSON_DEPTH) throw new Error('exceeded max depth');
+      } catch (e) {
+        throw unrecognized(expectedKind, `error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`, text);
+      }
+    } else if (ct === 'application/json' || ct === '*/*' || ct === '') {
+      if (jsonDepth(text) > MAX_JSON_DEPTH) throw unrecognized(expectedKind, "couldn't get version/kind; json parse error: exceeded max depth", text);
+      try {
+        obj = JSON.parse(text);
+      } catch (e) {
+        throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`, text);
+      }
+    } else {
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw badRequest('the object provided is unrecognized (must be a JSON object)');
-    const o = obj as KubeObject;
-    if (o.metadata === undefined || o.metadata === null) o.metadata = {};
-    if (typeof o.metadata !== 'object' || Array.isArray(o.metadata)) throw badRequest('metadata must be an object');
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`, text);
+    }
+    const o = obj as Record<string, unknown>;
+    for (const f of ['apiVersion', 'kind'] as const) {
+      if (o[f] !== undefined && o[f] !== null && typeof o[f] !== 'string') {
+        throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(o[f])} into Go struct field .${f} of type string`, text);
+      }
+    }
     return o;
   }
 
-  checkTypeMeta(def: ResourceDef, obj: KubeObject, kind = def.kind, gv = groupVersion(def)): void {
-    if (obj.kind === undefined || obj.kind === '') obj.kind = kind;
-    if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = gv;
-    if (obj.kind !== kind) throw badRequest(`the server could not find the requested resource: ${obj.kind} is not ${kind}`);
-    if (obj.apiVersion !== gv) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+  /**
+   * The body as an object of the resource's kind: defaults kind/apiVersion from the URL, refuses another kind
+   * or group version with the handlers' texts, and refuses values of the wrong JSON type as Go's decoder does.
+   */
+  decodeObject(r: RestRequest, kind = r.def.kind, gv = groupVersion(r.def)): KubeObject {
+    const obj = this.decodeBody(r, kind);
+    if (!obj.kind) obj.kind = kind;
+    if (!obj.apiVersion) obj.apiVersion = gv;
+    const bodyKind = obj.kind as string;
+    const bodyGv = obj.apiVersion as string;
+    if (bodyKind !== kind) throw wrongKind(bodyKind, bodyGv, kind, r.def.group);
+    if (bodyGv !== gv) throw badRequest(`the API version in the data (${bodyGv}) does not match the expected API version (${gv})`);
+    const typeError = jsonTypeError(obj, gv, kind);
+    if (typeError) throw badRequest(`${kind} in version "${versionOf(gv)}" cannot be handled as a ${kind}: ${typeError}`);
+    zeroNullElements(obj, gv, kind);
+    if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+    return obj as unknown as KubeObject;
   }
 
   /** Server-side field validation of a JSON/YAML body (protobuf bodies cannot carry unknown fields). */
   private validateFields(r: RestRequest, obj: KubeObject): void {
-    if ((r.req.headers['content-type'] ?? '').startsWith(PROTOBUF)) return;
+    if (mediaType(r.req) === PROTOBUF) return;
     const warnings = checkFields(obj, fieldValidationMode(r.ctx.query));
     if (warnings.length) r.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
   }
 
+  // ---- writes ------------------------------------------------------------------------------
+
+  /** EnsureObjectNamespaceMatchesRequestNamespace: the URL's namespace wins; cluster-scoped objects have none. */
   private checkNamespace(r: RestRequest, obj: KubeObject): void {
     const ns = r.ctx.info.namespace;
     if (!r.def.namespaced) {
@@ -245,109 +330,177 @@ export class RestHandler {
     obj.metadata.namespace = ns || obj.metadata.namespace;
   }
 
-  private async validate(r: RestRequest, obj: KubeObject, old: KubeObject | undefined, strategy: Strategy | undefined): Promise<void> {
-    const errs: FieldError[] = validateObjectMeta(obj, r.def.namespaced, this.nameValidator(r.def));
-    if (old) errs.push(...(await strategy?.validateUpdate?.(obj, old, r.ctx) ?? []));
-    else errs.push(...(await strategy?.validate?.(obj, r.ctx) ?? []));
-    if (errs.length) throw invalid(r.def.kind, obj.metadata.name ?? '', r.def.group, errs);
+  /** handlers/rest.go checkName, for PUT and PATCH. */
+  private checkName(r: RestRequest, obj: KubeObject): void {
+    const { name, namespace } = r.ctx.info;
+    const objName = obj.metadata.name ?? '';
+    if (objName !== name) throw badRequest(`the name of the object (${objName}) does not match the name on the URL (${name})`);
+    const objNs = obj.metadata.namespace ?? '';
+    if (r.def.namespaced && namespace && objNs && objNs !== namespace) {
+      throw badRequest(`the namespace of the object (${objNs}) does not match the namespace on the request (${namespace})`);
+    }
   }
 
-  private nameValidator(def: ResourceDef): (n: string) => string[] {
-    return def.nameValidator ?? dns1123Subdomain;
+  private async validate(r: RestRequest, obj: KubeObject, old: KubeObject | undefined, strategy: Strategy | undefined): Promise<void> {
+    const errs: FieldError[] = validateObjectMeta(obj, r.def.namespaced, r.def.nameValidator ?? dns1123Subdomain);
+    if (old) {
+      errs.push(...validateObjectMetaUpdate(obj, old));
+      errs.push(...(await strategy?.validateUpdate?.(obj, old, r.ctx) ?? []));
+    } else {
+      errs.push(...(await strategy?.validate?.(obj, r.ctx) ?? []));
+    }
+    if (errs.length) throw invalid(r.def.kind, obj.metadata.name ?? '', r.def.group, errs);
   }
 
   private async admit(r: RestRequest, operation: AdmissionOperation, obj: KubeObject | undefined, old: KubeObject | undefined, phase: 'mutate' | 'validate'): Promise<void> {
     const req = {
       operation, def: r.def, subresource: r.ctx.info.subresource, namespace: r.ctx.info.namespace || (obj?.metadata.namespace ?? ''),
-      name: obj?.metadata.name ?? r.ctx.info.name, object: obj, oldObject: old, ctx: r.ctx,
+      name: obj?.metadata.name || r.ctx.info.name, object: obj, oldObject: old, ctx: r.ctx,
     };
     if (phase === 'mutate') await this.admission.mutate(req);
     else await this.admission.validate(req);
   }
 
   private async create(r: RestRequest): Promise<void> {
-    const { def } = r;
-    const obj = this.decodeBody(r);
-    this.checkTypeMeta(def, obj);
+    const { def, ctx } = r;
+    validateWriteOptions(ctx.query, 'CreateOptions');
+    const obj = this.decodeObject(r);
     this.validateFields(r, obj);
     this.checkNamespace(r, obj);
     const meta = obj.metadata;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
-    for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'] as const) delete meta[f];
-    def.strategy?.prepareForCreate?.(obj, r.ctx);
+    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generation'] as const) delete meta[f];
+    def.strategy?.prepareForCreate?.(obj, ctx);
     await this.admit(r, 'CREATE', obj, undefined, 'mutate');
     def.strategy?.defaults?.(obj);
-    await this.validate(r, obj, undefined, def.strategy);
-    await this.admit(r, 'CREATE', obj, undefined, 'validate');
-    meta.uid = randomUUID();
-    meta.creationTimestamp = rfc3339(new Date());
-    meta.generation = 1;
-    if (r.ctx.dryRun) {
-      const existing = await this.objects.get(def.group ? `${def.resource}.${def.group}` : def.resource, meta.namespace ?? '', meta.name!);
-      if (existing) await this.objects.create(def, obj); // raises the same AlreadyExists as a real create
-      return this.respondObject(r, 201, obj);
+    // The name is generated after mutating admission, and again when it collides (store.go createWithGenerateNameRetry).
+    const generate = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
+    for (let attempt = 1; ; attempt++) {
+      const candidate = generate ? structuredClone(obj) : obj;
+      if (generate) candidate.metadata.name = this.generate(meta.generateName!);
+      try {
+        const created = await this.createOnce(r, candidate, generate);
+        return this.respondObject(r, 201, created);
+      } catch (e) {
+        if (generate && e instanceof StatusError && e.reason === 'AlreadyExists' && attempt < MAX_NAME_GENERATION_ATTEMPTS) continue;
+        throw e;
+      }
     }
-    const created = await this.objects.create(def, obj);
-    this.respondObject(r, 201, created);
   }
 
-  /** The shared update path for PUT and PATCH (and status subresources). */
-  private async writeUpdate(r: RestRequest, next: KubeObject, current: KubeObject, strategy: Strategy | undefined, expectedRevision: number): Promise<KubeObject> {
+  private async createOnce(r: RestRequest, obj: KubeObject, generated: boolean): Promise<KubeObject> {
+    const { def, ctx } = r;
+    const meta = obj.metadata;
+    await this.validate(r, obj, undefined, def.strategy);
+    await this.admit(r, 'CREATE', obj, undefined, 'validate');
+    // etcd3 store.Create refuses a set resourceVersion, with a plain error that reaches the client as a 500.
+    if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
+      if (/^\d+$/.test(meta.resourceVersion) && Number(meta.resourceVersion) > 0) throw new UnknownStatusError('resourceVersion should not be set on objects to be created');
+      delete meta.resourceVersion;
+    }
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(new Date());
+    if (def.strategy?.generationChanged) meta.generation = 1;
+    try {
+      if (ctx.dryRun) {
+        const existing = await this.objects.store.get(this.objects.key(def, meta.namespace ?? '', meta.name!));
+        if (existing) throw alreadyExists(def, meta.name!);
+        return obj;
+      }
+      return await this.objects.create(def, obj);
+    } catch (e) {
+      if (!(e instanceof StatusError) || e.reason !== 'AlreadyExists') throw e;
+      throw await this.alreadyExistsError(def, obj, generated);
+    }
+  }
+
+  /** store.go's AlreadyExists variants: a generated name that collided, or an object still being deleted. */
+  private async alreadyExistsError(def: ResourceDef, obj: KubeObject, generated: boolean): Promise<StatusError> {
+    const name = obj.metadata.name!;
+    if (generated) {
+      const gr = groupResource(def);
+      const details: Record<string, unknown> = { name };
+      if (gr.group) details.group = gr.group;
+      details.kind = gr.resource;
+      details.retryAfterSeconds = 1;
+      return new StatusError(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists, the server was not able to generate a unique name for the object`, details);
+    }
+    const err = alreadyExists(def, name);
+    const existing = await this.objects.store.get(this.objects.key(def, obj.metadata.namespace ?? '', name));
+    if (existing && this.objects.decode(existing).metadata.deletionTimestamp) {
+      return new StatusError(err.code, err.reason, `object is being deleted: ${err.message}`, err.details);
+    }
+    return err;
+  }
+
+  /**
+   * The shared update path for PUT and PATCH (and status subresources): rest.BeforeUpdate, the strategy,
+   * admission, then the write — or the delete, when the last finalizer of an object being deleted goes.
+   */
+  private async writeUpdate(r: RestRequest, next: KubeObject, current: KubeObject, strategy: Strategy | undefined): Promise<KubeObject> {
     const { def } = r;
-    this.checkTypeMeta(def, next);
     this.checkNamespace(r, next);
-    if (next.metadata.name !== current.metadata.name) {
-      throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
+    const m = next.metadata;
+    const old = current.metadata;
+    if (m.uid && m.uid !== old.uid) {
+      throw conflict(def, old.name!, `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${old.uid}`);
     }
-    if (next.metadata.uid && next.metadata.uid !== current.metadata.uid) {
-      throw conflict(def, current.metadata.name!, `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid}`);
-    }
-    // Server-owned metadata is kept from the stored object.
-    next.metadata.uid = current.metadata.uid;
-    next.metadata.creationTimestamp = current.metadata.creationTimestamp;
-    next.metadata.generation = current.metadata.generation;
-    if (current.metadata.deletionTimestamp) next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
-    delete next.metadata.managedFields;
+    // Server-owned metadata is kept from the stored object; a deletion, once started, cannot be undone.
+    m.uid = old.uid;
+    m.creationTimestamp = old.creationTimestamp;
+    if (old.generation === undefined) delete m.generation;
+    else m.generation = old.generation;
+    if (old.deletionTimestamp) m.deletionTimestamp = old.deletionTimestamp;
+    if (old.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) m.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    delete m.managedFields;
+    delete m.selfLink;
+    m.resourceVersion = old.resourceVersion;
     strategy?.prepareForUpdate?.(next, current, r.ctx);
     await this.admit(r, 'UPDATE', next, current, 'mutate');
     strategy?.defaults?.(next);
     await this.validate(r, next, current, strategy);
     await this.admit(r, 'UPDATE', next, current, 'validate');
-    const changed = strategy?.generationChanged ? strategy.generationChanged(next, current) : specChanged(next, current);
-    if (changed) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    if (strategy?.generationChanged?.(next, current)) next.metadata.generation = (old.generation ?? 0) + 1;
+    if (old.deletionTimestamp && !(next.metadata.finalizers ?? []).length && !old.deletionGracePeriodSeconds) {
+      // store.go ShouldDeleteDuringUpdate: the client gets the object it sent, the store loses it.
+      if (!r.ctx.dryRun) await this.removeObject(def, current, Number(old.resourceVersion));
+      return next;
+    }
     if (sameContent(next, current)) return current; // a no-op write does not bump resourceVersion
     if (r.ctx.dryRun) return next;
-    return this.objects.update(def, next, expectedRevision);
+    return this.objects.update(def, next, Number(old.resourceVersion));
   }
 
   private async update(r: RestRequest, strategy: Strategy | undefined = r.def.strategy): Promise<void> {
     const { def, ctx } = r;
-    const next = this.decodeBody(r);
-    this.checkTypeMeta(def, next);
+    validateWriteOptions(ctx.query, 'UpdateOptions');
+    const next = this.decodeObject(r);
     this.validateFields(r, next);
+    this.checkName(r, next);
     const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
-    if (next.metadata.name === undefined) next.metadata.name = ctx.info.name;
-    if (next.metadata.name !== ctx.info.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
     const rv = next.metadata.resourceVersion;
-    const currentRv = Number(current.metadata.resourceVersion);
-    if (rv !== undefined && rv !== '' && Number(rv) !== currentRv) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
-    const out = await this.writeUpdate(r, next, current, strategy, currentRv);
+    // No resourceVersion: an unconditional update (every kind kauth serves allows it).
+    if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+    const out = await this.writeUpdate(r, next, current, strategy);
     this.respondObject(r, 200, out);
   }
 
   private async patch(r: RestRequest, strategy: Strategy | undefined = r.def.strategy): Promise<void> {
     const { def, ctx } = r;
+    validateWriteOptions(ctx.query, 'PatchOptions');
     const contentType = r.req.headers['content-type'] ?? '';
+    patchType(contentType);
     const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
+    if (jsonDepth(text) > MAX_JSON_DEPTH) throw badRequest('error decoding patch: exceeded max depth');
     for (let attempt = 0; ; attempt++) {
       const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
       const next = applyPatch(contentType, current, text);
-      if (!next || typeof next !== 'object' || !next.metadata) throw badRequest('the patch produced an object without metadata');
+      checkPatchedObject(def, next);
       if (attempt === 0) this.validateFields(r, next);
+      this.checkName(r, next);
       const requested = next.metadata.resourceVersion;
       if (requested && requested !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
       try {
-        const out = await this.writeUpdate(r, next, current, strategy, Number(current.metadata.resourceVersion));
+        const out = await this.writeUpdate(r, next, current, strategy);
         return this.respondObject(r, 200, out);
       } catch (e) {
         // A patch without a resourceVersion precondition is retried on a concurrent write, as kube-apiserver does.
@@ -357,87 +510,278 @@ export class RestHandler {
     }
   }
 
-  private async delete(r: RestRequest): Promise<void> {
-    const { def, ctx } = r;
-    const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
-    const opts = this.deleteOptions(r);
-    const pre = opts.preconditions as { uid?: string; resourceVersion?: string } | undefined;
-    if (pre?.uid && pre.uid !== current.metadata.uid) throw conflict(def, ctx.info.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
-    await this.admit(r, 'DELETE', undefined, current, 'mutate');
-    await this.admit(r, 'DELETE', undefined, current, 'validate');
-    if (r.ctx.dryRun) return this.respondObject(r, 200, current);
-    const out = await this.deleteObject(def, current, r.ctx);
-    this.respondObject(r, 200, out);
+  // ---- deletes -----------------------------------------------------------------------------
+
+  /** DeleteOptions from the body (JSON or protobuf), else from the query, validated. */
+  private deleteOptions(r: RestRequest): DeleteOptions {
+    const body = r.body?.length ? r.body : undefined;
+    let options: DeleteOptions;
+    if (!body || !body.toString('utf8').trim()) {
+      options = deleteOptionsFromQuery(r.ctx.query);
+    } else {
+      let obj: Record<string, unknown>;
+      if (mediaType(r.req) === PROTOBUF) {
+        obj = decodeProtobufObject(body) as unknown as Record<string, unknown>;
+      } else {
+        const text = body.toString('utf8');
+        try {
+          if (jsonDepth(text) > MAX_JSON_DEPTH) throw new Error('exceeded max depth');
+          obj = JSON.parse(text) as Record<string, unknown>;
+        } catch (e) {
+          throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`);
+        }
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+        if (obj.kind !== undefined && obj.kind !== 'DeleteOptions') throw badRequest('decoded object cannot be converted to DeleteOptions');
+        const typeError = jsonTypeError(obj, 'v1', 'DeleteOptions');
+        if (typeError) throw badRequest(typeError);
+      }
+      options = obj as DeleteOptions;
+    }
+    validateDeleteOptions(options);
+    return options;
   }
 
-  /** Deletes one object the way its resource wants (namespaces go Terminating first). */
-  async deleteObject(def: ResourceDef, obj: KubeObject, ctx: RequestContext): Promise<KubeObject> {
-    if (def.delete) return def.delete(obj, this.objects, ctx);
-    const out = await this.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!);
+  private async delete(r: RestRequest): Promise<void> {
+    const { def, ctx } = r;
+    const options = this.deleteOptions(r);
+    const dryRun = isDryRun(ctx.query, options);
+    const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
+    if (!def.delete) checkPreconditions(def, current, options);
+    await this.admit(r, 'DELETE', undefined, current, 'mutate');
+    await this.admit(r, 'DELETE', undefined, current, 'validate');
+    const result = await this.deleteObject(def, current, { ...ctx, dryRun }, options);
+    // 202 only when the object is still there and the client asked for cascading deletion the old way.
+    const code = !result.deleted && options.orphanDependents === false ? 202 : 200;
+    writeJson(r.req, r.res, code, (result.body as KubeObject).kind === 'Status' ? result.body : ordered(def, result.body as KubeObject));
+  }
+
+  /**
+   * Deletes one object the way its resource wants: namespaces go Terminating first; an object with
+   * finalizers is only marked (deletionTimestamp, deletionGracePeriodSeconds 0) until they are removed.
+   */
+  async deleteObject(def: ResourceDef, obj: KubeObject, ctx: RequestContext, options: DeleteOptions = {}): Promise<DeleteResult> {
+    if (def.delete) {
+      const out = ctx.dryRun ? obj : await def.delete(obj, this.objects, ctx, options);
+      return { body: out, deleted: false };
+    }
+    if ((obj.metadata.finalizers ?? []).length) {
+      const marked = markAsDeleting(structuredClone(obj));
+      if (ctx.dryRun || sameContent(marked, obj)) return { body: marked, deleted: false };
+      const out = await this.objects.guaranteedUpdate(def, obj.metadata.namespace ?? '', obj.metadata.name!, (cur) => markAsDeleting(cur));
+      return { body: out ?? marked, deleted: false };
+    }
+    const expected = options.preconditions?.resourceVersion ? Number(obj.metadata.resourceVersion) : undefined;
+    const out = ctx.dryRun ? obj : await this.removeObject(def, obj, expected);
+    return { body: def.returnDeletedObject ? out : deletedStatus(def, out), deleted: true };
+  }
+
+  /** The storage delete and the resource's afterDelete hook. */
+  private async removeObject(def: ResourceDef, obj: KubeObject, expectedRevision?: number): Promise<KubeObject> {
+    const out = await this.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, expectedRevision);
     await def.afterDelete?.(out, this.objects);
     return out;
   }
 
-  private deleteOptions(r: RestRequest): Record<string, unknown> {
-    if (!r.body?.length) return {};
-    if ((r.req.headers['content-type'] ?? '').startsWith(PROTOBUF)) return decodeProtobufObject(r.body) as unknown as Record<string, unknown>;
-    const text = r.body.toString('utf8').trim();
-    if (!text) return {};
-    try {
-      const o = JSON.parse(text) as unknown;
-      return typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
-    } catch {
-      throw badRequest('the body of the delete request could not be decoded as DeleteOptions');
-    }
-  }
-
   private async deleteCollection(r: RestRequest): Promise<void> {
     const { def, ctx } = r;
+    validateListOptions(ctx.query, false);
+    const options = this.deleteOptions(r);
+    const dryRun = isDryRun(ctx.query, options);
     const keep = this.filters(r);
     const page = await this.objects.list(def, ctx.info.namespace);
-    const deleted: KubeObject[] = [];
-    for (const o of page.items.filter(keep)) {
-      await this.admit({ ...r, ctx: { ...ctx, info: { ...ctx.info, name: o.metadata.name! } } }, 'DELETE', undefined, o, 'validate');
-      if (!ctx.dryRun) {
-        try {
-          deleted.push(await this.deleteObject(def, o, ctx));
-        } catch (e) {
-          if (!(e instanceof StatusError && e.code === 404)) throw e;
-        }
-      } else deleted.push(o);
+    const listed = page.items.filter(keep);
+    for (const o of listed) {
+      const one = { ...r, ctx: { ...ctx, info: { ...ctx.info, name: o.metadata.name! } } };
+      await this.admit(one, 'DELETE', undefined, o, 'mutate');
+      await this.admit(one, 'DELETE', undefined, o, 'validate');
+      try {
+        await this.deleteObject(def, o, { ...ctx, dryRun }, options);
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 404)) throw e;
+      }
     }
-    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(page.revision) }, items: deleted.map(stripTypeMeta) });
+    // The answer is the list that was deleted, as it was listed (store.go DeleteCollection).
+    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(page.revision) }, items: listed.map((o) => stripTypeMeta(ordered(def, o))) });
   }
 
   // ---- subresources ------------------------------------------------------------------------
 
   private async serveSubresource(r: RestRequest): Promise<void> {
     const { def, ctx } = r;
-    const sub = def.subresources?.[ctx.info.subresource];
-    if (!sub) throw notFound({ group: def.group, resource: `${def.resource}/${ctx.info.subresource}` }, ctx.info.name);
-    if (!sub.verbs.includes(ctx.info.verb as never)) throw methodNotSupported({ group: def.group, resource: `${def.resource}/${ctx.info.subresource}` }, ctx.info.verb);
+    const sub = def.subresources![ctx.info.subresource]!;
+    if (sub.view) return this.serveView(r, sub);
     if (ctx.info.verb === 'create' && sub.create) {
+      validateWriteOptions(ctx.query, 'CreateOptions');
       const parent = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
-      const out = await sub.create(parent, this.decodeBody(r), ctx);
-      return writeJson(r.req, r.res, out.status, out.body);
+      const body = this.decodeBody(r, sub.kind ?? def.kind);
+      if (typeof body.kind === 'string' && typeof body.apiVersion === 'string') {
+        const typeError = jsonTypeError(body, body.apiVersion, body.kind);
+        if (typeError) throw badRequest(`${body.kind} in version "${versionOf(body.apiVersion)}" cannot be handled as a ${body.kind}: ${typeError}`);
+      }
+      const out = await sub.create(parent, body, ctx);
+      return writeJson(r.req, r.res, out.status, inGoOrder(out.body));
     }
     switch (ctx.info.verb) {
       case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name));
       case 'update': return this.update(r, sub.updateStrategy);
       case 'patch': return this.patch(r, sub.updateStrategy);
-      default: throw methodNotSupported(def, ctx.info.verb);
+      default: throw methodNotAllowed();
+    }
+  }
+
+  /**
+   * GET, PUT or PATCH another kind's view of the parent (ScaleREST): the view is validated as its own kind,
+   * its resourceVersion is the parent's precondition, and the parent is written through the main strategy.
+   */
+  private async serveView(r: RestRequest, sub: SubresourceDef): Promise<void> {
+    const { def, ctx } = r;
+    const { view } = sub as ViewSub;
+    const kind = sub.kind ?? def.kind;
+    const gv = groupVersion({ group: sub.group ?? def.group, version: sub.version ?? def.version });
+    if (ctx.info.verb === 'get') return writeJson(r.req, r.res, 200, inGoOrder(view.toView(await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name))));
+    const isPatch = ctx.info.verb === 'patch';
+    validateWriteOptions(ctx.query, isPatch ? 'PatchOptions' : 'UpdateOptions');
+    const contentType = r.req.headers['content-type'] ?? '';
+    if (isPatch) patchType(contentType);
+    const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
+    const sent = isPatch ? undefined : this.decodeObject(r, kind, gv);
+    if (sent) this.checkName(r, sent);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
+      const next = sent ?? applyPatch(contentType, view.toView(current), text);
+      if (!isPlainObject(next) || !isPlainObject(next.metadata)) throw badRequest(`the patch produced something other than a ${kind}`);
+      const errs = view.validate(next);
+      if (errs.length) throw invalid(kind, ctx.info.name, sub.group ?? def.group, errs);
+      const requested = next.metadata.resourceVersion;
+      if (requested && requested !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+      const parent = view.fromView(next, structuredClone(current));
+      try {
+        const out = await this.writeUpdate(r, parent, current, def.strategy);
+        return writeJson(r.req, r.res, 200, inGoOrder(view.toView(out)));
+      } catch (e) {
+        if (e instanceof StatusError && e.reason === 'Conflict' && !requested && attempt < 5) continue;
+        throw e;
+      }
     }
   }
 }
 
-/** A create in a namespace that does not exist (or is terminating) is refused, as NamespaceLifecycle does. */
-export function namespaceTerminating(ns: string): StatusError {
-  return forbidden({ group: '', resource: 'namespaces' }, ns, `unable to create new content in namespace ${ns} because it is being terminated`);
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** A subresource whose def carries a view (deployments/scale). */
+type ViewSub = SubresourceDef & { view: NonNullable<SubresourceDef['view']> };
 
 export function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+}
+
+function versionOf(gv: string): string {
+  return gv.includes('/') ? gv.split('/')[1]! : gv;
+}
+
+function jsonKindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v;
+}
+
+/** runtime's summarizeData: the start of the body, so the client sees what was refused. */
+function summarize(text: string): string {
+  if (!text) return '<empty>';
+  if (text.startsWith('{')) return text.length > 30 ? `${text.slice(0, 30)} ...` : text;
+  const hex = Buffer.from(text.slice(0, 30)).toString('hex');
+  return text.length > 30 ? `${hex} ...` : hex;
+}
+
+/** transformDecodeError without a kind from the body. */
+function unrecognized(kind: string, err: string, text: string): StatusError {
+  return badRequest(`the object provided is unrecognized (must be of type ${kind}): ${err} (${summarize(text)})`);
+}
+
+/** Kubernetes' internal package of a group, as a conversion error names the target type. */
+const INTERNAL_PACKAGE: Record<string, string> = {
+  '': 'core', apps: 'apps', 'rbac.authorization.k8s.io': 'rbac', 'certificates.k8s.io': 'certificates',
+  'authorization.k8s.io': 'authorization', 'authentication.k8s.io': 'authentication',
+};
+
+/** A body of another kind: the scheme cannot convert it into the resource's type (transformDecodeError). */
+function wrongKind(bodyKind: string, bodyGv: string, kind: string, group: string): StatusError {
+  const version = versionOf(bodyGv);
+  const cause = messageForKind(bodyGv, bodyKind)
+    ? `converting (${version}.${bodyKind}) to (${INTERNAL_PACKAGE[group] ?? group.split('.')[0]}.${kind}): unknown conversion`
+    : `no kind "${bodyKind}" is registered for version "${bodyGv}" in scheme "pkg/api/legacyscheme/scheme.go:30"`;
+  return badRequest(`${bodyKind} in version "${version}" cannot be handled as a ${kind}: ${cause}`);
+}
+
+/** A patch result that Go could not decode back into the kind: 422 on the `patch` field (patch.go). */
+function checkPatchedObject(def: ResourceDef, next: KubeObject): void {
+  const obj = next as unknown as Record<string, unknown>;
+  let problem: string | undefined;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) problem = 'the patch produced something other than an object';
+  else if (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) problem = `json: cannot unmarshal ${jsonKindOf(obj.metadata)} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`;
+  else {
+    obj.kind ??= def.kind;
+    obj.apiVersion ??= groupVersion(def);
+    if (obj.kind !== def.kind || obj.apiVersion !== groupVersion(def)) problem = `the patch changed the kind or API version to ${String(obj.apiVersion)}, Kind=${String(obj.kind)}`;
+  }
+  if (problem === undefined) problem = jsonTypeError(obj, groupVersion(def), def.kind);
+  if (problem === undefined) return zeroNullElements(obj, groupVersion(def), def.kind);
+  const value = JSON.stringify(next) ?? 'null';
+  const cause = { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${problem}`, field: 'patch' };
+  throw new StatusError(422, 'Invalid', ` "" is invalid: patch: ${cause.message}`, { causes: [cause] });
+}
+
+function groupResource(def: ResourceDef): GroupResource {
+  return { group: def.group, resource: def.resource };
+}
+
+function qualified(gr: GroupResource): string {
+  return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+}
+
+/** rest.BeforeDelete's early precondition checks, named by Kind as kube-apiserver names them. */
+function checkPreconditions(def: ResourceDef, current: KubeObject, options: DeleteOptions): void {
+  const pre = options.preconditions;
+  if (!pre) return;
+  const byKind = { group: def.group, resource: def.kind };
+  const name = current.metadata.name!;
+  if (pre.uid && pre.uid !== current.metadata.uid) {
+    throw conflict(byKind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid}). The object might have been deleted and then recreated`);
+  }
+  if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+    throw conflict(byKind, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${current.metadata.resourceVersion}). The object might have been modified`);
+  }
+}
+
+/** store.go markAsDeleting: deletionTimestamp now (unless earlier), grace period 0, generation bumped once. */
+function markAsDeleting(obj: KubeObject): KubeObject {
+  const m = obj.metadata;
+  if (!m.deletionTimestamp && (m.generation ?? 0) > 0) m.generation = m.generation! + 1;
+  const now = rfc3339(new Date());
+  if (!m.deletionTimestamp || m.deletionTimestamp > now) m.deletionTimestamp = now;
+  m.deletionGracePeriodSeconds = 0;
+  return obj;
+}
+
+/** store.go finalizeDelete for stores without ReturnDeletedObject. */
+function deletedStatus(def: ResourceDef, obj: KubeObject): unknown {
+  const details: Record<string, unknown> = { name: obj.metadata.name };
+  if (def.group) details.group = def.group;
+  details.kind = def.resource; // "Yes we set Kind field to resource."
+  if (obj.metadata.uid) details.uid = obj.metadata.uid;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+}
+
+/** An object as kube-apiserver writes it: kind, apiVersion, then the Go struct's field order. */
+function ordered(def: ResourceDef, o: KubeObject): KubeObject {
+  return inGoOrder(o, o.apiVersion ?? groupVersion(def), o.kind ?? def.kind);
 }
 
 function stripTypeMeta(o: KubeObject): KubeObject {
@@ -445,30 +789,35 @@ function stripTypeMeta(o: KubeObject): KubeObject {
   return rest as KubeObject;
 }
 
-function withoutMeta(o: KubeObject): string {
-  const { metadata: _m, status: _s, ...rest } = o;
-  return JSON.stringify(rest);
-}
-
-function specChanged(a: KubeObject, b: KubeObject): boolean {
-  return withoutMeta(a) !== withoutMeta(b);
-}
-
 function sameContent(a: KubeObject, b: KubeObject): boolean {
-  const norm = (o: KubeObject): string => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return norm(a) === norm(b);
+  const norm = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return jsonEqual(norm(a), norm(b));
+}
+
+function parseResourceVersion(rv: string): number {
+  if (!/^\d+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
+  return Number(rv);
 }
 
 function encodeContinue(key: string, rv: number): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: key })).toString('base64url');
 }
 
+/** storage.DecodeContinue's checks, with the etcd3 store's `invalid continue token` prefix. */
 function decodeContinue(token: string): { after: string; revision: number } {
+  const bad = (why: string): StatusError => badRequest(`invalid continue token: continue key is not valid: ${why}`);
+  const illegal = /[^A-Za-z0-9_-]/.exec(token);
+  if (illegal) throw bad(`illegal base64 data at input byte ${illegal.index}`);
+  if (token.length % 4 === 1) throw bad(`illegal base64 data at input byte ${token.length - 1}`);
+  let o: { v?: unknown; rv?: unknown; start?: unknown };
   try {
-    const o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv: number; start: string };
-    if (typeof o.start !== 'string' || typeof o.rv !== 'number') throw new Error('bad');
-    return { after: o.start, revision: o.rv };
-  } catch {
-    throw badRequest('continue key is not valid: illegal base64 data or unrecognized continue token');
+    o = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof o;
+  } catch (e) {
+    throw bad((e as Error).message);
   }
+  if (typeof o !== 'object' || o === null) throw bad('unrecognized continue token');
+  if (o.v !== 'meta.k8s.io/v1') throw badRequest(`invalid continue token: continue key is not valid: server does not recognize this encoded version ${String(o.v ?? '')}`);
+  if (typeof o.rv !== 'number' || o.rv === 0) throw badRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof o.start !== 'string' || !o.start) throw badRequest('invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)');
+  return { after: o.start, revision: o.rv };
 }

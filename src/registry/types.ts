@@ -44,7 +44,11 @@ export interface Strategy {
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): void;
   validate?(obj: KubeObject, ctx: RequestContext): FieldError[] | Promise<FieldError[]>;
   validateUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): FieldError[] | Promise<FieldError[]>;
-  /** Does an update bump metadata.generation (spec changed)? Default: any change outside metadata/status. */
+  /**
+   * Kinds that track metadata.generation define this: they start at generation 1 and an update bumps it when
+   * this returns true (pods: spec changed; deployments: spec or annotations). Kinds without it have no
+   * generation at all, as ConfigMaps, Services or Roles in kube-apiserver.
+   */
   generationChanged?(obj: KubeObject, old: KubeObject): boolean;
 }
 
@@ -60,6 +64,18 @@ export interface SubresourceDef {
   kind?: string;
   group?: string;
   version?: string;
+  /** A subresource that is another kind's view of its parent (deployments/scale): get, update and patch it. */
+  view?: SubresourceView;
+}
+
+/** A projection of the parent object into another kind, and the way back (ScaleREST). */
+export interface SubresourceView {
+  /** The view of a stored parent. */
+  toView(parent: KubeObject): KubeObject;
+  /** Validation errors of a view a client sent (e.g. spec.replicas < 0), named after the view's kind. */
+  validate(view: KubeObject): FieldError[];
+  /** The parent with the view's changes applied. */
+  fromView(view: KubeObject, parent: KubeObject): KubeObject;
 }
 
 /** A create-only virtual resource (SubjectAccessReview, TokenReview, …): POST body → response, nothing stored. */
@@ -90,8 +106,25 @@ export interface ResourceDef {
   fieldLabels?: Record<string, (obj: KubeObject) => string | undefined>;
   /** Called after a successful delete (namespace cleanup, …). */
   afterDelete?(obj: KubeObject, store: ObjectStore): Promise<void>;
-  /** Replaces plain deletion (e.g. namespaces go Terminating first). Returns the object to answer with. */
-  delete?(obj: KubeObject, store: ObjectStore, ctx: RequestContext): Promise<KubeObject>;
+  /**
+   * Replaces plain deletion (e.g. namespaces go Terminating first). Returns the object to answer with.
+   * Handles DeleteOptions preconditions itself (kube-apiserver's namespace storage words them its own way).
+   */
+  delete?(obj: KubeObject, store: ObjectStore, ctx: RequestContext, options: DeleteOptions): Promise<KubeObject>;
+  /**
+   * DELETE answers with the deleted object (the store's ReturnDeletedObject: pods, services,
+   * serviceaccounts, namespaces) instead of a `Status` with status Success.
+   */
+  returnDeletedObject?: boolean;
+}
+
+/** metav1.DeleteOptions, as far as kauth reads it. */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  orphanDependents?: boolean;
+  propagationPolicy?: string;
+  dryRun?: string[];
 }
 
 /** Main-resource writes keep the stored status (resources that have a status subresource). */
@@ -100,16 +133,35 @@ export function keepStatus(obj: KubeObject, old: KubeObject): void {
   else obj.status = old.status;
 }
 
-/** Status-subresource writes change only status (and labels/annotations are kept from the stored object). */
-export const STATUS_ONLY: Strategy = {
-  prepareForUpdate(obj, old) {
-    const status = obj.status;
-    for (const k of Object.keys(obj)) delete obj[k];
-    Object.assign(obj, structuredClone(old), { status });
-    if (status === undefined) delete obj.status;
-  },
-  generationChanged: () => false,
-};
+type MetaField = 'labels' | 'annotations' | 'ownerReferences' | 'finalizers';
+
+/**
+ * A status-subresource strategy: everything outside metadata and status (spec, data, …) is kept from the
+ * stored object, as the kinds' StatusStrategy.PrepareForUpdate do (`newPod.Spec = oldPod.Spec`). Metadata
+ * may still change through /status, except the fields listed (pods keep ownerReferences, deployments labels).
+ */
+export function statusOnly(keepMeta: MetaField[] = []): Strategy {
+  return {
+    prepareForUpdate(obj, old) {
+      for (const k of Object.keys(obj)) if (!PASS_THROUGH.has(k)) delete obj[k];
+      for (const [k, v] of Object.entries(old)) if (!PASS_THROUGH.has(k)) setOwn(obj, k, structuredClone(v));
+      for (const f of keepMeta) {
+        if (old.metadata[f] === undefined) delete obj.metadata[f];
+        else setOwn(obj.metadata as Record<string, unknown>, f, structuredClone(old.metadata[f]));
+      }
+    },
+  };
+}
+
+const PASS_THROUGH = new Set(['apiVersion', 'kind', 'metadata', 'status']);
+
+/** Plain own-property assignment, safe for a key such as `__proto__`. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The generic status strategy (services, nodes, namespaces). */
+export const STATUS_ONLY: Strategy = statusOnly();
 
 export function groupVersion(def: { group: string; version: string }): string {
   return def.group ? `${def.group}/${def.version}` : def.version;

@@ -1,6 +1,7 @@
 // Object metadata validation with apimachinery's texts (validation.IsDNS1123Subdomain & co).
 import { fieldForbidden, fieldInvalid, fieldRequired, type FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { jsonEqual } from './json-types.js';
 
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
@@ -62,10 +63,18 @@ function qualifiedNameErrors(key: string): string[] {
   return errs;
 }
 
+/** A generateName is checked as a prefix: a trailing '-' is fine (apimachinery's maskTrailingDash). */
+function maskTrailingDash(v: string): string {
+  return v.length > 1 && v.endsWith('-') ? `${v.slice(0, -1)}a` : v;
+}
+
 /** ObjectMeta checks common to every kind (ValidateObjectMeta). */
 export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameValidator: NameValidator): FieldError[] {
   const errs: FieldError[] = [];
   const m = obj.metadata ?? {};
+  if (typeof m.generateName === 'string' && m.generateName) {
+    for (const msg of nameValidator(maskTrailingDash(m.generateName))) errs.push(fieldInvalid('metadata.generateName', m.generateName, msg));
+  }
   if (!m.name) {
     errs.push(fieldRequired('metadata.name', 'name or generateName is required'));
   } else {
@@ -77,6 +86,7 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameVal
   } else if (m.namespace) {
     errs.push(fieldForbidden('metadata.namespace', 'not allowed on this type'));
   }
+  if (typeof m.generation === 'number' && m.generation < 0) errs.push(fieldInvalid('metadata.generation', m.generation, 'must be greater than or equal to 0'));
   for (const [k, v] of Object.entries(m.labels ?? {})) {
     for (const msg of qualifiedNameErrors(k)) errs.push(fieldInvalid('metadata.labels', k, msg));
     if (typeof v !== 'string') errs.push(fieldInvalid(`metadata.labels`, v, 'must be a string'));
@@ -91,10 +101,79 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameVal
     annotationBytes += k.length + (typeof v === 'string' ? v.length : 0);
   }
   if (annotationBytes > 256 * 1024) errs.push({ type: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: must have at most 262144 bytes` });
+  errs.push(...validateOwnerReferences(m.ownerReferences));
+  errs.push(...validateFinalizers(m.finalizers));
+  return errs;
+}
+
+/** ValidateOwnerReferences: the four identifying fields, and a single controller. */
+function validateOwnerReferences(refs: unknown): FieldError[] {
+  if (!Array.isArray(refs)) return [];
+  const errs: FieldError[] = [];
+  const field = 'metadata.ownerReferences';
+  let controller = '';
+  for (const ref of refs as Record<string, unknown>[]) {
+    if (typeof ref !== 'object' || ref === null) continue;
+    const apiVersion = String(ref.apiVersion ?? '');
+    if (!apiVersion.split('/').pop()) errs.push(fieldInvalid(`${field}.apiVersion`, apiVersion, 'version must not be empty'));
+    if (!ref.kind) errs.push(fieldInvalid(`${field}.kind`, ref.kind ?? '', 'must not be empty'));
+    if (!ref.name) errs.push(fieldInvalid(`${field}.name`, ref.name ?? '', 'must not be empty'));
+    if (!ref.uid) errs.push(fieldInvalid(`${field}.uid`, ref.uid ?? '', 'must not be empty'));
+    if (ref.controller === true) {
+      const current = `${String(ref.kind)}/${String(ref.name)}`;
+      if (controller) errs.push(fieldInvalid(field, refs, `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`));
+      else controller = current;
+    }
+  }
+  return errs;
+}
+
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
+
+/** ValidateFinalizers: qualified names, and not both GC finalizers. */
+function validateFinalizers(finalizers: unknown): FieldError[] {
+  if (!Array.isArray(finalizers)) return [];
+  const errs: FieldError[] = [];
+  for (const f of finalizers) {
+    if (typeof f !== 'string') continue;
+    for (const msg of qualifiedNameErrors(f)) errs.push(fieldInvalid('metadata.finalizers', f, msg));
+  }
+  if (finalizers.includes(ORPHAN) && finalizers.includes(FOREGROUND)) {
+    errs.push(fieldInvalid('metadata.finalizers', finalizers, `finalizer ${ORPHAN} and ${FOREGROUND} cannot be both set`));
+  }
+  return errs;
+}
+
+/** Go's time.Time String() of an RFC 3339 timestamp: field errors print a metav1.Time through it, unquoted. */
+function goTime(ts: unknown): string {
+  const d = typeof ts === 'string' ? new Date(ts) : undefined;
+  if (!d || Number.isNaN(d.getTime())) return String(ts);
+  return `${d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')} +0000 UTC`;
+}
+
+/** ValidateObjectMetaAccessorUpdate, for what an update may not touch once the server set it. */
+export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const m = obj.metadata;
+  const o = old.metadata;
+  if (o.deletionTimestamp) {
+    const extra = (m.finalizers ?? []).filter((f) => !(o.finalizers ?? []).includes(f));
+    if (extra.length) {
+      const list = [...new Set(extra)].sort().map((f) => JSON.stringify(f)).join(', ');
+      errs.push({ type: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${list}}` });
+    }
+  }
+  if ((m.deletionTimestamp ?? null) !== (o.deletionTimestamp ?? null)) {
+    errs.push({ type: 'FieldValueInvalid', field: 'metadata.deletionTimestamp', message: `Invalid value: ${m.deletionTimestamp ? goTime(m.deletionTimestamp) : 'null'}: field is immutable` });
+  }
+  if ((m.deletionGracePeriodSeconds ?? null) !== (o.deletionGracePeriodSeconds ?? null)) {
+    errs.push(fieldInvalid('metadata.deletionGracePeriodSeconds', m.deletionGracePeriodSeconds ?? null, 'field is immutable'));
+  }
   return errs;
 }
 
 /** Immutable-field check used by update validation. */
 export function immutable(field: string, now: unknown, before: unknown): FieldError[] {
-  return JSON.stringify(now) === JSON.stringify(before) ? [] : [fieldInvalid(field, now, 'field is immutable')];
+  return jsonEqual(now, before) ? [] : [fieldInvalid(field, now, 'field is immutable')];
 }

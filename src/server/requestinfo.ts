@@ -24,7 +24,21 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export class RequestInfoError extends Error {}
 
-export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+/**
+ * Go's http.Request URL.Path is the unescaped path: `system%3Aauth-delegator` (as @kubernetes/client-node
+ * sends it) names `system:auth-delegator`. An escape that does not decode is a malformed request.
+ */
+function unescapePath(path: string): string {
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new RequestInfoError(`invalid URL escape in ${JSON.stringify(path)}`);
+  }
+}
+
+export function parseRequestInfo(method: string, rawPath: string, query: URLSearchParams): RequestInfo {
+  const path = unescapePath(rawPath);
   const info: RequestInfo = {
     isResourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: '', apiGroup: '', apiVersion: '',
     namespace: '', resource: '', subresource: '', name: '', parts: [],

@@ -3,9 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isStatusError, internalError, type StatusError } from '../api/errors.js';
 import { log } from '../log.js';
 
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+
+/** responsewriters' isPrettyPrint: ?pretty= decides when it parses, else curl, Wget and browsers get it. */
 function wantsPretty(req: IncomingMessage): boolean {
+  const url = req.url ?? '/';
+  if (url.includes('pretty')) {
+    const pretty = new URL(url, 'http://x').searchParams.get('pretty');
+    // strconv.ParseBool: anything it does not read as true (including garbage) is false.
+    if (pretty) return TRUE.includes(pretty);
+  }
   const ua = req.headers['user-agent'] ?? '';
-  return ua.startsWith('curl/') || ua.startsWith('Wget/') || new URL(req.url ?? '/', 'http://x').searchParams.get('pretty') === 'true';
+  return ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0');
 }
 
 export function writeJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {

@@ -148,9 +148,8 @@ export class ApiServer {
 
     const def = this.byPath.get(`${info.apiGroup}/${info.apiVersion}/${info.resource}`);
     if (!def) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-    if (def.namespaced && !info.namespace && ['create', 'get', 'update', 'patch', 'delete'].includes(info.verb) && !def.virtualCreate) {
-      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-    }
+    // Which paths and methods a resource serves (404 vs 405) is the RestHandler's routing; a cluster-scoped
+    // resource simply has no route under /namespaces/<ns>/.
     if (!def.namespaced && info.namespace && info.resource !== 'namespaces') {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }

@@ -2,6 +2,7 @@
 // configmaps, secrets, serviceaccounts, events, nodes. Pods, services, namespaces have files of their own.
 import { fieldInvalid, fieldNotSupported, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
+import { jsonEqual } from '../json-types.js';
 import { table } from '../table.js';
 import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef } from '../types.js';
 
@@ -63,7 +64,7 @@ export const secrets: ResourceDef = {
     validateUpdate: (o, old) => {
       const errs = validateSecret(o);
       if ((o.type ?? 'Opaque') !== (old.type ?? 'Opaque')) errs.push(fieldInvalid('type', o.type, 'field is immutable'));
-      if (old.immutable === true && JSON.stringify(o.data ?? {}) !== JSON.stringify(old.data ?? {})) errs.push({ type: 'FieldValueForbidden', field: 'data', message: 'Forbidden: field is immutable when `immutable` is set' });
+      if (old.immutable === true && !jsonEqual(o.data ?? {}, old.data ?? {})) errs.push({ type: 'FieldValueForbidden', field: 'data', message: 'Forbidden: field is immutable when `immutable` is set' });
       return errs;
     },
   },
@@ -73,7 +74,7 @@ export const secrets: ResourceDef = {
 
 export const serviceAccounts: ResourceDef = {
   group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', listKind: 'ServiceAccountList', singularName: 'serviceaccount',
-  namespaced: true, shortNames: ['sa'], verbs: ALL_VERBS,
+  namespaced: true, shortNames: ['sa'], verbs: ALL_VERBS, returnDeletedObject: true,
   table: table([{ name: 'Secrets', type: 'string', priority: 0 }], (o) => [Array.isArray(o.secrets) ? o.secrets.length : 0]),
 };
 

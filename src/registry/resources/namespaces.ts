@@ -1,11 +1,12 @@
 // Namespaces: Active on create; delete marks them Terminating, empties them, then removes them
 // (what the namespace controller does in kube-controller-manager).
+import { conflict } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { log } from '../../log.js';
 import type { ObjectStore } from '../object-store.js';
 import { rfc3339 } from '../rest.js';
 import { table } from '../table.js';
-import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef } from '../types.js';
+import { keepStatus, STATUS_ONLY, type ResourceDef, type Strategy } from '../types.js';
 import { dns1123Label } from '../validation.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -27,6 +28,14 @@ async function emptyNamespace(objects: ObjectStore, ns: KubeObject): Promise<voi
   } catch { /* already gone */ }
 }
 
+/** Emptying runs after the response, as the namespace controller does; kubectl waits for the 404. */
+function scheduleCleanup(objects: ObjectStore, ns: KubeObject): void {
+  setImmediate(() => emptyNamespace(objects, ns).catch((e) => log.error({ err: String(e), namespace: ns.metadata.name }, 'namespace cleanup failed')));
+}
+
+/** namespaceFinalizeStrategy: /finalize may change spec (its finalizers), never status. */
+const FINALIZE_ONLY: Strategy = { prepareForUpdate: keepStatus };
+
 export const namespaces: ResourceDef = {
   group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', listKind: 'NamespaceList', singularName: 'namespace',
   namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
@@ -44,19 +53,29 @@ export const namespaces: ResourceDef = {
       o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name! };
     },
   },
-  subresources: { status: { verbs: ['get', 'update', 'patch'], updateStrategy: STATUS_ONLY }, finalize: { verbs: ['update'], updateStrategy: STATUS_ONLY } },
+  subresources: { status: { verbs: ['get', 'update', 'patch'], updateStrategy: STATUS_ONLY }, finalize: { verbs: ['update'], updateStrategy: FINALIZE_ONLY } },
+  returnDeletedObject: true,
   fieldLabels: { 'status.phase': (o) => (o.status as Record<string, string> | undefined)?.phase },
   table: table([{ name: 'Status', type: 'string', priority: 0 }], (o) => [(o.status as Record<string, string> | undefined)?.phase ?? 'Active']),
-  async delete(obj, objects) {
+  async delete(obj, objects, _ctx, options) {
     const def = objects.def('namespaces');
+    // The namespace storage checks a UID precondition itself, in the generic store's older words.
+    const uid = options.preconditions?.uid;
+    if (uid && uid !== obj.metadata.uid) {
+      throw conflict({ group: '', resource: 'namespaces' }, obj.metadata.name!, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${obj.metadata.uid}`);
+    }
+    if (obj.metadata.deletionTimestamp && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length) {
+      // Still being emptied: try again (the namespace controller keeps retrying too), and say so.
+      scheduleCleanup(objects, obj);
+      throw conflict({ group: '', resource: 'namespaces' }, obj.metadata.name!, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
+    }
     const marked = await objects.guaranteedUpdate(def, '', obj.metadata.name!, (cur) => {
       if (cur.metadata.deletionTimestamp) return undefined;
       cur.metadata.deletionTimestamp = rfc3339(new Date());
       cur.status = { ...(cur.status as object), phase: 'Terminating' };
       return cur;
     });
-    // Emptying runs after the response, as the namespace controller does; kubectl waits for the 404.
-    setImmediate(() => emptyNamespace(objects, marked ?? obj).catch((e) => log.error({ err: String(e), namespace: obj.metadata.name }, 'namespace cleanup failed')));
+    scheduleCleanup(objects, marked ?? obj);
     return marked ?? obj;
   },
 };

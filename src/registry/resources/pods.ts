@@ -1,8 +1,9 @@
 // Pods: stored with kube-apiserver's defaults and a Pending status (kauth schedules nothing, runs nothing).
 import { fieldInvalid, fieldRequired, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
+import { jsonEqual } from '../json-types.js';
 import { table } from '../table.js';
-import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef } from '../types.js';
+import { ALL_VERBS, keepStatus, statusOnly, type ResourceDef } from '../types.js';
 import { dns1123Label } from '../validation.js';
 import { validateEnum } from './core.js';
 
@@ -89,15 +90,17 @@ export const pods: ResourceDef = {
     validateUpdate(o, old) {
       const errs = validatePodSpec(o.spec as PodSpec, 'spec');
       // Pod updates may only change images, activeDeadlineSeconds, tolerations (additions) and metadata.
-      const strip = (s: PodSpec): string => JSON.stringify({ ...s, containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined });
-      if (strip((o.spec ?? {}) as PodSpec) !== strip((old.spec ?? {}) as PodSpec)) {
+      const strip = (s: PodSpec): PodSpec => ({ ...s, containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined });
+      if (!jsonEqual(strip((o.spec ?? {}) as PodSpec), strip((old.spec ?? {}) as PodSpec))) {
         errs.push({ type: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' });
       }
       return errs;
     },
-    generationChanged: (o, old) => JSON.stringify(o.spec) !== JSON.stringify(old.spec),
+    generationChanged: (o, old) => !jsonEqual(o.spec, old.spec),
   },
-  subresources: { status: { verbs: ['get', 'update', 'patch'], updateStrategy: STATUS_ONLY } },
+  // podStatusStrategy keeps spec and ownerReferences (old kubelets corrupted them); labels may change.
+  subresources: { status: { verbs: ['get', 'update', 'patch'], updateStrategy: statusOnly(['ownerReferences']) } },
+  returnDeletedObject: true,
   fieldLabels: {
     'spec.nodeName': (o) => ((o.spec as PodSpec | undefined)?.nodeName as string | undefined) ?? '',
     'spec.restartPolicy': (o) => (o.spec as PodSpec | undefined)?.restartPolicy as string,

@@ -60,6 +60,12 @@ function validateRoleRef(b: RoleBinding, clusterBinding: boolean): FieldError[] 
   return errs;
 }
 
+/** The internal rbac.RoleRef as Go's %#v prints it in the immutability error kubectl users know. */
+function goRoleRef(ref: RoleBinding['roleRef'] | undefined): string {
+  const q = (v: unknown): string => JSON.stringify(typeof v === 'string' ? v : '');
+  return `rbac.RoleRef{APIGroup:${q(ref?.apiGroup)}, Kind:${q(ref?.kind)}, Name:${q(ref?.name)}}`;
+}
+
 function subjectsOf(b: KubeObject, kind: string): string {
   const subs = ((b as RoleBinding).subjects ?? []).filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? b.metadata.namespace ?? ''}/${s.name}` : s.name));
   return subs.join(', ');
@@ -87,7 +93,6 @@ function roleDef(kind: 'Role' | 'ClusterRole'): ResourceDef {
     strategy: {
       validate: (o) => validateRules(o.rules, 'rules', namespaced),
       validateUpdate: (o) => validateRules(o.rules, 'rules', namespaced),
-      generationChanged: () => false,
     },
     table: ROLE_TABLE,
   };
@@ -101,8 +106,7 @@ function bindingDef(kind: 'RoleBinding' | 'ClusterRoleBinding'): ResourceDef {
     singularName: kind.toLowerCase(), namespaced, verbs: ALL_VERBS, nameValidator: pathSegmentName,
     strategy: {
       validate,
-      validateUpdate: (o, old) => [...validate(o), ...immutable('roleRef', (o as RoleBinding).roleRef, (old as RoleBinding).roleRef).map((e) => ({ ...e, message: 'Invalid value: ' + JSON.stringify((o as RoleBinding).roleRef) + ': cannot change roleRef' }))],
-      generationChanged: () => false,
+      validateUpdate: (o, old) => [...validate(o), ...immutable('roleRef', (o as RoleBinding).roleRef, (old as RoleBinding).roleRef).map((e) => ({ ...e, message: `Invalid value: ${goRoleRef((o as RoleBinding).roleRef)}: cannot change roleRef` }))],
     },
     table: BINDING_TABLE,
   };

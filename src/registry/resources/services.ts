@@ -8,6 +8,17 @@ import { dns1035Label } from '../validation.js';
 export type Port = { port?: number; protocol?: string; targetPort?: number | string; name?: string; nodePort?: number };
 export type ServiceSpec = Record<string, unknown> & { ports?: Port[]; type?: string; clusterIP?: string; clusterIPs?: string[]; selector?: Record<string, string> };
 
+/** An allocated ClusterIP stays (validateServiceClusterIPsRelatedFields: "may not change once set"). */
+function validateClusterIpUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  const spec = (o.spec ?? {}) as ServiceSpec;
+  const oldSpec = (old.spec ?? {}) as ServiceSpec;
+  if (spec.type === 'ExternalName' || oldSpec.type === 'ExternalName' || !oldSpec.clusterIP) return [];
+  const ips = spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []);
+  if (spec.clusterIP === oldSpec.clusterIP && (ips[0] ?? oldSpec.clusterIP) === oldSpec.clusterIP) return [];
+  const rendered = `[]string{${ips.map((ip) => JSON.stringify(ip)).join(', ')}}`;
+  return [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: ${rendered}: may not change once set` }];
+}
+
 export const services: ResourceDef = (() => {
   function ports(o: KubeObject): string {
     const spec = (o.spec ?? {}) as ServiceSpec;
@@ -35,8 +46,9 @@ export const services: ResourceDef = (() => {
         keepStatus(o, old);
         const spec = (o.spec ?? {}) as ServiceSpec;
         const oldSpec = (old.spec ?? {}) as ServiceSpec;
-        spec.clusterIP ??= oldSpec.clusterIP;
-        spec.clusterIPs ??= oldSpec.clusterIPs;
+        // An update that leaves the allocated IP out (or empty) keeps it (PatchAllocatedValues).
+        if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+        if (!spec.clusterIPs?.length && oldSpec.clusterIPs) spec.clusterIPs = oldSpec.clusterIPs;
       },
       defaults(o) {
         const spec = ((o.spec as ServiceSpec) ??= {});
@@ -53,9 +65,10 @@ export const services: ResourceDef = (() => {
         }
       },
       validate,
-      validateUpdate: validate,
+      validateUpdate: (o, old) => [...validate(o), ...validateClusterIpUpdate(o, old)],
     },
     subresources: { status: { verbs: ['get', 'update', 'patch'], updateStrategy: STATUS_ONLY } },
+    returnDeletedObject: true,
     table: table(
       [
         { name: 'Type', type: 'string', priority: 0 }, { name: 'Cluster-IP', type: 'string', priority: 0 },

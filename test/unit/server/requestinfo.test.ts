@@ -27,6 +27,10 @@ const cases: [string, string, string, string, string, string, string, string, st
   ['GET', '/apis/apps/v1/namespaces/demo/deployments/web', 'get', 'apps', 'v1', 'demo', 'deployments', '', 'web'],
   ['PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/jane/approval', 'update', 'certificates.k8s.io', 'v1', '', 'certificatesigningrequests', 'approval', 'jane'],
   ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles', 'list', 'rbac.authorization.k8s.io', 'v1', '', 'clusterroles', '', ''],
+  // Go's URL.Path is unescaped: client-node sends `system%3Aauth-delegator` for `system:auth-delegator`.
+  ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aauth-delegator', 'get', 'rbac.authorization.k8s.io', 'v1', '', 'clusterroles', '', 'system:auth-delegator'],
+  ['GET', '/api/v1/namespaces/d%65mo/pods/a%2Fb', 'get', '', 'v1', 'demo', 'pods', 'b', 'a'],
+  ['GET', '/api/v1/watch/namespaces/demo/pods/web', 'watch', '', 'v1', 'demo', 'pods', '', 'web'],
 ];
 
 describe('parseRequestInfo: resource requests', () => {
@@ -49,6 +53,9 @@ describe('parseRequestInfo: non-resource requests', () => {
       assert.equal(info.path, path);
     });
   }
+  it('refuses an escape that does not decode', () => {
+    assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/%zz/pods', new URLSearchParams()), RequestInfoError);
+  });
   it('refuses a bare special verb', () => {
     assert.throws(() => parseRequestInfo('GET', '/api/v1/watch', new URLSearchParams()), RequestInfoError);
   });
