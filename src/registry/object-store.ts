@@ -4,6 +4,7 @@ import { alreadyExists, conflict, gone, notFound, OPTIMISTIC_LOCK_MESSAGE } from
 import type { KubeObject, ObjectGetter } from '../api/types.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue, type Store, type WatchEvent, type Watcher } from '../storage/interface.js';
 import type { ResourceDef } from './types.js';
+import { inGoOrder } from './json-types.js';
 
 export interface ListPage {
   items: KubeObject[];
@@ -52,9 +53,12 @@ export class ObjectStore implements ObjectGetter {
     return obj;
   }
 
+  /**
+   * Stored in the Go encoder's key order, with an empty resourceVersion holding its place (decode fills
+   * it in), so reads are served as stored without re-ordering each response.
+   */
   private encode(obj: KubeObject): string {
-    const { resourceVersion: _rv, ...meta } = obj.metadata;
-    return JSON.stringify({ ...obj, metadata: meta });
+    return JSON.stringify(inGoOrder({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }));
   }
 
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {

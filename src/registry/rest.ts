@@ -66,7 +66,7 @@ export class RestHandler {
       return writeJson(r.req, r.res, 201, inGoOrder(out));
     }
     switch (info.verb) {
-      case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, info.namespace, info.name));
+      case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, info.namespace, info.name), true);
       case 'list': return this.list(r);
       case 'watch': return this.watch(r);
       case 'create': return this.create(r);
@@ -80,8 +80,9 @@ export class RestHandler {
 
   // ---- reads -------------------------------------------------------------------------------
 
-  private respondObject(r: RestRequest, status: number, stored: KubeObject): void {
-    const obj = ordered(r.def, stored);
+  /** `fromStore`: already in Go order (the store keeps it so); anything else is ordered here. */
+  private respondObject(r: RestRequest, status: number, stored: KubeObject, fromStore = false): void {
+    const obj = fromStore ? stored : ordered(r.def, stored);
     const accept = r.req.headers.accept ?? '';
     if (wantsTable(accept)) {
       return writeJson(r.req, r.res, status, toTable(r.def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, this.tableOpts(r)), TABLE_CONTENT_TYPE);
@@ -164,7 +165,7 @@ export class RestHandler {
       // remainingItemCount is only known without selectors (the store counts keys, not matches).
       if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector')) meta.remainingItemCount = remaining;
     }
-    const out = items.map((o) => ordered(def, o));
+    const out = items;
     if (wantsTable(r.req.headers.accept ?? '')) {
       return writeJson(r.req, r.res, 200, toTable(def, out, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
     }
@@ -201,8 +202,7 @@ export class RestHandler {
     const write = (event: unknown): void => {
       if (!ended && !res.destroyed && !res.writableEnded) res.write(JSON.stringify(event) + '\n');
     };
-    const send = (type: string, stored: KubeObject): void => {
-      const obj = ordered(def, stored);
+    const send = (type: string, obj: KubeObject): void => {
       write({ type, object: tableOpts ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, tableOpts) : obj });
     };
     const bookmark = (revision: number, annotations?: Record<string, string>): void => {

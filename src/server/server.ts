@@ -140,7 +140,7 @@ export class ApiServer {
     }
     const authn = await authenticate(req, this.opts.authenticator);
     const requester = authn.user;
-    const user = this.opts.impersonate ? await this.opts.impersonate(requester, req) : requester;
+    const user = this.opts.impersonate && hasImpersonationHeaders(req) ? await this.opts.impersonate(requester, req) : requester;
     if (user !== requester) log.info({ requester: requester.username, user: user.username, verb: info.verb, path: info.path }, `${requester.username} is impersonating ${user.username}`);
     await authorize(attributesFor(info, user), this.opts.authorizer);
 
@@ -190,6 +190,12 @@ export class ApiServer {
     for (const gv of this.discovery.groupVersions()) if (gv.includes('/')) { out.add(`/apis/${gv}`); out.add(`/apis/${gv.split('/')[0]}`); }
     return [...out].sort();
   }
+}
+
+/** Most requests impersonate nobody: skip building the impersonation requests for them. */
+function hasImpersonationHeaders(req: IncomingMessage): boolean {
+  for (const name in req.headers) if (name.startsWith('impersonate-')) return true;
+  return false;
 }
 
 /** Reads a request body up to limit bytes; beyond it answers 413 like kube-apiserver. */

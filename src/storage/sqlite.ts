@@ -42,6 +42,9 @@ type Param = string | number;
 /** Given the key's newest row (read inside the write transaction), the row to append, or a thrown error. */
 type DecideAppend = (latest: LogRow | undefined) => Omit<LogRow, 'id' | 'name'>;
 
+/** Keys whose newest row is kept in memory (an LRU): reads of hot objects skip SQLite. */
+const LATEST_CACHE_SIZE = 10_000;
+
 export class SqliteStore implements Store {
   readonly name = 'sqlite';
   private readonly hub = new WatchHub();
@@ -50,6 +53,8 @@ export class SqliteStore implements Store {
   private readonly appendTx: Database.Transaction<(key: string, decide: DecideAppend) => LogRow>;
   private revision: number;
   private compacted: number;
+  /** key → newest row (null: none), most recently used last. */
+  private readonly latest = new Map<string, LogRow | null>();
   private compacting = false;
   private closed = false;
 
@@ -185,6 +190,8 @@ export class SqliteStore implements Store {
       // Let requests run between batches; rows above `to` are never touched, so writes may interleave.
       if (to < target) await yieldToEventLoop();
     }
+    // Compaction may remove the newest row of a deleted key (its tombstone): forget what was cached.
+    this.latest.clear();
     if (!this.closed) this.db.pragma('wal_checkpoint(FULL)');
   }
 
@@ -205,6 +212,7 @@ export class SqliteStore implements Store {
       throw this.translateConflict(key, err);
     }
     this.revision = row.id;
+    this.remember(key, row);
     this.hub.publish(row);
     return rowKeyValue(row);
   }
@@ -215,15 +223,30 @@ export class SqliteStore implements Store {
    */
   private translateConflict(key: string, err: unknown): unknown {
     if (!(err instanceof Database.SqliteError) || err.code !== 'SQLITE_CONSTRAINT_UNIQUE') return err;
+    this.latest.delete(key);
     const latest = this.latestRow(key);
     if (latest && !latest.deleted) return new KeyExistsError(key);
     return new KeyNotFoundError(key);
   }
 
   private latestRow(key: string): LogRow | undefined {
-    return this.statement(`SELECT ${rowColumns('kine')} FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`).get(key) as
+    const cached = this.latest.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.statement(`SELECT ${rowColumns('kine')} FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`).get(key) as
       | LogRow
       | undefined;
+    this.remember(key, row);
+    return row;
+  }
+
+  /**
+   * The newest row per key, kept for the keys read or written last: every GET reads one, and this
+   * process is the file's only writer (see `write`), so the cache is exactly the table's answer.
+   */
+  private remember(key: string, row: LogRow | undefined): void {
+    this.latest.delete(key);
+    this.latest.set(key, row ?? null);
+    if (this.latest.size > LATEST_CACHE_SIZE) this.latest.delete(this.latest.keys().next().value as string);
   }
 
   /** Log rows above revision under prefix, in revision order: walks the id range (a watch resumes from a
