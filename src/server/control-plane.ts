@@ -9,6 +9,7 @@ import { serviceIpAllocator, serviceRange } from '../admission/service-ip.js';
 import { buildAuthenticator } from '../authn/chain.js';
 import type { TokenAuthenticator } from '../authn/interfaces.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
+import { NamespaceDeletionController } from '../controllers/namespace-deletion.js';
 import { RootCaPublisher } from '../controllers/root-ca.js';
 import { TokenSecretsController } from '../controllers/token-secrets.js';
 import { Informer, type WorkQueue } from '../controllers/informer.js';
@@ -110,6 +111,7 @@ export class ControlPlane {
     const informers: Informer[] = [...Object.values(inf), ...authz.informers];
     const queues: WorkQueue[] = [];
     queues.push(new ServiceAccountsController(objects, inf.namespaces, inf.serviceaccounts).queue);
+    queues.push(new NamespaceDeletionController(objects, inf.namespaces).queue);
     if (rootCaPem) queues.push(new RootCaPublisher(objects, rootCaPem, inf.namespaces, inf.configmaps).queue);
     if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
     queues.push(...authz.queues);

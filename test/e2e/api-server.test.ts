@@ -258,6 +258,37 @@ describe('durability', () => {
     }
   });
 
+  it('finishes deleting a namespace left Terminating when kauth stopped', async () => {
+    let c = await startCluster();
+    try {
+      assert.equal(kubectl(c, ['create', 'ns', 'half-gone']).code, 0);
+      assert.equal(kubectl(c, ['create', 'configmap', 'left', '-n', 'half-gone']).code, 0);
+      assert.equal(await c.stop(), 0);
+      // What a stop between the delete and the namespace controller's work leaves behind.
+      const { SqliteStore } = await import('../../src/storage/sqlite.js');
+      const { ObjectStore } = await import('../../src/registry/object-store.js');
+      const { namespaces } = await import('../../src/registry/resources/namespaces.js');
+      const store = SqliteStore.open(join(c.dataDir, 'kauth.db'), { compactInterval: 0 });
+      await new ObjectStore(store, [namespaces]).guaranteedUpdate(namespaces, '', 'half-gone', (ns) => {
+        ns.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        ns.status = { phase: 'Terminating' };
+        return ns;
+      });
+      await store.close();
+      c = await startCluster({ dir: c.dir, port: c.port });
+      let k = kubectl(c, ['get', 'ns', 'half-gone']);
+      for (let i = 0; i < 50 && k.code === 0; i++) {
+        await sleep(100);
+        k = kubectl(c, ['get', 'ns', 'half-gone']);
+      }
+      assert.match(k.err, /namespaces "half-gone" not found/);
+      assert.match(kubectl(c, ['get', 'configmap', 'left', '-n', 'half-gone']).err, /not found/);
+    } finally {
+      await c.stop();
+      c.cleanup();
+    }
+  });
+
   it('loses no acknowledged write when killed -9 in a write loop', async () => {
     let c = await startCluster();
     const admin: Who = { cert: clientCert(c, 'kubernetes-admin', ['system:masters']) };

@@ -1,8 +1,7 @@
-// Namespaces: Active on create; delete marks them Terminating, empties them, then removes them
-// (what the namespace controller does in kube-controller-manager).
+// Namespaces: Active on create; delete marks them Terminating, and the namespace controller
+// (src/controllers/namespace-deletion.ts) empties and removes them.
 import { conflict } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { log } from '../../log.js';
 import type { ObjectStore } from '../object-store.js';
 import { rfc3339 } from '../rest.js';
 import { table } from '../table.js';
@@ -10,28 +9,6 @@ import { keepStatus, STATUS_ONLY, type ResourceDef, type Strategy } from '../typ
 import { dns1123Label } from '../validation.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-async function emptyNamespace(objects: ObjectStore, ns: KubeObject): Promise<void> {
-  const name = ns.metadata.name!;
-  for (const def of objects.defs) {
-    if (!def.namespaced || def.virtualCreate) continue;
-    const page = await objects.list(def, name);
-    for (const o of page.items) {
-      try {
-        await objects.delete(def, name, o.metadata.name!);
-        await def.afterDelete?.(o, objects);
-      } catch { /* already gone */ }
-    }
-  }
-  try {
-    await objects.delete(objects.def('namespaces'), '', name);
-  } catch { /* already gone */ }
-}
-
-/** Emptying runs after the response, as the namespace controller does; kubectl waits for the 404. */
-function scheduleCleanup(objects: ObjectStore, ns: KubeObject): void {
-  setImmediate(() => emptyNamespace(objects, ns).catch((e) => log.error({ err: String(e), namespace: ns.metadata.name }, 'namespace cleanup failed')));
-}
 
 /** namespaceFinalizeStrategy: /finalize may change spec (its finalizers), never status. */
 const FINALIZE_ONLY: Strategy = { prepareForUpdate: keepStatus };
@@ -65,8 +42,7 @@ export const namespaces: ResourceDef = {
       throw conflict({ group: '', resource: 'namespaces' }, obj.metadata.name!, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${obj.metadata.uid}`);
     }
     if (obj.metadata.deletionTimestamp && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length) {
-      // Still being emptied: try again (the namespace controller keeps retrying too), and say so.
-      scheduleCleanup(objects, obj);
+      // Still being emptied by the namespace controller (src/controllers/namespace-deletion.ts).
       throw conflict({ group: '', resource: 'namespaces' }, obj.metadata.name!, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
     }
     const marked = await objects.guaranteedUpdate(def, '', obj.metadata.name!, (cur) => {
@@ -75,7 +51,7 @@ export const namespaces: ResourceDef = {
       cur.status = { ...(cur.status as object), phase: 'Terminating' };
       return cur;
     });
-    scheduleCleanup(objects, marked ?? obj);
+    // The namespace controller sees the mark and empties it; kubectl waits for the 404.
     return marked ?? obj;
   },
 };

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { Api, tick } from './harness.js';
+import { Informer } from '../../../src/controllers/informer.js';
+import { NamespaceDeletionController } from '../../../src/controllers/namespace-deletion.js';
 
 const CM = '/api/v1/namespaces/demo/configmaps';
 const pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } };
@@ -127,8 +129,11 @@ describe('deletecollection', () => {
 });
 
 describe('namespace deletion', () => {
-  it('goes Terminating (answering the namespace), empties it, then removes it', async () => {
+  it('goes Terminating (answering the namespace); the namespace controller empties and removes it', async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
+    const informer = new Informer(api.objects, api.objects.def('namespaces'));
+    const controller = new NamespaceDeletionController(api.objects, informer);
+    await informer.start();
     const r = await api.call('DELETE', '/api/v1/namespaces/demo');
     assert.equal(r.code, 200);
     assert.equal(r.body.kind, 'Namespace');
@@ -137,6 +142,8 @@ describe('namespace deletion', () => {
     for (let i = 0; i < 20 && (await api.call('GET', '/api/v1/namespaces/demo')).code === 200; i++) await tick();
     assert.equal((await api.call('GET', '/api/v1/namespaces/demo')).code, 404);
     assert.equal((await api.call('GET', `${CM}/a`)).code, 404);
+    controller.queue.stop();
+    informer.stop();
   });
 
   it('a second delete while it is emptied is the namespace storage\'s 409', async () => {
