@@ -437,16 +437,24 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<s
     subjectEmpty,
     alt: opts,
   });
+  return generate({ serialNumber: opts.serialNumber, subject: buildName(opts.subject), issuer: pxOf(issuer).subjectName, notBefore: opts.notBefore, notAfter: opts.notAfter, spki: key.spki, signing, extensions });
+}
+
+/** One certificate, signed: the part issuing a leaf and making a self-signed CA share. */
+async function generate(p: {
+  serialNumber?: string; subject: x509Types.Name; issuer: x509Types.Name; notBefore: Date; notAfter: Date;
+  spki: Buffer; signing: { key: unknown; algorithm: unknown }; extensions: x509Types.Extension[];
+}): Promise<string> {
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: opts.serialNumber,
-    subject: buildName(opts.subject),
-    issuer: pxOf(issuer).subjectName,
-    notBefore: second(opts.notBefore),
-    notAfter: second(opts.notAfter),
-    publicKey: key.spki,
-    signingKey: signing.key as unknown as LibCryptoKey,
-    signingAlgorithm: signing.algorithm as LibAlgorithm,
-    extensions,
+    serialNumber: p.serialNumber,
+    subject: p.subject,
+    issuer: p.issuer,
+    notBefore: second(p.notBefore),
+    notAfter: second(p.notAfter),
+    publicKey: p.spki,
+    signingKey: p.signing.key as unknown as LibCryptoKey,
+    signingAlgorithm: p.signing.algorithm as LibAlgorithm,
+    extensions: p.extensions,
   });
   return pemOf(cert);
 }
@@ -468,18 +476,7 @@ export async function createSelfSignedCa(opts: CreateSelfSignedCaOptions): Promi
     subjectEmpty: false,
     alt: { dnsNames: [opts.commonName].filter((cn) => /^[a-z0-9.-]+$/i.test(cn)) },
   });
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: opts.serialNumber,
-    subject: name,
-    issuer: name,
-    notBefore: second(opts.notBefore),
-    notAfter: second(opts.notAfter),
-    publicKey: key.spki,
-    signingKey: signing.key as unknown as LibCryptoKey,
-    signingAlgorithm: signing.algorithm as LibAlgorithm,
-    extensions,
-  });
-  return pemOf(cert);
+  return generate({ serialNumber: opts.serialNumber, subject: name, issuer: name, notBefore: opts.notBefore, notAfter: opts.notAfter, spki: key.spki, signing, extensions });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

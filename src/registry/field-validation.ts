@@ -5,7 +5,8 @@
 import { badRequest, type StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { messageForKind } from '../api/protobuf/kinds.js';
-import { planFor, type FieldPlan, type MessagePlan } from '../api/protobuf/plan.js';
+import { planFor, type MessagePlan } from '../api/protobuf/plan.js';
+import { fieldOf, isPlainObject } from './json-types.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -16,28 +17,11 @@ export function fieldValidationMode(query: URLSearchParams): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported: ${v}, must be one of: Ignore, Warn, Strict`);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A field by JSON name, looking through inlined embedded structs. */
-function field(plan: MessagePlan, name: string): FieldPlan | undefined {
-  const direct = plan.byName.get(name);
-  if (direct && direct.json !== 'inline') return direct;
-  for (const f of plan.fields) {
-    if (f.json === 'inline' && f.message) {
-      const inner = field(f.message, name);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
-}
-
 function walk(plan: MessagePlan, value: unknown, path: string, out: string[]): void {
   // Special forms (Time, IntOrString, Quantity, RawExtension, …) are leaves in JSON.
-  if (plan.form || !isObject(value)) return;
+  if (plan.form || !isPlainObject(value)) return;
   for (const [key, v] of Object.entries(value)) {
-    const f = field(plan, key);
+    const f = fieldOf(plan, key);
     const p = path ? `${path}.${key}` : key;
     if (!f) {
       out.push(p);
@@ -45,7 +29,7 @@ function walk(plan: MessagePlan, value: unknown, path: string, out: string[]): v
     }
     if (!f.message || v === null) continue;
     if (f.shape === 'repeated' && Array.isArray(v)) v.forEach((item, i) => walk(f.message!, item, `${p}[${i}]`, out));
-    else if (f.shape === 'map' && isObject(v)) for (const [k, item] of Object.entries(v)) walk(f.message, item, `${p}[${k}]`, out);
+    else if (f.shape === 'map' && isPlainObject(v)) for (const [k, item] of Object.entries(v)) walk(f.message, item, `${p}[${k}]`, out);
     else walk(f.message, v, p, out);
   }
 }

@@ -47,12 +47,12 @@ function unmarshalError(value: string, ctx: Context, type: string): string {
   return `json: cannot unmarshal ${value} into ${where} of type ${type}`;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A field by JSON name, looking through inlined embedded structs. */
-function fieldOf(plan: MessagePlan, name: string): FieldPlan | undefined {
+export function fieldOf(plan: MessagePlan, name: string): FieldPlan | undefined {
   const direct = plan.byName.get(name);
   if (direct && direct.json !== 'inline') return direct;
   for (const f of plan.fields) {
