@@ -14,7 +14,7 @@ const SA_UID = 'kubernetes.io/service-account.uid';
 export class TokenSecretsController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly objects: ObjectStore, private readonly issuer: TokenIssuer, private readonly caPem: string, secrets: Informer, serviceAccounts: Informer, private readonly secretsInformer = secrets) {
+  constructor(private readonly objects: ObjectStore, private readonly issuer: TokenIssuer, private readonly caPem: string, private readonly secrets: Informer, serviceAccounts: Informer) {
     this.queue = new WorkQueue('tokens', (key) => this.sync(key));
     secrets.on({ upsert: (o) => { if (o.type === SA_TOKEN_TYPE) this.queue.add(`secret/${o.metadata.namespace}/${o.metadata.name}`); } });
     serviceAccounts.on({ remove: (o) => this.queue.add(`sa-deleted/${o.metadata.namespace}/${o.metadata.name}/${o.metadata.uid}`) });
@@ -49,7 +49,7 @@ export class TokenSecretsController {
   }
 
   private async deleteTokensOf(ns: string, saName: string, uid: string): Promise<void> {
-    for (const s of this.secretsInformer.list()) {
+    for (const s of this.secrets.list()) {
       if (s.metadata.namespace !== ns || s.type !== SA_TOKEN_TYPE) continue;
       const a = s.metadata.annotations ?? {};
       if (a[SA_NAME] !== saName || (a[SA_UID] && a[SA_UID] !== uid)) continue;
