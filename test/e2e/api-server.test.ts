@@ -1,10 +1,10 @@
 // Issue 3 end to end: `kauth up` driven by the real kubectl, curl and @kubernetes/client-node.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { clientCert, kubectl, request, sleep, startCluster, type Cluster, type Who, KUBECTL } from './harness.js';
+import { clientCert, freePort, kauth, kubectl, request, ROOT, sleep, startCluster, type Cluster, type Who, KUBECTL } from './harness.js';
 
 const SEED_MANIFESTS = `apiVersion: v1
 kind: ServiceAccount
@@ -240,6 +240,38 @@ describe('kauth up with the real kubectl', () => {
     const r = await request(c, { path: '/api/v1/namespaces/doomed/configmaps/x', who: admin });
     assert.equal(r.code, 404);
     assert.notEqual(kubectl(c, ['delete', 'ns', 'kube-system']).code, 0);
+  });
+});
+
+describe('kauth server with kube-apiserver flags', () => {
+  it('serves from explicitly named files, on the memory backend', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'kauth-server-'));
+    const pki = join(dir, 'pki');
+    assert.equal(kauth(['certs', 'init', '--cert-dir', pki, '--kubeconfig-dir', dir, '--cert-algorithm', 'ECDSA-P256']).code, 0);
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'server',
+      '--tls-cert-file', join(pki, 'apiserver.crt'), '--tls-private-key-file', join(pki, 'apiserver.key'), '--client-ca-file', join(pki, 'ca.crt'),
+      '--service-account-key-file', join(pki, 'sa.pub'), '--service-account-signing-key-file', join(pki, 'sa.key'), '--service-account-issuer', 'https://kauth.example',
+      '--storage-backend', 'memory', '--secure-port', String(port), '--bind-address', '127.0.0.1', '--authorization-mode', 'Node,RBAC', '--anonymous-auth=false'], { stdio: 'ignore' });
+    try {
+      const target = { server: `https://127.0.0.1:${port}`, caFile: join(pki, 'ca.crt') };
+      let r = { code: 0 } as Awaited<ReturnType<typeof request>>;
+      for (let i = 0; i < 100 && r.code !== 401; i++) {
+        await sleep(100);
+        try { r = await request(target, { path: '/readyz' }); } catch { /* not up yet */ }
+      }
+      assert.equal(r.code, 401, 'anonymous-auth=false: no credentials is 401');
+      const kc = join(dir, 'admin.conf');
+      writeFileSync(kc, readFileSync(kc, 'utf8').replace(/server: \S+/, `server: ${target.server}`));
+      const k = kubectl({ adminKubeconfig: kc }, ['create', 'token', 'default', '-n', 'default']);
+      assert.equal(k.code, 0, k.err);
+      assert.equal(JSON.parse(Buffer.from(k.out.split('.')[1]!, 'base64url').toString()).iss, 'https://kauth.example');
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
