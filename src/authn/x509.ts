@@ -5,6 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { x509 as px509, type x509Types } from '../pki/x509.js';
 import { AuthenticationError, type Authenticator, type AuthRequest, type AuthResponse } from './interfaces.js';
+import { kubeTime } from '../api/time.js';
 
 const CREDENTIAL_ID_KEY = 'authentication.kubernetes.io/credential-id';
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -21,9 +22,6 @@ export interface X509AuthenticatorOptions {
 /** Go's "x509: …" verification failures, by kind. */
 class VerifyError extends Error {}
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Parsed once per certificate: node's for crypto, @peculiar's for names and extensions. */
 interface Cert {
@@ -49,10 +47,10 @@ function certificateIdentifier(cert: Cert): string {
 
 function checkValidity(cert: Cert, now: Date): void {
   if (now < cert.parsed.notBefore) {
-    throw new VerifyError(`x509: certificate has expired or is not yet valid: current time ${rfc3339(now)} is before ${rfc3339(cert.parsed.notBefore)}`);
+    throw new VerifyError(`x509: certificate has expired or is not yet valid: current time ${kubeTime(now)} is before ${kubeTime(cert.parsed.notBefore)}`);
   }
   if (now > cert.parsed.notAfter) {
-    throw new VerifyError(`x509: certificate has expired or is not yet valid: current time ${rfc3339(now)} is after ${rfc3339(cert.parsed.notAfter)}`);
+    throw new VerifyError(`x509: certificate has expired or is not yet valid: current time ${kubeTime(now)} is after ${kubeTime(cert.parsed.notAfter)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { LEGACY_ISSUER } from '../serviceaccount/claims.js';
 import { parseCompactJws } from '../serviceaccount/jws.js';
 import { loadPublicKeys, type ServiceAccountPublicKey } from '../serviceaccount/keys.js';
 import { checkTokenTimes, ServiceAccountJwtVerifier } from '../serviceaccount/validate.js';
+import { kubeTime } from '../api/time.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,9 +22,6 @@ export async function readTokenArgument(arg: string): Promise<string> {
   return token;
 }
 
-function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** "in 2h3m" / "5d ago": how far a NumericDate is from now. */
 export function relativeTime(seconds: number, now: Date): string {
@@ -55,7 +53,7 @@ export function describeToken(token: string, now = new Date()): string {
   const known = times.filter((t): t is [string, number] => typeof t[1] === 'number');
   if (known.length > 0) {
     lines.push('Times:');
-    for (const [name, value] of known) lines.push(`  ${name.padEnd(9)} ${rfc3339(value)} (${relativeTime(value, now)})`);
+    for (const [name, value] of known) lines.push(`  ${name.padEnd(9)} ${kubeTime(new Date(value * 1000))} (${relativeTime(value, now)})`);
   }
   if (jws.payload.iss === LEGACY_ISSUER) lines.push('Legacy Secret token: no expiry, valid while its Secret exists.');
   return lines.join('\n');
@@ -87,7 +85,7 @@ export function verifyTokenOffline(token: string, options: VerifyTokenOptions): 
     if (!verified) throw new CliError('token is not a service-account token');
     if (verified.kind === 'bound') checkTokenTimes(verified.claims, options.now ?? new Date());
     const exp = verified.claims.exp;
-    const expiry = typeof exp === 'number' ? `expires ${rfc3339(exp)}` : 'no expiry';
+    const expiry = typeof exp === 'number' ? `expires ${kubeTime(new Date(exp * 1000))}` : 'no expiry';
     return `valid: ${String(verified.claims.sub)} (${verified.kind} token, ${expiry}, kid ${String(verified.header.kid ?? '-')})`;
   } catch (e) {
     if (e instanceof CliError) throw e;

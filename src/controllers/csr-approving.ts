@@ -15,6 +15,7 @@ import {
 import { kubeletClientError } from './csr-signing.js';
 import type { Informer } from './informer.js';
 import { WorkQueue } from './informer.js';
+import { kubeTime } from '../api/time.js';
 
 export interface Recognizer {
   /** The subresource the requester must be allowed to `create` (the SubjectAccessReview's). */
@@ -67,7 +68,7 @@ export async function decideApproval(csr: KubeObject, authorizer: Authorizer, no
     if (!r.recognize(csr, parsed)) continue;
     tried.push(r.subresource);
     if (await requesterMay(authorizer, csr, r.subresource)) {
-      const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const ts = kubeTime(now);
       return { kind: 'approve', condition: { type: 'Approved', status: 'True', reason: 'AutoApproved', message: r.successMessage, lastUpdateTime: ts, lastTransitionTime: ts } };
     }
   }

@@ -17,6 +17,7 @@ import {
 } from '../registry/resources/certificates.js';
 import type { Informer } from './informer.js';
 import { WorkQueue } from './informer.js';
+import { kubeTime } from '../api/time.js';
 
 /** The signers kauth runs. legacy-unknown is never signed: v1 cannot create such requests. */
 export const SIGNED_SIGNERS: readonly string[] = [KUBE_APISERVER_CLIENT_SIGNER, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBELET_SERVING_SIGNER];
@@ -210,9 +211,6 @@ export async function signCsr(o: SignOptions): Promise<string> {
 // ---------------------------------------------------------------------------------------------------------------
 // The controller.
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Still ours to act on: approved, not failed, not issued, one of our signers. */
 export function wantsSigning(csr: KubeObject): boolean {
@@ -247,7 +245,7 @@ export class CsrSigningController {
     const refusal = signerRuleError(spec.signerName!, parsed, usages);
     let update: (o: KubeObject) => void;
     if (refusal) {
-      const ts = now();
+      const ts = kubeTime();
       const failed: CsrCondition = { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: refusal, lastUpdateTime: ts, lastTransitionTime: ts };
       update = (o) => {
         const status = (o.status as { conditions?: CsrCondition[] } | undefined) ?? {};

@@ -3,15 +3,15 @@
 import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../registry/object-store.js';
-import { rfc3339 } from '../registry/rest.js';
 import { randomUUID } from 'node:crypto';
 import { Informer, WorkQueue } from './informer.js';
+import { kubeTime } from '../api/time.js';
 
 /** Creates an object as the controller itself (no admission), ignoring AlreadyExists. */
 export async function createIfMissing(objects: ObjectStore, resource: string, obj: KubeObject): Promise<void> {
   const def = objects.def(resource);
   obj.metadata.uid ??= randomUUID();
-  obj.metadata.creationTimestamp ??= rfc3339(new Date());
+  obj.metadata.creationTimestamp ??= kubeTime();
   try {
     await objects.create(def, obj);
   } catch (e) {

@@ -14,7 +14,7 @@ import { messageForKind } from '../api/protobuf/kinds.js';
 import { writeJson } from '../server/respond.js';
 import { CompactedError } from '../storage/interface.js';
 import { checkFields, fieldValidationMode } from './field-validation.js';
-import { inGoOrder, jsonDepth, jsonEqual, jsonTypeError, MAX_JSON_DEPTH, zeroNullElements } from './json-types.js';
+import { inGoOrder, isPlainObject, jsonDepth, jsonEqual, jsonTypeError, MAX_JSON_DEPTH, zeroNullElements } from './json-types.js';
 import { generateName } from './names.js';
 import type { ObjectStore } from './object-store.js';
 import {
@@ -26,6 +26,7 @@ import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type Mat
 import { tableVersion, toTable, wantsTable } from './table.js';
 import { groupVersion, type DeleteOptions, type RequestContext, type ResourceDef, type Strategy, type SubresourceDef } from './types.js';
 import { dns1123Subdomain, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
+import { kubeTime } from '../api/time.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -165,11 +166,10 @@ export class RestHandler {
       // remainingItemCount is only known without selectors (the store counts keys, not matches).
       if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector')) meta.remainingItemCount = remaining;
     }
-    const out = items;
     if (wantsTable(r.req.headers.accept ?? '')) {
-      return writeJson(r.req, r.res, 200, toTable(def, out, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
+      return writeJson(r.req, r.res, 200, toTable(def, items, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
     }
-    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: meta, items: out.map(stripTypeMeta) });
+    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: meta, items: items.map(stripTypeMeta) });
   }
 
   private async watch(r: RestRequest): Promise<void> {
@@ -398,7 +398,7 @@ export class RestHandler {
       delete meta.resourceVersion;
     }
     meta.uid = randomUUID();
-    meta.creationTimestamp = rfc3339(new Date());
+    meta.creationTimestamp = kubeTime();
     if (def.strategy?.generationChanged) meta.generation = 1;
     try {
       if (ctx.dryRun) {
@@ -666,16 +666,10 @@ export class RestHandler {
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A subresource whose def carries a view (deployments/scale). */
 type ViewSub = SubresourceDef & { view: NonNullable<SubresourceDef['view']> };
 
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
@@ -764,7 +758,7 @@ function checkPreconditions(def: ResourceDef, current: KubeObject, options: Dele
 function markAsDeleting(obj: KubeObject): KubeObject {
   const m = obj.metadata;
   if (!m.deletionTimestamp && (m.generation ?? 0) > 0) m.generation = m.generation! + 1;
-  const now = rfc3339(new Date());
+  const now = kubeTime();
   if (!m.deletionTimestamp || m.deletionTimestamp > now) m.deletionTimestamp = now;
   m.deletionGracePeriodSeconds = 0;
   return obj;

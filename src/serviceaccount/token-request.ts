@@ -13,6 +13,7 @@ import {
 } from '../api/errors.js';
 import type { KubeObject, ObjectGetter } from '../api/types.js';
 import type { BoundObject } from './claims.js';
+import { kubeTime } from '../api/time.js';
 
 export const TOKEN_REQUEST_KIND = 'TokenRequest';
 export const TOKEN_REQUEST_GROUP = 'authentication.k8s.io';
@@ -223,10 +224,6 @@ export async function prepareTokenRequest(input: PrepareTokenRequestInput): Prom
   };
 }
 
-/** metav1.Time: RFC 3339, whole seconds, UTC. */
-export function kubeTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * The TokenRequest kube-apiserver answers with (201): the request, defaulted, plus status. The

@@ -11,6 +11,7 @@ import { KNOWN_CSR_USAGES } from '../../pki/usages.js';
 import { age, humanDuration } from '../table.js';
 import { ALL_VERBS, type RequestContext, type ResourceDef, type Strategy, type TableColumn, type TableConvertor } from '../types.js';
 import { dns1123Label, dns1123Subdomain, pathSegmentName } from '../validation.js';
+import { kubeTime } from '../../api/time.js';
 
 export const CERTIFICATES_GROUP = 'certificates.k8s.io';
 export const KUBE_APISERVER_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
@@ -465,7 +466,7 @@ function setStatus(obj: KubeObject, status: CsrStatus | undefined): void {
 
 /** populateConditionTimestamps: lastUpdateTime now when missing; lastTransitionTime kept from an equal old condition. */
 export function populateConditionTimestamps(next: KubeObject, old: KubeObject, now = new Date()): void {
-  const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ts = kubeTime(now);
   for (const c of conditionsOf(next)) {
     if (!c.lastUpdateTime) c.lastUpdateTime = ts;
     if (!c.lastTransitionTime) {

@@ -3,10 +3,10 @@
 import { conflict } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import type { ObjectStore } from '../object-store.js';
-import { rfc3339 } from '../rest.js';
 import { table } from '../table.js';
 import { keepStatus, STATUS_ONLY, type ResourceDef, type Strategy } from '../types.js';
 import { dns1123Label } from '../validation.js';
+import { kubeTime } from '../../api/time.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -47,7 +47,7 @@ export const namespaces: ResourceDef = {
     }
     const marked = await objects.guaranteedUpdate(def, '', obj.metadata.name!, (cur) => {
       if (cur.metadata.deletionTimestamp) return undefined;
-      cur.metadata.deletionTimestamp = rfc3339(new Date());
+      cur.metadata.deletionTimestamp = kubeTime();
       cur.status = { ...(cur.status as object), phase: 'Terminating' };
       return cur;
     });
