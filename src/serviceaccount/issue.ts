@@ -1,6 +1,7 @@
 // Signs service-account tokens as kube-apiserver's jwtTokenGenerator does (pkg/serviceaccount/jwt.go):
 // protected header {"alg","kid"} only (no "typ"), payload with sorted keys, issuer = the first
 // --service-account-issuer. Bound tokens follow the TokenRequest REST handler's expiry rules.
+import { CompactSign } from 'jose';
 import {
   buildBoundClaims,
   buildLegacyClaims,
@@ -83,8 +84,6 @@ export class TokenIssuer {
   }
 
   private async sign(claims: object): Promise<string> {
-    // Loaded on first use: jose is not needed to get the server ready.
-    const { CompactSign } = await import('jose');
     const { alg, kid, privateKey } = this.options.signingKey;
     return new CompactSign(encoder.encode(canonicalJson(claims))).setProtectedHeader({ alg, kid }).sign(privateKey);
   }
