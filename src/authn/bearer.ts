@@ -19,11 +19,11 @@ function headerValue(v: string | string[] | undefined): string {
   return v ?? '';
 }
 
-async function authenticateBearer(auth: TokenAuthenticator, token: string): Promise<AuthResponse> {
+async function authenticateBearer(auth: TokenAuthenticator, token: string, audiences: string[] | undefined): Promise<AuthResponse> {
   if (token.length > MAX_BEARER_TOKEN_LENGTH) {
     throw new AuthenticationError(`${INVALID_TOKEN}: token is longer than ${MAX_BEARER_TOKEN_LENGTH} bytes`);
   }
-  const resp = await auth.authenticateToken(token);
+  const resp = await auth.authenticateToken(token, audiences);
   if (!resp) throw new AuthenticationError(INVALID_TOKEN);
   return resp;
 }
@@ -41,7 +41,7 @@ export class BearerTokenAuthenticator implements Authenticator {
     if (parts.length < 2 || parts[0]!.toLowerCase() !== 'bearer') return null;
     const token = parts[1]!;
     if (!token) return null;
-    const resp = await authenticateBearer(this.tokens, token);
+    const resp = await authenticateBearer(this.tokens, token, req.audiences);
     // Nothing further down the chain may see (or log, or forward) the credential.
     delete req.headers.authorization;
     return resp;
@@ -53,7 +53,27 @@ export const WEBSOCKET_BEARER_PROTOCOL_PREFIX = 'base64url.bearer.authorization.
 /** wsstream.IsWebSocketRequest. */
 export function isWebSocketRequest(req: AuthRequest): boolean {
   if (headerValue(req.headers.upgrade).toLowerCase() !== 'websocket') return false;
-  return /(^|.*,\s*)upgrade($|\s*,)/.test(headerValue(req.headers.connection).toLowerCase());
+  return hasUpgradeToken(headerValue(req.headers.connection).toLowerCase());
+}
+
+/** Go's \s (RE2): space, \t, \n, \f, \r. */
+const isGoSpace = (ch: string | undefined): boolean => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\f' || ch === '\r';
+
+/**
+ * wsstream's `(^|.*,\s*)upgrade($|\s*,)` as string code (that regex backtracks quadratically in JavaScript):
+ * `upgrade` at the very start or after a comma and spaces, then the end or spaces and a comma.
+ */
+function hasUpgradeToken(connection: string): boolean {
+  const items = connection.split(',');
+  return items.some((item, i) => {
+    let start = 0;
+    if (i > 0) while (isGoSpace(item[start])) start++;
+    if (!item.startsWith('upgrade', start)) return false;
+    let end = start + 'upgrade'.length;
+    if (i === items.length - 1) return end === item.length;
+    while (isGoSpace(item[end])) end++;
+    return end === item.length;
+  });
 }
 
 const RAW_BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -92,7 +112,7 @@ export class WebSocketProtocolAuthenticator implements Authenticator {
     // Another subprotocol must remain, to be echoed back once the token one is removed.
     if (token && others.length === 0) throw new AuthenticationError('missing additional subprotocol');
     if (!token) return null;
-    const resp = await authenticateBearer(this.tokens, token);
+    const resp = await authenticateBearer(this.tokens, token, req.audiences);
     req.headers['sec-websocket-protocol'] = others.join(',');
     return resp;
   }

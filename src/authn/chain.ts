@@ -1,8 +1,9 @@
 // The request authenticator kube-apiserver assembles (pkg/kubeapiserver/authenticator/config.go
-// Config.New): x509, then bearer token and websocket token over one cached token union, the lot
-// wrapped in the authenticated-group adder, and anonymous last with fail-on-error so that a bad
-// credential is a 401 rather than a downgrade.
+// Config.New): the front proxy (`before`), x509, then bearer token and websocket token over one cached
+// token union, the lot wrapped in the authenticated-group adder, anonymous last with fail-on-error so
+// that a bad credential is a 401 rather than a downgrade, and the API audiences around it all.
 import { AnonymousAuthenticator } from './anonymous.js';
+import { ApiAudiencesAuthenticator } from './audiences.js';
 import { BearerTokenAuthenticator, WebSocketProtocolAuthenticator } from './bearer.js';
 import { AuthenticatedGroupAdder } from './group-adder.js';
 import type { Authenticator, TokenAuthenticator } from './interfaces.js';
@@ -26,6 +27,11 @@ export interface AuthenticationChainOptions {
   anonymous?: boolean;
   /** Authenticators tried before x509 (request-header / front proxy). */
   before?: Authenticator[];
+  /**
+   * --api-audiences: a request that names no audiences is limited to these, and an answer for other
+   * audiences is refused (the authentication filter's part in kube-apiserver).
+   */
+  apiAudiences?: string[];
 }
 
 export function buildAuthenticator(options: AuthenticationChainOptions): Authenticator {
@@ -41,5 +47,6 @@ export function buildAuthenticator(options: AuthenticationChainOptions): Authent
     authenticators.push(new BearerTokenAuthenticator(tokens), new WebSocketProtocolAuthenticator(tokens));
   }
   const chain = new AuthenticatedGroupAdder(new UnionAuthenticator(authenticators, { name: 'authentication' }));
-  return (options.anonymous ?? true) ? withAnonymousFallback(chain, new AnonymousAuthenticator()) : chain;
+  const withAnonymous = (options.anonymous ?? true) ? withAnonymousFallback(chain, new AnonymousAuthenticator()) : chain;
+  return options.apiAudiences?.length ? new ApiAudiencesAuthenticator(options.apiAudiences, withAnonymous) : withAnonymous;
 }

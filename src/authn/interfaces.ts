@@ -13,8 +13,22 @@ export interface UserInfo {
 /** What an authenticator may look at: headers and the verified TLS client chain (leaf first). */
 export interface AuthRequest {
   headers: IncomingHttpHeaders;
+  /**
+   * Every value of every header, unjoined (node's `req.headersDistinct`). Node joins repeated custom
+   * headers with ", "; authenticators that read repeatable headers (the front proxy's groups) use this
+   * when the caller provides it.
+   */
+  headersDistinct?: Record<string, string[] | undefined>;
+  /** The request's URL path (AuthenticationConfiguration's anonymous conditions match on it). */
+  path?: string;
   /** The client's certificate chain as presented; verification against the client CA is the x509 authenticator's job. */
   peerCertificates: X509Certificate[];
+  /**
+   * The audiences the credential must be good for (kube's authenticator.WithAudiences on the request
+   * context). Undefined: not audience-limited. The chain fills in the API audiences for API requests;
+   * TokenReview passes spec.audiences.
+   */
+  audiences?: string[];
 }
 
 export interface AuthResponse {
@@ -33,10 +47,14 @@ export interface Authenticator {
   authenticate(req: AuthRequest): Promise<AuthResponse | null>;
 }
 
-/** Validates a bare bearer token; same null/throw contract. */
+/**
+ * Validates a bare bearer token; same null/throw contract. `audiences` are the request's audiences
+ * (undefined: not audience-limited); an audience-aware authenticator answers with the ones the token
+ * is good for, an audience-agnostic one is wrapped (audiences.ts) to answer with the implicit ones.
+ */
 export interface TokenAuthenticator {
   readonly name: string;
-  authenticateToken(token: string): Promise<AuthResponse | null>;
+  authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null>;
 }
 
 export class AuthenticationError extends Error {

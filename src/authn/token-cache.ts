@@ -2,7 +2,8 @@
 // (apiserver/pkg/authentication/token/cache/cached_token_authenticator.go): successes are kept for
 // 10 s (--authentication-token-cache-ttl… TokenSuccessCacheTTL), failures are not kept, identical
 // lookups in flight share one call, and tokens never become map keys: the key is an HMAC-SHA256
-// under a per-process random key over the length-prefixed token (and the empty audience list).
+// under a per-process random key over the length-prefixed token and the request's audiences, so an
+// answer for one audience is never served for another.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AuthResponse, TokenAuthenticator } from './interfaces.js';
 
@@ -54,14 +55,25 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     return this.entries.size;
   }
 
-  /** len(token) | token | len(audiences)=0, HMAC'd: equal tokens map to equal keys, the token itself is not kept. */
-  private keyFor(token: string): string {
-    const bytes = Buffer.from(token, 'utf8');
-    return createHmac('sha256', this.hmacKey).update(uint32be(bytes.length)).update(bytes).update(uint32be(0)).digest('base64');
+  /**
+   * keyFunc: len(token) | token | len(audiences) | (len(aud) | aud)…, HMAC'd. Lengths are big-endian
+   * uint32, so no two (token, audiences) pairs share an encoding; the token itself is not kept.
+   * Undefined audiences hash as none, as AudiencesFrom's nil slice does.
+   */
+  private keyFor(token: string, audiences: readonly string[] = []): string {
+    const h = createHmac('sha256', this.hmacKey);
+    const writeString = (s: string): void => {
+      const bytes = Buffer.from(s, 'utf8');
+      h.update(uint32be(bytes.length)).update(bytes);
+    };
+    writeString(token);
+    h.update(uint32be(audiences.length));
+    for (const aud of audiences) writeString(aud);
+    return h.digest('base64');
   }
 
-  async authenticateToken(token: string): Promise<AuthResponse | null> {
-    const key = this.keyFor(token);
+  async authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null> {
+    const key = this.keyFor(token, audiences);
     const hit = this.entries.get(key);
     if (hit) {
       if (hit.expiresAt > this.now()) {
@@ -74,7 +86,7 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     }
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const lookup = this.lookup(key, token);
+    const lookup = this.lookup(key, token, audiences);
     this.inflight.set(key, lookup);
     const settled = (): void => {
       if (this.inflight.get(key) === lookup) this.inflight.delete(key);
@@ -83,8 +95,8 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     return lookup;
   }
 
-  private async lookup(key: string, token: string): Promise<AuthResponse | null> {
-    const resp = await this.inner.authenticateToken(token);
+  private async lookup(key: string, token: string, audiences: string[] | undefined): Promise<AuthResponse | null> {
+    const resp = await this.inner.authenticateToken(token, audiences);
     const ttl = resp ? this.successTtlMs : this.failureTtlMs;
     if (ttl > 0) this.store(key, { expiresAt: this.now() + ttl, resp });
     return resp;

@@ -11,11 +11,11 @@ export class UnionTokenAuthenticator implements TokenAuthenticator {
     this.name = name ?? `tokenunion(${authenticators.map((a) => a.name).join(',')})`;
   }
 
-  async authenticateToken(token: string): Promise<AuthResponse | null> {
+  async authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null> {
     const errors: unknown[] = [];
     for (const authenticator of this.authenticators) {
       try {
-        const resp = await authenticator.authenticateToken(token);
+        const resp = await authenticator.authenticateToken(token, audiences);
         if (resp) return resp;
       } catch (e) {
         errors.push(e);

@@ -16,6 +16,7 @@ import { buildKubeconfig } from '../kubeconfig/build.js';
 import { loadKubeconfig } from '../kubeconfig/load.js';
 import { resolveClusterCredentials } from '../kubeconfig/credentials.js';
 import { serializeKubeconfig } from '../kubeconfig/write.js';
+import { registerKubeconfigOidcCommand } from './login.js';
 
 interface UserOptions {
   clientName?: string;
@@ -61,6 +62,9 @@ export function registerKubeconfigCommands(program: Command): void {
     .action((o: UserOptions & { validity?: string }) =>
       asCliErrors(() => run({ ...o, validityPeriod: o.validity ?? o.validityPeriod })),
     );
+
+  // `kauth kubeconfig oidc`: a user that logs in through `kauth login`; server and CA default to the local kauth's.
+  registerKubeconfigOidcCommand(kubeconfig, (certDir) => ({ server: defaultServer(certDir), caFile: join(certDir, 'ca.crt') }), DEFAULT_CERT_DIR, CLUSTER_NAME);
 }
 
 async function run(o: UserOptions): Promise<void> {

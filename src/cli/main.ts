@@ -1,11 +1,6 @@
 #!/usr/bin/env node
 // The kauth command line: one subcommand group per file, registered here.
 import { Command, CommanderError } from 'commander';
-import { registerCertsCommands } from './certs.js';
-import { registerKubeconfigCommands } from './kubeconfig.js';
-import { registerCsrCommands } from './csr.js';
-import { registerTokenCommands } from './token.js';
-import { registerServerCommands } from './up.js';
 import { CliError } from './errors.js';
 
 const program = new Command('kauth')
@@ -14,11 +9,25 @@ const program = new Command('kauth')
   .showHelpAfterError()
   .exitOverride();
 
-registerServerCommands(program);
-registerCertsCommands(program);
-registerKubeconfigCommands(program);
-registerCsrCommands(program);
-registerTokenCommands(program);
+type Register = (program: Command) => void;
+
+// Each command group is loaded only when it runs: kubectl starts `kauth login` for every command it
+// sends, and loading the server, PKI and gateway code for that would double its start-up time.
+const GROUPS: Record<string, () => Promise<Register>> = {
+  up: async () => (await import('./up.js')).registerServerCommands,
+  certs: async () => (await import('./certs.js')).registerCertsCommands,
+  kubeconfig: async () => (await import('./kubeconfig.js')).registerKubeconfigCommands,
+  csr: async () => (await import('./csr.js')).registerCsrCommands,
+  token: async () => (await import('./token.js')).registerTokenCommands,
+  gateway: async () => (await import('./gateway.js')).registerGatewayCommands,
+  login: async () => (await import('./login.js')).registerLoginCommands,
+};
+GROUPS.server = GROUPS.up!;
+
+// An unknown or missing command loads them all, so that help and "unknown command" list every one.
+const named = GROUPS[process.argv[2] ?? ''];
+const loaders = named ? [named] : [...new Set(Object.values(GROUPS))];
+for (const load of loaders) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,9 @@
 // one entry here (plus its field in src/server/config.ts).
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { ADMISSION_PLUGINS, admissionPluginErrors } from '../admission/enabled-plugins.js';
+import { requiredClaimProblem } from '../authn/jwt/legacy-flags.js';
+import { isWebhookTokenVersion, unsupportedVersionMessage } from '../authn/webhook-token.js';
 import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../server/config.js';
 import { CliError } from './errors.js';
 import { collect, parseBool, parseDurationSeconds, parsePort } from './flags.js';
@@ -17,7 +20,8 @@ export type FlagKind =
   | 'bool' // `--flag`, `--flag=false`
   | 'port'
   | 'duration' // Go duration (15m, 8760h0m0s) → seconds
-  | 'int';
+  | 'int'
+  | 'pairs'; // repeatable key=value, never split on commas (Go's MapStringStringNoSplit)
 
 export interface ServerFlag {
   /** The flag as kube-apiserver spells it, without dashes: `secure-port`. */
@@ -38,8 +42,24 @@ export interface ServerFlag {
   check?: (value: never, config: ControlPlaneConfig) => string | undefined;
 }
 
-const durationSeconds = (s: number): string => (s === 0 ? '0' : s % 3600 === 0 ? `${s / 3600}h0m0s` : `${s}s`);
-const PLACEHOLDER: Record<FlagKind, string> = { string: 'value', list: 'list', bool: 'bool', port: 'port', duration: 'duration', int: 'n' };
+/** Seconds as Go prints a time.Duration (kube-apiserver's --help shows defaults this way): 2m0s, 8760h0m0s. */
+function durationSeconds(total: number): string {
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+const PLACEHOLDER: Record<FlagKind, string> = { string: 'value', list: 'list', bool: 'bool', port: 'port', duration: 'duration', int: 'n', pairs: 'key=value' };
+
+const DEFAULT_ADMISSION = ADMISSION_PLUGINS.filter((p) => p.defaultOn).map((p) => p.name).join(',');
+
+/** kube-apiserver's start-up errors for one of the two admission flags (the overlap is reported once, on enable). */
+function admissionFlagProblem(which: 'enable' | 'disable', _value: string[], c: ControlPlaneConfig): string | undefined {
+  const errors = admissionPluginErrors(c.enableAdmissionPlugins, c.disableAdmissionPlugins)
+    .filter((e) => (which === 'enable' ? !e.startsWith('disable-') : e.startsWith('disable-')));
+  return errors.length ? errors.join('; ') : undefined;
+}
 
 /** The table. Group related flags together; keep kube-apiserver's names and defaults. */
 export const SERVER_FLAGS: ServerFlag[] = [
@@ -57,10 +77,33 @@ export const SERVER_FLAGS: ServerFlag[] = [
   { name: 'anonymous-auth', key: 'anonymousAuth', kind: 'bool', help: 'allow anonymous requests (system:anonymous)' },
   { name: 'token-auth-file', key: 'tokenAuthFile', kind: 'string', file: true, help: 'static tokens, CSV: token,user,uid,"group1,group2"' },
   { name: 'enable-bootstrap-token-auth', key: 'enableBootstrapTokenAuth', kind: 'bool', help: 'accept bootstrap tokens (kube-system bootstrap-token-* Secrets)' },
+  { name: 'authentication-token-webhook-config-file', key: 'authenticationTokenWebhookConfigFile', kind: 'string', file: true, help: 'kubeconfig of the service that answers TokenReviews for bearer tokens' },
+  { name: 'authentication-token-webhook-cache-ttl', key: 'authenticationTokenWebhookCacheTtl', kind: 'duration', help: 'how long the webhook token authenticator\'s answers are cached' },
+  { name: 'authentication-config', key: 'authenticationConfig', kind: 'string', file: true, help: 'AuthenticationConfiguration file (JWT issuers with CEL claim mappings, anonymous); reloaded when it changes; not with --oidc-*' },
+  { name: 'oidc-issuer-url', key: 'oidcIssuerUrl', kind: 'string', arg: 'url', help: 'OpenID issuer URL (https); its ID tokens authenticate' },
+  { name: 'oidc-client-id', key: 'oidcClientId', kind: 'string', arg: 'id', help: 'the audience ID tokens must carry; required with --oidc-issuer-url' },
+  { name: 'oidc-ca-file', key: 'oidcCaFile', kind: 'string', file: true, help: 'CA of the issuer\'s serving certificate (default: the host\'s roots)' },
+  { name: 'oidc-username-claim', key: 'oidcUsernameClaim', kind: 'string', arg: 'claim', help: 'claim used as the user name' },
+  { name: 'oidc-username-prefix', key: 'oidcUsernamePrefix', kind: 'string', arg: 'prefix', help: 'prefix of user names (default: the issuer URL and # unless the claim is email; - for none)' },
+  { name: 'oidc-groups-claim', key: 'oidcGroupsClaim', kind: 'string', arg: 'claim', help: 'claim holding the user\'s groups (a string or a list)' },
+  { name: 'oidc-groups-prefix', key: 'oidcGroupsPrefix', kind: 'string', arg: 'prefix', help: 'prefix of group names' },
+  { name: 'oidc-signing-algs', key: 'oidcSigningAlgs', kind: 'list', arg: 'algs', help: 'allowed JOSE algorithms: RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512' },
+  { name: 'oidc-required-claim', key: 'oidcRequiredClaims', kind: 'pairs', help: 'a claim the ID token must have with this value (repeatable)', check: (v: string[]) => v.map(requiredClaimProblem).find(Boolean) },
+  { name: 'authentication-token-webhook-version', key: 'authenticationTokenWebhookVersion', kind: 'string', arg: 'version', help: 'TokenReview version sent to and expected from the webhook (v1 or v1beta1)', check: (v: string) => (isWebhookTokenVersion(v) ? undefined : unsupportedVersionMessage(v)) },
+  // Front proxy (request-header authentication)
+  { name: 'requestheader-client-ca-file', key: 'requestheaderClientCaFile', kind: 'string', file: true, help: 'CA that signs the front proxy\'s client certificate; only it may assert users in headers' },
+  { name: 'requestheader-allowed-names', key: 'requestheaderAllowedNames', kind: 'list', arg: 'names', help: 'front-proxy client certificate CNs allowed (empty: any the CA signed)' },
+  { name: 'requestheader-username-headers', key: 'requestheaderUsernameHeaders', kind: 'list', arg: 'headers', help: 'headers holding the user name (X-Remote-User is suggested)' },
+  { name: 'requestheader-uid-headers', key: 'requestheaderUidHeaders', kind: 'list', arg: 'headers', help: 'headers holding the user UID (X-Remote-Uid is suggested)' },
+  { name: 'requestheader-group-headers', key: 'requestheaderGroupHeaders', kind: 'list', arg: 'headers', help: 'headers holding groups (X-Remote-Group is suggested)' },
+  { name: 'requestheader-extra-headers-prefix', key: 'requestheaderExtraHeadersPrefix', kind: 'list', arg: 'prefixes', help: 'header prefixes holding extra user info (X-Remote-Extra- is suggested)' },
   // Authorization
   { name: 'authorization-mode', key: 'authorizationMode', kind: 'list', arg: 'modes', help: 'ordered list: AlwaysAllow,AlwaysDeny,ABAC,RBAC,Node,Webhook' },
   { name: 'authorization-policy-file', key: 'authorizationPolicyFile', kind: 'string', file: true, help: 'ABAC policy (JSON lines)' },
   { name: 'authorization-webhook-config-file', key: 'authorizationWebhookConfigFile', kind: 'string', file: true, help: 'kubeconfig of the authorization webhook' },
+  // Admission
+  { name: 'enable-admission-plugins', key: 'enableAdmissionPlugins', kind: 'list', arg: 'plugins', help: `admission plugins to turn on besides the default ones (${DEFAULT_ADMISSION}); kauth up: NodeRestriction`, check: (v: string[], c) => admissionFlagProblem('enable', v, c) },
+  { name: 'disable-admission-plugins', key: 'disableAdmissionPlugins', kind: 'list', arg: 'plugins', help: `admission plugins to turn off; known: ${ADMISSION_PLUGINS.map((p) => p.name).join(',')}`, check: (v: string[], c) => admissionFlagProblem('disable', v, c) },
   // Service accounts
   { name: 'service-account-key-file', key: 'serviceAccountKeyFiles', kind: 'list', file: true, help: 'PEM public (or private) keys that verify service-account tokens (repeatable)' },
   { name: 'service-account-signing-key-file', key: 'serviceAccountSigningKeyFile', kind: 'string', file: true, help: 'PEM private key that signs service-account tokens' },
@@ -90,6 +133,7 @@ function parser(kind: FlagKind): ((value: string, previous: unknown) => unknown)
       if (!Number.isInteger(n)) throw new CliError(`invalid integer "${v}"`);
       return n;
     };
+    case 'pairs': return (v, prev) => [...((prev as string[] | undefined) ?? []), v];
     case 'string': return undefined;
   }
 }
@@ -121,11 +165,16 @@ export function addServerFlags(cmd: Command, command: 'up' | 'server'): Command 
  */
 export function toConfig(opts: Record<string, unknown>, base: Partial<ControlPlaneConfig>): ControlPlaneConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG, ...base };
+  const flagsSet: string[] = [];
   for (const flag of SERVER_FLAGS) {
     const given = opts[attribute(flag.name)];
     // An empty repeatable flag means "not given": keep the command's or the default value.
-    if (given !== undefined && !(Array.isArray(given) && given.length === 0)) config[flag.key] = given;
+    if (given !== undefined && !(Array.isArray(given) && given.length === 0)) {
+      config[flag.key] = given;
+      flagsSet.push(flag.name);
+    }
   }
+  config.flagsSet = flagsSet;
   const result = config as unknown as ControlPlaneConfig;
   if (!result.tlsCertFile || !result.tlsPrivateKeyFile) throw new CliError('--tls-cert-file and --tls-private-key-file are required');
   for (const flag of SERVER_FLAGS) {

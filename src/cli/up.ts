@@ -71,6 +71,14 @@ export function registerServerCommands(program: Command): void {
       serviceAccountSigningKeyFile: join(pki, 'sa.key'),
       clusterSigningCertFile: join(pki, 'ca.crt'),
       clusterSigningKeyFile: join(pki, 'ca.key'),
+      // The front proxy as kubeadm wires it (kube-apiserver manifest): front-proxy-ca, front-proxy-client.
+      requestheaderClientCaFile: join(pki, 'front-proxy-ca.crt'),
+      requestheaderAllowedNames: ['front-proxy-client'],
+      requestheaderUsernameHeaders: ['X-Remote-User'],
+      requestheaderGroupHeaders: ['X-Remote-Group'],
+      requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
+      // kubeadm's --enable-admission-plugins=NodeRestriction, unless it is disabled here.
+      enableAdmissionPlugins: ((opts.disableAdmissionPlugins as string[] | undefined) ?? []).includes('NodeRestriction') ? [] : ['NodeRestriction'],
     });
     await run(config, (cp) => [
       `kauth is ready at ${cp.url}`,

@@ -1,10 +1,17 @@
-// The token authenticators in kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go):
-// token file, service-account tokens (legacy and bound, one verifier), bootstrap tokens.
+// The authenticators in kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go): the front
+// proxy first among request authenticators; tokens as token file, service-account tokens (legacy and
+// bound, one verifier), bootstrap tokens, OIDC/JWT, webhook. Authenticators that know nothing of
+// audiences (token file, bootstrap, JWT issuers, front proxy) are wrapped audience-agnostic with the API audiences.
+import { readFileSync } from 'node:fs';
 import type { ObjectGetter } from '../api/types.js';
+import { AudienceAgnosticRequestAuthenticator, AudienceAgnosticTokenAuthenticator } from '../authn/audiences.js';
 import { BootstrapTokenAuthenticator } from '../authn/bootstrap.js';
-import type { TokenAuthenticator } from '../authn/interfaces.js';
+import { setupStructuredAuthentication, type StructuredAuthentication } from '../authn/jwt/structured-authentication.js';
+import type { Authenticator, TokenAuthenticator } from '../authn/interfaces.js';
+import { RequestHeaderAuthenticator } from '../authn/requestheader.js';
 import { loadTokenFile } from '../authn/tokenfile.js';
 import { UnionTokenAuthenticator } from '../authn/token-union.js';
+import { createWebhookTokenAuthenticator } from '../authn/webhook-token.js';
 import type { ServiceAccountPublicKey } from '../serviceaccount/keys.js';
 import { ServiceAccountTokenAuthenticator } from '../serviceaccount/validate.js';
 import type { ControlPlaneConfig } from './config.js';
@@ -15,16 +22,65 @@ export interface TokenSetup {
   publicKeys: ServiceAccountPublicKey[];
   issuers: string[];
   apiAudiences: string[];
+  /** Receives what must be closed at shutdown (the webhook's kept-alive connections). */
+  onClose?: (close: () => void) => void;
+  /** The JWT issuers (--oidc-* or --authentication-config), from buildStructuredAuthentication. */
+  jwt?: TokenAuthenticator;
+}
+
+/** --authentication-config or --oidc-*, and the anonymous settings, checked as kube-apiserver does at start. */
+export function buildStructuredAuthentication(config: ControlPlaneConfig): StructuredAuthentication {
+  return setupStructuredAuthentication({
+    authenticationConfigFile: config.authenticationConfig,
+    oidc: {
+      issuerUrl: config.oidcIssuerUrl, clientId: config.oidcClientId, caFile: config.oidcCaFile,
+      usernameClaim: config.oidcUsernameClaim, usernamePrefix: config.oidcUsernamePrefix,
+      groupsClaim: config.oidcGroupsClaim, groupsPrefix: config.oidcGroupsPrefix,
+      signingAlgs: config.oidcSigningAlgs, requiredClaims: config.oidcRequiredClaims,
+    },
+    flagsSet: new Set(config.flagsSet ?? []),
+    anonymousAuth: config.anonymousAuth,
+    serviceAccountIssuers: config.serviceAccountIssuers,
+  });
 }
 
 /** One union of every configured token authenticator (undefined when none is). */
 export function buildTokenAuthenticators(s: TokenSetup): TokenAuthenticator | undefined {
   const list: TokenAuthenticator[] = [];
-  if (s.config.tokenAuthFile) list.push(loadTokenFile(s.config.tokenAuthFile));
+  const agnostic = (a: TokenAuthenticator): TokenAuthenticator => new AudienceAgnosticTokenAuthenticator(s.apiAudiences, a);
+  if (s.config.tokenAuthFile) list.push(agnostic(loadTokenFile(s.config.tokenAuthFile)));
   if (s.publicKeys.length) {
     list.push(new ServiceAccountTokenAuthenticator({ issuers: s.issuers, apiAudiences: s.apiAudiences, publicKeys: s.publicKeys, getter: s.getter, lookup: s.config.serviceAccountLookup }));
   }
-  if (s.config.enableBootstrapTokenAuth) list.push(new BootstrapTokenAuthenticator(s.getter));
+  if (s.config.enableBootstrapTokenAuth) list.push(agnostic(new BootstrapTokenAuthenticator(s.getter)));
+  if (s.jwt) list.push(agnostic(s.jwt));
+  // The webhook checks audiences itself (it sends them and reads the answer's), as kube's does.
+  if (s.config.authenticationTokenWebhookConfigFile) {
+    const webhook = createWebhookTokenAuthenticator(s.config.authenticationTokenWebhookConfigFile, {
+      version: s.config.authenticationTokenWebhookVersion,
+      cacheTtlSeconds: s.config.authenticationTokenWebhookCacheTtl,
+      implicitAudiences: s.apiAudiences,
+    });
+    s.onClose?.(webhook.close);
+    list.push(webhook.authenticator);
+  }
   if (list.length === 0) return undefined;
   return list.length === 1 ? list[0] : new UnionTokenAuthenticator(list);
+}
+
+/** --requestheader-*: the front proxy, audience-agnostic; undefined unless a request-header CA is set. */
+export function buildRequestHeaderAuthenticator(
+  config: ControlPlaneConfig,
+  apiAudiences: string[],
+): Authenticator | undefined {
+  if (!config.requestheaderClientCaFile) return undefined;
+  const requestHeader = new RequestHeaderAuthenticator({
+    clientCaPems: [readFileSync(config.requestheaderClientCaFile, 'utf8')],
+    allowedNames: config.requestheaderAllowedNames,
+    usernameHeaders: config.requestheaderUsernameHeaders,
+    uidHeaders: config.requestheaderUidHeaders,
+    groupHeaders: config.requestheaderGroupHeaders,
+    extraHeaderPrefixes: config.requestheaderExtraHeadersPrefix,
+  });
+  return new AudienceAgnosticRequestAuthenticator(apiAudiences, requestHeader);
 }

@@ -2,12 +2,18 @@
 // kube-controller-manager kauth needs: storage → registry → admission → authn/authz → HTTPS server,
 // the informers that keep the authorizers' indexes current, and the controllers.
 import { readFileSync } from 'node:fs';
-import { AdmissionChain, type AdmissionPlugin } from '../admission/interface.js';
+import { selectAdmissionPlugins } from '../admission/enabled-plugins.js';
+import { AdmissionChain, admittedCreate, type AdmissionPlugin } from '../admission/interface.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { nodeRestriction } from '../admission/node-restriction.js';
 import { serviceAccountAdmission } from '../admission/serviceaccount.js';
 import { serviceIpAllocator, serviceRange } from '../admission/service-ip.js';
 import { buildAuthenticator } from '../authn/chain.js';
-import type { TokenAuthenticator } from '../authn/interfaces.js';
+import { ConditionalAnonymousAuthenticator } from '../authn/jwt/anonymous-conditions.js';
+import { withAnonymousFallback } from '../authn/union.js';
+import type { Authenticator } from '../authn/interfaces.js';
+import type { Authorizer } from '../authz/interfaces.js';
+import { ClusterAuthenticationTrustController } from '../controllers/cluster-authentication-trust.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { NamespaceDeletionController } from '../controllers/namespace-deletion.js';
 import { RootCaPublisher } from '../controllers/root-ca.js';
@@ -30,7 +36,7 @@ import { loadPublicKeys, loadSigningKey, type ServiceAccountPublicKey } from '..
 import { openStore } from '../storage/index.js';
 import type { Store } from '../storage/interface.js';
 import { buildAuthorization, type AuthorizationSetup } from './authorization-modes.js';
-import { buildTokenAuthenticators } from './authentication-setup.js';
+import { buildRequestHeaderAuthenticator, buildStructuredAuthentication, buildTokenAuthenticators } from './authentication-setup.js';
 import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
 import { bootstrapObjects } from './bootstrap.js';
 import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
@@ -38,6 +44,19 @@ import { impersonate } from './filters/impersonation.js';
 import { OpenApiV3 } from './routes/openapi.js';
 import { oidcDiscoveryRoutes } from './routes/oidc-discovery.js';
 import { ApiServer, type NonResourceHandler } from './server.js';
+
+/**
+ * Observation points into the assembly, for tests (the fuzz suite compares what was authorized with what
+ * was stored). Each wraps one part and must return something with the same contract; all are optional.
+ */
+export interface ControlPlaneHooks {
+  /** Wraps the store every reader and writer uses: registry, informers, controllers. */
+  wrapStore?(store: Store): Store;
+  /** Wraps the authorizer every caller uses: the request filter, impersonation, reviews, admission. */
+  wrapAuthorizer?(authorizer: Authorizer): Authorizer;
+  /** Wraps the request authenticator, which each request reaches first after its path is parsed. */
+  wrapAuthenticator?(authenticator: Authenticator): Authenticator;
+}
 
 export class ControlPlane {
   private constructor(
@@ -50,6 +69,7 @@ export class ControlPlane {
     private readonly queues: WorkQueue[],
     private readonly authz: AuthorizationSetup,
     private readonly certificates: CertificatesSetup,
+    private readonly closers: (() => void)[],
   ) {}
 
   get url(): string {
@@ -57,13 +77,15 @@ export class ControlPlane {
     return `https://${host}:${this.address.port}`;
   }
 
-  static async start(config: ControlPlaneConfig): Promise<ControlPlane> {
+  static async start(config: ControlPlaneConfig, hooks: ControlPlaneHooks = {}): Promise<ControlPlane> {
     const tlsCertPem = readFileSync(config.tlsCertFile, 'utf8');
     const tlsKeyPem = readFileSync(config.tlsPrivateKeyFile, 'utf8');
     const clientCaPem = config.clientCaFile ? readFileSync(config.clientCaFile, 'utf8') : undefined;
     const rootCaPem = config.rootCaFile ? readFileSync(config.rootCaFile, 'utf8') : (clientCaPem ?? '');
     const issuers = config.serviceAccountIssuers;
     const apiAudiences = config.apiAudiences.length ? config.apiAudiences : issuers;
+    // --authentication-config / --oidc-* are checked before anything starts (kube refuses to start on them).
+    const structured = buildStructuredAuthentication(config);
 
     // Service-account keys: the signing key's public half always verifies too.
     const signingKey = config.serviceAccountSigningKeyFile ? loadSigningKey(config.serviceAccountSigningKeyFile) : undefined;
@@ -71,14 +93,18 @@ export class ControlPlane {
     if (signingKey && !publicKeys.some((k) => k.kid === signingKey.kid)) publicKeys.push(signingKey);
     const issuer = signingKey ? new TokenIssuer({ issuer: issuers[0]!, signingKey, apiAudiences, extendExpiration: config.serviceAccountExtendTokenExpiration }) : undefined;
 
-    const store = openStore({ backend: config.storageBackend, path: config.storagePath });
+    const opened = openStore({ backend: config.storageBackend, path: config.storagePath });
+    const store = hooks.wrapStore ? hooks.wrapStore(opened) : opened;
     let objects!: ObjectStore;
-    let tokenAuthenticator: TokenAuthenticator | undefined;
+    let tokenReviewAuthenticator: Authenticator | undefined;
     let authz!: AuthorizationSetup;
 
     const saDef: ResourceDef = {
       ...serviceAccounts,
-      subresources: { token: tokenSubresource({ getter: () => objects, issuer: () => issuer, apiAudiences, maxExpirationSeconds: config.serviceAccountMaxTokenExpiration }) },
+      subresources: {
+        // TokenRequests are admitted (NodeRestriction) before the token is issued.
+        token: admittedCreate(tokenSubresource({ getter: () => objects, issuer: () => issuer, apiAudiences, maxExpirationSeconds: config.serviceAccountMaxTokenExpiration }), serviceAccounts, () => admission),
+      },
     };
     const certificates = setupCertificates({ objects: () => objects, authorizer: () => authz.authorizer, config });
     const defs: ResourceDef[] = [
@@ -87,21 +113,25 @@ export class ControlPlane {
       ...reviewResources({
         authorizer: () => authz.authorizer,
         ruleResolvers: () => authz.ruleResolvers,
-        tokenAuthenticator: () => tokenAuthenticator,
+        authenticator: () => tokenReviewAuthenticator,
         apiAudiences: () => apiAudiences,
       }),
     ];
     objects = new ObjectStore(store, defs);
 
     authz = await buildAuthorization(config, objects);
-    const plugins: AdmissionPlugin[] = [
+    if (hooks.wrapAuthorizer) authz.authorizer = hooks.wrapAuthorizer(authz.authorizer);
+    // --enable/--disable-admission-plugins pick among the kube plugins; NodeRestriction runs after ServiceAccount as in kube.
+    const plugins: AdmissionPlugin[] = selectAdmissionPlugins([
       namespaceLifecycle(() => objects),
       serviceAccountAdmission(() => objects),
+      nodeRestriction({ objects: () => objects, authorizer: () => authz.authorizer }),
       serviceIpAllocator(() => objects, config.serviceClusterIpRange),
       ...authz.admission,
       ...certificates.admission,
-    ];
-    const rest = new RestHandler(objects, new AdmissionChain(plugins));
+    ], config.enableAdmissionPlugins, config.disableAdmissionPlugins);
+    const admission = new AdmissionChain(plugins);
+    const rest = new RestHandler(objects, admission);
 
     // Informers feed the authorizers' indexes and the controllers.
     const informer = (resource: string): Informer => new Informer(objects, objects.def(resource));
@@ -113,6 +143,14 @@ export class ControlPlane {
     queues.push(new ServiceAccountsController(objects, inf.namespaces, inf.serviceaccounts).queue);
     queues.push(new NamespaceDeletionController(objects, inf.namespaces).queue);
     if (rootCaPem) queues.push(new RootCaPublisher(objects, rootCaPem, inf.namespaces, inf.configmaps).queue);
+    queues.push(new ClusterAuthenticationTrustController(objects, {
+      clientCaPem,
+      requestHeader: config.requestheaderClientCaFile ? {
+        caPem: readFileSync(config.requestheaderClientCaFile, 'utf8'), allowedNames: config.requestheaderAllowedNames,
+        usernameHeaders: config.requestheaderUsernameHeaders, uidHeaders: config.requestheaderUidHeaders,
+        groupHeaders: config.requestheaderGroupHeaders, extraHeaderPrefixes: config.requestheaderExtraHeadersPrefix,
+      } : undefined,
+    }, inf.namespaces, inf.configmaps).queue);
     if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
     queues.push(...authz.queues);
 
@@ -120,12 +158,24 @@ export class ControlPlane {
     for (const i of informers) await i.start();
     queues.push(...(await certificates.start()));
 
-    tokenAuthenticator = buildTokenAuthenticators({ config, getter: objects, publicKeys, issuers, apiAudiences });
-    const authenticator = buildAuthenticator({
+    const closers: (() => void)[] = [];
+    closers.push(structured.close);
+    const tokenAuthenticator = buildTokenAuthenticators({ config, getter: objects, publicKeys, issuers, apiAudiences, jwt: structured.tokenAuthenticator, onClose: (c) => closers.push(c) });
+    const anonymousPaths = structured.anonymous.paths;
+    const requestHeader = buildRequestHeaderAuthenticator(config, apiAudiences);
+    const authnOptions = {
       clientCaPems: clientCaPem ? [clientCaPem] : undefined,
       tokenAuthenticators: tokenAuthenticator ? [tokenAuthenticator] : [],
-      anonymous: config.anonymousAuth,
-    });
+      anonymous: structured.anonymous.enabled && anonymousPaths.length === 0,
+      before: requestHeader ? [requestHeader] : [],
+      apiAudiences,
+    };
+    let built = buildAuthenticator(authnOptions);
+    // The configuration file's anonymous section with conditions: anonymous on those paths only.
+    if (structured.anonymous.enabled && anonymousPaths.length) built = withAnonymousFallback(built, new ConditionalAnonymousAuthenticator(anonymousPaths));
+    const authenticator = hooks.wrapAuthenticator ? hooks.wrapAuthenticator(built) : built;
+    // TokenReview runs the same chain (group adder included) minus the 10 s cache: a review sees a revoked token at once.
+    tokenReviewAuthenticator = tokenAuthenticator ? buildAuthenticator({ ...authnOptions, tokenCache: false }) : undefined;
 
     const routes = new Map<string, NonResourceHandler>();
     const openapi = new OpenApiV3(defs, KUBERNETES_VERSION.gitVersion);
@@ -153,7 +203,7 @@ export class ControlPlane {
     });
     const address = await server.listen();
     log.info({ url: `https://${address.address}:${address.port}` }, 'kauth API server listening');
-    return new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates);
+    return new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
   }
 
   /** Waits until the controllers have nothing queued (tests and `kauth up` use it). */
@@ -167,6 +217,7 @@ export class ControlPlane {
     for (const i of this.informers) i.stop();
     this.authz.stop();
     this.certificates.stop();
+    for (const close of this.closers) close();
     await this.store.close();
   }
 }

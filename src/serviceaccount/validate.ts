@@ -4,6 +4,7 @@
 // next token authenticator may try it; a token with our issuer that fails any check is an error.
 import { timingSafeEqual } from 'node:crypto';
 import type { KubeObject, ObjectGetter } from '../api/types.js';
+import { intersectAudiences } from '../authn/audiences.js';
 import { AuthenticationError, type AuthResponse, type TokenAuthenticator, type UserInfo } from '../authn/interfaces.js';
 import {
   JWT_DEFAULT_LEEWAY_SECONDS,
@@ -27,7 +28,10 @@ export const LEGACY_TOKEN_INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-inva
 export interface JwtVerifyOptions {
   /** Issuers accepted for bound tokens (--service-account-issuer, all of them). */
   issuers: string[];
-  /** --api-audiences: a token must share one with them (legacy tokens, which have none, are given these). */
+  /**
+   * --api-audiences: the audiences a request is limited to unless it names its own (legacy tokens, which
+   * have none, are given these).
+   */
   apiAudiences: string[];
   publicKeys: ServiceAccountPublicKey[];
   /** Accept `iss: kubernetes/serviceaccount` Secret tokens (default true). */
@@ -39,12 +43,12 @@ export interface VerifiedJwt {
   kind: 'bound' | 'legacy';
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
-  /** The token's audiences that the API accepts. */
+  /** The token's audiences that the request asked for (the API audiences unless told otherwise). */
   audiences: string[];
 }
 
 /** Go's %q on a []string: `["a" "b"]`. */
-function goQuotedList(list: string[]): string {
+function goQuotedList(list: readonly string[]): string {
   return `[${list.map((s) => JSON.stringify(s)).join(' ')}]`;
 }
 
@@ -79,8 +83,11 @@ export class ServiceAccountJwtVerifier {
     }
   }
 
-  /** Null when the token is not a JWT from one of our issuers. Throws AuthenticationError when it is, but is bad. */
-  verify(token: string): VerifiedJwt | null {
+  /**
+   * Null when the token is not a JWT from one of our issuers. Throws AuthenticationError when it is, but is bad.
+   * `requested`: the request's audiences (TokenReview's spec.audiences); undefined means the API audiences.
+   */
+  verify(token: string, requested?: readonly string[]): VerifiedJwt | null {
     if (token.trimStart().startsWith('{')) return null; // JSON serialization is never ours
     const jws = parseCompactJws(token);
     if (!jws) return null;
@@ -95,9 +102,11 @@ export class ServiceAccountJwtVerifier {
     let tokenAudiences = audiencesOf(claims);
     // Legacy tokens carry no audience: they are good for the API server's own audiences only.
     if (tokenAudiences.length === 0) tokenAudiences = this.apiAudiences;
-    const accepted = tokenAudiences.filter((a) => this.apiAudiences.includes(a));
+    // jwt.go: Audiences(tokenAudiences).Intersect(requested), in the requested order.
+    const target = requested ?? this.apiAudiences;
+    const accepted = intersectAudiences(tokenAudiences, target);
     if (accepted.length === 0 && this.apiAudiences.length !== 0) {
-      throw new AuthenticationError(`token audiences ${goQuotedList(tokenAudiences)} is invalid for the target audiences ${goQuotedList(this.apiAudiences)}`);
+      throw new AuthenticationError(`token audiences ${goQuotedList(tokenAudiences)} is invalid for the target audiences ${goQuotedList(target)}`);
     }
     return { kind: iss === LEGACY_ISSUER ? 'legacy' : 'bound', header: jws.header, claims, audiences: accepted };
   }
@@ -240,8 +249,8 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     this.now = options.now ?? (() => new Date());
   }
 
-  async authenticateToken(token: string): Promise<AuthResponse | null> {
-    const verified = this.verifier.verify(token);
+  async authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null> {
+    const verified = this.verifier.verify(token, audiences);
     if (!verified) return null;
     try {
       const info = verified.kind === 'legacy' ? await this.validateLegacy(token, verified.claims) : await this.validateBound(verified.claims);

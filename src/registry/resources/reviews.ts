@@ -1,9 +1,11 @@
 // The review APIs — create-only, nothing stored: SubjectAccessReview, LocalSubjectAccessReview,
 // SelfSubjectAccessReview, SelfSubjectRulesReview (authorization.k8s.io/v1), SelfSubjectReview and
 // TokenReview (authentication.k8s.io/v1). `kubectl auth can-i` and `kubectl auth whoami` run on them.
-import { badRequest, fieldInvalid, fieldRequired, invalid, type FieldError } from '../../api/errors.js';
+import { badRequest, fieldInvalid, fieldRequired, internalError, invalid, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import type { TokenAuthenticator, UserInfo } from '../../authn/interfaces.js';
+import { intersectAudiences } from '../../authn/audiences.js';
+import type { Authenticator, UserInfo } from '../../authn/interfaces.js';
+import { log } from '../../log.js';
 import type { Attributes, Authorizer, RuleResolver, RulesResult } from '../../authz/interfaces.js';
 import type { ResourceDef, RequestContext } from '../types.js';
 
@@ -24,7 +26,11 @@ interface AccessReviewSpec {
 export interface ReviewDeps {
   authorizer: () => Authorizer;
   ruleResolvers: () => RuleResolver[];
-  tokenAuthenticator: () => TokenAuthenticator | undefined;
+  /**
+   * The request authenticator TokenReview runs (kube's: the whole chain, so groups include
+   * system:authenticated); undefined when no token authenticator is configured.
+   */
+  authenticator: () => Authenticator | undefined;
   apiAudiences: () => string[];
 }
 
@@ -127,32 +133,51 @@ export function reviewResources(deps: ReviewDeps): ResourceDef[] {
     return { kind: 'SelfSubjectReview', apiVersion: `${AUTHN}/v1`, metadata: { creationTimestamp: null } as never, status: { userInfo } };
   });
 
-  const tokenReview = virtual(AUTHN, 'tokenreviews', 'TokenReview', false, async (body) => {
-    const spec = (body.spec ?? {}) as { token?: string; audiences?: string[] };
-    if (!spec.token) throw invalid('TokenReview', body.metadata?.name ?? '', AUTHN, [fieldRequired('spec.token')]);
-    const status: Record<string, unknown> = { user: {} };
-    const auth = deps.tokenAuthenticator();
-    try {
-      const res = auth ? await auth.authenticateToken(spec.token) : null;
-      const wanted = spec.audiences?.length ? spec.audiences : deps.apiAudiences();
-      const got = res?.audiences ?? deps.apiAudiences();
-      const audiences = wanted.filter((a) => got.includes(a));
-      if (res && audiences.length) {
-        status.authenticated = true;
-        const u: Record<string, unknown> = { username: res.user.username };
-        if (res.user.uid) u.uid = res.user.uid;
-        u.groups = res.user.groups;
-        if (res.user.extra && Object.keys(res.user.extra).length) u.extra = res.user.extra;
-        status.user = u;
-        status.audiences = audiences;
-      } else if (res) {
-        status.error = '[invalid bearer token, token audiences ' + JSON.stringify(res.audiences ?? []) + ' is invalid for the target audiences ' + JSON.stringify(wanted) + ']';
-      }
-    } catch (e) {
-      status.error = (e as Error).message;
-    }
-    return reviewResponse(body, 'TokenReview', AUTHN, status);
-  });
+  const tokenReview = virtual(AUTHN, 'tokenreviews', 'TokenReview', false, (body) => reviewToken(body, deps));
 
   return [tokenReview, ssr, lsar, sar, ssar, ssrr];
+}
+
+/**
+ * TokenReview (pkg/registry/authentication/tokenreview/storage.go): a request carrying nothing but
+ * `Authorization: Bearer <token>`, limited to spec.audiences (or the API audiences), through the
+ * request authenticator; status.audiences are the audiences the token was found good for.
+ */
+export async function reviewToken(body: KubeObject, deps: ReviewDeps): Promise<KubeObject> {
+  const spec = (body.spec ?? {}) as { token?: string; audiences?: string[] };
+  if (!spec.token) throw badRequest('token is required for TokenReview in authentication');
+  const auth = deps.authenticator();
+  if (!auth) return reviewResponse(body, 'TokenReview', AUTHN, { user: {} });
+  const audiences = spec.audiences?.length ? spec.audiences : deps.apiAudiences();
+  let resp = null;
+  let error: string | undefined;
+  try {
+    resp = await auth.authenticate({
+      headers: { authorization: `Bearer ${spec.token}` },
+      peerCertificates: [],
+      audiences: audiences.length > 0 ? [...audiences] : undefined,
+    });
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  if (audiences.length > 0 && resp && intersectAudiences(audiences, resp.audiences ?? []).length === 0) {
+    log.error({ want: audiences, got: resp.audiences ?? [] }, 'error validating audience');
+    throw internalError('error validating audiences');
+  }
+  // TokenReviewStatus in Go's field order; empty fields are omitted as omitempty does, user never is.
+  const status: Record<string, unknown> = {};
+  if (resp) status.authenticated = true;
+  status.user = {};
+  if (resp) {
+    const u = resp.user;
+    const user: Record<string, unknown> = {};
+    if (u.username) user.username = u.username;
+    if (u.uid) user.uid = u.uid;
+    if (u.groups.length) user.groups = u.groups;
+    if (u.extra && Object.keys(u.extra).length) user.extra = u.extra;
+    status.user = user;
+    if (resp.audiences?.length) status.audiences = resp.audiences;
+  }
+  if (error) status.error = error;
+  return reviewResponse(body, 'TokenReview', AUTHN, status);
 }

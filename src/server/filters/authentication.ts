@@ -26,10 +26,17 @@ export function peerChain(req: IncomingMessage): X509Certificate[] {
   return chain;
 }
 
+/** The path without the query, as kube's anonymous conditions compare it. */
+function requestPath(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 export async function authenticate(req: IncomingMessage, authenticator: Authenticator): Promise<AuthResponse> {
   let resp: AuthResponse | null;
   try {
-    resp = await authenticator.authenticate({ headers: req.headers, peerCertificates: peerChain(req) });
+    resp = await authenticator.authenticate({ headers: req.headers, headersDistinct: req.headersDistinct, path: requestPath(req), peerCertificates: peerChain(req) });
   } catch (e) {
     log.info({ path: req.url?.split('?')[0], reason: (e as Error).message }, 'Unable to authenticate the request due to an error');
     throw unauthorized();

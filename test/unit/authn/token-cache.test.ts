@@ -9,11 +9,14 @@ class Counting implements TokenAuthenticator {
   calls = 0;
   release?: () => void;
   hold = false;
-  async authenticateToken(token: string): Promise<AuthResponse | null> {
+  asked: (string[] | undefined)[] = [];
+  async authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null> {
     this.calls++;
+    this.asked.push(audiences);
     if (this.hold) await new Promise<void>((r) => { this.release = r; });
     if (token.startsWith('err')) throw new AuthenticationError('backend says no');
-    return token.startsWith('good') ? { user: { username: `u-${token}`, groups: [] } } : null;
+    if (!token.startsWith('good')) return null;
+    return audiences ? { user: { username: `u-${token}`, groups: [] }, audiences: [...audiences] } : { user: { username: `u-${token}`, groups: [] } };
   }
 }
 
@@ -102,6 +105,33 @@ describe('CachedTokenAuthenticator', () => {
     assert.equal(s.inner.calls, before);
     await s.cache.authenticateToken('good-2');
     assert.equal(s.inner.calls, before + 1);
+  });
+  // keyFunc hashes the token and the request's audiences, each length-prefixed.
+  const audienceCases: { name: string; first?: string[]; second?: string[]; shared: boolean }[] = [
+    { name: 'same audiences share an entry', first: ['a', 'b'], second: ['a', 'b'], shared: true },
+    { name: 'other audiences do not', first: ['a'], second: ['b'], shared: false },
+    { name: 'order matters, as in the hashed list', first: ['a', 'b'], second: ['b', 'a'], shared: false },
+    { name: 'lengths are prefixed: [a, b] is not [ab]', first: ['a', 'b'], second: ['ab'], shared: false },
+    { name: 'lengths are prefixed: [""] is not []', first: [''], second: [], shared: false },
+    { name: 'no audiences and [] hash alike (a nil slice)', first: undefined, second: [], shared: true },
+    { name: 'audience-limited is not unlimited', first: ['a'], second: undefined, shared: false },
+  ];
+  for (const c of audienceCases) {
+    test(`audiences in the key: ${c.name}`, async () => {
+      const s = setup();
+      const one = await s.cache.authenticateToken('good-aud', c.first);
+      const two = await s.cache.authenticateToken('good-aud', c.second);
+      assert.equal(s.inner.calls, c.shared ? 1 : 2);
+      assert.deepEqual(s.inner.asked, c.shared ? [c.first] : [c.first, c.second], 'the inner authenticator is told the audiences');
+      if (!c.shared) assert.deepEqual(two?.audiences, c.second, 'each entry keeps its own answer');
+      else assert.deepEqual(two, one);
+    });
+  }
+  test('a token and audience cannot be shifted into each other (token "ab" + [] vs token "a" + ["b"])', async () => {
+    const s = setup();
+    await s.cache.authenticateToken('goodab', []);
+    await s.cache.authenticateToken('gooda', ['b']);
+    assert.equal(s.inner.calls, 2);
   });
   test('raw tokens are never kept as keys', async () => {
     const s = setup();

@@ -91,7 +91,7 @@ export class Api {
       ...reviewResources({
         authorizer: () => ({ name: 'AlwaysAllow', authorize: async () => ({ decision: 'Allow', reason: '' }) }),
         ruleResolvers: () => [],
-        tokenAuthenticator: () => undefined,
+        authenticator: () => undefined,
         apiAudiences: () => ['https://kubernetes.default.svc'],
       }),
     ];
