@@ -4,6 +4,7 @@
 // a bound token, the cluster CA and the namespace — mounted at /var/run/secrets/kubernetes.io/serviceaccount.
 import { forbidden } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { MIRROR_POD_ANNOTATION, podSecretNames } from '../authz/node-graph.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import { generateNameSuffix } from '../registry/names.js';
 import type { AdmissionPlugin } from './interface.js';
@@ -48,6 +49,9 @@ export function serviceAccountAdmission(objects: () => ObjectStore): AdmissionPl
     async mutate(req) {
       if (req.def.resource !== 'pods' || req.def.group !== '' || req.subresource || req.operation !== 'CREATE' || !req.object) return;
       const pod = req.object;
+      // Mirror pods are never changed (kubelet would delete one whose spec differs) and may not reference
+      // service accounts, secrets or token projections: a node could otherwise reach them through the pod.
+      if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return validateMirrorPod(req.object);
       const spec = ((pod.spec as PodSpec) ??= {});
       if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
       spec.serviceAccount = spec.serviceAccountName;
@@ -63,6 +67,19 @@ export function serviceAccountAdmission(objects: () => ObjectStore): AdmissionPl
       }
     },
   };
+}
+
+function validateMirrorPod(pod: KubeObject): void {
+  const spec = (pod.spec ?? {}) as PodSpec & Record<string, unknown>;
+  const refuse = (why: string): never => {
+    throw forbidden({ group: '', resource: 'pods' }, pod.metadata.name || pod.metadata.generateName || 'Unknown', why);
+  };
+  if (spec.serviceAccountName || spec.serviceAccount) refuse('a mirror pod may not reference service accounts');
+  if (podSecretNames(spec).length) refuse('a mirror pod may not reference secrets');
+  const projections = (spec.volumes ?? []).flatMap((v) => ((v.projected as { sources?: unknown[] } | undefined)?.sources ?? []));
+  if (projections.some((s) => (s as { serviceAccountToken?: unknown } | null)?.serviceAccountToken)) {
+    refuse('a mirror pod may not use ServiceAccountToken volume projections');
+  }
 }
 
 function shouldAutomount(spec: PodSpec, sa: KubeObject): boolean {
