@@ -45,6 +45,9 @@ function routedVerbs(def: ResourceDef, info: RequestInfo, shape: PathShape): Ver
 export function checkRoute(def: ResourceDef, info: RequestInfo, method: string): void {
   const verbs = routedVerbs(def, info, shapeOf(info));
   if (verbs.length === 0) throw pathNotFound();
+  // HEAD is served as GET without a body; a watch has nothing to send without one, and would hold the
+  // connection open for nothing, so a HEAD watch is refused.
+  if (method === 'HEAD' && info.verb === 'watch') throw methodNotAllowed();
   const m = method === 'HEAD' ? 'GET' : method;
   if (!verbs.some((v) => METHOD_OF_VERB[v] === m)) throw methodNotAllowed();
 }

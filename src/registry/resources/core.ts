@@ -24,10 +24,21 @@ function validateDataKeys(obj: KubeObject, fields: string[]): FieldError[] {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Go decodes `"k": null` in a map of strings or bytes as the empty value; so does kauth. */
+function nullValuesToEmpty(o: KubeObject, fields: string[]): void {
+  for (const field of fields) {
+    const map = o[field];
+    if (!map || typeof map !== 'object') continue;
+    for (const [k, v] of Object.entries(map)) if (v === null) (map as Record<string, string>)[k] = '';
+  }
+}
+
 export const configMaps: ResourceDef = {
   group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', listKind: 'ConfigMapList', singularName: 'configmap',
   namespaced: true, shortNames: ['cm'], verbs: ALL_VERBS,
-  strategy: { validate: (o) => validateDataKeys(o, ['data', 'binaryData']), validateUpdate: (o) => validateDataKeys(o, ['data', 'binaryData']) },
+  strategy: {
+    defaults: (o) => nullValuesToEmpty(o, ['data', 'binaryData']),
+    validate: (o) => validateDataKeys(o, ['data', 'binaryData']), validateUpdate: (o) => validateDataKeys(o, ['data', 'binaryData']) },
   table: table([{ name: 'Data', type: 'integer', priority: 0 }], (o) => [Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length]),
 };
 
@@ -52,6 +63,7 @@ export const secrets: ResourceDef = {
   strategy: {
     defaults(o) {
       if (!o.type) o.type = 'Opaque';
+      nullValuesToEmpty(o, ['data', 'stringData']);
       // stringData is write-only: merged into data (base64) and dropped, as kube-apiserver does.
       const sd = o.stringData as Record<string, string> | undefined;
       if (sd && typeof sd === 'object') {

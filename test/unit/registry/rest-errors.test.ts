@@ -44,6 +44,18 @@ describe('routes: 404 or 405', () => {
     assert.equal(r.text, '');
   });
 
+  it('a HEAD watch is 405 instead of a stream that can never send anything (found by the fuzz suite)', async () => {
+    const r = await api.call('HEAD', '/api/v1/namespaces/demo/configmaps?watch=1');
+    assert.equal(r.code, 405);
+  });
+
+  it('null values in Secret and ConfigMap data decode as empty, as Go does (was a 500)', async () => {
+    const secret = await api.ok('POST', '/api/v1/namespaces/demo/secrets', { metadata: { name: 'nulls' }, data: { k: null } });
+    assert.deepEqual(secret.data, { k: '' });
+    const cm = await api.ok('POST', '/api/v1/namespaces/demo/configmaps', { metadata: { name: 'nulls' }, data: { k: null } });
+    assert.deepEqual(cm.data, { k: '' });
+  });
+
   it('names arrive percent-decoded, as Go\'s URL.Path gives them (client-node escapes ":")', async () => {
     await api.ok('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { metadata: { name: 'system:auth-delegator' }, rules: [] });
     assert.equal((await api.ok('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aauth-delegator')).metadata.name, 'system:auth-delegator');
