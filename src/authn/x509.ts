@@ -3,6 +3,7 @@
 // --client-ca-file itself, the way Go's x509.Certificate.Verify does with KeyUsages [ClientAuth],
 // then maps CN → user name and O → groups (CommonNameUserConversion).
 import { createHash, X509Certificate } from 'node:crypto';
+import { decodePemBlocks } from '../pki/pem.js';
 import { x509 as px509, type x509Types } from '../pki/x509.js';
 import { AuthenticationError, type Authenticator, type AuthRequest, type AuthResponse } from './interfaces.js';
 import { kubeTime } from '../api/time.js';
@@ -10,10 +11,16 @@ import { kubeTime } from '../api/time.js';
 const CREDENTIAL_ID_KEY = 'authentication.kubernetes.io/credential-id';
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const OID_ANY_EKU = '2.5.29.37.0';
-/** Longest chain tried (leaf + intermediates + root), well above anything real. */
-const MAX_CHAIN_LENGTH = 10;
-
-const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+// Budgets for building a chain from what a client presents (before it is authenticated): Go's
+// crypto/x509 stops after maxChainSignatureChecks = 100 signature checks; real chains are a handful of
+// certificates, so more presented intermediates and longer paths are never looked at.
+/** Signature checks one verification may make (Go's maxChainSignatureChecks). */
+export const MAX_CHAIN_SIGNATURE_CHECKS = 100;
+/** Presented intermediates considered; any beyond these are ignored. */
+export const MAX_PRESENTED_INTERMEDIATES = 16;
+/** Longest chain tried (leaf + intermediates + root). */
+export const MAX_CHAIN_LENGTH = 10;
+const SIGNATURE_LIMIT_MESSAGE = 'x509: signature check attempts limit reached while verifying certificate chain';
 
 export interface X509AuthenticatorOptions {
   now?: () => Date;
@@ -27,10 +34,21 @@ class VerifyError extends Error {}
 interface Cert {
   node: X509Certificate;
   parsed: x509Types.X509Certificate;
+  /** Subject, public key and SAN: what Go's alreadyInChain compares. */
+  identity: string;
 }
 
 function load(node: X509Certificate): Cert {
-  return { node, parsed: new px509.X509Certificate(node.raw) };
+  const spki = node.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  return { node, parsed: new px509.X509Certificate(node.raw), identity: `${node.subject}\n${spki}\n${node.subjectAltName ?? ''}` };
+}
+
+/**
+ * alreadyInChain: a candidate with the same subject, public key and SAN as a certificate already in the
+ * path is the same CA for chain building (this also stops loops of mutual cross-signatures).
+ */
+function alreadyInChain(candidate: Cert, chain: Cert[]): boolean {
+  return chain.some((c) => c.identity === candidate.identity);
 }
 
 function columnSeparatedHex(hex: string | undefined): string {
@@ -54,10 +72,18 @@ function checkValidity(cert: Cert, now: Date): void {
   }
 }
 
-/** Signed by `issuer`: names/key ids line up (OpenSSL's check_issued) and the signature verifies. */
-function issuedBy(cert: Cert, issuer: Cert): boolean {
+/** Names and key ids line up (OpenSSL's check_issued): a potential parent, as Go's findPotentialParents. */
+function potentialParent(cert: Cert, issuer: Cert): boolean {
   try {
-    return cert.node.checkIssued(issuer.node) && cert.node.verify(issuer.node.publicKey);
+    return cert.node.checkIssued(issuer.node);
+  } catch {
+    return false;
+  }
+}
+
+function signatureVerifies(cert: Cert, issuer: Cert): boolean {
+  try {
+    return cert.node.verify(issuer.node.publicKey);
   } catch {
     return false;
   }
@@ -87,7 +113,7 @@ export class X509Authenticator implements Authenticator {
   constructor(clientCaPems: string[], options: X509AuthenticatorOptions = {}) {
     this.roots = [];
     for (const bundle of clientCaPems) {
-      for (const m of bundle.matchAll(CERTIFICATE_PEM)) this.roots.push(load(new X509Certificate(m[0])));
+      for (const b of decodePemBlocks(bundle)) if (b.type === 'CERTIFICATE') this.roots.push(load(new X509Certificate(b.der)));
     }
     this.now = options.now ?? (() => new Date());
   }
@@ -107,7 +133,7 @@ export class X509Authenticator implements Authenticator {
   }
 
   private authenticateChain(req: AuthRequest): AuthResponse | null {
-    const presented = req.peerCertificates.map(load);
+    const presented = req.peerCertificates.slice(0, 1 + MAX_PRESENTED_INTERMEDIATES).map(load);
     const leaf = presented[0]!;
     let chain: Cert[];
     try {
@@ -130,7 +156,12 @@ export class X509Authenticator implements Authenticator {
     };
   }
 
-  /** A chain leaf → (intermediates from the peer) → a client CA, or Go's error for why there is none. */
+  /**
+   * A chain leaf → (intermediates from the peer) → a client CA, or Go's error for why there is none. Like Go's
+   * buildChains: depth first, roots before intermediates, no CA twice in one path, and at most
+   * MAX_CHAIN_SIGNATURE_CHECKS signature checks in all (without that, n certificates that all sign each other
+   * make n! paths).
+   */
   private verify(presented: Cert[]): Cert[] {
     const now = this.now();
     const leaf = presented[0]!;
@@ -138,6 +169,17 @@ export class X509Authenticator implements Authenticator {
     const intermediates = presented.slice(1);
     const failures: VerifyError[] = [];
     const chains: Cert[][] = [];
+    let signatureChecks = 0;
+    let limitReached = false;
+
+    /** considerCandidate's budget and signature check; false once the budget is spent. */
+    const signedBy = (cert: Cert, candidate: Cert): boolean => {
+      if (++signatureChecks > MAX_CHAIN_SIGNATURE_CHECKS) {
+        limitReached = true;
+        return false;
+      }
+      return signatureVerifies(cert, candidate);
+    };
 
     const build = (chain: Cert[]): void => {
       const cert = chain[chain.length - 1]!;
@@ -146,7 +188,8 @@ export class X509Authenticator implements Authenticator {
         return;
       }
       for (const root of this.roots) {
-        if (!issuedBy(cert, root)) continue;
+        if (limitReached) return;
+        if (!potentialParent(cert, root) || alreadyInChain(root, chain) || !signedBy(cert, root)) continue;
         try {
           checkValidity(root, now);
           chains.push([...chain, root]);
@@ -156,7 +199,8 @@ export class X509Authenticator implements Authenticator {
       }
       if (chain.length >= MAX_CHAIN_LENGTH - 1) return;
       for (const inter of intermediates) {
-        if (chain.includes(inter) || !issuedBy(cert, inter)) continue;
+        if (limitReached) return;
+        if (!potentialParent(cert, inter) || alreadyInChain(inter, chain) || !signedBy(cert, inter)) continue;
         try {
           if (!inter.node.ca) throw new VerifyError('x509: certificate is not authorized to sign other certificates');
           checkValidity(inter, now);
@@ -169,7 +213,10 @@ export class X509Authenticator implements Authenticator {
     };
     build([leaf]);
 
-    if (chains.length === 0) throw failures[failures.length - 1] ?? new VerifyError('x509: certificate signed by unknown authority');
+    if (chains.length === 0) {
+      if (limitReached) throw new VerifyError(SIGNATURE_LIMIT_MESSAGE);
+      throw failures[failures.length - 1] ?? new VerifyError('x509: certificate signed by unknown authority');
+    }
     const usable = chains.find(allowsClientAuth);
     if (!usable) throw new VerifyError('x509: certificate specifies an incompatible key usage');
     return usable;

@@ -155,7 +155,10 @@ function nonResourceMatches(p: AbacPolicy, a: Attributes): boolean {
   if (a.isResourceRequest) return false;
   const path = p.nonResourcePath;
   if (path === '*' || path === a.path) return true;
-  return path.endsWith('*') && a.path.startsWith(path.replace(/\*+$/, ''));
+  if (!path.endsWith('*')) return false;
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '*') end--;
+  return a.path.startsWith(path.slice(0, end));
 }
 
 /** matches(): subject, then verb (read-only requests always pass), then resource or path. */

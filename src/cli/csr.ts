@@ -43,11 +43,14 @@ function collect(value: string, previous: string[]): string[] {
 
 /** A CSR object name from the CN: lower-case, characters outside a DNS subdomain replaced by '-'. */
 function nameFromCn(cn: string): string {
-  const name = cn
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '');
-  return name.slice(0, 253) || 'csr';
+  const dashed = cn.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+  // Trim '-' and '.' from both ends with string code (`/[-.]+$/` backtracks quadratically).
+  const isEdge = (ch: string | undefined): boolean => ch === '-' || ch === '.';
+  let start = 0;
+  let end = dashed.length;
+  while (start < end && isEdge(dashed[start])) start++;
+  while (end > start && isEdge(dashed[end - 1])) end--;
+  return dashed.slice(start, end).slice(0, 253) || 'csr';
 }
 
 function validate(o: CreateOptions, usages: string[], expiration: number | undefined, name: string): void {

@@ -14,7 +14,8 @@ const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3,
 export function parseDurationSeconds(value: string): number {
   const v = value.trim();
   if (v === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  // Sticky (y): each match must start where the last ended, so a non-duration fails in one linear attempt.
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
   for (const m of v.matchAll(re)) {

@@ -10,25 +10,28 @@ const LABEL_RE = new RegExp(`^${DNS1123_LABEL}$`);
 const SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN}$`);
 const DNS1035_RE = new RegExp(`^${DNS1035_LABEL}$`);
 
+/** Go's len(): limits are in UTF-8 bytes, not UTF-16 units. */
+const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
 export type NameValidator = (name: string) => string[];
 
 export const dns1123Subdomain: NameValidator = (v) => {
   const errs: string[] = [];
-  if (v.length > 253) errs.push('must be no more than 253 characters');
+  if (byteLength(v) > 253) errs.push('must be no more than 253 characters');
   if (!SUBDOMAIN_RE.test(v)) errs.push(`a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`);
   return errs;
 };
 
 export const dns1123Label: NameValidator = (v) => {
   const errs: string[] = [];
-  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (byteLength(v) > 63) errs.push('must be no more than 63 characters');
   if (!LABEL_RE.test(v)) errs.push(`a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${DNS1123_LABEL}')`);
   return errs;
 };
 
 export const dns1035Label: NameValidator = (v) => {
   const errs: string[] = [];
-  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (byteLength(v) > 63) errs.push('must be no more than 63 characters');
   if (!DNS1035_RE.test(v)) errs.push(`a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '${DNS1035_LABEL}')`);
   return errs;
 };
@@ -43,23 +46,45 @@ export const pathSegmentName: NameValidator = (v) => {
 
 const QUALIFIED_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QUALIFIED_RE = new RegExp(`^${QUALIFIED_NAME}$`);
-const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_MAX = 63;
+const LABEL_VALUE = `(${QUALIFIED_NAME})?`;
+const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE}$`);
+const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_MAX = 63;
+/** ValidateAnnotationsSize: keys and values together, in bytes. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024;
 
-function qualifiedNameErrors(key: string): string[] {
-  const parts = key.split('/');
-  let name = key;
+/** validation.RegexError: `msg (e.g. 'a',  or 'b', regex used for validation is 'fmt')`. */
+function regexError(msg: string, fmt: string, ...examples: string[]): string {
+  const eg = examples.map((e, i) => `${i > 0 ? ' or ' : ''}'${e}', `).join('');
+  return `${msg} (e.g. ${eg}regex used for validation is '${fmt}')`;
+}
+
+/** validation.IsQualifiedName: `[prefix/]name`, prefix a DNS-1123 subdomain, name at most 63 bytes. */
+export function isQualifiedName(value: string): string[] {
+  const parts = value.split('/');
   const errs: string[] = [];
+  let name = value;
   if (parts.length === 2) {
     const [prefix, n] = parts as [string, string];
     name = n;
     if (!prefix) errs.push('prefix part must be non-empty');
     else errs.push(...dns1123Subdomain(prefix).map((e) => `prefix part ${e}`));
   } else if (parts.length > 2) {
-    return [`a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '${QUALIFIED_NAME}') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [`a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (!name) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
-  else if (!QUALIFIED_RE.test(name)) errs.push(`name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '${QUALIFIED_NAME}')`);
+  else if (byteLength(name) > QUALIFIED_NAME_MAX) errs.push(`name part must be no more than ${QUALIFIED_NAME_MAX} characters`);
+  if (!QUALIFIED_RE.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')}`);
+  return errs;
+}
+
+/** validation.IsValidLabelValue: empty, or a qualified name's characters, at most 63 bytes. */
+export function isValidLabelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > LABEL_VALUE_MAX) errs.push(`must be no more than ${LABEL_VALUE_MAX} characters`);
+  if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE, 'MyValue', 'my_value', '12345'));
   return errs;
 }
 
@@ -87,20 +112,20 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameVal
     errs.push(fieldForbidden('metadata.namespace', 'not allowed on this type'));
   }
   if (typeof m.generation === 'number' && m.generation < 0) errs.push(fieldInvalid('metadata.generation', m.generation, 'must be greater than or equal to 0'));
+  // ValidateLabels, then ValidateAnnotations (keys are qualified names ignoring case; 256 KiB in all).
   for (const [k, v] of Object.entries(m.labels ?? {})) {
-    for (const msg of qualifiedNameErrors(k)) errs.push(fieldInvalid('metadata.labels', k, msg));
+    for (const msg of isQualifiedName(k)) errs.push(fieldInvalid('metadata.labels', k, msg));
     if (typeof v !== 'string') errs.push(fieldInvalid(`metadata.labels`, v, 'must be a string'));
-    else {
-      if (v.length > 63) errs.push(fieldInvalid('metadata.labels', v, 'must be no more than 63 characters'));
-      if (!LABEL_VALUE_RE.test(v)) errs.push(fieldInvalid('metadata.labels', v, `a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`));
-    }
+    else for (const msg of isValidLabelValue(v)) errs.push(fieldInvalid('metadata.labels', v, msg));
   }
   let annotationBytes = 0;
   for (const [k, v] of Object.entries(m.annotations ?? {})) {
-    for (const msg of qualifiedNameErrors(k.toLowerCase())) errs.push(fieldInvalid('metadata.annotations', k, msg));
-    annotationBytes += k.length + (typeof v === 'string' ? v.length : 0);
+    for (const msg of isQualifiedName(k.toLowerCase())) errs.push(fieldInvalid('metadata.annotations', k, msg));
+    annotationBytes += byteLength(k) + (typeof v === 'string' ? byteLength(v) : 0);
   }
-  if (annotationBytes > 256 * 1024) errs.push({ type: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: must have at most 262144 bytes` });
+  if (annotationBytes > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES) {
+    errs.push({ type: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes` });
+  }
   errs.push(...validateOwnerReferences(m.ownerReferences));
   errs.push(...validateFinalizers(m.finalizers));
   return errs;
@@ -137,7 +162,7 @@ function validateFinalizers(finalizers: unknown): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of finalizers) {
     if (typeof f !== 'string') continue;
-    for (const msg of qualifiedNameErrors(f)) errs.push(fieldInvalid('metadata.finalizers', f, msg));
+    for (const msg of isQualifiedName(f)) errs.push(fieldInvalid('metadata.finalizers', f, msg));
   }
   if (finalizers.includes(ORPHAN) && finalizers.includes(FOREGROUND)) {
     errs.push(fieldInvalid('metadata.finalizers', finalizers, `finalizer ${ORPHAN} and ${FOREGROUND} cannot be both set`));

@@ -4,6 +4,7 @@
 // k8s.io/kubernetes/pkg/serviceaccount/jwt.go keyIDFromPublicKey does.
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { decodePemBlocks, toPem } from '../pki/pem.js';
 
 export type SigningAlgorithm = 'RS256' | 'ES256' | 'ES384' | 'ES512';
 
@@ -63,11 +64,9 @@ export function toPublicKeyEntry(key: KeyObject): ServiceAccountPublicKey {
   return { kid: keyIdFromPublicKey(pub), alg: algorithmForKey(pub), key: pub };
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
-
-/** Every PEM block in `text`, with its label. */
+/** Every PEM block in `text` as keyutil's pem.Decode loop finds them, with its label and re-armoured PEM. */
 export function pemBlocks(text: string): { label: string; pem: string }[] {
-  return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1]!, pem: m[0] }));
+  return decodePemBlocks(text).map((b) => ({ label: b.type, pem: toPem(b.type, b.der) }));
 }
 
 function isRsaOrEc(key: KeyObject): boolean {

@@ -73,6 +73,9 @@ export function formatDuration(nanos: bigint): string {
 function fraction(v: bigint, precision: number): string {
   const scale = 10n ** BigInt(precision);
   const whole = v / scale;
-  const frac = (v % scale).toString().padStart(precision, '0').replace(/0+$/, '');
+  const digits = (v % scale).toString().padStart(precision, '0');
+  let end = digits.length;
+  while (end > 0 && digits[end - 1] === '0') end--;
+  const frac = digits.slice(0, end);
   return frac ? `${whole}.${frac}` : `${whole}`;
 }

@@ -6,7 +6,7 @@ import { badRequest, fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSuppo
 import type { KubeObject } from '../../api/types.js';
 import { readCertificate } from '../../pki/certificate.js';
 import { parseCsr, type ParsedCsr } from '../../pki/csr.js';
-import { pemBlocks, type PemBlock } from '../../pki/pem.js';
+import { decodePem, decodePemBlocks } from '../../pki/pem.js';
 import { KNOWN_CSR_USAGES } from '../../pki/usages.js';
 import { age, humanDuration } from '../table.js';
 import { ALL_VERBS, type RequestContext, type ResourceDef, type Strategy, type TableColumn, type TableConvertor } from '../types.js';
@@ -128,13 +128,8 @@ export class CsrRequestError extends Error {
  * self-signature is not checked here (see signatureError); errors carry Go's texts.
  */
 export async function parseCsrRequest(pem: Buffer | undefined): Promise<ParsedCsr> {
-  let blocks: PemBlock[];
-  try {
-    blocks = pemBlocks((pem ?? Buffer.alloc(0)).toString('latin1'));
-  } catch {
-    blocks = [];
-  }
-  const block = blocks[0];
+  // pem.Decode, once: latin1 keeps one character per byte, as Go reads the bytes.
+  const block = decodePem((pem ?? Buffer.alloc(0)).toString('latin1'))?.block;
   if (!block || block.type !== 'CERTIFICATE REQUEST') throw new CsrRequestError('PEM block type must be CERTIFICATE REQUEST');
   try {
     return await parseCsr(block.der);
@@ -206,12 +201,27 @@ export function validationOptions(next: KubeObject, old?: KubeObject): CsrValida
   };
 }
 
+const HEX_DIGITS = Buffer.from('0123456789abcdef');
+
 /** Go's %#v of a []byte, which is how field.Invalid renders spec.request. */
 export function goByteSlice(b: Buffer | undefined): string {
   if (b === undefined) return '[]byte(nil)';
-  const parts: string[] = [];
-  for (const byte of b) parts.push(`0x${byte.toString(16)}`);
-  return `[]byte{${parts.join(', ')}}`;
+  // A request may be megabytes: written byte by byte into one buffer ("0xNN, " is at most 6 bytes per byte).
+  const out = Buffer.allocUnsafe(8 + b.length * 6);
+  let n = out.write('[]byte{', 0, 'latin1');
+  for (let i = 0; i < b.length; i++) {
+    if (i > 0) {
+      out[n++] = 0x2c; // ,
+      out[n++] = 0x20;
+    }
+    out[n++] = 0x30; // 0
+    out[n++] = 0x78; // x
+    const v = b[i]!;
+    if (v >= 16) out[n++] = HEX_DIGITS[v >> 4]!;
+    out[n++] = HEX_DIGITS[v & 15]!;
+  }
+  out[n++] = 0x7d; // }
+  return out.toString('latin1', 0, n);
 }
 
 function tooLong(field: string, max: number): FieldError {
@@ -252,12 +262,7 @@ export function validateSignerName(field: string, signerName: string): FieldErro
 /** validateCertificate: zero bytes, or only header-less CERTIFICATE blocks that parse. Returns the error text. */
 export function certificateError(pem: Buffer): string | null {
   if (pem.length === 0) return null;
-  let blocks: PemBlock[];
-  try {
-    blocks = pemBlocks(pem.toString('latin1'));
-  } catch {
-    return 'x509: malformed certificate';
-  }
+  const blocks = decodePemBlocks(pem.toString('latin1'));
   for (const b of blocks) {
     if (b.type !== 'CERTIFICATE') return `only CERTIFICATE PEM blocks are allowed, found ${JSON.stringify(b.type)}`;
     if (b.hasHeaders) return 'no PEM block headers are permitted';
@@ -393,6 +398,11 @@ function cannotDecode(detail: string): never {
   throw badRequest(`CertificateSigningRequest in version "v1" cannot be handled as a CertificateSigningRequest: ${detail}`);
 }
 
+/** A character of the standard base64 alphabet (one comparison chain: this runs once per character). */
+function isBase64Char(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
 /** encoding/json's []byte: standard base64 with padding, CR/LF ignored. Returns the canonical form. */
 export function canonicalBase64(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -407,7 +417,7 @@ export function canonicalBase64(value: unknown, field: string): string | undefin
     if (ch === '=') {
       if (quantum < 2) cannotDecode(`illegal base64 data at input byte ${i}`);
       padded = true;
-    } else if (!/[A-Za-z0-9+/]/.test(ch)) {
+    } else if (!isBase64Char(value.charCodeAt(i))) {
       cannotDecode(`illegal base64 data at input byte ${i}`);
     }
     if (quantum === 0) quantumStart = i;

@@ -10,10 +10,16 @@ import { validateEnum } from './core.js';
 type Container = Record<string, unknown> & { name?: string; image?: string };
 type PodSpec = Record<string, unknown> & { containers?: Container[]; initContainers?: Container[] };
 
+/** The tag of an image reference: after the first ':' that no '/' follows (what `/:[^/]+$/` found, linearly). */
+function imageTag(image: string): string | undefined {
+  const colon = image.indexOf(':', image.lastIndexOf('/') + 1);
+  return colon >= 0 && colon < image.length - 1 ? image.slice(colon + 1) : undefined;
+}
+
 function defaultContainer(c: Container): void {
   if (!c.imagePullPolicy) {
     const image = c.image ?? '';
-    const tag = image.includes('@') ? 'digest' : /:[^/]+$/.exec(image)?.[0].slice(1);
+    const tag = image.includes('@') ? 'digest' : imageTag(image);
     c.imagePullPolicy = !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
   }
   c.terminationMessagePath ??= '/dev/termination-log';

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { groupVersion, type ResourceDef } from '../../registry/types.js';
 import { SchemaBuilder } from './openapi-schemas.js';
+import { trimTrailingSlashes } from '../requestinfo.js';
 import { writeJson } from '../respond.js';
 import type { NonResourceContext } from '../server.js';
 
@@ -156,7 +157,7 @@ export class OpenApiV3 {
   }
 
   serve(ctx: NonResourceContext): void {
-    const path = ctx.info.path.replace(/\/+$/, '');
+    const path = trimTrailingSlashes(ctx.info.path);
     if (path === '/openapi/v3') return writeJson(ctx.req, ctx.res, 200, this.root());
     const key = path.slice('/openapi/v3/'.length);
     const doc = this.docs.get(key);

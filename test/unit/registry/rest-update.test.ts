@@ -244,7 +244,11 @@ describe('patch types', () => {
     await api.ok('POST', CM, { metadata: { name: 'a', finalizers: ['example.com/x'] } });
     const r = await api.call('PATCH', `${CM}/a`, { metadata: { finalizers: [null] } }, SMP);
     assert.equal(r.code, 422);
-    assert.equal(r.body.message, 'ConfigMap "a" is invalid: metadata.finalizers: Invalid value: "": name part must be non-empty');
+    // IsQualifiedName reports an empty name twice: empty, and not matching the name regex.
+    assert.equal(r.body.message, 'ConfigMap "a" is invalid: [metadata.finalizers: Invalid value: "": name part must be non-empty, '
+      + 'metadata.finalizers: Invalid value: "": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must '
+      + 'start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is '
+      + '\'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')]');
     const p = await api.ok('POST', PODS, { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', args: ['a', null] }] } });
     assert.deepEqual(p.spec.containers[0].args, ['a', '']);
   });
