@@ -155,7 +155,36 @@ export function methodNotSupported(gr: GroupResource, verb: string): StatusError
 }
 
 export function requestEntityTooLarge(limit: number): StatusError {
-  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
+  return requestEntityTooLargeError(`limit is ${limit}`);
+}
+
+/** 413 as NewRequestEntityTooLargeError builds it: `Request entity too large: <message>`. */
+export function requestEntityTooLargeError(message: string): StatusError {
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
+}
+
+/** A plain Go error reaching the client (ErrorToAPIStatus' default case): 500, no reason, no details. */
+export class UnknownStatusError extends StatusError {
+  constructor(message: string) {
+    super(500, '', message);
+  }
+
+  override toStatus(): Status {
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, code: 500 };
+  }
+}
+
+/**
+ * etcd's answer to a write over its --max-request-bytes. kube-apiserver passes the gRPC error on as it is,
+ * which ErrorToAPIStatus turns into a 500 with etcd's words (kubernetes/kubernetes#112152).
+ */
+export function etcdRequestTooLarge(): StatusError {
+  return new UnknownStatusError('etcdserver: request is too large');
+}
+
+/** 504 as NewTimeoutError builds it (retryAfterSeconds 0 leaves details empty). */
+export function timeoutError(message: string): StatusError {
+  return new StatusError(504, 'Timeout', `Timeout: ${message}`, {});
 }
 
 export function unsupportedMediaType(contentType: string): StatusError {

@@ -1,7 +1,9 @@
 // fieldValidation=Strict|Warn|Ignore (kube-apiserver's server-side field validation): fields a kind
 // does not have are refused (Strict, what kubectl sends) or reported in a Warning header (Warn, the
-// server default). The field sets come from the same per-kind message definitions that decode
-// protobuf bodies (src/api/protobuf), so JSON and protobuf clients see one schema.
+// server default), and under Warn and Ignore dropped, as decoding into Go's typed structs drops them:
+// they are never stored. The field sets come from the same per-kind message definitions that decode
+// protobuf bodies (src/api/protobuf), so JSON and protobuf clients see one schema. The walks follow the
+// schema (at most 12 messages deep), never the body's own nesting.
 import { badRequest, type StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { messageForKind } from '../api/protobuf/kinds.js';
@@ -45,16 +47,43 @@ export function unknownFields(obj: KubeObject): string[] {
 }
 
 /**
- * Applies the mode: Strict throws kube-apiserver's 400, Warn returns warnings for the Warning header,
- * Ignore returns nothing.
+ * Applies the mode: Strict throws kube-apiserver's 400; Warn returns the warnings for the Warning header
+ * and drops the unknown fields; Ignore drops them silently. `problems` are strict-decoding problems found
+ * earlier (a YAML body's duplicate keys), which come first, as kube lists them.
  */
-export function checkFields(obj: KubeObject, mode: FieldValidation): string[] {
-  if (mode === 'Ignore') return [];
-  const unknown = unknownFields(obj);
-  if (unknown.length === 0) return [];
-  const listed = unknown.map((p) => `unknown field "${p}"`);
-  if (mode === 'Strict') throw strictDecodingError(obj, listed);
+export function checkFields(obj: KubeObject, mode: FieldValidation, problems: string[] = []): string[] {
+  const listed = mode === 'Ignore' ? [] : [...problems, ...unknownFields(obj).map((p) => `unknown field "${p}"`)];
+  if (mode === 'Strict' && listed.length) throw strictDecodingError(obj, listed);
+  pruneUnknownFields(obj);
   return listed;
+}
+
+/** Drops, in place, every field obj's kind does not define (kinds without a known schema are left alone). */
+export function pruneUnknownFields(obj: Record<string, unknown>, apiVersion = obj.apiVersion, kind = obj.kind): void {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return;
+  const message = messageForKind(apiVersion, kind);
+  if (!message) return;
+  prune(planFor(message), obj, TYPE_META);
+}
+
+/** An object's kind and apiVersion are not fields of its message, yet they belong to it. */
+const TYPE_META = new Set(['apiVersion', 'kind']);
+
+function prune(plan: MessagePlan, value: unknown, keep?: Set<string>): void {
+  // Special forms (Time, IntOrString, Quantity, RawExtension, …) are leaves in JSON.
+  if (plan.form || !isPlainObject(value)) return;
+  for (const key of Object.keys(value)) {
+    const f = fieldOf(plan, key);
+    if (!f) {
+      if (!keep?.has(key)) delete value[key];
+      continue;
+    }
+    const v = value[key];
+    if (!f.message || v === null) continue;
+    if (f.shape === 'repeated' && Array.isArray(v)) for (const item of v) prune(f.message, item);
+    else if (f.shape === 'map' && isPlainObject(v)) for (const item of Object.values(v)) prune(f.message, item);
+    else prune(f.message, v);
+  }
 }
 
 function strictDecodingError(obj: KubeObject, problems: string[]): StatusError {

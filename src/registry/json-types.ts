@@ -5,6 +5,10 @@
 // Unknown fields are not this file's business (field-validation.ts reports them).
 import { messageForKind } from '../api/protobuf/kinds.js';
 import { planFor, type FieldPlan, type MessagePlan, type ScalarKind } from '../api/protobuf/plan.js';
+import { jsonEqual as equalJson } from './json-walk.js';
+import { MAX_JSON_DEPTH } from './limits.js';
+
+export { MAX_JSON_DEPTH };
 
 /** Where a value sits, as Go's decoder names it: the innermost struct and the dotted JSON path. */
 interface Context {
@@ -185,6 +189,11 @@ function base64Error(s: string): string | undefined {
 
 /** Deepest nesting of arrays and objects in JSON text (strings skipped), without parsing it. */
 export function jsonDepth(text: string): number {
+  return scanDepth(text, Number.POSITIVE_INFINITY).max;
+}
+
+/** One pass over JSON text: the deepest nesting, or the bracket that first went past limit. */
+function scanDepth(text: string, limit: number): { max: number; over?: string } {
   let depth = 0;
   let max = 0;
   let inString = false;
@@ -196,14 +205,24 @@ export function jsonDepth(text: string): number {
       continue;
     }
     if (c === 34) inString = true;
-    else if (c === 123 || c === 91) { depth++; if (depth > max) max = depth; }
-    else if (c === 125 || c === 93) depth--;
+    else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) max = depth;
+      if (depth > limit) return { max, over: text[i]! };
+    } else if (c === 125 || c === 93) depth--;
   }
-  return max;
+  return { max };
 }
 
-/** Go's decoder limit (encoding/json maxNestingDepth). */
-export const MAX_JSON_DEPTH = 10000;
+/**
+ * The error Go's JSON scanner gives text nested deeper than maxNestingDepth (`invalid character '[' exceeded
+ * max depth`), or undefined. Every JSON body is checked with this before it is parsed, so nothing that walks
+ * a decoded body meets more than 10,000 levels.
+ */
+export function jsonDepthError(text: string, limit = MAX_JSON_DEPTH): string | undefined {
+  const { over } = scanDepth(text, limit);
+  return over === undefined ? undefined : `invalid character '${over}' exceeded max depth`;
+}
 
 /**
  * The object with its keys in the order kube-apiserver's Go encoder writes them: kind and apiVersion first,
@@ -261,14 +280,7 @@ function orderField(f: FieldPlan, v: unknown): unknown {
  * order does not matter, so an object a client re-encoded compares equal to the stored one.
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
+  return equalJson(a, b);
 }
 
 const ZERO: Record<ScalarKind, unknown> = { string: '', bytes: '', bool: false, int32: 0, int64: 0, uint32: 0, uint64: 0, double: 0 };

@@ -1,10 +1,12 @@
 // Kubernetes objects on top of the etcd-shaped Store: keys, JSON, and resourceVersion = modRevision.
 // Store errors become the Statuses kube-apiserver answers with (404, 409 AlreadyExists, 409 Conflict).
-import { alreadyExists, conflict, gone, notFound, OPTIMISTIC_LOCK_MESSAGE } from '../api/errors.js';
+import { alreadyExists, conflict, etcdRequestTooLarge, gone, notFound, OPTIMISTIC_LOCK_MESSAGE } from '../api/errors.js';
 import type { KubeObject, ObjectGetter } from '../api/types.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue, type Store, type WatchEvent, type Watcher } from '../storage/interface.js';
 import type { ResourceDef } from './types.js';
 import { inGoOrder } from './json-types.js';
+import { stringifyJson } from './json-walk.js';
+import { MAX_STORED_OBJECT_BYTES } from './limits.js';
 
 export interface ListPage {
   items: KubeObject[];
@@ -55,10 +57,13 @@ export class ObjectStore implements ObjectGetter {
 
   /**
    * Stored in the Go encoder's key order, with an empty resourceVersion holding its place (decode fills
-   * it in), so reads are served as stored without re-ordering each response.
+   * it in), so reads are served as stored without re-ordering each response. What etcd would refuse as
+   * larger than its default --max-request-bytes is refused here with etcd's error.
    */
-  private encode(obj: KubeObject): string {
-    return JSON.stringify(inGoOrder({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }));
+  private encode(key: string, obj: KubeObject): string {
+    const value = stringifyJson(inGoOrder({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }));
+    if (Buffer.byteLength(key) + Buffer.byteLength(value) > MAX_STORED_OBJECT_BYTES) throw etcdRequestTooLarge();
+    return value;
   }
 
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
@@ -92,7 +97,8 @@ export class ObjectStore implements ObjectGetter {
     const ns = obj.metadata.namespace ?? '';
     const name = obj.metadata.name!;
     try {
-      const kv = await this.store.create(this.key(def, ns, name), this.encode(obj));
+      const key = this.key(def, ns, name);
+      const kv = await this.store.create(key, this.encode(key, obj));
       return this.decode(kv);
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(def, name);
@@ -105,7 +111,8 @@ export class ObjectStore implements ObjectGetter {
     const ns = obj.metadata.namespace ?? '';
     const name = obj.metadata.name!;
     try {
-      const kv = await this.store.update(this.key(def, ns, name), this.encode(obj), expectedRevision);
+      const key = this.key(def, ns, name);
+      const kv = await this.store.update(key, this.encode(key, obj), expectedRevision);
       return this.decode(kv);
     } catch (e) {
       if (e instanceof RevisionMismatchError) throw conflict(def, name, OPTIMISTIC_LOCK_MESSAGE);

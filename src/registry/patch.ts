@@ -1,11 +1,17 @@
-// The three PATCH flavours kube-apiserver accepts: JSON patch (RFC 6902, via fast-json-patch),
-// JSON merge patch (RFC 7386) and strategic merge patch (the one `kubectl apply` and `kubectl label` send),
-// with the error answers of endpoints/handlers/patch.go.
-import jsonpatch from 'fast-json-patch';
-import { badRequest, StatusError } from '../api/errors.js';
+// The three PATCH flavours kube-apiserver accepts: JSON patch (RFC 6902, json-patch.ts), JSON merge patch
+// (RFC 7386) and strategic merge patch (the one `kubectl apply` and `kubectl label` send), with the error
+// answers of endpoints/handlers/patch.go. Nothing here recurses into the patch (it may nest 10,000 levels),
+// and list merges use maps, so a patch's cost grows with its size, not with its size squared.
+import { badRequest, requestEntityTooLargeError, StatusError, UnknownStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { applyJsonPatch, JsonPatchApplyError, JsonPatchDecodeError, patchOperations } from './json-patch.js';
+import { jsonDepthError } from './json-types.js';
+import { cloneJson, hasOwn, isJsonObject, setOwn, type Json, type JsonObject } from './json-walk.js';
+import { MAX_JSON_PATCH_OPERATIONS } from './limits.js';
 import { listPatchMeta } from './patch-meta.js';
 import { goValue } from './go-value.js';
+
+export { MAX_JSON_PATCH_OPERATIONS, UnknownStatusError };
 
 export const PATCH_TYPES = {
   json: 'application/json-patch+json',
@@ -13,12 +19,6 @@ export const PATCH_TYPES = {
   strategic: 'application/strategic-merge-patch+json',
   apply: 'application/apply-patch+yaml',
 } as const;
-
-/** patch.go's maxJSONPatchOperations. */
-export const MAX_JSON_PATCH_OPERATIONS = 10000;
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
 
 /** The patch type named by a Content-Type header, or a 415 for the ones kauth does not apply. */
 export function patchType(contentType: string): 'json' | 'merge' | 'strategic' {
@@ -32,49 +32,58 @@ export function patchType(contentType: string): 'json' | 'merge' | 'strategic' {
   throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.json}, ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`);
 }
 
+/**
+ * Decodes the patch (refusing nesting past Go's 10,000 levels, as kube's decoders do) and applies it to a
+ * copy of current.
+ */
 export function applyPatch(contentType: string, current: KubeObject, patchText: string): KubeObject {
   const type = patchType(contentType);
+  const tooDeep = jsonDepthError(patchText);
+  // kjson.UnmarshalStrict's error: JSON and merge patches wrap it, strategic merge patches do not.
+  if (tooDeep) throw badRequest(type === 'strategic' ? tooDeep : `error decoding patch: ${tooDeep}`);
   let patch: unknown;
   try {
     patch = JSON.parse(patchText);
   } catch (e) {
     throw badRequest(`error decoding patch: ${(e as Error).message}`);
   }
+  const original = cloneJson(current) as unknown as JsonObject;
   switch (type) {
     case 'json': {
-      if (!Array.isArray(patch)) throw badRequest(`json: cannot unmarshal ${isObject(patch) ? 'object' : typeof patch} into Go value of type jsonpatch.Patch`);
-      if (patch.length > MAX_JSON_PATCH_OPERATIONS) {
-        throw new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patch.length}`);
+      let ops: JsonObject[];
+      try {
+        ops = patchOperations(patch);
+      } catch (e) {
+        if (e instanceof JsonPatchDecodeError) throw badRequest(e.message);
+        throw e;
+      }
+      if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
+        throw requestEntityTooLargeError(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
       }
       try {
-        const res = jsonpatch.applyPatch(structuredClone(current), patch as jsonpatch.Operation[], true, false);
-        return res.newDocument as KubeObject;
-      } catch {
+        return applyJsonPatch(original, ops) as unknown as KubeObject;
+      } catch (e) {
         // NewGenericServerResponse(422, …) keeps only its generic text; the library's reason is dropped.
-        throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+        if (e instanceof JsonPatchApplyError) throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+        throw e;
       }
     }
     case 'merge':
       if (!isObject(patch)) throw badRequest('patch must be a JSON object');
-      return mergePatch(current as unknown as Json, patch) as unknown as KubeObject;
+      return mergePatch(original, patch) as unknown as KubeObject;
     case 'strategic':
       if (!isObject(patch)) throw badRequest('patch must be a JSON object');
-      return strategicMerge(current.kind, [], structuredClone(current) as unknown as JsonObject, patch) as unknown as KubeObject;
+      return strategicMerge(current.kind, [], original, patch) as unknown as KubeObject;
   }
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObject = isJsonObject;
 
 /** Own-property assignment: a `__proto__` key in a patch is data, never the object's prototype. */
-function put(target: JsonObject, key: string, value: Json): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
+const put: (target: JsonObject, key: string, value: Json) => void = setOwn;
 
 function own(target: JsonObject, key: string): Json | undefined {
-  return Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
+  return hasOwn(target, key) ? target[key] : undefined;
 }
 
 function copyObject(o: JsonObject): JsonObject {
@@ -83,15 +92,30 @@ function copyObject(o: JsonObject): JsonObject {
   return out;
 }
 
-/** RFC 7386. */
+/**
+ * RFC 7386, level by level with a stack of its own. Values are taken from the patch as they are (it is
+ * decoded afresh for every attempt); objects on the target's side are copied where the patch goes into them.
+ */
 export function mergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
-  const out: JsonObject = isObject(target) ? copyObject(target) : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else put(out, k, mergePatch(own(out, k) ?? null, v));
+  if (!isObject(patch)) return patch;
+  const root: JsonObject = isObject(target) ? copyObject(target) : {};
+  const stack: [JsonObject, JsonObject][] = [[root, patch]];
+  while (stack.length) {
+    const [out, p] = stack.pop()!;
+    for (const [k, v] of Object.entries(p)) {
+      if (v === null) {
+        delete out[k];
+      } else if (!isObject(v)) {
+        put(out, k, v);
+      } else {
+        const cur = own(out, k);
+        const child = isObject(cur) ? copyObject(cur) : {};
+        put(out, k, child);
+        stack.push([child, v]);
+      }
+    }
   }
-  return out;
+  return root;
 }
 
 const DIRECTIVE = '$patch';
@@ -102,17 +126,6 @@ const RETAIN_KEYS = '$retainKeys';
 /** apimachinery's mergepatch errors: the first four are 400, the rest reach the client as 500 (patch.go). */
 function smpBadRequest(message: string): StatusError {
   return badRequest(message);
-}
-
-/** A plain Go error surfacing from the apiserver: 500, no reason, no details (ErrorToAPIStatus). */
-export class UnknownStatusError extends StatusError {
-  constructor(message: string) {
-    super(500, '', message);
-  }
-
-  override toStatus(): ReturnType<StatusError['toStatus']> {
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, code: 500 };
-  }
 }
 
 function noMergeKey(item: JsonObject, key: string): StatusError {
@@ -143,7 +156,8 @@ export function strategicMerge(kind: string, path: string[], original: JsonObjec
       const field = k.slice(DELETE_PRIMITIVE.length);
       const cur = own(out, field);
       if (!Array.isArray(v)) throw smpBadRequest('invalid patch format of primitive list');
-      if (Array.isArray(cur)) put(out, field, cur.filter((x) => !v.some((d) => d === x)));
+      const deleted = new Set<Json>(v);
+      if (Array.isArray(cur)) put(out, field, cur.filter((x) => !deleted.has(x)));
       continue;
     }
     if (v === null) {
@@ -171,11 +185,12 @@ function applyRetainKeys(out: JsonObject, work: JsonObject): void {
   if (retain === undefined) return;
   delete work[RETAIN_KEYS];
   if (!Array.isArray(retain)) throw smpBadRequest('invalid patch format of retainKeys');
+  const kept = new Set<Json>(retain);
   for (const [k, v] of Object.entries(work)) {
     if (v === null || k.startsWith(DELETE_PRIMITIVE) || k.startsWith(SET_ORDER)) continue;
-    if (!retain.includes(k)) throw smpBadRequest('invalid patch format of retainKeys');
+    if (!kept.has(k)) throw smpBadRequest('invalid patch format of retainKeys');
   }
-  for (const k of Object.keys(out)) if (!retain.includes(k)) delete out[k];
+  for (const k of Object.keys(out)) if (!kept.has(k)) delete out[k];
 }
 
 /**
@@ -203,7 +218,8 @@ function applySetElementOrder(kind: string, path: string[], out: JsonObject, wor
     delete work[field];
     const key = meta?.mergeKey;
     if (key) for (const item of [...merged, ...order]) if (!isObject(item) || own(item, key) === undefined) throw noMergeKey(isObject(item) ? item : {}, key);
-    const inOrder = (x: Json): boolean => order.some((o) => sameItem(o, x, key));
+    const ordered = keySet(order, key);
+    const inOrder = (x: Json): boolean => inKeySet(ordered, x, key);
     put(out, field, normalizeElementOrder(merged.filter(inOrder), merged.filter((x) => !inOrder(x)), order, Array.isArray(original) ? original : [], key));
   }
 }
@@ -230,8 +246,35 @@ function sameItem(a: Json, b: Json, key: string | undefined): boolean {
   return ka !== undefined && ka === mergeKeyOf(b, key);
 }
 
-function indexIn(list: Json[], item: Json, key: string | undefined): number {
-  return list.findIndex((x) => sameItem(x, item, key));
+/** Merge key values (the items themselves for a set of primitives) of a list, for O(1) membership tests. */
+function keySet(list: Json[], key: string | undefined): Set<Json> {
+  const out = new Set<Json>();
+  for (const x of list) {
+    const k = mergeKeyOf(x, key);
+    if (k !== undefined) out.add(k);
+  }
+  return out;
+}
+
+/** Whether some item of the list keySet was built from is sameItem as x. */
+function inKeySet(set: Set<Json>, x: Json, key: string | undefined): boolean {
+  const k = mergeKeyOf(x, key);
+  return k !== undefined && set.has(k);
+}
+
+/** Each merge key value's first position in list: indexIn(list, item) is then a lookup. */
+function firstIndexes(list: Json[], key: string | undefined): Map<Json, number> {
+  const out = new Map<Json, number>();
+  list.forEach((x, i) => {
+    const k = mergeKeyOf(x, key);
+    if (k !== undefined && !out.has(k)) out.set(k, i);
+  });
+  return out;
+}
+
+function indexIn(positions: Map<Json, number>, item: Json, key: string | undefined): number {
+  const k = mergeKeyOf(item, key);
+  return k === undefined ? -1 : positions.get(k) ?? -1;
 }
 
 /**
@@ -239,13 +282,15 @@ function indexIn(list: Json[], item: Json, key: string | undefined): number {
  * then interleaved by their live positions; where that cannot decide, the patch item comes first.
  */
 function normalizeElementOrder(patchItems: Json[], serverOnly: Json[], patchOrder: Json[], serverOrder: Json[], key: string | undefined): Json[] {
-  const byOrder = (order: Json[]) => (a: Json, b: Json): number => {
-    const ia = indexIn(order, a, key);
-    const ib = indexIn(order, b, key);
+  const patchPositions = firstIndexes(patchOrder, key);
+  const serverPositions = firstIndexes(serverOrder, key);
+  const byOrder = (positions: Map<Json, number>) => (a: Json, b: Json): number => {
+    const ia = indexIn(positions, a, key);
+    const ib = indexIn(positions, b, key);
     return ia >= 0 && ib >= 0 ? ia - ib : 0;
   };
-  const right = [...patchItems].sort(byOrder(patchOrder));
-  const left = [...serverOnly].sort(byOrder(serverOrder));
+  const right = [...patchItems].sort(byOrder(patchPositions));
+  const left = [...serverOnly].sort(byOrder(serverPositions));
   const out: Json[] = [];
   let i = 0;
   let j = 0;
@@ -253,8 +298,8 @@ function normalizeElementOrder(patchItems: Json[], serverOnly: Json[], patchOrde
     if (i >= left.length) out.push(right[j++]!);
     else if (j >= right.length) out.push(left[i++]!);
     else {
-      const li = indexIn(serverOrder, left[i]!, key);
-      const ri = indexIn(serverOrder, right[j]!, key);
+      const li = indexIn(serverPositions, left[i]!, key);
+      const ri = indexIn(serverPositions, right[j]!, key);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]!);
       else out.push(right[j++]!);
     }
@@ -274,8 +319,9 @@ function mergeList(kind: string, path: string[], original: Json[], patch: Json[]
     // A set of primitives: union without duplicates.
     merged = dedupe([...original, ...patch]);
   } else {
-    let base = original.map((x) => x);
+    let base = original.slice();
     const plain: JsonObject[] = [];
+    const deleted = new Set<Json>();
     let replace = false;
     for (const item of patch) {
       if (!isObject(item)) throw new UnknownStatusError(`expected a map[string]interface {}, but received a ${goTypeName(item)}`);
@@ -284,7 +330,7 @@ function mergeList(kind: string, path: string[], original: Json[], patch: Json[]
       if (directive === 'delete') {
         const value = own(item, key);
         if (value === undefined) throw noMergeKey(item, key);
-        base = base.filter((x) => !(isObject(x) && own(x, key) === value));
+        deleted.add(value);
       } else if (directive === 'replace') {
         replace = true;
       } else if (directive === 'merge') {
@@ -293,25 +339,36 @@ function mergeList(kind: string, path: string[], original: Json[], patch: Json[]
         throw badPatchType(directive, item);
       }
     }
+    if (deleted.size) base = base.filter((x) => !(isObject(x) && deleted.has(own(x, key) as Json)));
     if (replace) return plain.map(stripDirectives);
     items = plain;
+    // Where each merge key value first appears in base (mergeSlice's findMapInSliceBasedOnKeyValue).
+    let positions = firstIndexes(base, key);
     for (const item of plain) {
       const value = own(item, key);
       if (value === undefined) throw noMergeKey(item, key);
-      const idx = base.findIndex((x) => isObject(x) && own(x, key) === value);
-      if (idx >= 0) base[idx] = strategicMerge(kind, path, base[idx] as JsonObject, item);
-      else base.push(stripDirectives(item));
+      const idx = positions.get(value);
+      if (idx !== undefined) {
+        const merged = strategicMerge(kind, path, base[idx] as JsonObject, item);
+        base[idx] = merged;
+        // A patch that nulls the key itself leaves an item the key no longer finds.
+        if (own(merged, key) !== value) positions = firstIndexes(base, key);
+      } else {
+        const added = stripDirectives(item);
+        base.push(added);
+        const k = isObject(added) ? own(added, key) : undefined;
+        if (k !== undefined && !positions.has(k)) positions.set(k, base.length - 1);
+      }
     }
     merged = base;
   }
-  const inPatch = (x: Json): boolean => items.some((p) => sameItem(p, x, key));
-  return normalizeElementOrder(merged.filter(inPatch), merged.filter((x) => !inPatch(x)), items, original, key);
+  const inPatch = keySet(items, key);
+  const isInPatch = (x: Json): boolean => inKeySet(inPatch, x, key);
+  return normalizeElementOrder(merged.filter(isInPatch), merged.filter((x) => !isInPatch(x)), items, original, key);
 }
 
 function dedupe(list: Json[]): Json[] {
-  const out: Json[] = [];
-  for (const v of list) if (!out.some((x) => x === v)) out.push(v);
-  return out;
+  return [...new Set(list)];
 }
 
 function goTypeName(v: Json): string {
@@ -322,15 +379,31 @@ function goTypeName(v: Json): string {
   return '<nil>';
 }
 
-/** A patch value taken as is: directives and nulls mean nothing where there is nothing to merge into. */
+/**
+ * A patch value taken as is: directives and nulls mean nothing where there is nothing to merge into.
+ * Copied level by level with a stack of its own: the value may be nested as deep as the patch is.
+ */
 function stripDirectives(v: Json): Json {
-  if (Array.isArray(v)) return v.map(stripDirectives);
-  if (!isObject(v)) return v;
-  const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(SET_ORDER) || k.startsWith(DELETE_PRIMITIVE)) continue;
-    if (x === null) continue;
-    put(out, k, stripDirectives(x));
+  if (typeof v !== 'object' || v === null) return v;
+  const root: Json[] | JsonObject = Array.isArray(v) ? [] : {};
+  const stack: [Json[] | JsonObject, Json[] | JsonObject][] = [[v, root]];
+  const copy = (x: Json): Json => {
+    if (typeof x !== 'object' || x === null) return x;
+    const c: Json[] | JsonObject = Array.isArray(x) ? [] : {};
+    stack.push([x, c]);
+    return c;
+  };
+  while (stack.length) {
+    const [src, dst] = stack.pop()!;
+    if (Array.isArray(src)) {
+      for (const x of src) (dst as Json[]).push(copy(x));
+      continue;
+    }
+    for (const [k, x] of Object.entries(src)) {
+      if (k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(SET_ORDER) || k.startsWith(DELETE_PRIMITIVE)) continue;
+      if (x === null) continue;
+      put(dst as JsonObject, k, copy(x));
+    }
   }
-  return out;
+  return root;
 }

@@ -3,9 +3,9 @@
 // (store.go) and endpoints/handlers that kubectl depends on.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import YAML from 'yaml';
 import {
-  alreadyExists, badRequest, conflict, invalid, OPTIMISTIC_LOCK_MESSAGE, StatusError, type FieldError, type GroupResource,
+  alreadyExists, badRequest, conflict, invalid, OPTIMISTIC_LOCK_MESSAGE, requestEntityTooLarge, StatusError, timeoutError, UnknownStatusError,
+  type FieldError, type GroupResource,
 } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { AdmissionChain, AdmissionOperation } from '../admission/interface.js';
@@ -13,19 +13,22 @@ import { decodeProtobufObject } from '../api/protobuf/decode.js';
 import { messageForKind } from '../api/protobuf/kinds.js';
 import { writeJson } from '../server/respond.js';
 import { CompactedError } from '../storage/interface.js';
-import { checkFields, fieldValidationMode } from './field-validation.js';
-import { inGoOrder, isPlainObject, jsonDepth, jsonEqual, jsonTypeError, MAX_JSON_DEPTH, zeroNullElements } from './json-types.js';
+import { checkFields, fieldValidationMode, pruneUnknownFields } from './field-validation.js';
+import { inGoOrder, isPlainObject, jsonDepthError, jsonEqual, jsonTypeError, zeroNullElements } from './json-types.js';
+import { stringifyJson } from './json-walk.js';
+import { MAX_DECODED_YAML_BYTES } from './limits.js';
 import { generateName } from './names.js';
 import type { ObjectStore } from './object-store.js';
 import {
   boolParam, deleteOptionsFromQuery, int64Param, isDryRun, validateDeleteOptions, validateListOptions, validateWriteOptions,
 } from './options.js';
-import { applyPatch, patchType, UnknownStatusError } from './patch.js';
+import { applyPatch, patchType } from './patch.js';
 import { checkRoute, methodNotAllowed } from './routing.js';
 import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type Matcher } from './selectors.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
 import { groupVersion, type DeleteOptions, type RequestContext, type ResourceDef, type Strategy, type SubresourceDef } from './types.js';
 import { dns1123Subdomain, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
+import { decodeYaml, YamlDecodeError } from './yaml-decode.js';
 import { kubeTime } from '../api/time.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -48,6 +51,9 @@ export interface RestRequest {
 type DeleteResult = { body: unknown; deleted: boolean };
 
 export class RestHandler {
+  /** Strict-decoding problems found while decoding a body (a YAML body's repeated keys), for validateFields. */
+  private readonly decodeProblems = new WeakMap<RestRequest, string[]>();
+
   constructor(
     private readonly objects: ObjectStore,
     private readonly admission: AdmissionChain,
@@ -62,7 +68,8 @@ export class RestHandler {
     if (info.subresource) return this.serveSubresource(r);
     if (def.virtualCreate) {
       validateWriteOptions(r.ctx.query, 'CreateOptions');
-      const body = this.decodeObject(r);
+      const body = await this.decodeObject(r);
+      this.validateFields(r, body);
       const out = await def.virtualCreate(body, r.ctx);
       return writeJson(r.req, r.res, 201, inGoOrder(out));
     }
@@ -250,32 +257,35 @@ export class RestHandler {
 
   // ---- decoding ----------------------------------------------------------------------------
 
-  /** Parses a body as JSON, YAML or protobuf into a plain object; what the serializers accept. */
-  decodeBody(r: RestRequest, expectedKind = r.def.kind): Record<string, unknown> {
+  /**
+   * Parses a body as JSON, YAML or protobuf into a plain object; what the serializers accept. JSON nested
+   * past Go's 10,000 levels is refused before it is parsed, so nothing that walks a body meets more.
+   */
+  async decodeBody(r: RestRequest, expectedKind = r.def.kind): Promise<Record<string, unknown>> {
     const raw = r.body ?? Buffer.alloc(0);
     const ct = mediaType(r.req);
     // kubectl's typed clients (create ns/sa/secret/token, auth can-i, certificate approve, …) send protobuf.
     if (ct === PROTOBUF) return decodeProtobufObject(raw) as unknown as Record<string, unknown>;
     const text = raw.toString('utf8');
     if (!text.trim()) throw badRequest('the body of the request was empty');
-    let obj: unknown;
+    let json: string;
     if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') {
-      try {
-        obj = YAML.parse(text, { maxAliasCount: 100 });
-        // The same nesting limit as JSON bodies; what YAML cannot re-encode as JSON is refused too.
-        if (jsonDepth(JSON.stringify(obj) ?? '') > MAX_JSON_DEPTH) throw new Error('exceeded max depth');
-      } catch (e) {
-        throw unrecognized(expectedKind, `error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`, text);
-      }
+      // sigs.k8s.io/yaml's YAMLToJSON, then the JSON path below, as the apiserver's YAML serializer does.
+      const decoded = await this.decodeYamlBody(text, expectedKind);
+      json = decoded.json;
+      if (decoded.duplicateKeys) this.decodeProblems.set(r, [decoded.duplicateKeys]);
     } else if (ct === 'application/json' || ct === '*/*' || ct === '') {
-      if (jsonDepth(text) > MAX_JSON_DEPTH) throw unrecognized(expectedKind, "couldn't get version/kind; json parse error: exceeded max depth", text);
-      try {
-        obj = JSON.parse(text);
-      } catch (e) {
-        throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`, text);
-      }
+      json = text;
     } else {
       throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+    }
+    const tooDeep = jsonDepthError(json);
+    if (tooDeep) throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: ${tooDeep}`, text);
+    let obj: unknown;
+    try {
+      obj = JSON.parse(json);
+    } catch (e) {
+      throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`, text);
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`, text);
@@ -289,12 +299,26 @@ export class RestHandler {
     return o;
   }
 
+  /** YAML to JSON text on the decoding thread, its failures answered as kube-apiserver words them. */
+  private async decodeYamlBody(text: string, expectedKind: string): Promise<{ json: string; duplicateKeys?: string }> {
+    try {
+      return await decodeYaml(text);
+    } catch (e) {
+      if (e instanceof YamlDecodeError) {
+        // A body of aliases that would decode to more than a body may be.
+        if (e.reason === 'size') throw requestEntityTooLarge(MAX_DECODED_YAML_BYTES);
+        throw unrecognized(expectedKind, e.message, text);
+      }
+      throw timeoutError('request did not complete within requested timeout - context deadline exceeded');
+    }
+  }
+
   /**
    * The body as an object of the resource's kind: defaults kind/apiVersion from the URL, refuses another kind
    * or group version with the handlers' texts, and refuses values of the wrong JSON type as Go's decoder does.
    */
-  decodeObject(r: RestRequest, kind = r.def.kind, gv = groupVersion(r.def)): KubeObject {
-    const obj = this.decodeBody(r, kind);
+  async decodeObject(r: RestRequest, kind = r.def.kind, gv = groupVersion(r.def)): Promise<KubeObject> {
+    const obj = await this.decodeBody(r, kind);
     if (!obj.kind) obj.kind = kind;
     if (!obj.apiVersion) obj.apiVersion = gv;
     const bodyKind = obj.kind as string;
@@ -305,14 +329,20 @@ export class RestHandler {
     if (typeError) throw badRequest(`${kind} in version "${versionOf(gv)}" cannot be handled as a ${kind}: ${typeError}`);
     zeroNullElements(obj, gv, kind);
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+    // kauth keeps no field managers, so managedFields are never stored or echoed: their fieldsV1 is the one
+    // field whose JSON nests as deep as the client likes.
+    delete (obj.metadata as KubeObject['metadata']).managedFields;
     return obj as unknown as KubeObject;
   }
 
-  /** Server-side field validation of a JSON/YAML body (protobuf bodies cannot carry unknown fields). */
-  private validateFields(r: RestRequest, obj: KubeObject): void {
+  /**
+   * Server-side field validation of a JSON/YAML body (protobuf bodies cannot carry unknown fields): Strict
+   * refuses unknown fields, Warn reports them (when `report`: once per request), both Warn and Ignore drop them.
+   */
+  private validateFields(r: RestRequest, obj: KubeObject, report = true): void {
     if (mediaType(r.req) === PROTOBUF) return;
-    const warnings = checkFields(obj, fieldValidationMode(r.ctx.query));
-    if (warnings.length) r.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+    const warnings = checkFields(obj, fieldValidationMode(r.ctx.query), this.decodeProblems.get(r));
+    if (report && warnings.length) r.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -364,7 +394,7 @@ export class RestHandler {
   private async create(r: RestRequest): Promise<void> {
     const { def, ctx } = r;
     validateWriteOptions(ctx.query, 'CreateOptions');
-    const obj = this.decodeObject(r);
+    const obj = await this.decodeObject(r);
     this.validateFields(r, obj);
     this.checkNamespace(r, obj);
     const meta = obj.metadata;
@@ -473,7 +503,7 @@ export class RestHandler {
   private async update(r: RestRequest, strategy: Strategy | undefined = r.def.strategy): Promise<void> {
     const { def, ctx } = r;
     validateWriteOptions(ctx.query, 'UpdateOptions');
-    const next = this.decodeObject(r);
+    const next = await this.decodeObject(r);
     this.validateFields(r, next);
     this.checkName(r, next);
     const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
@@ -490,12 +520,12 @@ export class RestHandler {
     const contentType = r.req.headers['content-type'] ?? '';
     patchType(contentType);
     const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
-    if (jsonDepth(text) > MAX_JSON_DEPTH) throw badRequest('error decoding patch: exceeded max depth');
     for (let attempt = 0; ; attempt++) {
       const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
       const next = applyPatch(contentType, current, text);
       checkPatchedObject(def, next);
-      if (attempt === 0) this.validateFields(r, next);
+      // Every attempt drops unknown fields; the first reports them.
+      this.validateFields(r, next, attempt === 0);
       this.checkName(r, next);
       const requested = next.metadata.resourceVersion;
       if (requested && requested !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
@@ -525,7 +555,8 @@ export class RestHandler {
       } else {
         const text = body.toString('utf8');
         try {
-          if (jsonDepth(text) > MAX_JSON_DEPTH) throw new Error('exceeded max depth');
+          const tooDeep = jsonDepthError(text);
+          if (tooDeep) throw new Error(tooDeep);
           obj = JSON.parse(text) as Record<string, unknown>;
         } catch (e) {
           throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`);
@@ -534,6 +565,7 @@ export class RestHandler {
         if (obj.kind !== undefined && obj.kind !== 'DeleteOptions') throw badRequest('decoded object cannot be converted to DeleteOptions');
         const typeError = jsonTypeError(obj, 'v1', 'DeleteOptions');
         if (typeError) throw badRequest(typeError);
+        pruneUnknownFields(obj, 'v1', 'DeleteOptions');
       }
       options = obj as DeleteOptions;
     }
@@ -613,11 +645,14 @@ export class RestHandler {
     if (ctx.info.verb === 'create' && sub.create) {
       validateWriteOptions(ctx.query, 'CreateOptions');
       const parent = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
-      const body = this.decodeBody(r, sub.kind ?? def.kind);
+      const kind = sub.kind ?? def.kind;
+      const body = await this.decodeBody(r, kind);
       if (typeof body.kind === 'string' && typeof body.apiVersion === 'string') {
         const typeError = jsonTypeError(body, body.apiVersion, body.kind);
         if (typeError) throw badRequest(`${body.kind} in version "${versionOf(body.apiVersion)}" cannot be handled as a ${body.kind}: ${typeError}`);
       }
+      // Decoded into the subresource's type, the body keeps only that type's fields.
+      pruneUnknownFields(body, typeof body.apiVersion === 'string' ? body.apiVersion : groupVersion({ group: sub.group ?? def.group, version: sub.version ?? def.version }), kind);
       const out = await sub.create(parent, body, ctx);
       return writeJson(r.req, r.res, out.status, inGoOrder(out.body));
     }
@@ -644,7 +679,7 @@ export class RestHandler {
     const contentType = r.req.headers['content-type'] ?? '';
     if (isPatch) patchType(contentType);
     const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
-    const sent = isPatch ? undefined : this.decodeObject(r, kind, gv);
+    const sent = isPatch ? undefined : await this.decodeObject(r, kind, gv);
     if (sent) this.checkName(r, sent);
     for (let attempt = 0; ; attempt++) {
       const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
@@ -727,7 +762,7 @@ function checkPatchedObject(def: ResourceDef, next: KubeObject): void {
   }
   if (problem === undefined) problem = jsonTypeError(obj, groupVersion(def), def.kind);
   if (problem === undefined) return zeroNullElements(obj, groupVersion(def), def.kind);
-  const value = JSON.stringify(next) ?? 'null';
+  const value = stringifyJson(next) ?? 'null';
   const cause = { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${problem}`, field: 'patch' };
   throw new StatusError(422, 'Invalid', ` "" is invalid: patch: ${cause.message}`, { causes: [cause] });
 }

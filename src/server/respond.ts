@@ -8,8 +8,10 @@ const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
 /** responsewriters' isPrettyPrint: ?pretty= decides when it parses, else curl, Wget and browsers get it. */
 function wantsPretty(req: IncomingMessage): boolean {
   const url = req.url ?? '/';
-  if (url.includes('pretty')) {
-    const pretty = new URL(url, 'http://x').searchParams.get('pretty');
+  const q = url.indexOf('?');
+  if (q >= 0 && url.includes('pretty', q)) {
+    // The query alone: resolving the target as a URL reads `//host…` as a host and throws on `//[`.
+    const pretty = new URLSearchParams(url.slice(q + 1)).get('pretty');
     // strconv.ParseBool: anything it does not read as true (including garbage) is false.
     if (pretty) return TRUE.includes(pretty);
   }

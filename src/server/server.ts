@@ -3,7 +3,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { badRequest, requestEntityTooLarge, StatusError } from '../api/errors.js';
+import { badRequest, StatusError } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { log } from '../log.js';
@@ -11,7 +11,8 @@ import type { RestHandler } from '../registry/rest.js';
 import type { ResourceDef } from '../registry/types.js';
 import { authenticate } from './filters/authentication.js';
 import { attributesFor, authorize } from './filters/authorization.js';
-import { parseRequestInfo, RequestInfoError, type RequestInfo } from './requestinfo.js';
+import { parseRequestInfo, RequestInfoError, splitRequestTarget, trimTrailingSlashes, type RequestInfo } from './requestinfo.js';
+import { readBody } from './request-body.js';
 import { writeError, writeJson } from './respond.js';
 import { aggregatedContentType, Discovery, wantsAggregated } from './routes/discovery.js';
 import { serveHealth, type HealthCheck } from './routes/health.js';
@@ -124,16 +125,24 @@ export class ApiServer {
     try {
       await this.serve(req, res);
     } catch (e) {
-      writeError(req, res, e);
+      try {
+        writeError(req, res, e);
+      } catch (writeFailure) {
+        // Nothing a request sends may take the process down: drop this response instead.
+        log.error({ err: (writeFailure as Error).message }, 'writing an error response failed');
+        res.destroy();
+      }
     }
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://kauth');
     const method = req.method ?? 'GET';
     let info: RequestInfo;
+    let query: URLSearchParams;
     try {
-      info = parseRequestInfo(method, url.pathname, url.searchParams);
+      const target = splitRequestTarget(req.url ?? '/');
+      query = target.query;
+      info = parseRequestInfo(method, target.path, query);
     } catch (e) {
       if (e instanceof RequestInfoError) throw badRequest(e.message);
       throw e;
@@ -144,23 +153,25 @@ export class ApiServer {
     if (user !== requester) log.info({ requester: requester.username, user: user.username, verb: info.verb, path: info.path }, `${requester.username} is impersonating ${user.username}`);
     await authorize(attributesFor(info, user), this.opts.authorizer);
 
-    if (!info.isResourceRequest) return this.serveNonResource({ req, res, user, info, query: url.searchParams });
+    if (!info.isResourceRequest) return this.serveNonResource({ req, res, user, info, query });
 
     const def = this.byPath.get(`${info.apiGroup}/${info.apiVersion}/${info.resource}`);
     if (!def) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     // Which paths and methods a resource serves (404 vs 405) is the RestHandler's routing; a cluster-scoped
-    // resource simply has no route under /namespaces/<ns>/.
-    if (!def.namespaced && info.namespace && info.resource !== 'namespaces') {
+    // resource simply has no route under /namespaces/<ns>/ — namespaces included: /namespaces/a/namespaces/b
+    // was authorized in namespace a and must not reach namespace b. Nor does kube route a path with an
+    // empty segment (`//api/v1/secrets`, `/api/v1//secrets`), though it authorizes it as requestinfo reads it.
+    if ((!def.namespaced && info.namespacedPath) || trimTrailingSlashes(info.path).includes('//')) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req, this.opts.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES) : undefined;
-    const dryRun = url.searchParams.getAll('dryRun').includes('All');
-    await this.opts.rest.serve({ req, res, def, body, ctx: { user, info, dryRun, query: url.searchParams } });
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req, res, this.opts.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES) : undefined;
+    const dryRun = query.getAll('dryRun').includes('All');
+    await this.opts.rest.serve({ req, res, def, body, ctx: { user, info, dryRun, query } });
   }
 
   private async serveNonResource(ctx: NonResourceContext): Promise<void> {
     const { req, res, info, query } = ctx;
-    const path = info.path.length > 1 ? info.path.replace(/\/+$/, '') : info.path;
+    const path = info.path.length > 1 ? trimTrailingSlashes(info.path) : info.path;
     const health = /^\/(livez|readyz|healthz)(?:\/([^/]+))?$/.exec(path);
     if (health) return serveHealth(req, res, health[1]!, this.opts.healthChecks, health[2], query);
     if (path === '/version') return writeJson(req, res, 200, this.opts.version);
@@ -196,30 +207,4 @@ export class ApiServer {
 function hasImpersonationHeaders(req: IncomingMessage): boolean {
   for (const name in req.headers) if (name.startsWith('impersonate-')) return true;
   return false;
-}
-
-/** Reads a request body up to limit bytes; beyond it answers 413 like kube-apiserver. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? -1);
-  if (declared > limit) {
-    req.resume();
-    return Promise.reject(requestEntityTooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      size += c.length;
-      if (size > limit) {
-        failed = true;
-        reject(requestEntityTooLarge(limit));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
-    req.on('error', (e) => { if (!failed) reject(e); });
-  });
 }
