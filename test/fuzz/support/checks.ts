@@ -6,7 +6,7 @@ import type { Exchange, FuzzRequest, Observed } from './cluster.js';
 import type { AuthzAttrs, AuthzEvent, DefInfo, StoreEvent } from './protocol.js';
 
 /** No request may take longer (kube-apiserver answers all of these in milliseconds). */
-export const REQUEST_BOUND_MS = Number(process.env.KAUTH_FUZZ_BOUND_MS ?? 2000);
+export const REQUEST_BOUND_MS = Number(process.env.KAUTH_FUZZ_BOUND_MS ?? 3000);
 
 /**
  * 5xx answers kube-apiserver itself gives, so kauth must too; each names where kube does it. A plain Go error

@@ -12,7 +12,7 @@ import { checkExchange, describeRequest, mainDecision, type CheckOptions } from 
 import { requestId, type Exchange, type FuzzCluster, type FuzzRequest, type Observed } from './cluster.js';
 
 /** /readyz between batches must answer 200 within this (kube: milliseconds). */
-export const READYZ_BOUND_MS = Number(process.env.KAUTH_FUZZ_READYZ_MS ?? 1000);
+export const READYZ_BOUND_MS = Number(process.env.KAUTH_FUZZ_READYZ_MS ?? 3000);
 
 /** One request as a named user would send it. */
 export interface FuzzCase {

@@ -127,7 +127,7 @@ describe('JSON patch attacks against a running server', () => {
     }));
     assert.equal(result.code, 422, result.text.slice(0, 300));
     assert.deepEqual(result.json, INVALID_422);
-    assert.ok(slowestReadyzMs < 1000 && elapsedMs < 5000, `readyz ${slowestReadyzMs} ms, patch ${elapsedMs} ms`);
+    assert.ok(slowestReadyzMs < 3000 && elapsedMs < 5000, `readyz ${slowestReadyzMs} ms, patch ${elapsedMs} ms`);
     const stored = await live.api.ok('GET', `${CM}/target`);
     assert.deepEqual(stored.data, { a: 'b' });
   });
@@ -139,6 +139,6 @@ describe('JSON patch attacks against a running server', () => {
       method: 'PATCH', path: `${CM}/target?dryRun=All`, body: JSON.stringify(ops), contentType: JSON_PATCH,
     }));
     assert.deepEqual(result.json, INVALID_422);
-    assert.ok(slowestReadyzMs < 1000 && elapsedMs < 5000, `readyz ${slowestReadyzMs} ms, patch ${elapsedMs} ms`);
+    assert.ok(slowestReadyzMs < 3000 && elapsedMs < 5000, `readyz ${slowestReadyzMs} ms, patch ${elapsedMs} ms`);
   });
 });
