@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ADMISSION_PLUGINS, admissionPluginErrors } from '../admission/enabled-plugins.js';
 import { requiredClaimProblem } from '../authn/jwt/legacy-flags.js';
 import { isWebhookTokenVersion, unsupportedVersionMessage } from '../authn/webhook-token.js';
-import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../server/config.js';
+import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../controlplane/config.js';
 import { CliError } from './errors.js';
 import { collect, parseBool, parseDurationSeconds, parsePort } from './flags.js';
 

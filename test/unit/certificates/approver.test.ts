@@ -8,7 +8,7 @@ import { CsrApprovingController, decideApproval } from '../../../src/controllers
 import { cleanupReason, CsrCleaner } from '../../../src/controllers/csr-cleaner.js';
 import { Informer } from '../../../src/controllers/informer.js';
 import { conditionsOf } from '../../../src/registry/resources/certificates.js';
-import { kubeadmNodeBootstrapRbac } from '../../../src/server/certificates-setup.js';
+import { kubeadmNodeBootstrapRbac } from '../../../src/controlplane/certificates-setup.js';
 import { cond, csrObject, FakeAuthorizer, memoryObjects, opensslCa, opensslCsr, readText, type CsrFixture } from './fixtures.js';
 
 const KUBELET = 'kubernetes.io/kube-apiserver-client-kubelet';

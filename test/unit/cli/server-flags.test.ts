@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import { addServerFlags, SERVER_FLAGS, toConfig } from '../../../src/cli/server-flags.js';
-import { DEFAULT_CONFIG } from '../../../src/server/config.js';
+import { DEFAULT_CONFIG } from '../../../src/controlplane/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kauth-flags-'));
 const crt = join(dir, 'a.crt');

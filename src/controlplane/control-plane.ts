@@ -40,10 +40,10 @@ import { buildRequestHeaderAuthenticator, buildStructuredAuthentication, buildTo
 import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
 import { bootstrapObjects } from './bootstrap.js';
 import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
-import { impersonate } from './filters/impersonation.js';
-import { OpenApiV3 } from './routes/openapi.js';
-import { oidcDiscoveryRoutes } from './routes/oidc-discovery.js';
-import { ApiServer, type NonResourceHandler } from './server.js';
+import { impersonate } from '../server/filters/impersonation.js';
+import { OpenApiV3 } from '../server/routes/openapi.js';
+import { oidcDiscoveryRoutes } from '../server/routes/oidc-discovery.js';
+import { ApiServer, type NonResourceHandler } from '../server/server.js';
 
 /**
  * Observation points into the assembly, for tests (the fuzz suite compares what was authorized with what
