@@ -15,7 +15,9 @@ import {
   freePort, kauth, KUBECTL, kubeconfigFor, kubectl, request, ROOT, sleep, startCluster, type Cluster, type Who,
 } from './harness.js';
 import { startTestOpenIdProvider, type TestOpenIdProvider } from '../support/oidc-provider.js';
-import { FAKE_POD, startStreamingUpstream, type StreamingUpstream } from '../support/streaming-upstream.js';
+import {
+  FAKE_POD, FAKE_POD_PAGE, FAKE_POD_PORT, startStreamingUpstream, type StreamingUpstream,
+} from '../support/streaming-upstream.js';
 
 const SSR_PATH = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 const SSR = { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' };
@@ -479,7 +481,7 @@ audit: {path: ${auditFile}, maxSize: 64Ki, maxBackups: 2}
   });
 });
 
-describe('kauth gateway: kubectl exec over WebSocket (v5.channel.k8s.io), against a streaming test double', () => {
+describe('kauth gateway: kubectl exec and port-forward over WebSocket and SPDY/3.1, against a streaming test double', () => {
   let dir: string;
   let upstream: StreamingUpstream;
   let gw: ChildProcess;
@@ -540,10 +542,12 @@ clusters: [{name: pods, kubeconfig: ${f('pods-gateway.conf')}}]
     assert.equal(upgrade.headers.authorization, undefined);
   });
 
-  it('kubectl exec -i streams stdin to the container and its output back, byte for byte', async () => {
-    const input = `ping over websocket ${'x'.repeat(70_000)}\nsecond line\n`;
-    const k = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      const c = spawn(KUBECTL, ['--kubeconfig', aliceConf, 'exec', '-i', FAKE_POD, '--', 'cat'], { env: { ...process.env, HOME: join(dir, '.home') } });
+  /** kubectl with stdin, over WebSocket (kubectl's default) or SPDY/3.1 (the fallback, and older kubectls). */
+  const kubectlWithInput = (args: string[], input: string, transport: 'websocket' | 'spdy') =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const env = { ...process.env, HOME: join(dir, '.home'),
+        ...(transport === 'spdy' ? { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false', KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } : {}) };
+      const c = spawn(KUBECTL, ['--kubeconfig', aliceConf, ...args], { env });
       let out = '';
       let err = '';
       c.stdout.on('data', (d) => { out += d; });
@@ -552,25 +556,70 @@ clusters: [{name: pods, kubeconfig: ${f('pods-gateway.conf')}}]
       c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? 1, out, err }); });
       c.stdin.end(input);
     });
-    assert.equal(k.code, 0, k.err);
-    assert.equal(k.out, input);
+
+  const run = (cmd: string, args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    const c = spawn(cmd, args);
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => { stdout += d; });
+    c.stderr.on('data', (d) => { stderr += d; });
+    c.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
   });
 
-  it('a SPDY/3.1 upgrade reaches the cluster with its stream headers, and a refused upgrade comes back as the cluster said', async () => {
-    const k = await new Promise<{ code: number; err: string }>((resolve) => {
-      const c = spawn(KUBECTL, ['--kubeconfig', aliceConf, 'exec', FAKE_POD, '--', 'echo', 'spdy'],
-        { env: { ...process.env, HOME: join(dir, '.home'), KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
-      let err = '';
-      c.stderr.on('data', (d) => { err += d; });
-      const t = setTimeout(() => c.kill('SIGKILL'), 30_000);
-      c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? 1, err }); });
+  for (const transport of ['websocket', 'spdy'] as const) {
+    it(`kubectl exec -i over ${transport} streams stdin to the container and its output back, byte for byte`, async () => {
+      const input = `ping over ${transport} ${'x'.repeat(70_000)}\nsecond line\n`;
+      const k = await kubectlWithInput(['exec', '-i', FAKE_POD, '--', 'cat'], input, transport);
+      assert.equal(k.code, 0, k.err);
+      assert.equal(k.out, input);
     });
-    assert.notEqual(k.code, 0);
-    assert.match(k.err, /only WebSocket exec is implemented/);
-    const spdy = upstream.seen.find((r) => r.headers.upgrade === 'SPDY/3.1');
+
+    it(`kubectl port-forward over ${transport}: curl reaches the pod's port through the gateway`, async () => {
+      const local = await freePort();
+      const env = { ...process.env, HOME: join(dir, '.home'), ...(transport === 'spdy' ? { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } : {}) };
+      const before = upstream.seen.length;
+      const pf = spawn(KUBECTL, ['--kubeconfig', aliceConf, 'port-forward', `pod/${FAKE_POD}`, `${local}:${FAKE_POD_PORT}`], { env });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let out = '';
+          const t = setTimeout(() => reject(new Error(`port-forward did not start: ${out}`)), 20_000);
+          pf.stdout.on('data', (d) => { out += d; if (out.includes('Forwarding from')) { clearTimeout(t); resolve(); } });
+          pf.stderr.on('data', (d) => { out += d; });
+          pf.on('exit', () => reject(new Error(`port-forward exited: ${out}`)));
+        });
+        // Two connections in a row: each is its own pair of streams on the one upgraded connection.
+        for (let i = 0; i < 2; i++) {
+          // curl runs asynchronously: the test double answers from this process's event loop.
+          const r = await run('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${local}/`]);
+          assert.equal(r.status, 0, r.stderr);
+          assert.equal(r.stdout, FAKE_POD_PAGE);
+        }
+      } finally {
+        pf.kill('SIGTERM');
+      }
+      const upgrade = upstream.seen.slice(before).find((r) => r.path.includes('/portforward'));
+      assert.ok(upgrade, 'the port-forward upgrade reached the upstream');
+      if (transport === 'websocket') assert.equal(upgrade.headers['sec-websocket-protocol'], 'SPDY/3.1+portforward.k8s.io');
+      else assert.equal(upgrade.headers.upgrade, 'SPDY/3.1');
+      assert.equal(upgrade.headers['impersonate-user'], 'alice');
+      assert.equal(upgrade.headers.authorization, undefined);
+    });
+  }
+
+  it('kubectl exec over SPDY/3.1 runs the command; the upgrade carried the stream protocols and alice', async () => {
+    const k = await kubectlWithInput(['exec', FAKE_POD, '--', 'echo', 'over', 'spdy'], '', 'spdy');
+    assert.equal(k.code, 0, k.err);
+    assert.equal(k.out, 'over spdy\n');
+    const spdy = upstream.seen.find((r) => r.headers.upgrade === 'SPDY/3.1' && r.path.includes('/exec'));
     assert.ok(spdy, 'the SPDY upgrade reached the upstream');
     assert.ok((spdy.distinct['x-stream-protocol-version'] ?? []).includes('v4.channel.k8s.io'), JSON.stringify(spdy.distinct));
     assert.equal(spdy.headers['impersonate-user'], 'alice');
+  });
+
+  it('a failing command\'s status comes back through the gateway (exit code non-zero, the pod\'s message)', async () => {
+    const k = await kubectlWithInput(['exec', FAKE_POD, '--', 'no-such-command'], '', 'spdy');
+    assert.notEqual(k.code, 0);
+    assert.match(k.err, /command not found: no-such-command/);
   });
 
   it('inbound Impersonate-* on an upgrade is checked by the cluster (an unreachable check is refused, not skipped)', async () => {
