@@ -68,6 +68,7 @@ async function runGateway(opts: GatewayRunOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: shutting down\n`);
+    authn.close();
     gateway.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -3,6 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { parseGoDuration } from '../api/duration.js';
+import {
+  DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS, DEFAULT_WEBHOOK_TOKEN_VERSION, WEBHOOK_TOKEN_VERSIONS, type WebhookTokenVersion,
+} from '../authn/webhook-token.js';
 import { fieldInvalid, fieldNotSupported, fieldRequired, fieldDuplicate, type FieldError } from '../api/errors.js';
 
 export const GATEWAY_API_VERSION = 'gateway.kauth.dev/v1alpha1';
@@ -21,6 +25,15 @@ export interface GatewayAccessRule {
   groups: string[];
 }
 
+export interface GatewayTokenWebhook {
+  /** A kubeconfig naming the TokenReview endpoint (--authentication-token-webhook-config-file). */
+  configFile: string;
+  /** Seconds answers are cached (--authentication-token-webhook-cache-ttl, default 2m). */
+  cacheTTL: number;
+  /** TokenReview version sent (--authentication-token-webhook-version, default v1beta1 as kube). */
+  version: WebhookTokenVersion;
+}
+
 export interface GatewayAudit {
   path: string;
   /** Rotate when the file would grow past this many bytes. */
@@ -37,6 +50,8 @@ export interface GatewayConfig {
     /** AuthenticationConfiguration's `jwt` list, as written; the JWT authenticator validates its own schema. */
     jwt: unknown[];
     clientCAFile?: string;
+    /** Webhook token authentication, as kube-apiserver's --authentication-token-webhook-* flags. */
+    webhook?: GatewayTokenWebhook;
   };
   clusters: GatewayCluster[];
   /** Absent: every authenticated caller may reach every cluster (each cluster's RBAC still decides). */
@@ -102,6 +117,31 @@ function stringList(v: unknown, field: string, errs: FieldError[]): string[] {
   return v as string[];
 }
 
+const AUTHENTICATION_KEYS = ['jwt', 'clientCAFile', 'webhook'];
+
+/** authentication.webhook: {configFile, cacheTTL: 2m, version: v1beta1}. */
+function parseTokenWebhook(
+  v: unknown, fileField: (v: unknown, field: string, required: boolean) => string | undefined, errs: FieldError[],
+): GatewayTokenWebhook | undefined {
+  const at = 'authentication.webhook';
+  if (!isObject(v)) {
+    errs.push(fieldInvalid(at, v, 'must be a mapping {configFile, cacheTTL, version}'));
+    return undefined;
+  }
+  const configFile = fileField(v.configFile, `${at}.configFile`, true);
+  const cacheTTL = v.cacheTTL === undefined ? DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS
+    : typeof v.cacheTTL === 'string' ? parseGoDuration(v.cacheTTL) : undefined;
+  if (cacheTTL === undefined) errs.push(fieldInvalid(`${at}.cacheTTL`, v.cacheTTL, 'must be a duration such as 2m or 30s'));
+  const version = v.version ?? DEFAULT_WEBHOOK_TOKEN_VERSION;
+  if (!WEBHOOK_TOKEN_VERSIONS.includes(version as WebhookTokenVersion)) {
+    errs.push(fieldNotSupported(`${at}.version`, version, [...WEBHOOK_TOKEN_VERSIONS]));
+  }
+  for (const key of Object.keys(v)) {
+    if (!['configFile', 'cacheTTL', 'version'].includes(key)) errs.push(fieldNotSupported(`${at}.${key}`, key, ['configFile', 'cacheTTL', 'version']));
+  }
+  return configFile && cacheTTL !== undefined ? { configFile, cacheTTL, version: version as WebhookTokenVersion } : undefined;
+}
+
 /** Validates a parsed document; `baseDir` anchors relative file paths (the config file's directory). */
 export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gateway config'): GatewayConfig {
   const errs: FieldError[] = [];
@@ -136,7 +176,7 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
 
   const authentication: GatewayConfig['authentication'] = { jwt: [] };
   const authn = doc.authentication;
-  if (!isObject(authn)) errs.push(fieldRequired('authentication', 'at least one of jwt or clientCAFile'));
+  if (!isObject(authn)) errs.push(fieldRequired('authentication', 'at least one of jwt, clientCAFile or webhook'));
   else {
     if (authn.jwt !== undefined && authn.jwt !== null) {
       if (!Array.isArray(authn.jwt)) errs.push(fieldInvalid('authentication.jwt', authn.jwt, 'must be a list of JWT authenticators'));
@@ -149,11 +189,16 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
     }
     const ca = fileField(authn.clientCAFile, 'authentication.clientCAFile', false);
     if (ca) authentication.clientCAFile = ca;
-    for (const key of Object.keys(authn)) {
-      if (key !== 'jwt' && key !== 'clientCAFile') errs.push(fieldNotSupported(`authentication.${key}`, key, ['jwt', 'clientCAFile']));
+    if (authn.webhook !== undefined && authn.webhook !== null) {
+      const webhook = parseTokenWebhook(authn.webhook, fileField, errs);
+      if (webhook) authentication.webhook = webhook;
     }
-    if (authentication.jwt.length === 0 && !authentication.clientCAFile && !errs.some((e) => e.field.startsWith('authentication'))) {
-      errs.push(fieldRequired('authentication', 'at least one of jwt or clientCAFile'));
+    for (const key of Object.keys(authn)) {
+      if (!AUTHENTICATION_KEYS.includes(key)) errs.push(fieldNotSupported(`authentication.${key}`, key, AUTHENTICATION_KEYS));
+    }
+    const none = authentication.jwt.length === 0 && !authentication.clientCAFile && !authentication.webhook;
+    if (none && !errs.some((e) => e.field.startsWith('authentication'))) {
+      errs.push(fieldRequired('authentication', 'at least one of jwt, clientCAFile or webhook'));
     }
   }
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -626,5 +626,80 @@ clusters: [{name: pods, kubeconfig: ${f('pods-gateway.conf')}}]
     const k = await runKubectl(aliceConf, ['--as', 'admin', 'exec', FAKE_POD, '--', 'echo', 'no']);
     assert.notEqual(k.code, 0);
     assert.ok(!upstream.seen.some((r) => r.headers['impersonate-user'] === 'admin'), 'admin reached the upstream');
+  });
+});
+
+describe('kauth gateway: webhook token authentication (a kauth cluster as the TokenReview webhook) and the access policy', () => {
+  let dir: string;
+  let hub: Cluster;
+  let gw: ChildProcess;
+  let G: { server: string; caFile: string };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kauth-gateway-webhook-'));
+    mkdirSync(join(dir, 'hub'));
+    // Static tokens known only to the hub cluster: the gateway learns who they are through the webhook.
+    writeFileSync(join(dir, 'hub', 'tokens.csv'), 'hank-token-0123456789,hank,u-hank,"devs"\nivy-token-0123456789,ivy,u-ivy,"ops"\n');
+    hub = await startCluster({ dir: join(dir, 'hub'), args: ['--token-auth-file', join(dir, 'hub', 'tokens.csv')] });
+    const k = kubectl(hub, ['apply', '-f', '-'], { input: `${GATEWAY_ROLE}---\n${EAST_RBAC}` });
+    assert.equal(k.code, 0, k.err);
+    // kube's webhook client POSTs to the kubeconfig's server URL as it is: the TokenReview endpoint itself.
+    const gatewayConf = JSON.parse(readFileSync(kubeconfigFor(hub, 'kauth-gateway'), 'utf8'));
+    gatewayConf.clusters[0].cluster.server = `${hub.server}/apis/authentication.k8s.io/v1/tokenreviews`;
+    writeFileSync(join(dir, 'webhook.conf'), JSON.stringify(gatewayConf));
+    const port = await freePort();
+    writeFileSync(join(dir, 'gateway.yaml'), `apiVersion: gateway.kauth.dev/v1alpha1
+kind: GatewayConfiguration
+listen: 127.0.0.1:${port}
+authentication:
+  webhook: {configFile: webhook.conf, cacheTTL: 30s, version: v1}
+clusters:
+- {name: hub, kubeconfig: ${kubeconfigFor(hub, 'kauth-gateway')}}
+access:
+- {clusters: [hub], groups: [devs]}
+`);
+    const started = await startGateway(join(dir, 'gateway.yaml'), join(dir, 'gwdata'), port);
+    gw = started.child;
+    G = { server: started.server, caFile: started.caFile };
+  });
+
+  after(async () => {
+    gw?.kill('SIGTERM');
+    await hub?.stop();
+    hub?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a token the webhook vouches for reaches the cluster as that user, and the cluster\'s RBAC decides', async () => {
+    const who = { token: 'hank-token-0123456789' };
+    let r = await request(G, { method: 'POST', path: `/clusters/hub${SSR_PATH}`, who, body: SSR });
+    assert.equal(r.code, 201, r.text);
+    assert.equal(r.json.status.userInfo.username, 'hank');
+    assert.deepEqual(r.json.status.userInfo.groups, ['devs', 'system:authenticated']);
+    assert.deepEqual(r.json.status.userInfo.extra['authentication.kauth.io/original-user'], ['hank']);
+    r = await request(G, { path: '/clusters/hub/api/v1/namespaces/default/configmaps', who });
+    assert.equal(r.code, 200, r.text);
+    r = await request(G, { path: '/clusters/hub/api/v1/namespaces/default/secrets', who });
+    assert.equal(r.code, 403, r.text);
+    assert.match(r.json.message, /User "hank" cannot list resource "secrets"/);
+  });
+
+  it('the access policy keeps a signed-in user out of a cluster no rule names for them (403), and GET /clusters hides it', async () => {
+    const who = { token: 'ivy-token-0123456789' };
+    let r = await request(G, { path: '/clusters/hub/api/v1/namespaces/default/configmaps', who });
+    assert.equal(r.code, 403, r.text);
+    assert.equal(r.json.kind, 'Status');
+    assert.match(r.json.message, /User "ivy" cannot reach cluster "hub" through the gateway/);
+    r = await request(G, { path: '/clusters', who });
+    assert.equal(r.code, 200, r.text);
+    assert.deepEqual(r.json.items, []);
+    r = await request(G, { path: '/clusters', who: { token: 'hank-token-0123456789' } });
+    assert.deepEqual(r.json.items.map((c: { name: string }) => c.name), ['hub']);
+  });
+
+  it('a token the webhook does not know is kube\'s 401', async () => {
+    const r = await request(G, { path: '/clusters/hub/api/v1/namespaces/default/configmaps', who: { token: 'nobody-knows-this-token' } });
+    assert.equal(r.code, 401, r.text);
+    assert.equal(r.json.reason, 'Unauthorized');
   });
 });

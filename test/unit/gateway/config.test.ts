@@ -31,6 +31,13 @@ describe('validateGatewayConfig', () => {
     assert.deepEqual(c.audit, { path: '/cfg/audit.log', maxSize: 100 * 1024 * 1024, maxBackups: 5 });
   });
 
+  it('webhook token authentication: kube\'s defaults (2m cache, v1beta1), the path relative to the file', () => {
+    let c = validateGatewayConfig({ ...valid(), authentication: { webhook: { configFile: 'hook.conf' } } }, '/cfg');
+    assert.deepEqual(c.authentication.webhook, { configFile: '/cfg/hook.conf', cacheTTL: 120, version: 'v1beta1' });
+    c = validateGatewayConfig({ ...valid(), authentication: { webhook: { configFile: '/h.conf', cacheTTL: '1m30s', version: 'v1' } } }, '/cfg');
+    assert.deepEqual(c.authentication.webhook, { configFile: '/h.conf', cacheTTL: 90, version: 'v1' });
+  });
+
   const cases: { name: string; patch: Record<string, unknown>; want: RegExp }[] = [
     { name: 'wrong apiVersion', patch: { apiVersion: 'v1' }, want: /^apiVersion: Unsupported value: "v1"/ },
     { name: 'wrong kind', patch: { kind: 'Config' }, want: /^kind: Unsupported value/ },
@@ -42,6 +49,11 @@ describe('validateGatewayConfig', () => {
     { name: 'no authentication', patch: { authentication: undefined }, want: /^authentication: Required value/ },
     { name: 'empty authentication', patch: { authentication: {} }, want: /^authentication: Required value/ },
     { name: 'jwt not a list', patch: { authentication: { jwt: {} } }, want: /^authentication.jwt: Invalid value/ },
+    { name: 'webhook without configFile', patch: { authentication: { webhook: {} } }, want: /^authentication.webhook.configFile: Required value/ },
+    { name: 'webhook cacheTTL not a duration', patch: { authentication: { webhook: { configFile: 'h.conf', cacheTTL: '2 minutes' } } },
+      want: /^authentication.webhook.cacheTTL: Invalid value: "2 minutes"/ },
+    { name: 'webhook version', patch: { authentication: { webhook: { configFile: 'h.conf', version: 'v2' } } },
+      want: /^authentication.webhook.version: Unsupported value: "v2": supported values: "v1", "v1beta1"/ },
     { name: 'jwt entry not a mapping', patch: { authentication: { jwt: ['x'] } }, want: /^authentication.jwt\[0\]: Invalid value/ },
     { name: 'unknown authenticator', patch: { authentication: { webhok: {} } }, want: /^authentication.webhok: Unsupported value/ },
     { name: 'no clusters', patch: { clusters: [] }, want: /^clusters: Required value/ },
