@@ -88,7 +88,8 @@ function values(req: AuthRequest, name: string): string[] {
 
 interface ProxyOutcome {
   cn: string;
-  error?: string;
+  /** Kept as the instance: building an Error (its stack) per request showed in the server's profile. */
+  error?: AuthenticationError;
   until: number;
 }
 
@@ -149,7 +150,7 @@ export class RequestHeaderAuthenticator implements Authenticator {
     const now = this.now().getTime();
     const hit = this.outcomes.get(leaf);
     if (hit && now < hit.until) {
-      if (hit.error !== undefined) throw new AuthenticationError(hit.error);
+      if (hit.error !== undefined) throw hit.error;
       return hit.cn;
     }
     let outcome: ProxyOutcome;
@@ -160,12 +161,12 @@ export class RequestHeaderAuthenticator implements Authenticator {
       outcome = { cn: resp?.user.username ?? '', until: 0 };
     } catch (e) {
       if (!(e instanceof AuthenticationError)) throw e;
-      outcome = { cn: '', error: e.message, until: 0 };
+      outcome = { cn: '', error: e, until: 0 };
     }
     const validTo = Date.parse(leaf.validTo);
     outcome.until = Math.min(now + OUTCOME_TTL_MS, Number.isNaN(validTo) ? now : validTo);
     this.outcomes.set(leaf, outcome);
-    if (outcome.error !== undefined) throw new AuthenticationError(outcome.error);
+    if (outcome.error !== undefined) throw outcome.error;
     return outcome.cn;
   }
 
