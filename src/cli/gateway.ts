@@ -1,11 +1,12 @@
 // `kauth gateway --config gateway.yaml --data-dir DIR`: one sign-in, many clusters, by impersonation.
 // `kauth gateway kubeconfig`: a kubeconfig with a context per cluster behind the gateway.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { serializeKubeconfig, writeKubeconfig } from '../kubeconfig/index.js';
 import { buildGatewayAuthentication } from '../gateway/authentication.js';
-import { GatewayConfigError, loadGatewayConfig } from '../gateway/config.js';
+import { GatewayConfigError, loadGatewayConfig, readGatewayDocument, validateGatewayConfig } from '../gateway/config.js';
+import { applyGatewayFlags, type GatewayFlags } from '../gateway/flag-overrides.js';
 import { Gateway } from '../gateway/server.js';
 import { gatewayPkiPaths, servingTls } from '../gateway/serving-tls.js';
 import { gatewayUserKubeconfig } from '../gateway/user-kubeconfig.js';
@@ -14,8 +15,8 @@ import { CliError } from './errors.js';
 import { collect } from './flags.js';
 import { selfCommand } from './login.js';
 
-interface GatewayRunOptions {
-  config: string;
+interface GatewayRunOptions extends GatewayFlags {
+  config?: string;
   dataDir: string;
   listen?: string;
 }
@@ -23,10 +24,11 @@ interface GatewayRunOptions {
 async function runGateway(opts: GatewayRunOptions): Promise<void> {
   let config;
   try {
-    config = loadGatewayConfig(opts.config);
+    const file = opts.config;
+    const doc = applyGatewayFlags(file ? readGatewayDocument(file) : undefined, opts);
+    config = validateGatewayConfig(doc, file ? dirname(resolve(file)) : process.cwd(), file ?? 'flags');
   } catch (e) {
-    if (e instanceof GatewayConfigError) throw new CliError(e.message);
-    throw e;
+    throw new CliError((e as Error).message);
   }
   if (opts.listen) {
     const colon = opts.listen.lastIndexOf(':');
@@ -38,7 +40,7 @@ async function runGateway(opts: GatewayRunOptions): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let authn;
   try {
-    authn = await buildGatewayAuthentication(config, opts.config);
+    authn = await buildGatewayAuthentication(config, opts.config ?? 'flags');
   } catch (e) {
     throw new CliError((e as Error).message);
   }
@@ -147,12 +149,25 @@ function writeUserKubeconfig(o: KubeconfigOptions): void {
 export function registerGatewayCommands(program: Command): void {
   const gateway = program.command('gateway')
     .description('one sign-in, many clusters: an authenticating gateway that impersonates its callers in each cluster')
-    .option('--config <file>', 'the GatewayConfiguration file (gateway.kauth.dev/v1alpha1)')
+    .option('--config <file>', 'the GatewayConfiguration file (gateway.kauth.dev/v1alpha1); the flags below override it')
     .option('--data-dir <dir>', 'where the generated gateway CA and serving certificate live (pki/)', '.kauth-gateway')
-    .option('--listen <host:port>', 'overrides the config file\'s listen address')
-    .action(async (opts: Partial<GatewayRunOptions>) => {
-      if (!opts.config) throw new CliError('--config is required');
-      await runGateway(opts as GatewayRunOptions);
+    .option('--listen <host:port>', 'the listen address (config: listen)')
+    .option('--tls-cert-file <file>', 'serving certificate (config: tls.certFile); default: generated under --data-dir')
+    .option('--tls-private-key-file <file>', 'its key (config: tls.keyFile)')
+    .option('--client-ca-file <file>', 'users\' client-certificate CA (config: authentication.clientCAFile)')
+    .option('--authentication-config <file>', 'an AuthenticationConfiguration whose jwt issuers the gateway trusts')
+    .option('--authentication-token-webhook-config-file <file>', 'TokenReview webhook kubeconfig (config: authentication.webhook)')
+    .option('--authentication-token-webhook-cache-ttl <duration>', 'how long webhook answers are cached (default 2m)')
+    .option('--authentication-token-webhook-version <v>', 'TokenReview version sent: v1 or v1beta1 (default v1beta1)')
+    .option('--cluster <name=kubeconfig>', 'a cluster and the gateway\'s kubeconfig there; repeatable (config: clusters)',
+      (v: string, p: string[]) => [...p, v], [])
+    .option('--audit-log-path <file>', 'the gateway audit log (config: audit.path)')
+    .option('--audit-log-maxsize <MB>', 'rotate at this many megabytes (default 100)')
+    .option('--audit-log-maxbackup <n>', 'rotated files kept (default 5)')
+    .action(async (opts: GatewayRunOptions) => {
+      const anyField = opts.config || (opts.cluster ?? []).length > 0;
+      if (!anyField) throw new CliError('--config or at least one --cluster is required');
+      await runGateway(opts);
     });
   gateway.command('kubeconfig')
     .description('print (or write with -o) a kubeconfig with one context per cluster behind the gateway')

@@ -266,8 +266,8 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
   return { listen, ...(tls ? { tls } : {}), authentication, clusters, ...(access ? { access } : {}), ...(audit ? { audit } : {}) };
 }
 
-/** Reads and validates a GatewayConfiguration file (YAML or JSON). */
-export function loadGatewayConfig(file: string): GatewayConfig {
+/** Reads and parses a GatewayConfiguration file (YAML or JSON) without validating it. */
+export function readGatewayDocument(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -275,11 +275,14 @@ export function loadGatewayConfig(file: string): GatewayConfig {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     throw new GatewayConfigError(file, [fieldInvalid('<file>', file, `cannot be read (${code})`)]);
   }
-  let doc: unknown;
   try {
-    doc = parse(text);
+    return parse(text);
   } catch (e) {
     throw new GatewayConfigError(file, [fieldInvalid('<file>', file, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`)]);
   }
-  return validateGatewayConfig(doc, dirname(resolve(file)), file);
+}
+
+/** Reads and validates a GatewayConfiguration file (YAML or JSON). */
+export function loadGatewayConfig(file: string): GatewayConfig {
+  return validateGatewayConfig(readGatewayDocument(file), dirname(resolve(file)), file);
 }

@@ -160,8 +160,10 @@ async function startTestIssuer(dir: string, caFile: string, caKey: string, claim
 }
 
 /** `kauth gateway` from the compiled CLI, waited for until it says it is ready. */
-async function startGateway(config: string, dataDir: string, port: number): Promise<{ child: ChildProcess; server: string; caFile: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'gateway', '--config', config, '--data-dir', dataDir],
+async function startGateway(
+  config: string, dataDir: string, port: number, flags: string[] = [],
+): Promise<{ child: ChildProcess; server: string; caFile: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'gateway', '--config', config, '--data-dir', dataDir, ...flags],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' } });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
@@ -629,7 +631,7 @@ clusters: [{name: pods, kubeconfig: ${f('pods-gateway.conf')}}]
   });
 });
 
-describe('kauth gateway: webhook token authentication (a kauth cluster as the TokenReview webhook) and the access policy', () => {
+describe('kauth gateway: webhook token authentication (a kauth cluster as the TokenReview webhook), flags, and the access policy', () => {
   let dir: string;
   let hub: Cluster;
   let gw: ChildProcess;
@@ -648,17 +650,17 @@ describe('kauth gateway: webhook token authentication (a kauth cluster as the To
     gatewayConf.clusters[0].cluster.server = `${hub.server}/apis/authentication.k8s.io/v1/tokenreviews`;
     writeFileSync(join(dir, 'webhook.conf'), JSON.stringify(gatewayConf));
     const port = await freePort();
+    // The file holds only what has no flag (the access policy); the rest comes from kube-style flags.
     writeFileSync(join(dir, 'gateway.yaml'), `apiVersion: gateway.kauth.dev/v1alpha1
 kind: GatewayConfiguration
 listen: 127.0.0.1:${port}
-authentication:
-  webhook: {configFile: webhook.conf, cacheTTL: 30s, version: v1}
-clusters:
-- {name: hub, kubeconfig: ${kubeconfigFor(hub, 'kauth-gateway')}}
 access:
 - {clusters: [hub], groups: [devs]}
 `);
-    const started = await startGateway(join(dir, 'gateway.yaml'), join(dir, 'gwdata'), port);
+    const started = await startGateway(join(dir, 'gateway.yaml'), join(dir, 'gwdata'), port, [
+      '--authentication-token-webhook-config-file', join(dir, 'webhook.conf'), '--authentication-token-webhook-cache-ttl', '30s',
+      '--authentication-token-webhook-version', 'v1', '--cluster', `hub=${kubeconfigFor(hub, 'kauth-gateway')}`,
+    ]);
     gw = started.child;
     G = { server: started.server, caFile: started.caFile };
   });
