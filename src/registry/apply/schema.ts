@@ -26,10 +26,12 @@ export type TypeRef =
   | { kind: 'deduced' };
 
 export const DEDUCED: TypeRef = { kind: 'deduced' };
-export const SCALAR: TypeRef = { kind: 'scalar' };
+export const SCALAR: { kind: 'scalar' } = { kind: 'scalar' };
 
 /** The concrete type of a value: a deduced type becomes what the value looks like. */
-export function resolveType(t: TypeRef, v: unknown): Exclude<TypeRef, { kind: 'deduced' }> {
+export type ConcreteType = Exclude<TypeRef, { kind: 'deduced' }>;
+
+export function resolveType(t: TypeRef, v: unknown): ConcreteType {
   if (t.kind !== 'deduced') return t;
   if (Array.isArray(v)) return { kind: 'list', listType: 'atomic', elementType: DEDUCED };
   if (v !== null && typeof v === 'object') return { kind: 'map', elementType: DEDUCED };
