@@ -13,6 +13,8 @@ export type TypeRef =
       /** Declared fields (a struct); keys not listed take elementType. */
       fields?: Record<string, TypeRef>;
       elementType?: TypeRef;
+      /** Every key not in `fields` is a declared field of this type (a Go struct described only in part). */
+      anyField?: TypeRef;
     }
   | {
       kind: 'list';
@@ -23,29 +25,34 @@ export type TypeRef =
       keyDefaults?: Record<string, Scalar>;
       elementType: TypeRef;
     }
-  | { kind: 'deduced' };
+  | { kind: 'deduced' }
+  /** A built-in kind's value described only in part: objects are structs, lists atomic (kube's default). */
+  | { kind: 'struct' };
 
+export const STRUCT: TypeRef = { kind: 'struct' };
 export const DEDUCED: TypeRef = { kind: 'deduced' };
 export const SCALAR: { kind: 'scalar' } = { kind: 'scalar' };
 
 /** The concrete type of a value: a deduced type becomes what the value looks like. */
-export type ConcreteType = Exclude<TypeRef, { kind: 'deduced' }>;
+export type ConcreteType = Exclude<TypeRef, { kind: 'deduced' } | { kind: 'struct' }>;
 
 export function resolveType(t: TypeRef, v: unknown): ConcreteType {
-  if (t.kind !== 'deduced') return t;
-  if (Array.isArray(v)) return { kind: 'list', listType: 'atomic', elementType: DEDUCED };
-  if (v !== null && typeof v === 'object') return { kind: 'map', elementType: DEDUCED };
+  if (t.kind !== 'deduced' && t.kind !== 'struct') return t;
+  if (Array.isArray(v)) return { kind: 'list', listType: 'atomic', elementType: t };
+  if (v !== null && typeof v === 'object') return t.kind === 'struct' ? { kind: 'map', anyField: STRUCT } : { kind: 'map', elementType: DEDUCED };
   return SCALAR;
 }
 
 /** The type of a map's key: its declared field's, else the element type, else deduced. */
 export function fieldType(t: TypeRef, key: string): TypeRef {
+  if (t.kind === 'struct') return STRUCT;
   if (t.kind !== 'map') return DEDUCED;
-  return (t.fields && Object.hasOwn(t.fields, key) ? t.fields[key] : undefined) ?? t.elementType ?? DEDUCED;
+  return (t.fields && Object.hasOwn(t.fields, key) ? t.fields[key] : undefined) ?? t.anyField ?? t.elementType ?? DEDUCED;
 }
 
 export function isDeclaredField(t: TypeRef, key: string): boolean {
-  return t.kind === 'map' && !!t.fields && Object.hasOwn(t.fields, key);
+  if (t.kind === 'struct') return true;
+  return t.kind === 'map' && (!!t.anyField || (!!t.fields && Object.hasOwn(t.fields, key)));
 }
 
 /** An OpenAPI v3 (structural) schema, as CRDs carry it, as far as the merge engine reads it. */

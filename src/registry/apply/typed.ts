@@ -3,7 +3,7 @@
 // object, and the removal of a set of fields. Values are plain JSON; `undefined` means absent.
 import { FieldSet } from './field-set.js';
 import { elementString, serializeElement, type Path, type PathElement, type Scalar } from './path.js';
-import { fieldType, isDeclaredField, resolveType, type TypeRef } from './schema.js';
+import { fieldType, isDeclaredField, resolveType, type ConcreteType, type TypeRef } from './schema.js';
 
 /** A value the engine cannot walk (a list item without its key, duplicate keys in an applied list). */
 export class TypedValueError extends Error {
@@ -111,7 +111,7 @@ export function compare(lhs: Json, rhs: Json, t: TypeRef): Comparison {
   return c;
 }
 
-function isLeaf(r: Exclude<TypeRef, { kind: 'deduced' }>, v: Json): boolean {
+function isLeaf(r: ConcreteType, v: Json): boolean {
   if (r.kind === 'scalar') return true;
   if (r.kind === 'list') return r.listType === 'atomic' || !Array.isArray(v);
   return !!r.atomic || !isObject(v);
@@ -273,7 +273,7 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, t: TypeRef): FieldSet
   const out = new FieldSet();
   for (const [k, pe] of set.members) out.members.set(k, pe);
   for (const [k, c] of set.children) {
-    if ('field' in c.pe && t.kind === 'map' && isDeclaredField(t, c.pe.field)) out.members.set(k, c.pe);
+    if ('field' in c.pe && isDeclaredField(t, c.pe.field)) out.members.set(k, c.pe);
     const childType = 'field' in c.pe ? fieldType(t, c.pe.field) : t.kind === 'list' ? t.elementType : t;
     out.children.set(k, { pe: c.pe, set: ensureNamedFieldsAreMembers(c.set, childType) });
   }
