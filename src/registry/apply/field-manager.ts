@@ -33,6 +33,25 @@ const MAX_UPDATE_MANAGERS = 10;
 const ANCIENT_CHANGES = 'ancient-changes';
 const CURRENT_OPERATION = JSON.stringify({ manager: 'current-operation', operation: 'Update' });
 
+/**
+ * The walks recurse once per level and copy the path at each, so their cost grows with depth squared: objects
+ * nested deeper than this are beyond field tracking (no real manifest comes close; kube's built-in kinds stay under
+ * 30 levels). An apply that deep is refused; an update that deep keeps the live managedFields.
+ */
+export const MAX_TRACKED_DEPTH = 256;
+
+/** Nesting depth of a JSON value, without recursion (the value may be 10,000 levels deep). */
+export function nestingDepth(v: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (x !== null && typeof x === 'object') for (const c of Object.values(x)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 const kubeNow = () => `${new Date().toISOString().slice(0, 19)}Z`;
 
 /** managerOrUserAgent: the fieldManager parameter, else the user agent up to its first '/'. */
@@ -87,6 +106,10 @@ function typedError(e: unknown): never {
 
 /** A create, update or non-apply patch by `manager`: sets next.metadata.managedFields. */
 export function recordUpdate(live: KubeObject | undefined, next: KubeObject, manager: string, w: ManagedWrite): void {
+  if (nestingDepth(next) > MAX_TRACKED_DEPTH || (live && nestingDepth(live) > MAX_TRACKED_DEPTH)) {
+    next.metadata.managedFields = live?.metadata.managedFields;
+    return;
+  }
   const { managers, times } = startingManagers(live, next, w);
   const id = managerIdentifier({ manager, operation: 'Update', apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}) });
   let after: Managers;
@@ -114,6 +137,9 @@ export function recordUpdate(live: KubeObject | undefined, next: KubeObject, man
  */
 export function applyConfiguration(live: KubeObject | undefined, config: KubeObject, manager: string, force: boolean, w: ManagedWrite): KubeObject {
   if (Array.isArray(config.metadata?.managedFields) && config.metadata.managedFields.length > 0) throw badRequest('metadata.managedFields must be nil');
+  if (nestingDepth(config) > MAX_TRACKED_DEPTH || (live && nestingDepth(live) > MAX_TRACKED_DEPTH)) {
+    throw badRequest(`an apply configuration may nest at most ${MAX_TRACKED_DEPTH} levels deep`);
+  }
   const { managers, times } = decodeManagedFields(live?.metadata.managedFields);
   const id = managerIdentifier({ manager, operation: 'Apply', apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}) });
   const base = withoutManagedFields(live);

@@ -3,6 +3,9 @@
 // both a member and a parent (`{"f:data":{".":{},"f:key":{}}}`).
 import { compareElements, parseElement, serializeElement, type Path, type PathElement } from './path.js';
 
+/** managedFields come from clients too: a budget on their nesting (the field manager tracks 256 levels). */
+const MAX_FIELDS_V1_DEPTH = 300;
+
 interface Child {
   pe: PathElement;
   set: FieldSet;
@@ -116,9 +119,10 @@ export class FieldSet {
     return out;
   }
 
-  /** Reads a fieldsV1 object; throws with the offending key on anything that is not one. */
-  static fromFieldsV1(v: unknown): FieldSet {
+  /** Reads a fieldsV1 object; throws with the offending key on anything that is not one, or one nested too deep. */
+  static fromFieldsV1(v: unknown, depth = 0): FieldSet {
     const out = new FieldSet();
+    if (depth > MAX_FIELDS_V1_DEPTH) throw new Error(`fieldsV1 nests deeper than ${MAX_FIELDS_V1_DEPTH} levels`);
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('fieldsV1 must be an object');
     for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
       if (k === '.') continue;
@@ -128,7 +132,7 @@ export class FieldSet {
       if (!isObject) throw new Error(`fieldsV1 ${JSON.stringify(k)} must map to an object`);
       const entries = Object.keys(child as object);
       if (entries.length === 0 || entries.includes('.')) out.members.set(k, pe);
-      const below = FieldSet.fromFieldsV1(child);
+      const below = FieldSet.fromFieldsV1(child, depth + 1);
       if (!below.empty()) out.children.set(k, { pe, set: below });
     }
     return out;

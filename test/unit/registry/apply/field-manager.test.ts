@@ -117,3 +117,31 @@ describe('applyConfiguration', () => {
       (e: unknown) => e instanceof StatusError && e.code === 400 && /omits key field "name"/.test(e.message));
   });
 });
+
+describe('budgets: nesting that only an attacker sends', () => {
+  const deep = (depth: number) => {
+    let o: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < depth; i++) o = { a: o };
+    return o;
+  };
+  const crType = { kind: 'deduced' } as const;
+  it('an update 10,000 levels deep is written without tracking (no stack overflow), quickly', () => {
+    const next = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: deep(10_000) } as unknown as KubeObject;
+    const t = Date.now();
+    recordUpdate(undefined, next, 'm', w({ type: crType }));
+    assert.equal(next.metadata.managedFields, undefined);
+    assert.ok(Date.now() - t < 1000);
+  });
+  it('an apply that deep is a 400', () => {
+    const config = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: deep(10_000) } as unknown as KubeObject;
+    assert.throws(() => applyConfiguration(undefined, config, 'm', false, w({ type: crType })),
+      (e: unknown) => e instanceof StatusError && e.code === 400 && /at most 256 levels/.test(e.message));
+  });
+  it('managedFields sent 10,000 levels deep are not decoded (the live ones are kept)', () => {
+    const live = cm({ a: '1' });
+    recordUpdate(undefined, live, 'kubectl-create', w());
+    const next = cm({ a: '1' }, { managedFields: [{ manager: 'evil', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: deep(10_000) }] });
+    recordUpdate(live, next, 'x', w());
+    assert.deepEqual(entries(next).map((e) => e.manager), ['kubectl-create']);
+  });
+});
