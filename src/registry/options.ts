@@ -2,7 +2,7 @@
 // UpdateOptions, PatchOptions, DeleteOptions, ListOptions: apimachinery's apis/meta/v1/validation and
 // apis/meta/internalversion/validation). Query parameters that do not parse are 400 (DecodeParameters);
 // values that parse but are not allowed are 422 `<Kind>Options.meta.k8s.io "" is invalid: …`.
-import { badRequest, invalid, type FieldError } from '../api/errors.js';
+import { badRequest, fieldRequired, invalid, type FieldError } from '../api/errors.js';
 import type { DeleteOptions } from './types.js';
 
 const META_GROUP = 'meta.k8s.io';
@@ -28,13 +28,17 @@ function dryRunErrors(values: string[]): FieldError[] {
 }
 
 /** dryRun and fieldValidation of a create, update or patch. */
-export function validateWriteOptions(query: URLSearchParams, kind: WriteOptionsKind): void {
+export function validateWriteOptions(query: URLSearchParams, kind: WriteOptionsKind, patchType?: string): void {
   const errs = dryRunErrors(query.getAll('dryRun'));
   const fv = query.get('fieldValidation') ?? '';
   if (!['', 'Ignore', 'Strict', 'Warn'].includes(fv)) errs.push(notSupported('fieldValidation', fv, ['', 'Ignore', 'Strict', 'Warn']));
   const manager = query.get('fieldManager') ?? '';
   if (manager.length > 128) errs.push({ type: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: must have at most 128 bytes' });
-  if (kind === 'PatchOptions' && query.has('force')) errs.push(forbidden('force', 'may not be specified for non-apply patch'));
+  // ValidatePatchOptions: force belongs to apply, and an apply must name its manager.
+  if (kind === 'PatchOptions' && patchType !== 'apply' && query.has('force')) errs.push(forbidden('force', 'may not be specified for non-apply patch'));
+  if (kind === 'PatchOptions' && patchType === 'apply' && manager === '') {
+    errs.push(fieldRequired('fieldManager', 'is required for apply patch'));
+  }
   if (errs.length) throw invalid(kind, '', META_GROUP, errs);
 }
 

@@ -21,15 +21,16 @@ export const PATCH_TYPES = {
 } as const;
 
 /** The patch type named by a Content-Type header, or a 415 for the ones kauth does not apply. */
-export function patchType(contentType: string): 'json' | 'merge' | 'strategic' {
+export type PatchType = keyof typeof PATCH_TYPES;
+
+/** The patch type named by a Content-Type header (server-side apply included), or kube's 415. */
+export function patchType(contentType: string): PatchType {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
   if (type === PATCH_TYPES.json) return 'json';
   if (type === PATCH_TYPES.merge) return 'merge';
   if (type === PATCH_TYPES.strategic) return 'strategic';
-  if (type === PATCH_TYPES.apply) {
-    throw new StatusError(415, 'UnsupportedMediaType', `the server does not support patch type "${type}"; server-side apply is not supported by kauth (use client-side kubectl apply)`);
-  }
-  throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.json}, ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`);
+  if (type === PATCH_TYPES.apply) return 'apply';
+  throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.json}, ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}, ${PATCH_TYPES.apply}`);
 }
 
 /**
@@ -49,6 +50,9 @@ export function applyPatch(contentType: string, current: KubeObject, patchText: 
   }
   const original = cloneJson(current) as unknown as JsonObject;
   switch (type) {
+    case 'apply':
+      // Server-side apply goes through the field manager (rest.ts serverSideApply), not a patch function.
+      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported on this subresource');
     case 'json': {
       let ops: JsonObject[];
       try {

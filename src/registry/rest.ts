@@ -22,6 +22,8 @@ import type { ObjectStore } from './object-store.js';
 import {
   boolParam, deleteOptionsFromQuery, int64Param, isDryRun, validateDeleteOptions, validateListOptions, validateWriteOptions,
 } from './options.js';
+import { applyConfiguration, managerOrUserAgent, recordUpdate } from './apply/field-manager.js';
+import { managedWriteFor } from './apply/resource-writes.js';
 import { applyPatch, patchType } from './patch.js';
 import { checkRoute, methodNotAllowed } from './routing.js';
 import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type Matcher } from './selectors.js';
@@ -70,6 +72,8 @@ export class RestHandler {
       validateWriteOptions(r.ctx.query, 'CreateOptions');
       const body = await this.decodeObject(r);
       this.validateFields(r, body);
+      // Nothing is stored, so nothing is owned: a review echoes no managedFields.
+      delete (body.metadata as KubeObject['metadata']).managedFields;
       const out = await def.virtualCreate(body, r.ctx);
       return writeJson(r.req, r.res, 201, inGoOrder(out));
     }
@@ -329,9 +333,7 @@ export class RestHandler {
     if (typeError) throw badRequest(`${kind} in version "${versionOf(gv)}" cannot be handled as a ${kind}: ${typeError}`);
     zeroNullElements(obj, gv, kind);
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-    // kauth keeps no field managers, so managedFields are never stored or echoed: their fieldsV1 is the one
-    // field whose JSON nests as deep as the client likes.
-    delete (obj.metadata as KubeObject['metadata']).managedFields;
+    // managedFields stay: a write may set them (the field manager starts from them; fieldsV1 decoding is bounded).
     return obj as unknown as KubeObject;
   }
 
@@ -392,13 +394,18 @@ export class RestHandler {
   }
 
   private async create(r: RestRequest): Promise<void> {
-    const { def, ctx } = r;
-    validateWriteOptions(ctx.query, 'CreateOptions');
+    validateWriteOptions(r.ctx.query, 'CreateOptions');
     const obj = await this.decodeObject(r);
     this.validateFields(r, obj);
+    return this.createDecoded(r, obj, true);
+  }
+
+  /** The create path after decoding; `tracked`: record the write in managedFields (an apply has already). */
+  private async createDecoded(r: RestRequest, obj: KubeObject, tracked: boolean): Promise<void> {
+    const { def, ctx } = r;
     this.checkNamespace(r, obj);
     const meta = obj.metadata;
-    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generation'] as const) delete meta[f];
+    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const) delete meta[f];
     def.strategy?.prepareForCreate?.(obj, ctx);
     await this.admit(r, 'CREATE', obj, undefined, 'mutate');
     def.strategy?.defaults?.(obj);
@@ -408,7 +415,7 @@ export class RestHandler {
       const candidate = generate ? structuredClone(obj) : obj;
       if (generate) candidate.metadata.name = this.generate(meta.generateName!);
       try {
-        const created = await this.createOnce(r, candidate, generate);
+        const created = await this.createOnce(r, candidate, generate, tracked);
         return this.respondObject(r, 201, created);
       } catch (e) {
         if (generate && e instanceof StatusError && e.reason === 'AlreadyExists' && attempt < MAX_NAME_GENERATION_ATTEMPTS) continue;
@@ -417,9 +424,10 @@ export class RestHandler {
     }
   }
 
-  private async createOnce(r: RestRequest, obj: KubeObject, generated: boolean): Promise<KubeObject> {
+  private async createOnce(r: RestRequest, obj: KubeObject, generated: boolean, tracked: boolean): Promise<KubeObject> {
     const { def, ctx } = r;
     const meta = obj.metadata;
+    if (tracked) recordUpdate(undefined, obj, this.manager(r), managedWriteFor(def, ctx.info.subresource, obj));
     await this.validate(r, obj, undefined, def.strategy);
     await this.admit(r, 'CREATE', obj, undefined, 'validate');
     // etcd3 store.Create refuses a set resourceVersion, with a plain error that reaches the client as a 500.
@@ -466,7 +474,9 @@ export class RestHandler {
    * The shared update path for PUT and PATCH (and status subresources): rest.BeforeUpdate, the strategy,
    * admission, then the write — or the delete, when the last finalizer of an object being deleted goes.
    */
-  private async writeUpdate(r: RestRequest, next: KubeObject, current: KubeObject, strategy: Strategy | undefined): Promise<KubeObject> {
+  private async writeUpdate(
+    r: RestRequest, next: KubeObject, current: KubeObject, strategy: Strategy | undefined, tracked = true,
+  ): Promise<KubeObject> {
     const { def } = r;
     this.checkNamespace(r, next);
     const m = next.metadata;
@@ -481,9 +491,10 @@ export class RestHandler {
     else m.generation = old.generation;
     if (old.deletionTimestamp) m.deletionTimestamp = old.deletionTimestamp;
     if (old.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) m.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
-    delete m.managedFields;
     delete m.selfLink;
     m.resourceVersion = old.resourceVersion;
+    // As kube's update and patch handlers: the write is tracked before mutating admission runs.
+    if (tracked) recordUpdate(current, next, this.manager(r), managedWriteFor(def, r.ctx.info.subresource, next));
     strategy?.prepareForUpdate?.(next, current, r.ctx);
     await this.admit(r, 'UPDATE', next, current, 'mutate');
     strategy?.defaults?.(next);
@@ -516,9 +527,10 @@ export class RestHandler {
 
   private async patch(r: RestRequest, strategy: Strategy | undefined = r.def.strategy): Promise<void> {
     const { def, ctx } = r;
-    validateWriteOptions(ctx.query, 'PatchOptions');
     const contentType = r.req.headers['content-type'] ?? '';
-    patchType(contentType);
+    const type = patchType(contentType);
+    validateWriteOptions(ctx.query, 'PatchOptions', type);
+    if (type === 'apply') return this.serverSideApply(r, strategy);
     const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
     for (let attempt = 0; ; attempt++) {
       const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
@@ -535,6 +547,66 @@ export class RestHandler {
       } catch (e) {
         // A patch without a resourceVersion precondition is retried on a concurrent write, as kube-apiserver does.
         if (e instanceof StatusError && e.reason === 'Conflict' && !requested && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** kube's field manager name for a write: ?fieldManager=, else the user agent's product. */
+  private manager(r: RestRequest): string {
+    return managerOrUserAgent(r.ctx.query.get('fieldManager'), r.req.headers['user-agent']);
+  }
+
+  /** An application/apply-patch+yaml body: a whole object of this resource's kind and version. */
+  private async decodeApplyConfiguration(r: RestRequest): Promise<KubeObject> {
+    const { def } = r;
+    const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
+    const { json } = await this.decodeYamlBody(text, def.kind);
+    const tooDeep = jsonDepthError(json);
+    if (tooDeep) throw badRequest(`error decoding YAML: ${tooDeep}`);
+    const config = JSON.parse(json) as unknown;
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) throw badRequest('error decoding YAML: the apply configuration must be an object');
+    const obj = config as KubeObject;
+    const gv = groupVersion(def);
+    if (obj.apiVersion !== gv) {
+      throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(obj.apiVersion ?? '')}, expected: ${gv}`);
+    }
+    if (obj.kind !== def.kind) throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${String(obj.kind ?? '')}, expected: ${def.kind}`);
+    if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+    const typeError = jsonTypeError(obj, gv, def.kind);
+    if (typeError) throw badRequest(`${def.kind} in version "${versionOf(gv)}" cannot be handled as a ${def.kind}: ${typeError}`);
+    return obj;
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): the configuration merged into the live object by the
+   * field manager, or created from it when there is none (201), then the usual update or create path.
+   */
+  private async serverSideApply(r: RestRequest, strategy: Strategy | undefined): Promise<void> {
+    const { def, ctx } = r;
+    const config = await this.decodeApplyConfiguration(r);
+    this.validateFields(r, config);
+    const manager = ctx.query.get('fieldManager') ?? '';
+    const force = boolParam(ctx.query, 'force') ?? false;
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.objects.store.get(this.objects.key(def, ctx.info.namespace, ctx.info.name));
+      const current = kv ? this.objects.decode(kv) : undefined;
+      const write = managedWriteFor(def, ctx.info.subresource, config);
+      if (!current) {
+        if (ctx.info.subresource) await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
+        const created = applyConfiguration(undefined, config, manager, force, write);
+        if (!created.metadata.name) created.metadata.name = ctx.info.name;
+        this.checkName(r, created);
+        return this.createDecoded(r, created, false);
+      }
+      const next = applyConfiguration(current, config, manager, force, write);
+      this.checkName(r, next);
+      try {
+        const out = await this.writeUpdate(r, next, current, strategy, false);
+        return this.respondObject(r, 200, out);
+      } catch (e) {
+        // Another write came between the read and this one: apply again on the new object, as kube retries.
+        if (e instanceof StatusError && e.reason === 'Conflict' && !e.details?.causes?.length && attempt < 5) continue;
         throw e;
       }
     }

@@ -5,6 +5,7 @@ import type { FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { UserInfo } from '../authn/interfaces.js';
 import type { RequestInfo } from '../server/requestinfo.js';
+import type { TypeRef } from './apply/schema.js';
 import type { ObjectStore } from './object-store.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -111,6 +112,8 @@ export interface ResourceDef {
    * Handles DeleteOptions preconditions itself (kube-apiserver's namespace storage words them its own way).
    */
   delete?(obj: KubeObject, store: ObjectStore, ctx: RequestContext, options: DeleteOptions): Promise<KubeObject>;
+  /** How server-side apply merges this kind (a CRD's schema); built-in kinds default to apply/builtin-types.ts. */
+  applyType?: TypeRef;
   /**
    * DELETE answers with the deleted object (the store's ReturnDeletedObject: pods, services,
    * serviceaccounts, namespaces) instead of a `Status` with status Success.

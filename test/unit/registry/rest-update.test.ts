@@ -232,12 +232,12 @@ describe('patch types', () => {
     assert.equal(r.body.details.causes[0].field, 'patch');
   });
 
-  it('patch content types: unknown is 415 listing what is accepted; apply is refused by name', async () => {
+  it('patch content types: unknown is 415 listing what is accepted (server-side apply among them)', async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
     const unknown = await api.call('PATCH', `${CM}/a`, {}, { contentType: 'text/plain' });
     assert.equal(unknown.code, 415);
-    assert.equal(unknown.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
-    assert.equal((await api.call('PATCH', `${CM}/a`, {}, { contentType: 'application/apply-patch+yaml' })).code, 415);
+    assert.equal(unknown.body.message, 'the body of the request was in an unknown format - accepted media types include: ' +
+      'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml');
   });
 
   it('null in a list of primitives is Go\'s zero value: an empty finalizer (refused), an empty arg (kept)', async () => {
