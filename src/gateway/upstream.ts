@@ -1,6 +1,7 @@
 // One target cluster as the gateway sees it: its URL and the gateway's own credential there (from the cluster's
 // kubeconfig, through src/kubeconfig), keep-alive agents, and small JSON calls (SubjectAccessReview, TokenReview).
 import https from 'node:https';
+import tls from 'node:tls';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { loadKubeconfig, resolveClusterCredentials } from '../kubeconfig/index.js';
 import type { GatewayCluster } from './config.js';
@@ -40,16 +41,19 @@ export class UpstreamCluster {
     }
     this.base = new URL(creds.server);
     if (this.base.protocol !== 'https:') throw new Error(`clusters "${config.name}": server ${creds.server} must be https`);
-    const tls = {
-      ...(creds.caPem ? { ca: creds.caPem } : {}),
+    // One TLS context per agent, shared by its connections: without it Node builds a context (CA store, key,
+    // certificate) for every connection — per-watch memory and CPU for each new upstream connection.
+    const ca = creds.caPem ? { ca: creds.caPem } : {};
+    const clientCert = creds.clientCertPem ? { cert: creds.clientCertPem, key: creds.clientKeyPem } : {};
+    const common = {
       rejectUnauthorized: !creds.insecureSkipTlsVerify,
       ...(creds.tlsServerName ? { servername: creds.tlsServerName } : {}),
       keepAlive: true,
       maxFreeSockets: 64,
       scheduling: 'lifo' as const,
     };
-    this.agent = new https.Agent({ ...tls, ...(creds.clientCertPem ? { cert: creds.clientCertPem, key: creds.clientKeyPem } : {}) });
-    this.passthroughAgent = new https.Agent(tls);
+    this.agent = new https.Agent({ ...common, ...ca, ...clientCert, secureContext: tls.createSecureContext({ ...ca, ...clientCert }) });
+    this.passthroughAgent = new https.Agent({ ...common, ...ca, secureContext: tls.createSecureContext(ca) });
     if (creds.token) this.token = creds.token;
   }
 
