@@ -1,6 +1,6 @@
 // `kauth kubeconfig user`: a ready kubeconfig for a new user, its client certificate signed by the cluster CA,
 // printed to stdout — `kubeadm kubeconfig user` without a cluster to read the configuration from.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
@@ -16,6 +16,7 @@ import { buildKubeconfig } from '../kubeconfig/build.js';
 import { loadKubeconfig } from '../kubeconfig/load.js';
 import { resolveClusterCredentials } from '../kubeconfig/credentials.js';
 import { serializeKubeconfig } from '../kubeconfig/write.js';
+import { buildWebhookKubeconfig } from '../kubeconfig/webhook.js';
 import { registerKubeconfigOidcCommand } from './login.js';
 
 interface UserOptions {
@@ -61,6 +62,26 @@ export function registerKubeconfigCommands(program: Command): void {
     .option('--cert-algorithm <alg>', 'key algorithm of the client key (default: that of the CA key)')
     .action((o: UserOptions & { validity?: string }) =>
       asCliErrors(() => run({ ...o, validityPeriod: o.validity ?? o.validityPeriod })),
+    );
+
+  // `kauth kubeconfig webhook`: the file a delegating API server's webhook flags take, pointing at this kauth.
+  kubeconfig
+    .command('webhook')
+    .description('Print the kubeconfig for --authentication-token-webhook-config-file (--authn) or --authorization-webhook-config-file (--authz)')
+    .option('--authn', 'TokenReview webhook')
+    .option('--authz', 'SubjectAccessReview webhook')
+    .requiredOption('--server <url>', 'base URL of the kauth that answers the reviews')
+    .requiredOption('--ca-file <file>', 'CA that verifies its serving certificate')
+    .requiredOption('--client-certificate <file>', 'client certificate of the delegating server')
+    .requiredOption('--client-key <file>', 'its key')
+    .action((o: { authn?: boolean; authz?: boolean; server: string; caFile: string; clientCertificate: string; clientKey: string }) =>
+      asCliErrors(() => {
+        if (!!o.authn === !!o.authz) throw new CliError('give exactly one of --authn and --authz');
+        const read = (f: string): string => readFileSync(f, 'utf8');
+        const cfg = buildWebhookKubeconfig({ kind: o.authn ? 'authn' : 'authz', server: o.server, caPem: read(o.caFile),
+          clientCertPem: read(o.clientCertificate), clientKeyPem: read(o.clientKey) });
+        process.stdout.write(`${serializeKubeconfig(cfg)}\n`);
+      }),
     );
 
   // `kauth kubeconfig oidc`: a user that logs in through `kauth login`; server and CA default to the local kauth's.

@@ -21,8 +21,13 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   token: async () => (await import('./token.js')).registerTokenCommands,
   gateway: async () => (await import('./gateway.js')).registerGatewayCommands,
   login: async () => (await import('./login.js')).registerLoginCommands,
+  'who-can': async () => (await import('./access.js')).registerAccessCommands,
+  audit: async () => (await import('./audit.js')).registerAuditCommands,
+  'node-layout': async () => (await import('./node-layout.js')).registerNodeLayoutCommands,
+  'auth-proxy': async () => (await import('./auth-proxy.js')).registerAuthProxyCommands,
 };
 GROUPS.server = GROUPS.up!;
+GROUPS['access-matrix'] = GROUPS.rbac = GROUPS['who-can']!;
 
 // An unknown or missing command loads them all, so that help and "unknown command" list every one.
 const named = GROUPS[process.argv[2] ?? ''];

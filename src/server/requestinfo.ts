@@ -2,6 +2,7 @@
 // apiserver/pkg/endpoints/request/requestinfo.go (RequestInfoFactory.NewRequestInfo) derives it.
 // Authorization and the registry both read this; nothing else parses URLs. It runs before authentication, so
 // everything here is linear string code: no regular expression sees the path.
+import { trimTrailingSlashes } from '../api/trim.js';
 import { parseFieldSelector, parseLabelSelector, requiredFieldValue } from '../registry/selectors.js';
 
 export interface RequestInfo {
@@ -63,12 +64,7 @@ function unescapePath(path: string): string {
   return out.toString('utf8', 0, size);
 }
 
-/** The path with its trailing slashes removed (string code: `/\/+$/` is quadratic on a run of slashes). */
-export function trimTrailingSlashes(path: string): string {
-  let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end--;
-  return end === path.length ? path : path.slice(0, end);
-}
+export { trimTrailingSlashes };
 
 /** requestinfo.go splitPath: strings.Split(strings.Trim(path, "/"), "/"), and no parts for "/". */
 function splitPath(path: string): string[] {

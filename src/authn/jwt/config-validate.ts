@@ -1,6 +1,7 @@
 // ValidateAuthenticationConfiguration (k8s.io/apiserver/pkg/apis/apiserver/validation), with its
 // field paths and texts, compiling every CEL expression on the way: a configuration that validates
 // comes back ready to run (kube's CELMapper per JWT authenticator).
+import { trimTrailingSlashes } from '../../api/trim.js';
 import { X509Certificate } from 'node:crypto';
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldRequired, type FieldError } from '../../api/errors.js';
 import { pemBlocks } from '../../pki/pem.js';
@@ -202,19 +203,13 @@ function validateClaimMappings(m: ClaimMappings, path: string, compiled: Compile
   return errors;
 }
 
-/** strings.TrimRight(s, "/") as string code (`/\/+$/` backtracks quadratically on a run of slashes). */
-function trimRightSlashes(s: string): string {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === '/') end--;
-  return s.slice(0, end);
-}
 
 function validateIssuer(issuer: Issuer, path: string, disallowedIssuers: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
   if (!issuer.url) errors.push(fieldRequired(`${path}.url`));
   else errors.push(...validateUrl(issuer.url, `${path}.url`, disallowedIssuers));
   if (issuer.discoveryURL) {
-    if (issuer.url && trimRightSlashes(issuer.url) === trimRightSlashes(issuer.discoveryURL)) {
+    if (issuer.url && trimTrailingSlashes(issuer.url) === trimTrailingSlashes(issuer.discoveryURL)) {
       errors.push(fieldInvalid(`${path}.discoveryURL`, issuer.discoveryURL, 'discoveryURL must be different from URL'));
     }
     errors.push(...validateUrl(issuer.discoveryURL, `${path}.discoveryURL`, []));
