@@ -82,7 +82,7 @@ export const OPTIMISTIC_LOCK_MESSAGE = 'the object has been modified; please app
 
 /** One field error, as field.Error renders it: `metadata.name: Invalid value: "x": reason`. */
 export interface FieldError {
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTypeInvalid';
+  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid';
   field: string;
   /** Rendered detail, e.g. `Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain …`. */
   message: string;

@@ -6,7 +6,7 @@ import { log } from '../log.js';
 import { readCertificate } from '../pki/certificate.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import { certificateBytes, conditionsOf } from '../registry/resources/certificates.js';
-import type { Informer } from './informer.js';
+import { WorkQueue, type Informer } from './informer.js';
 
 const HOUR = 3_600_000;
 export const APPROVED_EXPIRATION_MS = HOUR;
@@ -48,12 +48,14 @@ export function cleanupReason(csr: KubeObject, now = new Date()): string | null 
 
 export class CsrCleaner {
   private timer?: NodeJS.Timeout;
+  /** Each pass is a queue item, so that leader election pauses the cleaner with the other controllers. */
+  readonly queue = new WorkQueue('csrcleaner', async () => { await this.runOnce(); });
 
   constructor(private readonly objects: ObjectStore, private readonly csrs: Informer, private readonly intervalMs = POLLING_INTERVAL_MS) {}
 
   start(): void {
-    void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.queue.add('pass');
+    this.timer = setInterval(() => this.queue.add('pass'), this.intervalMs);
     this.timer.unref();
   }
 
@@ -77,5 +79,6 @@ export class CsrCleaner {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.queue.stop();
   }
 }

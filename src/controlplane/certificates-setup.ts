@@ -104,7 +104,7 @@ export function setupCertificates(deps: CertificatesDeps): CertificatesSetup {
       cleaner = new CsrCleaner(objects, informer);
       await informer.start();
       cleaner.start();
-      return [approver.queue, signer.queue];
+      return [approver.queue, signer.queue, cleaner.queue];
     },
     stop() {
       informer?.stop();

@@ -7,9 +7,26 @@ export interface ControlPlaneConfig {
   tlsPrivateKeyFile: string;
   /** --client-ca-file: x509 client certificates are verified against it (absent: x509 authn off). */
   clientCaFile?: string;
-  storageBackend: 'sqlite' | 'memory';
+  /** --storage-backend: sqlite, memory, or etcd3 (kube's name; implied by --etcd-servers). */
+  storageBackend: 'sqlite' | 'memory' | 'etcd3';
   /** The SQLite database file (for the sqlite backend). */
   storagePath?: string;
+  /** --etcd-servers: etcd client URLs; given, kauth stores in etcd and several replicas may share it. */
+  etcdServers: string[];
+  /** --etcd-prefix: the etcd key prefix that replaces /registry (default /registry). */
+  etcdPrefix: string;
+  /** --etcd-cafile, --etcd-certfile, --etcd-keyfile: TLS to etcd. */
+  etcdCafile?: string;
+  etcdCertfile?: string;
+  etcdKeyfile?: string;
+  /** --etcd-compaction-interval, seconds (kube: 5m; 0 turns the compactor off). */
+  etcdCompactionInterval: number;
+  /** --leader-elect (kube-controller-manager): with etcd, controllers run on the replica holding the Lease. */
+  leaderElect: boolean;
+  /** --leader-elect-lease-duration, --leader-elect-renew-deadline, --leader-elect-retry-period, seconds. */
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
   serviceClusterIpRange: string;
   anonymousAuth: boolean;
   tokenAuthFile?: string;
@@ -18,7 +35,10 @@ export interface ControlPlaneConfig {
   authenticationTokenWebhookConfigFile?: string;
   /** --authentication-token-webhook-cache-ttl, seconds (default 2m). */
   authenticationTokenWebhookCacheTtl: number;
-  /** --authentication-token-webhook-version: v1beta1 (kube's default) or v1. */
+  /**
+   * --authentication-token-webhook-version: v1 or v1beta1. kube-apiserver's flag defaults to v1beta1, but no API server
+   * has served TokenReview v1beta1 since 1.22 (kauth neither), so kauth defaults to v1 — as for the authorization webhook.
+   */
   authenticationTokenWebhookVersion: 'v1' | 'v1beta1';
   /** --authentication-config: AuthenticationConfiguration file (JWT issuers, anonymous), reloaded on change. */
   authenticationConfig?: string;
@@ -84,6 +104,13 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'tlsCertFile' | 'tlsPrivat
   bindAddress: '127.0.0.1',
   securePort: 6443,
   storageBackend: 'sqlite',
+  etcdServers: [],
+  etcdPrefix: '/registry',
+  etcdCompactionInterval: 300,
+  leaderElect: true,
+  leaderElectLeaseDuration: 15,
+  leaderElectRenewDeadline: 10,
+  leaderElectRetryPeriod: 2,
   serviceClusterIpRange: '10.96.0.0/12',
   anonymousAuth: true,
   oidcUsernameClaim: 'sub',
@@ -91,7 +118,7 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'tlsCertFile' | 'tlsPrivat
   oidcRequiredClaims: [],
   enableBootstrapTokenAuth: true,
   authenticationTokenWebhookCacheTtl: 120,
-  authenticationTokenWebhookVersion: 'v1beta1',
+  authenticationTokenWebhookVersion: 'v1',
   requestheaderAllowedNames: [],
   requestheaderUsernameHeaders: [],
   requestheaderUidHeaders: [],

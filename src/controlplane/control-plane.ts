@@ -13,12 +13,15 @@ import { ConditionalAnonymousAuthenticator } from '../authn/jwt/anonymous-condit
 import { withAnonymousFallback } from '../authn/union.js';
 import type { Authenticator } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
-import { ClusterAuthenticationTrustController } from '../controllers/cluster-authentication-trust.js';
+import { AUTHENTICATION_CONFIGMAP_NAME, ClusterAuthenticationTrustController } from '../controllers/cluster-authentication-trust.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { NamespaceDeletionController } from '../controllers/namespace-deletion.js';
-import { RootCaPublisher } from '../controllers/root-ca.js';
+import { ROOT_CA_CONFIGMAP, RootCaPublisher } from '../controllers/root-ca.js';
 import { TokenSecretsController } from '../controllers/token-secrets.js';
 import { Informer, type WorkQueue } from '../controllers/informer.js';
+import { setupApiExtensions } from '../apiextensions/index.js';
+import { ResourceRegistry } from '../registry/resource-registry.js';
+import { LeaderElector, LeaderGate } from '../controllers/leader-election.js';
 import { log } from '../log.js';
 import { ObjectStore } from '../registry/object-store.js';
 import { RestHandler } from '../registry/rest.js';
@@ -29,11 +32,12 @@ import { pods } from '../registry/resources/pods.js';
 import { clusterRoleBindings, clusterRoles, roleBindings, roles } from '../registry/resources/rbac.js';
 import { reviewResources } from '../registry/resources/reviews.js';
 import { services } from '../registry/resources/services.js';
+import { builtinKinds } from '../registry/resources/builtin.js';
 import { tokenSubresource } from '../registry/resources/serviceaccount-token.js';
 import type { ResourceDef } from '../registry/types.js';
 import { TokenIssuer } from '../serviceaccount/issue.js';
 import { loadPublicKeys, loadSigningKey, type ServiceAccountPublicKey } from '../serviceaccount/keys.js';
-import { openStore } from '../storage/index.js';
+import { openStore, type StoreSpec } from '../storage/index.js';
 import type { Store } from '../storage/interface.js';
 import { buildAuthorization, type AuthorizationSetup } from './authorization-modes.js';
 import { buildRequestHeaderAuthenticator, buildStructuredAuthentication, buildTokenAuthenticators } from './authentication-setup.js';
@@ -42,6 +46,7 @@ import { bootstrapObjects } from './bootstrap.js';
 import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
 import { impersonate } from '../server/filters/impersonation.js';
 import { OpenApiV3 } from '../server/routes/openapi.js';
+import { OpenApiV2 } from '../server/routes/openapi-v2.js';
 import { oidcDiscoveryRoutes } from '../server/routes/oidc-discovery.js';
 import { ApiServer, type NonResourceHandler } from '../server/server.js';
 
@@ -72,6 +77,9 @@ export class ControlPlane {
     private readonly closers: (() => void)[],
   ) {}
 
+  /** Set when controllers run under leader election (etcd). */
+  elector?: LeaderElector;
+
   get url(): string {
     const host = this.address.address.includes(':') ? `[${this.address.address}]` : this.address.address;
     return `https://${host}:${this.address.port}`;
@@ -93,7 +101,7 @@ export class ControlPlane {
     if (signingKey && !publicKeys.some((k) => k.kid === signingKey.kid)) publicKeys.push(signingKey);
     const issuer = signingKey ? new TokenIssuer({ issuer: issuers[0]!, signingKey, apiAudiences, extendExpiration: config.serviceAccountExtendTokenExpiration }) : undefined;
 
-    const opened = openStore({ backend: config.storageBackend, path: config.storagePath });
+    const opened = openStore(storeSpec(config));
     const store = hooks.wrapStore ? hooks.wrapStore(opened) : opened;
     let objects!: ObjectStore;
     let tokenReviewAuthenticator: Authenticator | undefined;
@@ -107,6 +115,8 @@ export class ControlPlane {
       },
     };
     const certificates = setupCertificates({ objects: () => objects, authorizer: () => authz.authorizer, config });
+    // The remaining built-in kinds (jobs, leases, ingresses, …) as data; componentstatuses probe the store.
+    const builtin = builtinKinds(() => storageReachable(store).then(() => undefined, (e: Error) => e.message));
     const defs: ResourceDef[] = [
       namespaces, pods, saDef, secrets, configMaps, events, nodes, services, deployments,
       roles, clusterRoles, roleBindings, clusterRoleBindings, ...certificates.defs,
@@ -116,7 +126,12 @@ export class ControlPlane {
         authenticator: () => tokenReviewAuthenticator,
         apiAudiences: () => apiAudiences,
       }),
+      ...builtin.defs,
     ];
+    // CustomResourceDefinitions add and remove defs at run time: `defs` is the registry's own list.
+    const apiExtensions = setupApiExtensions();
+    defs.push(apiExtensions.def);
+    const registry = new ResourceRegistry(defs);
     objects = new ObjectStore(store, defs);
 
     authz = await buildAuthorization(config, objects);
@@ -136,9 +151,12 @@ export class ControlPlane {
     // Informers feed the authorizers' indexes and the controllers.
     const informer = (resource: string): Informer => new Informer(objects, objects.def(resource));
     const inf = {
-      namespaces: informer('namespaces'), serviceaccounts: informer('serviceaccounts'), secrets: informer('secrets'), configmaps: informer('configmaps'),
+      namespaces: informer('namespaces'), serviceaccounts: informer('serviceaccounts'), secrets: informer('secrets'),
+      // The two controllers that read ConfigMaps need one name each: only those are cached (docs/scale.md).
+      configmaps: new Informer(objects, objects.def('configmaps'), { names: [ROOT_CA_CONFIGMAP, AUTHENTICATION_CONFIGMAP_NAME] }),
     };
-    const informers: Informer[] = [...Object.values(inf), ...authz.informers];
+    const crds = apiExtensions.start(objects, registry);
+    const informers: Informer[] = [...Object.values(inf), ...authz.informers, crds.informer];
     const queues: WorkQueue[] = [];
     queues.push(new ServiceAccountsController(objects, inf.namespaces, inf.serviceaccounts).queue);
     queues.push(new NamespaceDeletionController(objects, inf.namespaces).queue);
@@ -154,11 +172,22 @@ export class ControlPlane {
     if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
     queues.push(...authz.queues);
 
-    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: [...authz.bootstrap, ...certificates.bootstrap] });
+    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: [...authz.bootstrap, ...certificates.bootstrap, ...builtin.bootstrap] });
+    // With etcd, several replicas share the store: controllers run only on the one holding the Lease.
+    const gate = config.leaderElect && storeSpec(config).backend === 'etcd' ? new LeaderGate() : undefined;
+    gate?.add(...queues);
     for (const i of informers) await i.start();
-    queues.push(...(await certificates.start()));
+    const certificateQueues = await certificates.start();
+    gate?.add(...certificateQueues); // synchronously after their informer's first delivery: nothing ran yet
+    queues.push(...certificateQueues);
+    const elector = gate && new LeaderElector({
+      store, leaseDurationMs: config.leaderElectLeaseDuration * 1000, renewDeadlineMs: config.leaderElectRenewDeadline * 1000,
+      retryPeriodMs: config.leaderElectRetryPeriod * 1000, onStartedLeading: () => gate.started(), onStoppedLeading: () => gate.stopped(),
+    });
+    elector?.start();
 
     const closers: (() => void)[] = [];
+    closers.push(() => crds.controller.stop());
     closers.push(structured.close);
     const tokenAuthenticator = buildTokenAuthenticators({ config, getter: objects, publicKeys, issuers, apiAudiences, jwt: structured.tokenAuthenticator, onClose: (c) => closers.push(c) });
     const anonymousPaths = structured.anonymous.paths;
@@ -178,8 +207,10 @@ export class ControlPlane {
     tokenReviewAuthenticator = tokenAuthenticator ? buildAuthenticator({ ...authnOptions, tokenCache: false }) : undefined;
 
     const routes = new Map<string, NonResourceHandler>();
-    const openapi = new OpenApiV3(defs, KUBERNETES_VERSION.gitVersion);
+    const openapi = new OpenApiV3(defs, KUBERNETES_VERSION.gitVersion, registry);
     routes.set('/openapi/v3', (ctx) => openapi.serve(ctx));
+    const openapiV2 = new OpenApiV2(defs, KUBERNETES_VERSION.gitVersion);
+    routes.set('/openapi/v2', (ctx) => openapiV2.serve(ctx));
     const externalAddress = `${config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress}:${config.securePort}`;
     for (const [path, h] of oidcDiscoveryRoutes({ issuer: issuers[0]!, jwksUri: config.serviceAccountJwksUri, externalAddress, publicKeys })) routes.set(path, h);
 
@@ -188,12 +219,12 @@ export class ControlPlane {
       authenticator,
       impersonate: async (requester, req) => (await impersonate(requester, req.headers, authz.authorizer, req.headersDistinct)).user,
       authorizer: authz.authorizer,
-      rest, defs, routes,
+      rest, defs, routes, registry,
       prefixRoutes: [['/openapi/v3/', (ctx) => openapi.serve(ctx)]],
       healthChecks: [
         { name: 'ping', check: () => undefined },
         { name: 'log', check: () => undefined },
-        { name: 'etcd', check: async () => { await store.currentRevision(); } },
+        { name: 'etcd', check: () => storageReachable(store) },
         { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
       ],
       version: {
@@ -203,7 +234,9 @@ export class ControlPlane {
     });
     const address = await server.listen();
     log.info({ url: `https://${address.address}:${address.port}` }, 'kauth API server listening');
-    return new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
+    const controlPlane = new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
+    controlPlane.elector = elector;
+    return controlPlane;
   }
 
   /** Waits until the controllers have nothing queued (tests and `kauth up` use it). */
@@ -212,6 +245,8 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
+    // A leader releases the Lease first, so another replica's controllers take over at once.
+    await this.elector?.stop();
     await this.server.close(this.config.shutdownGraceMs);
     for (const q of this.queues) q.stop();
     for (const i of this.informers) i.stop();
@@ -219,5 +254,31 @@ export class ControlPlane {
     this.certificates.stop();
     for (const close of this.closers) close();
     await this.store.close();
+  }
+}
+
+/** The storage backend the flags ask for: --etcd-servers implies etcd unless --storage-backend says otherwise. */
+function storeSpec(config: ControlPlaneConfig): StoreSpec {
+  const explicit = config.flagsSet?.includes('storage-backend') ?? false;
+  if (config.storageBackend === 'etcd3' || (config.etcdServers.length > 0 && !explicit)) {
+    return {
+      backend: 'etcd',
+      etcd: {
+        servers: config.etcdServers, prefix: config.etcdPrefix, caFile: config.etcdCafile, certFile: config.etcdCertfile,
+        keyFile: config.etcdKeyfile, compactionIntervalMs: config.etcdCompactionInterval * 1000,
+      },
+    };
+  }
+  return { backend: config.storageBackend, path: config.storagePath };
+}
+
+/** /readyz's etcd check: the store answers a linearizable read within 2 s (kube: its etcd health check). */
+async function storageReachable(store: Store): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('etcd did not answer within 2s')), 2000); });
+  try {
+    await Promise.race([store.currentRevision(), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

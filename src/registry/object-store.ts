@@ -7,6 +7,7 @@ import type { ResourceDef } from './types.js';
 import { inGoOrder } from './json-types.js';
 import { stringifyJson } from './json-walk.js';
 import { MAX_STORED_OBJECT_BYTES } from './limits.js';
+import { decodeShared } from './shared-decode.js';
 
 export interface ListPage {
   items: KubeObject[];
@@ -14,6 +15,8 @@ export interface ListPage {
   /** The last key returned, when more remain. */
   lastKey?: string;
   remaining: number;
+  /** `remaining` is a lower bound only (ListResult.remainingUncounted): no remainingItemCount. */
+  remainingUncounted?: boolean;
 }
 
 export interface ObjectEvent {
@@ -27,8 +30,15 @@ export class ObjectStore implements ObjectGetter {
   private readonly byName = new Map<string, ResourceDef>();
 
   constructor(readonly store: Store, readonly defs: ResourceDef[]) {
-    for (const d of defs) {
-      this.byName.set(d.resource, d);
+    this.reindex();
+  }
+
+  /** Rebuilds the name index after `defs` changed in place (CRDs registered or removed: ResourceRegistry). */
+  reindex(): void {
+    this.byName.clear();
+    for (const d of this.defs) {
+      // A plain resource name means its first def (the core group wins, as `events` does in kubectl).
+      if (!this.byName.has(d.resource)) this.byName.set(d.resource, d);
       this.byName.set(d.group ? `${d.resource}.${d.group}` : d.resource, d);
     }
   }
@@ -41,7 +51,8 @@ export class ObjectStore implements ObjectGetter {
   }
 
   prefix(def: ResourceDef, namespace = ''): string {
-    const base = `/registry/${def.group ? `${def.group}/` : ''}${def.resource}/`;
+    const at = def.storedAs ?? def;
+    const base = `/registry/${at.group ? `${at.group}/` : ''}${at.resource}/`;
     return def.namespaced && namespace ? `${base}${namespace}/` : base;
   }
 
@@ -49,10 +60,11 @@ export class ObjectStore implements ObjectGetter {
     return def.namespaced ? `${this.prefix(def)}${namespace}/${name}` : `${this.prefix(def)}${name}`;
   }
 
-  decode(kv: KeyValue): KubeObject {
+  /** The stored object, seen through def when def is another group's view of it (ResourceDef.storedAs). */
+  decode(kv: KeyValue, def?: ResourceDef): KubeObject {
     const obj = JSON.parse(kv.value) as KubeObject;
     obj.metadata.resourceVersion = String(kv.modRevision);
-    return obj;
+    return def?.storedAs ? def.storedAs.fromStored(obj) : obj;
   }
 
   /**
@@ -60,7 +72,8 @@ export class ObjectStore implements ObjectGetter {
    * it in), so reads are served as stored without re-ordering each response. What etcd would refuse as
    * larger than its default --max-request-bytes is refused here with etcd's error.
    */
-  private encode(key: string, obj: KubeObject): string {
+  private encode(def: ResourceDef, key: string, obj: KubeObject): string {
+    if (def.storedAs) obj = def.storedAs.toStored(obj);
     const value = stringifyJson(inGoOrder({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }));
     if (Buffer.byteLength(key) + Buffer.byteLength(value) > MAX_STORED_OBJECT_BYTES) throw etcdRequestTooLarge();
     return value;
@@ -69,20 +82,21 @@ export class ObjectStore implements ObjectGetter {
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
     const def = this.def(resource);
     const kv = await this.store.get(this.key(def, namespace, name));
-    return kv ? this.decode(kv) : undefined;
+    return kv ? this.decode(kv, def) : undefined;
   }
 
   async mustGet(def: ResourceDef, namespace: string, name: string): Promise<KubeObject> {
     const kv = await this.store.get(this.key(def, namespace, name));
     if (!kv) throw notFound(def, name);
-    return this.decode(kv);
+    return this.decode(kv, def);
   }
 
   async list(def: ResourceDef, namespace: string, opts: { limit?: number; after?: string; revision?: number } = {}): Promise<ListPage> {
     try {
       const res = await this.store.list(this.prefix(def, namespace), opts);
-      const items = res.items.map((kv) => this.decode(kv));
+      const items = res.items.map((kv) => this.decode(kv, def));
       const page: ListPage = { items, revision: res.revision, remaining: res.remaining };
+      if (res.remainingUncounted) page.remainingUncounted = true;
       if (res.remaining > 0 && res.items.length) page.lastKey = res.items[res.items.length - 1]!.key;
       return page;
     } catch (e) {
@@ -98,8 +112,8 @@ export class ObjectStore implements ObjectGetter {
     const name = obj.metadata.name!;
     try {
       const key = this.key(def, ns, name);
-      const kv = await this.store.create(key, this.encode(key, obj));
-      return this.decode(kv);
+      const kv = await this.store.create(key, this.encode(def, key, obj));
+      return this.decode(kv, def);
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(def, name);
       throw e;
@@ -112,8 +126,8 @@ export class ObjectStore implements ObjectGetter {
     const name = obj.metadata.name!;
     try {
       const key = this.key(def, ns, name);
-      const kv = await this.store.update(key, this.encode(key, obj), expectedRevision);
-      return this.decode(kv);
+      const kv = await this.store.update(key, this.encode(def, key, obj), expectedRevision);
+      return this.decode(kv, def);
     } catch (e) {
       if (e instanceof RevisionMismatchError) throw conflict(def, name, OPTIMISTIC_LOCK_MESSAGE);
       if (e instanceof KeyNotFoundError) throw notFound(def, name);
@@ -124,7 +138,7 @@ export class ObjectStore implements ObjectGetter {
   async delete(def: ResourceDef, namespace: string, name: string, expectedRevision?: number): Promise<KubeObject> {
     try {
       const kv = await this.store.delete(this.key(def, namespace, name), expectedRevision);
-      return this.decode(kv);
+      return this.decode(kv, def);
     } catch (e) {
       if (e instanceof RevisionMismatchError) throw conflict(def, name, OPTIMISTIC_LOCK_MESSAGE);
       if (e instanceof KeyNotFoundError) throw notFound(def, name);
@@ -140,7 +154,7 @@ export class ObjectStore implements ObjectGetter {
     for (let attempt = 0; attempt < 16; attempt++) {
       const kv = await this.store.get(this.key(def, namespace, name));
       if (!kv) return undefined;
-      const cur = this.decode(kv);
+      const cur = this.decode(kv, def);
       const next = mutate(structuredClone(cur));
       if (!next) return cur;
       try {
@@ -155,12 +169,14 @@ export class ObjectStore implements ObjectGetter {
 
   /** Object-level events for one resource (optionally one namespace), from a revision. */
   watch(def: ResourceDef, namespace: string, fromRevision: number, onEvent: (ev: ObjectEvent) => void, onError?: (e: Error) => void): Watcher {
+    // Decoded once per store event and shared by all its watchers (shared-decode.ts): never mutate them.
+    const decode = (kv: KeyValue): KubeObject => decodeShared(kv, def, (v) => this.decode(v, def));
     return this.store.watch(this.prefix(def, namespace), { fromRevision }, (ev: WatchEvent) => {
       if (ev.type === 'DELETE') {
-        const object = this.decode(ev.kv);
+        const object = decode(ev.kv);
         onEvent({ type: 'DELETED', object, revision: ev.kv.modRevision });
       } else {
-        onEvent({ type: ev.created ? 'ADDED' : 'MODIFIED', object: this.decode(ev.kv), old: ev.prevKv ? this.decode(ev.prevKv) : undefined, revision: ev.kv.modRevision });
+        onEvent({ type: ev.created ? 'ADDED' : 'MODIFIED', object: decode(ev.kv), old: ev.prevKv ? decode(ev.prevKv) : undefined, revision: ev.kv.modRevision });
       }
     }, onError);
   }

@@ -36,6 +36,15 @@ function podSpec(prefix: string): Record<string, ListPatchMeta> {
   return out;
 }
 
+/** A PodTemplateSpec at prefix: its pod spec and its ObjectMeta's merging lists. */
+function podTemplate(prefix: string): Record<string, ListPatchMeta> {
+  return {
+    ...podSpec(`${prefix}.spec`),
+    [`${prefix}.metadata.ownerReferences`]: OBJECT_META['metadata.ownerReferences']!,
+    [`${prefix}.metadata.finalizers`]: OBJECT_META['metadata.finalizers']!,
+  };
+}
+
 const BY_KIND: Record<string, Record<string, ListPatchMeta>> = {
   Pod: {
     ...podSpec('spec'),
@@ -50,6 +59,16 @@ const BY_KIND: Record<string, Record<string, ListPatchMeta>> = {
     'spec.template.metadata.finalizers': OBJECT_META['metadata.finalizers']!,
     'status.conditions': { strategy: 'merge', mergeKey: 'type' },
   },
+  // The workload kinds' pod templates merge as a pod's spec does (k8s.io/api apps, batch, core tags).
+  ReplicaSet: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
+  StatefulSet: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
+  DaemonSet: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
+  ReplicationController: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
+  PodTemplate: podTemplate('template'),
+  Job: podTemplate('spec.template'),
+  CronJob: podTemplate('spec.jobTemplate.spec.template'),
+  ValidatingWebhookConfiguration: { webhooks: { strategy: 'merge', mergeKey: 'name' } },
+  MutatingWebhookConfiguration: { webhooks: { strategy: 'merge', mergeKey: 'name' } },
   Service: { 'spec.ports': { strategy: 'merge', mergeKey: 'port' } },
   ServiceAccount: { secrets: { strategy: 'merge', mergeKey: 'name' } },
   Node: {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  alreadyExists, badRequest, conflict, invalid, OPTIMISTIC_LOCK_MESSAGE, requestEntityTooLarge, StatusError, timeoutError, UnknownStatusError,
+  alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, requestEntityTooLarge, StatusError, timeoutError, UnknownStatusError,
   type FieldError, type GroupResource,
 } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
@@ -12,7 +12,11 @@ import type { AdmissionChain, AdmissionOperation } from '../admission/interface.
 import { decodeProtobufObject } from '../api/protobuf/decode.js';
 import { messageForKind } from '../api/protobuf/kinds.js';
 import { writeJson } from '../server/respond.js';
-import { CompactedError } from '../storage/interface.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CompactedError, type Watcher } from '../storage/interface.js';
+import { countTerminatedWatcher, WatchBuffer } from '../storage/watch-buffer.js';
+import { encodeWatchEvent } from './watch-encoding.js';
+import { LIST_CHUNK, writeListInChunks } from './list-encoder.js';
 import { checkFields, fieldValidationMode, pruneUnknownFields } from './field-validation.js';
 import { inGoOrder, isPlainObject, jsonDepthError, jsonEqual, jsonTypeError, zeroNullElements } from './json-types.js';
 import { stringifyJson } from './json-walk.js';
@@ -28,6 +32,7 @@ import { applyPatch, patchType } from './patch.js';
 import { checkRoute, methodNotAllowed } from './routing.js';
 import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type Matcher } from './selectors.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
+import { isCustomResource } from './resource-registry.js';
 import { groupVersion, type DeleteOptions, type RequestContext, type ResourceDef, type Strategy, type SubresourceDef } from './types.js';
 import { dns1123Subdomain, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
 import { decodeYaml, YamlDecodeError } from './yaml-decode.js';
@@ -38,6 +43,10 @@ const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 /** store.go's maxNameGenerationCreateAttempts (RetryGenerateName, on by default since v1.31). */
 const MAX_NAME_GENERATION_ATTEMPTS = 8;
 const BOOKMARK_INTERVAL_MS = 60_000;
+/** Initial watch events sent between waits for the socket (below the watch buffer's bound). */
+const WATCH_INITIAL_CHUNK = 50;
+/** How long a terminated watch's last bytes may wait for a reader before its socket is closed. */
+const WATCH_TERMINATION_GRACE_MS = 2000;
 /** kube-apiserver's --min-request-timeout: a watch without timeoutSeconds lasts 1800–3600 s. */
 const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 
@@ -77,6 +86,7 @@ export class RestHandler {
       const out = await def.virtualCreate(body, r.ctx);
       return writeJson(r.req, r.res, 201, inGoOrder(out));
     }
+    if (def.virtualList && (info.verb === 'get' || info.verb === 'list')) return this.virtualRead(r);
     switch (info.verb) {
       case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, info.namespace, info.name), true);
       case 'list': return this.list(r);
@@ -108,6 +118,25 @@ export class RestHandler {
       throw invalid('TableOptions', '', 'meta.k8s.io', [{ type: 'FieldValueInvalid', field: 'includeObject', message: `Invalid value: ${JSON.stringify(includeObject)}: must be 'Metadata', 'Object', 'None', or empty` }]);
     }
     return { includeObject, version: tableVersion(r.req.headers.accept ?? '') };
+  }
+
+  /** get and list of a computed resource (ResourceDef.virtualList): nothing stored, so no paging or watch. */
+  private async virtualRead(r: RestRequest): Promise<void> {
+    const { def, ctx } = r;
+    const all = await def.virtualList!(ctx);
+    if (ctx.info.verb === 'get') {
+      const obj = all.find((o) => o.metadata.name === ctx.info.name);
+      if (!obj) throw notFound(def, ctx.info.name);
+      return this.respondObject(r, 200, obj);
+    }
+    validateListOptions(ctx.query, false);
+    const keep = this.filters(r);
+    const items = all.filter(keep).map((o) => ordered(def, o));
+    const meta = { resourceVersion: '' };
+    if (wantsTable(r.req.headers.accept ?? '')) {
+      return writeJson(r.req, r.res, 200, toTable(def, items, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
+    }
+    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: meta, items: items.map(stripTypeMeta) });
   }
 
   /** Label and field selectors, and the name of an object path (`/watch/…/pods/<name>`). */
@@ -145,9 +174,18 @@ export class RestHandler {
     } else if (ctx.query.get('resourceVersionMatch') === 'Exact') {
       revision = parseResourceVersion(rv);
     }
+    if (limit === 0 && !token && r.req.method !== 'HEAD' && !wantsTable(r.req.headers.accept ?? '')) {
+      // Unpaged: read, encode and write in chunks, yielding between them (list-encoder.ts).
+      const first = revision;
+      return writeListInChunks(r.req, r.res, {
+        kind: def.listKind, apiVersion: groupVersion(def), keep, item: stripTypeMeta,
+        read: (at, rev) => this.objects.list(def, ctx.info.namespace, { limit: LIST_CHUNK, after: at, revision: rev ?? first }),
+      });
+    }
     const items: KubeObject[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
+    let uncounted = false;
     let listRevision = 0;
     // Fill the page even when selectors drop items, reading the same revision throughout.
     for (;;) {
@@ -164,6 +202,7 @@ export class RestHandler {
       const unconsumed = page.items.length - consumed;
       if (limit > 0 && items.length >= limit) {
         remaining = page.remaining + unconsumed;
+        uncounted = page.remainingUncounted === true;
         const last = items[items.length - 1]!;
         lastKey = remaining > 0 ? this.objects.key(def, last.metadata.namespace ?? '', last.metadata.name!) : undefined;
         break;
@@ -175,7 +214,8 @@ export class RestHandler {
     if (lastKey) {
       meta.continue = encodeContinue(lastKey, listRevision);
       // remainingItemCount is only known without selectors (the store counts keys, not matches).
-      if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector')) meta.remainingItemCount = remaining;
+      // Nor when the store cannot count the rest in O(page) (sqlite): the field is optional in ListMeta.
+      if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector') && !uncounted) meta.remainingItemCount = remaining;
     }
     if (wantsTable(r.req.headers.accept ?? '')) {
       return writeJson(r.req, r.res, 200, toTable(def, items, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
@@ -210,32 +250,61 @@ export class RestHandler {
     });
     res.flushHeaders();
     let ended = false;
-    const write = (event: unknown): void => {
-      if (!ended && !res.destroyed && !res.writableEnded) res.write(JSON.stringify(event) + '\n');
+    let watcher: Watcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let bookmarkTimer: NodeJS.Timeout | undefined;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      watcher?.stop();
+      clearTimeout(timer);
+      if (bookmarkTimer) clearInterval(bookmarkTimer);
+      buffer.end();
+      if (!res.writableEnded) res.end();
     };
-    const send = (type: string, obj: KubeObject): void => {
-      write({ type, object: tableOpts ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, tableOpts) : obj });
+    // A bounded buffer per watcher (storage/watch-buffer.ts): one that stops reading is ended, as kube's
+    // cacher ends it, and its client resumes from its last resourceVersion.
+    const buffer = new WatchBuffer(res, () => {
+      countTerminatedWatcher(def.group ? `${def.resource}.${def.group}` : def.resource);
+      end();
+      // The final chunk may never leave a socket nobody reads: let go of it after a grace period.
+      setTimeout(() => res.destroy(), WATCH_TERMINATION_GRACE_MS).unref();
+    });
+    const writeLine = (line: string): void => {
+      if (!ended && !res.destroyed && !res.writableEnded) buffer.push(line);
+    };
+    const write = (event: unknown): void => writeLine(JSON.stringify(event) + '\n');
+    const send = (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void => {
+      // Encoded once per event for all JSON watchers (watch-encoding.ts); tables are per request.
+      if (!tableOpts) return writeLine(encodeWatchEvent(type, obj));
+      write({ type, object: toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, tableOpts) });
     };
     const bookmark = (revision: number, annotations?: Record<string, string>): void => {
       const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
       if (annotations) metadata.annotations = annotations;
       write({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: groupVersion(def), metadata } });
     };
+    res.on('close', end);
+    req.on('close', end);
+    // Armed before the initial events: a client that never reads them still has its watch ended in time.
+    timer = setTimeout(end, timeoutSeconds * 1000);
     if (snapshot) {
-      for (const o of snapshot.items) if (keep(o)) send('ADDED', o);
+      // Paced by the socket: a large initial state never fills the buffer nor holds the event loop.
+      let sent = 0;
+      for (const o of snapshot.items) {
+        if (ended) return;
+        if (keep(o)) send('ADDED', o);
+        if (++sent % WATCH_INITIAL_CHUNK === 0) {
+          await buffer.drained();
+          await yieldToEventLoop();
+        }
+      }
+      if (ended) return;
       fromRevision = snapshot.revision;
       if (sendInitialEvents && bookmarks) bookmark(snapshot.revision, { 'k8s.io/initial-events-end': 'true' });
     }
     let lastRevision = fromRevision;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      watcher.stop();
-      clearTimeout(timer);
-      if (bookmarkTimer) clearInterval(bookmarkTimer);
-      if (!res.writableEnded) res.end();
-    };
-    const watcher = this.objects.watch(def, ctx.info.namespace, fromRevision, (ev) => {
+    watcher = this.objects.watch(def, ctx.info.namespace, fromRevision, (ev) => {
       lastRevision = ev.revision;
       const now = keep(ev.object);
       if (ev.type === 'MODIFIED' && ev.old) {
@@ -253,10 +322,7 @@ export class RestHandler {
       }
       end();
     });
-    const bookmarkTimer = bookmarks ? setInterval(() => bookmark(lastRevision), BOOKMARK_INTERVAL_MS) : undefined;
-    const timer = setTimeout(end, timeoutSeconds * 1000);
-    res.on('close', end);
-    req.on('close', end);
+    if (bookmarks) bookmarkTimer = setInterval(() => bookmark(lastRevision), BOOKMARK_INTERVAL_MS);
   }
 
   // ---- decoding ----------------------------------------------------------------------------
@@ -435,7 +501,8 @@ export class RestHandler {
       if (/^\d+$/.test(meta.resourceVersion) && Number(meta.resourceVersion) > 0) throw new UnknownStatusError('resourceVersion should not be set on objects to be created');
       delete meta.resourceVersion;
     }
-    meta.uid = randomUUID();
+    // A strategy may have filled the uid in PrepareForCreate (a Job's selector names it, as FillObjectMetaSystemFields ran first in kube).
+    meta.uid ??= randomUUID();
     meta.creationTimestamp = kubeTime();
     if (def.strategy?.generationChanged) meta.generation = 1;
     try {
@@ -529,6 +596,10 @@ export class RestHandler {
     const { def, ctx } = r;
     const contentType = r.req.headers['content-type'] ?? '';
     const type = patchType(contentType);
+    // Custom resources have no patch strategies: kube's CR handler does not accept strategic merge patches.
+    if (type === 'strategic' && isCustomResource(def)) {
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    }
     validateWriteOptions(ctx.query, 'PatchOptions', type);
     if (type === 'apply') return this.serverSideApply(r, strategy);
     const text = (r.body ?? Buffer.alloc(0)).toString('utf8');
@@ -590,7 +661,7 @@ export class RestHandler {
     const force = boolParam(ctx.query, 'force') ?? false;
     for (let attempt = 0; ; attempt++) {
       const kv = await this.objects.store.get(this.objects.key(def, ctx.info.namespace, ctx.info.name));
-      const current = kv ? this.objects.decode(kv) : undefined;
+      const current = kv ? this.objects.decode(kv, def) : undefined;
       const write = managedWriteFor(def, ctx.info.subresource, config);
       if (!current) {
         if (ctx.info.subresource) await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);

@@ -119,6 +119,22 @@ export interface ResourceDef {
    * serviceaccounts, namespaces) instead of a `Status` with status Success.
    */
   returnDeletedObject?: boolean;
+  /**
+   * Another group's view of objects stored under a different resource (events.k8s.io/v1 Events are core
+   * v1 Events in storage, as in kube-apiserver): the storage prefix to use, and the field mapping each way.
+   */
+  storedAs?: StoredAs;
+  /** Read-only resources computed on each request (componentstatuses): get and list call this, nothing is stored. */
+  virtualList?(ctx: RequestContext): Promise<KubeObject[]>;
+}
+
+export interface StoredAs {
+  group: string;
+  resource: string;
+  /** This def's object → the stored object. */
+  toStored(obj: KubeObject): KubeObject;
+  /** A stored object → this def's object. */
+  fromStored(obj: KubeObject): KubeObject;
 }
 
 /** metav1.DeleteOptions, as far as kauth reads it. */

@@ -6,7 +6,7 @@ import { log } from '../log.js';
 const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
 
 /** responsewriters' isPrettyPrint: ?pretty= decides when it parses, else curl, Wget and browsers get it. */
-function wantsPretty(req: IncomingMessage): boolean {
+export function wantsPretty(req: IncomingMessage): boolean {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   if (q >= 0 && url.includes('pretty', q)) {

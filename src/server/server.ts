@@ -8,6 +8,7 @@ import type { Authenticator, UserInfo } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { log } from '../log.js';
 import type { RestHandler } from '../registry/rest.js';
+import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { authenticate } from './filters/authentication.js';
 import { attributesFor, authorize } from './filters/authorization.js';
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
   authorizer: Authorizer;
   rest: RestHandler;
   defs: ResourceDef[];
+  /** When set, the served resources change at run time (CRDs): path table and discovery follow its generation. */
+  registry?: ResourceRegistry;
   /** Exact-path non-resource endpoints beyond health/version/discovery (openapi, oidc discovery, …). */
   routes: Map<string, NonResourceHandler>;
   /** Prefix-matched non-resource endpoints (e.g. /openapi/v3/). */
@@ -57,14 +60,27 @@ export interface ApiServerOptions {
 export class ApiServer {
   private server?: https.Server;
   private readonly sockets = new Set<Socket>();
-  private readonly discovery: Discovery;
+  private discovery: Discovery;
   private readonly byPath = new Map<string, ResourceDef>();
+  private seenGeneration = 0;
   private inFlight = 0;
   private draining?: () => void;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.discovery = new Discovery(opts.defs);
     for (const d of opts.defs) this.byPath.set(`${d.group}/${d.version}/${d.resource}`, d);
+    this.seenGeneration = opts.registry?.generation ?? 0;
+  }
+
+  /** Follows the registry: CRDs added or removed since the last request rebuild the path table and discovery. */
+  private refreshResources(): void {
+    const registry = this.opts.registry;
+    if (!registry || registry.generation === this.seenGeneration) return;
+    this.seenGeneration = registry.generation;
+    const defs = [...registry.all()];
+    this.discovery = new Discovery(defs);
+    this.byPath.clear();
+    for (const d of defs) this.byPath.set(`${d.group}/${d.version}/${d.resource}`, d);
   }
 
   async listen(): Promise<AddressInfo> {
@@ -137,6 +153,7 @@ export class ApiServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
+    this.refreshResources();
     let info: RequestInfo;
     let query: URLSearchParams;
     try {

@@ -1,21 +1,32 @@
 // The storage barrel: the contract, the backends, and the factory the server and CLI call.
+import { EtcdStore } from './etcd.js';
 import type { Store } from './interface.js';
 import { MemoryStore } from './memory.js';
 import { SqliteStore } from './sqlite.js';
 
 export * from './interface.js';
+export { EtcdStore, type EtcdStoreOptions } from './etcd.js';
 export { MemoryStore } from './memory.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
 export { StoreClosedError } from './watch_hub.js';
 
 export interface StoreSpec {
-  backend: 'sqlite' | 'memory';
+  backend: 'sqlite' | 'memory' | 'etcd';
   /** The database file, for sqlite. */
   path?: string;
   /** sqlite: milliseconds between automatic compactions (default 5 min; 0 = never). */
   compactInterval?: number;
   /** sqlite: revisions kept by automatic compaction (default 1000). */
   retain?: number;
+  /** etcd: --etcd-servers, --etcd-prefix, TLS files and the compaction interval (ms). */
+  etcd?: {
+    servers: string[];
+    prefix?: string;
+    caFile?: string;
+    certFile?: string;
+    keyFile?: string;
+    compactionIntervalMs?: number;
+  };
 }
 
 export function openStore(spec: StoreSpec): Store {
@@ -25,7 +36,15 @@ export function openStore(spec: StoreSpec): Store {
     case 'sqlite':
       if (!spec.path) throw new Error('storage backend "sqlite" needs a database path');
       return SqliteStore.open(spec.path, { compactInterval: spec.compactInterval, retain: spec.retain });
+    case 'etcd': {
+      const etcd = spec.etcd;
+      if (!etcd?.servers.length) throw new Error('storage backend "etcd" needs --etcd-servers');
+      return new EtcdStore({
+        endpoints: etcd.servers, prefix: etcd.prefix, caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile,
+        compactionIntervalMs: etcd.compactionIntervalMs,
+      });
+    }
     default:
-      throw new Error(`unknown storage backend "${(spec as { backend: string }).backend}" (want sqlite or memory)`);
+      throw new Error(`unknown storage backend "${(spec as { backend: string }).backend}" (want sqlite, memory or etcd)`);
   }
 }

@@ -40,6 +40,11 @@ export interface ListResult {
   revision: number;
   /** How many keys remain after this page (0 when complete). */
   remaining: number;
+  /**
+   * True when `remaining` is only "at least one": the backend cannot count the rest without a scan
+   * (sqlite), so the API leaves metadata.remainingItemCount out, which kube's ListMeta allows.
+   */
+  remainingUncounted?: boolean;
 }
 
 export interface Watcher {

@@ -1,6 +1,7 @@
 // The embedded default Store: kine's log-structured layout on SQLite (better-sqlite3, synchronous).
-// Every write appends one row in an IMMEDIATE transaction, the row id is the revision, and a committed
-// write has been fsynced (WAL + synchronous=FULL) before its promise resolves. Watchers are fed in-process
+// Every write appends one row, the row id is the revision, and a committed write has been fsynced
+// (WAL + synchronous=FULL) before its promise resolves; concurrent writes share one transaction and one
+// fsync (group commit, see write). Watchers are fed in-process
 // right after each commit; the server is the only writer of its database file.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
@@ -37,10 +38,25 @@ const DEFAULT_RETAIN = 1000;
 /** Revisions compacted per transaction (kine's --compact-batch-size), so that writers are not held up. */
 const COMPACT_BATCH = 1000;
 const BUSY_TIMEOUT_MS = 30_000;
+/** Free pages returned to the file system per step after a compaction (4 MiB at 4 KiB pages). */
+const VACUUM_BATCH_PAGES = 1024;
 
 type Param = string | number;
 /** Given the key's newest row (read inside the write transaction), the row to append, or a thrown error. */
 type DecideAppend = (latest: LogRow | undefined) => Omit<LogRow, 'id' | 'name'>;
+
+/** How long a group of concurrent writes may wait for more to share its fsync, and its largest size. */
+const GROUP_WINDOW_NS = 300_000n;
+const MAX_GROUP = 256;
+
+interface PendingWrite {
+  key: string;
+  decide: DecideAppend;
+  resolve: (kv: KeyValue) => void;
+  reject: (err: unknown) => void;
+  row?: LogRow;
+  error?: unknown;
+}
 
 /** Keys whose newest row is kept in memory (an LRU): reads of hot objects skip SQLite. */
 const LATEST_CACHE_SIZE = 10_000;
@@ -50,12 +66,20 @@ export class SqliteStore implements Store {
   private readonly hub = new WatchHub();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly compactTimer?: NodeJS.Timeout;
-  private readonly appendTx: Database.Transaction<(key: string, decide: DecideAppend) => LogRow>;
+  private readonly commitTx: Database.Transaction<(batch: PendingWrite[]) => void>;
+  /** Writes waiting for the next group commit, in arrival order. */
+  private batch: PendingWrite[] = [];
+  private batchStartedAt = 0n;
+  private flushScheduled = false;
+  /** Size of the last committed group: a lone writer never waits, concurrent ones wait to share an fsync. */
+  private lastGroupSize = 1;
   private revision: number;
   private compacted: number;
   /** key → newest row (null: none), most recently used last. */
   private readonly latest = new Map<string, LogRow | null>();
   private compacting = false;
+  /** The revision at the previous automatic compaction tick (kube's compactor compacts to it). */
+  private revisionAtLastTick = 0;
   private closed = false;
 
   /** Opens (creating, mode 0600) the database file at path. */
@@ -63,6 +87,9 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') createPrivateFile(path);
     const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     try {
+      // Pages freed by compaction go back to the file system (see reclaimFreePages); SQLite takes this
+      // only before the first table exists, so older files are converted once below.
+      db.pragma('auto_vacuum = INCREMENTAL');
       const journal = db.pragma('journal_mode = WAL', { simple: true });
       if (journal !== 'wal' && path !== ':memory:') throw new Error(`${path}: SQLite refused WAL mode (got ${String(journal)})`);
       // FULL syncs the WAL on every commit: an acknowledged write survives power loss, not only kill -9.
@@ -70,6 +97,7 @@ export class SqliteStore implements Store {
       db.pragma('fullfsync = ON'); // macOS: fsync alone does not reach the platter
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.exec(SCHEMA);
+      if (db.pragma('auto_vacuum', { simple: true }) !== 2) db.exec('VACUUM'); // a file made before auto_vacuum: once
       db.pragma('wal_checkpoint(TRUNCATE)');
       return new SqliteStore(db, opts);
     } catch (err) {
@@ -85,13 +113,23 @@ export class SqliteStore implements Store {
     // AUTOINCREMENT's counter survives compaction of the newest rows, so revisions never go back.
     this.revision = this.number("SELECT seq AS n FROM sqlite_sequence WHERE name = 'kine'");
     this.compacted = this.number('SELECT value AS n FROM kine_meta WHERE key = ?', COMPACT_REVISION_KEY);
-    this.appendTx = db.transaction((key: string, decide: DecideAppend): LogRow => {
-      const fields = decide(this.latestRow(key));
-      const { lastInsertRowid } = this.statement(
-        'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
-          'VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
-      ).run(key, fields.created, fields.deleted, fields.createRevision, fields.prevRevision, fields.value, fields.oldValue);
-      return { id: Number(lastInsertRowid), name: key, ...fields };
+    this.commitTx = db.transaction((batch: PendingWrite[]): void => {
+      // Each write decides on the newest row as of the writes before it in this group.
+      const overlay = new Map<string, LogRow>();
+      for (const w of batch) {
+        try {
+          const fields = w.decide(overlay.get(w.key) ?? this.latestRow(w.key));
+          const { lastInsertRowid } = this.statement(
+            'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
+              'VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
+          ).run(w.key, fields.created, fields.deleted, fields.createRevision, fields.prevRevision, fields.value, fields.oldValue);
+          w.row = { id: Number(lastInsertRowid), name: w.key, ...fields };
+          overlay.set(w.key, w.row);
+        } catch (err) {
+          // A refused write (exists, stale revision, constraint) fails alone; SQLite undid only its statement.
+          w.error = err;
+        }
+      }
     });
     const interval = opts.compactInterval ?? DEFAULT_COMPACT_INTERVAL_MS;
     const retain = opts.retain ?? DEFAULT_RETAIN;
@@ -109,10 +147,14 @@ export class SqliteStore implements Store {
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     const revision = this.readRevision(opts.revision);
     const atRevision = revision < this.revision ? revision : undefined;
-    const rows = this.liveRows(prefix, opts.after, atRevision, opts.limit);
-    const remaining =
-      opts.limit && rows.length === opts.limit ? this.countLive(prefix, rows[rows.length - 1]!.name, atRevision) : 0;
-    return { items: rows.map(rowKeyValue), revision, remaining };
+    // One row past the page tells whether more remain: a page costs O(limit), and the count of what
+    // remains (a scan of the rest of the range) is not taken; see ListResult.remainingUncounted.
+    const rows = this.liveRows(prefix, opts.after, atRevision, opts.limit ? opts.limit + 1 : undefined);
+    if (opts.limit && rows.length > opts.limit) {
+      rows.length = opts.limit;
+      return { items: rows.map(rowKeyValue), revision, remaining: 1, remainingUncounted: true };
+    }
+    return { items: rows.map(rowKeyValue), revision, remaining: 0 };
   }
 
   async count(prefix: string): Promise<number> {
@@ -192,29 +234,86 @@ export class SqliteStore implements Store {
     }
     // Compaction may remove the newest row of a deleted key (its tombstone): forget what was cached.
     this.latest.clear();
-    if (!this.closed) this.db.pragma('wal_checkpoint(FULL)');
+    await this.reclaimFreePages();
+  }
+
+  /**
+   * Storage hygiene after compaction: the pages its deletes freed are returned to the file system a
+   * batch per transaction (incremental_vacuum), and the WAL is checkpointed and truncated, so the file
+   * tracks the live data instead of its high-water mark.
+   */
+  private async reclaimFreePages(): Promise<void> {
+    while (!this.closed && this.number('SELECT freelist_count AS n FROM pragma_freelist_count') > 0) {
+      this.db.pragma(`incremental_vacuum(${VACUUM_BATCH_PAGES})`);
+      await yieldToEventLoop();
+    }
+    if (!this.closed) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes already accepted are committed, not dropped.
+    if (this.batch.length) {
+      this.lastGroupSize = 1;
+      this.flush();
+    }
     this.closed = true;
     clearInterval(this.compactTimer);
     this.hub.close();
     this.db.close();
   }
 
-  /** Runs one checked append in an IMMEDIATE transaction, then tells the watchers. */
-  private write(key: string, decide: DecideAppend): KeyValue {
-    let row: LogRow;
-    try {
-      row = this.appendTx.immediate(key, decide);
-    } catch (err) {
-      throw this.translateConflict(key, err);
+  /**
+   * Group commit: a write joins the pending group and resolves once the group's one IMMEDIATE transaction
+   * (one WAL fsync) has committed, so an acknowledged write is durable. The group is committed on the next
+   * event-loop turn; while writers are concurrent it waits up to GROUP_WINDOW_NS more, turn by turn, so
+   * requests arriving meanwhile share the fsync. A lone writer commits on the next turn.
+   */
+  private write(key: string, decide: DecideAppend): Promise<KeyValue> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    return new Promise((resolve, reject) => {
+      if (this.batch.length === 0) this.batchStartedAt = process.hrtime.bigint();
+      this.batch.push({ key, decide, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const waited = process.hrtime.bigint() - this.batchStartedAt;
+    if (!this.closed && this.lastGroupSize > 1 && this.batch.length < MAX_GROUP && waited < GROUP_WINDOW_NS) {
+      setImmediate(() => this.flush());
+      return;
     }
-    this.revision = row.id;
-    this.remember(key, row);
-    this.hub.publish(row);
-    return rowKeyValue(row);
+    this.flushScheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    this.lastGroupSize = batch.length;
+    if (this.closed) {
+      for (const w of batch) w.reject(new StoreClosedError());
+      return;
+    }
+    try {
+      this.commitTx.immediate(batch);
+    } catch (err) {
+      // The transaction itself failed (I/O, busy): nothing of the group was committed.
+      for (const w of batch) w.reject(this.translateConflict(w.key, err));
+      return;
+    }
+    for (const w of batch) {
+      if (w.row) {
+        this.revision = w.row.id;
+        this.remember(w.key, w.row);
+        this.hub.publish(w.row);
+      }
+    }
+    for (const w of batch) {
+      if (w.row) w.resolve(rowKeyValue(w.row));
+      else w.reject(this.translateConflict(w.key, w.error));
+    }
   }
 
   /**
@@ -245,7 +344,8 @@ export class SqliteStore implements Store {
    */
   private remember(key: string, row: LogRow | undefined): void {
     this.latest.delete(key);
-    this.latest.set(key, row ?? null);
+    // The replaced value (oldValue) is only needed by the watch event already sent: not held in the cache.
+    this.latest.set(key, row ? (row.oldValue === null ? row : { ...row, oldValue: null }) : null);
     if (this.latest.size > LATEST_CACHE_SIZE) this.latest.delete(this.latest.keys().next().value as string);
   }
 
@@ -299,12 +399,18 @@ export class SqliteStore implements Store {
     return requested;
   }
 
-  /** Automatic compaction: everything but the newest `retain` revisions. */
+  /**
+   * Automatic compaction, as kube-apiserver's compactor runs every --etcd-compaction-interval (5 min):
+   * up to the revision seen one interval ago, so history spans one to two intervals, and never the
+   * newest `retain` revisions (kine's --compact-min-retain).
+   */
   private async compactRetaining(retain: number): Promise<void> {
     if (this.compacting || this.closed) return;
     this.compacting = true;
+    const seenLastTick = this.revisionAtLastTick;
+    this.revisionAtLastTick = this.revision;
     try {
-      const target = this.revision - retain;
+      const target = Math.min(seenLastTick, this.revision - retain);
       if (target > this.compacted) await this.compact(target);
     } catch (err) {
       log.warn({ err }, 'storage compaction failed');

@@ -52,7 +52,11 @@ export class WatchHub {
     queueMicrotask(() => {
       if (!stopped) onError?.(err);
     });
-    return { stop: () => void (stopped = true) };
+    return {
+      stop: () => {
+        stopped = true;
+      },
+    };
   }
 
   /** Called after each committed write, in revision order. */

@@ -8,6 +8,13 @@ const KINDS: ReadonlyMap<string, string> = new Map([
   ['certificates.k8s.io/v1/CertificateSigningRequest', 'certificates.v1.CertificateSigningRequest'],
   ['apps/v1/Deployment', 'apps.v1.Deployment'],
   ['batch/v1/Job', 'batch.v1.Job'],
+  ['batch/v1/CronJob', 'batch.v1.CronJob'],
+  ['v1/ResourceQuota', 'core.v1.ResourceQuota'],
+  ['networking.k8s.io/v1/Ingress', 'networking.v1.Ingress'],
+  ['networking.k8s.io/v1/NetworkPolicy', 'networking.v1.NetworkPolicy'],
+  ['coordination.k8s.io/v1/Lease', 'coordination.v1.Lease'],
+  ['policy/v1/PodDisruptionBudget', 'policy.v1.PodDisruptionBudget'],
+  ['scheduling.k8s.io/v1/PriorityClass', 'scheduling.v1.PriorityClass'],
 ]);
 
 /**

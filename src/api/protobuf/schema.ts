@@ -6,12 +6,17 @@ import { AUTHENTICATION_V1 } from './schema/authentication.js';
 import { AUTHORIZATION_V1 } from './schema/authorization.js';
 import { BATCH_V1 } from './schema/batch.js';
 import { CERTIFICATES_V1 } from './schema/certificates.js';
+import { COORDINATION_V1 } from './schema/coordination.js';
 import { CORE_V1 } from './schema/core.js';
 import { META_V1 } from './schema/meta.js';
+import { NETWORKING_V1 } from './schema/networking.js';
+import { POLICY_V1 } from './schema/policy.js';
 import { RBAC_V1 } from './schema/rbac.js';
+import { SCHEDULING_V1 } from './schema/scheduling.js';
 import { INTSTR, RESOURCE, RUNTIME } from './schema/runtime.js';
 
-const SOURCES = [RUNTIME, INTSTR, RESOURCE, META_V1, CORE_V1, RBAC_V1, AUTHENTICATION_V1, AUTHORIZATION_V1, CERTIFICATES_V1, APPS_V1, BATCH_V1];
+const SOURCES = [RUNTIME, INTSTR, RESOURCE, META_V1, CORE_V1, RBAC_V1, AUTHENTICATION_V1, AUTHORIZATION_V1, CERTIFICATES_V1, APPS_V1, BATCH_V1,
+  NETWORKING_V1, POLICY_V1, SCHEDULING_V1, COORDINATION_V1];
 
 let root: protobuf.Root | undefined;
 

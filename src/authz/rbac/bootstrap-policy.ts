@@ -4,6 +4,7 @@
 // admin, edit and view carry only their aggregationRule; the aggregation controller fills their rules
 // (resolveAggregation() in aggregation.ts computes the same result up front).
 import type { PolicyRule, Role, RoleBinding, Subject } from '../../api/types.js';
+import { CONTROLLER_ROLE_PREFIX, CONTROLLER_RULES } from './controller-policy.js';
 import { RBAC_GROUP } from './policy-index.js';
 
 const API_VERSION = `${RBAC_GROUP}/v1`;
@@ -80,6 +81,21 @@ function roleBinding(namespace: string, name: string, roleName: string, subjects
   };
 }
 
+/** Objects in name order, as the testdata lists them. */
+function byName<T extends { metadata: { name?: string } }>(objects: T[]): T[] {
+  return objects.sort((x, y) => (x.metadata.name! < y.metadata.name! ? -1 : x.metadata.name! > y.metadata.name! ? 1 : 0));
+}
+
+/** The controllers' roles (controller-policy.ts), labelled and annotated like every bootstrap role. */
+function controllerRoles(): Role[] {
+  return CONTROLLER_RULES.map(([name, rules]) => clusterRole(`${CONTROLLER_ROLE_PREFIX}${name}`, structuredClone(rules)));
+}
+
+/** addControllerRole's binding: the role to the service account kube-system/<controller>. */
+function controllerRoleBindings(): RoleBinding[] {
+  return CONTROLLER_RULES.map(([name]) => clusterRoleBinding(`${CONTROLLER_ROLE_PREFIX}${name}`, `${CONTROLLER_ROLE_PREFIX}${name}`, [serviceAccount('kube-system', name)]));
+}
+
 /** NodeRules(): what every kubelet may do; the Node authorizer's static fallback and the system:node role. */
 export function nodeRules(): PolicyRule[] {
   return [
@@ -116,7 +132,8 @@ function signerApprover(signer: string): Role {
 
 /** The default ClusterRoles, in canonical (name) order. */
 export function bootstrapClusterRoles(): Role[] {
-  return [
+  return byName([
+    ...controllerRoles(),
     clusterRole('admin', undefined, { aggregateFrom: AGGREGATE_TO_ADMIN }),
     clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
     clusterRole('edit', undefined, { labels: { [AGGREGATE_TO_ADMIN]: 'true' }, aggregateFrom: AGGREGATE_TO_EDIT }),
@@ -238,12 +255,13 @@ export function bootstrapClusterRoles(): Role[] {
       rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims']),
     ]),
     clusterRole('view', undefined, { labels: { [AGGREGATE_TO_EDIT]: 'true' }, aggregateFrom: AGGREGATE_TO_VIEW }),
-  ];
+  ]);
 }
 
-/** The default ClusterRoleBindings, in canonical (name) order. system:node has no subjects on purpose. */
+/** The default ClusterRoleBindings (with the controllers'), in canonical (name) order. system:node has no subjects on purpose. */
 export function bootstrapClusterRoleBindings(): RoleBinding[] {
-  return [
+  return byName([
+    ...controllerRoleBindings(),
     clusterRoleBinding('cluster-admin', 'cluster-admin', [group('system:masters')]),
     clusterRoleBinding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
     clusterRoleBinding('system:discovery', 'system:discovery', [group('system:authenticated')]),
@@ -256,7 +274,7 @@ export function bootstrapClusterRoleBindings(): RoleBinding[] {
     clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     clusterRoleBinding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
     clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
-  ];
+  ]);
 }
 
 /** The default Roles in kube-system and kube-public. */

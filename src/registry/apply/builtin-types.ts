@@ -85,3 +85,9 @@ export function builtinType(kind: string): TypeRef {
   }
   return t;
 }
+
+/** A custom resource's type: its schema's, with kube's typed ObjectMeta (CRD schemas do not describe metadata). */
+export function withObjectMeta(t: TypeRef): TypeRef {
+  if (t.kind !== 'map') return t;
+  return { ...t, fields: { ...(t.fields ?? {}), apiVersion: SCALAR, kind: SCALAR, metadata: META } };
+}

@@ -3,8 +3,8 @@
 import { fieldInvalid, fieldNotSupported, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { jsonEqual } from '../json-types.js';
-import { table } from '../table.js';
-import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef } from '../types.js';
+import { age, table } from '../table.js';
+import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef, type TableConvertor } from '../types.js';
 
 const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 
@@ -90,20 +90,77 @@ export const serviceAccounts: ResourceDef = {
   table: table([{ name: 'Secrets', type: 'string', priority: 0 }], (o) => [Array.isArray(o.secrets) ? o.secrets.length : 0]),
 };
 
+/** Event fields as kube's event field selectors name them (core/v1 AddFieldLabelConversionFunc for Event). */
+export const EVENT_FIELD_LABELS: Record<string, (o: KubeObject) => string | undefined> = {
+  ...Object.fromEntries(['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => [
+    `involvedObject.${f}`, (o: KubeObject) => (o.involvedObject as Record<string, string> | undefined)?.[f] ?? '',
+  ])),
+  reason: (o) => (o.reason as string | undefined) ?? '',
+  reportingComponent: (o) => (o.reportingComponent as string | undefined) ?? '',
+  source: (o) => (o.source as Record<string, string> | undefined)?.component ?? '',
+  type: (o) => (o.type as string | undefined) ?? '',
+};
+
+const sinceTime = (ts: unknown): string => (typeof ts === 'string' && ts ? age(ts) : '<unknown>');
+
+/** formatEventSource: `component, host`, or the reporting controller/instance of a new-style event. */
+function eventSource(o: KubeObject): string {
+  const src = (o.source ?? {}) as Record<string, string>;
+  const component = src.component || (o.reportingComponent as string | undefined) || '';
+  const host = src.host || (o.reportingInstance as string | undefined) || '';
+  return host ? `${component}, ${host}` : component;
+}
+
+/** printEvent: LAST SEEN TYPE REASON OBJECT MESSAGE (Subobject, Source, First Seen, Count, Name with -o wide). */
+export const EVENT_TABLE: TableConvertor = {
+  columns: [
+    { name: 'Last Seen', type: 'string', description: 'The time at which the most recent occurrence of this event was recorded.', priority: 0 },
+    { name: 'Type', type: 'string', description: 'Type of this event (Normal, Warning), new types could be added in the future', priority: 0 },
+    { name: 'Reason', type: 'string', description: 'This should be a short, machine understandable string that gives the reason for the transition into the object\'s current status.', priority: 0 },
+    { name: 'Object', type: 'string', description: 'The object that this event is about.', priority: 0 },
+    { name: 'Subobject', type: 'string', description: 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', priority: 1 },
+    { name: 'Source', type: 'string', description: 'The component reporting this event. Should be a short machine understandable string.', priority: 1 },
+    { name: 'Message', type: 'string', description: 'A human-readable description of the status of this operation.', priority: 0 },
+    { name: 'First Seen', type: 'string', description: 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', priority: 1 },
+    { name: 'Count', type: 'string', description: 'The number of times this event has occurred.', priority: 1 },
+    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 1 },
+  ],
+  cells(o) {
+    let first = sinceTime(o.firstTimestamp);
+    if (!o.firstTimestamp) first = sinceTime(o.eventTime);
+    let last = o.lastTimestamp ? sinceTime(o.lastTimestamp) : first;
+    let count = typeof o.count === 'number' ? o.count : 0;
+    const series = o.series as { count?: number; lastObservedTime?: string } | undefined;
+    if (series) {
+      last = sinceTime(series.lastObservedTime);
+      count = series.count ?? 0;
+    } else if (count === 0) {
+      count = 1; // singleton events of the new API carry no count
+    }
+    const io = (o.involvedObject ?? {}) as Record<string, string>;
+    const target = io.name ? `${(io.kind ?? '').toLowerCase()}/${io.name}` : (io.kind ?? '').toLowerCase();
+    return [last, o.type ?? '', o.reason ?? '', target, io.fieldPath ?? '', eventSource(o), String(o.message ?? '').trim(), first, count, o.metadata.name];
+  },
+};
+
+/**
+ * legacyValidateEvent for old-style core/v1 Events (no eventTime): the involved object's namespace must be the
+ * event's (an object without one: the event lives in "default", for old clients).
+ */
+function validateEvent(o: KubeObject): FieldError[] {
+  if (o.eventTime) return [];
+  const io = (o.involvedObject ?? {}) as Record<string, string>;
+  const ns = o.metadata.namespace ?? '';
+  const ok = io.namespace ? io.namespace === ns : ns === '' || ns === 'default';
+  return ok ? [] : [fieldInvalid('involvedObject.namespace', io.namespace ?? '', 'does not match event.namespace')];
+}
+
 export const events: ResourceDef = {
   group: '', version: 'v1', resource: 'events', kind: 'Event', listKind: 'EventList', singularName: 'event',
   namespaced: true, shortNames: ['ev'], verbs: ALL_VERBS,
-  fieldLabels: {
-    'involvedObject.kind': (o) => (o.involvedObject as Record<string, string> | undefined)?.kind,
-    'involvedObject.name': (o) => (o.involvedObject as Record<string, string> | undefined)?.name,
-    'involvedObject.namespace': (o) => (o.involvedObject as Record<string, string> | undefined)?.namespace,
-    'involvedObject.uid': (o) => (o.involvedObject as Record<string, string> | undefined)?.uid,
-    reason: (o) => o.reason as string, type: (o) => o.type as string,
-  },
-  table: table(
-    [{ name: 'Type', type: 'string', priority: 0 }, { name: 'Reason', type: 'string', priority: 0 }, { name: 'Object', type: 'string', priority: 0 }, { name: 'Message', type: 'string', priority: 0 }],
-    (o) => { const io = (o.involvedObject ?? {}) as Record<string, string>; return [o.type, o.reason, `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`, o.message]; },
-  ),
+  strategy: { validate: validateEvent, validateUpdate: validateEvent },
+  fieldLabels: EVENT_FIELD_LABELS,
+  table: EVENT_TABLE,
 };
 
 function nodeReady(o: KubeObject): string {

@@ -5,6 +5,7 @@
 // own compiled-in types (which carry the exact merge keys) instead of from a schema kauth would have
 // to duplicate, and the server applies them with src/registry/patch.ts.
 import { createHash } from 'node:crypto';
+import { publishedSchema, type ResourceRegistry } from '../../registry/resource-registry.js';
 import { groupVersion, type ResourceDef } from '../../registry/types.js';
 import { SchemaBuilder } from './openapi-schemas.js';
 import { trimTrailingSlashes } from '../requestinfo.js';
@@ -23,6 +24,8 @@ const LIST_PARAMS = ['allowWatchBookmarks', 'continue', 'fieldSelector', 'labelS
 const PATH_PARAM = (name: string): Json => ({ name, in: 'path', required: true, description: `name of the ${name}`, schema: { type: 'string', uniqueItems: true } });
 
 function schemaName(def: ResourceDef, kind = def.kind): string {
+  // A custom resource is named after its reversed group, as kube-apiserver publishes it (com.example.stable.v1.Widget).
+  if (publishedSchema(def)) return `${def.group.split('.').reverse().join('.')}.${def.version}.${kind}`;
   const g = def.group ? def.group.split('.').reverse().join('.') : 'core';
   return `io.k8s.api.${g.replace(/^io\.k8s\./, '')}.${def.version}.${kind}`;
 }
@@ -39,6 +42,15 @@ function kindSchema(def: ResourceDef): Json {
     'x-kubernetes-preserve-unknown-fields': true,
     'x-kubernetes-group-version-kind': [{ group: def.group, kind: def.kind, version: def.version }],
   };
+}
+
+/** A CRD version's schema as published: apiVersion, kind and metadata filled in, and its group-version-kind. */
+function customSchema(def: ResourceDef, schema: Json): Json {
+  const props = { ...((schema.properties as Json | undefined) ?? {}) };
+  props.apiVersion ??= { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' };
+  props.kind ??= { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' };
+  props.metadata = { type: 'object', description: "Standard object's metadata." };
+  return { ...schema, properties: props, 'x-kubernetes-group-version-kind': [{ group: def.group, kind: def.kind, version: def.version }] };
 }
 
 function body(ref: string, types: string[]): Json {
@@ -112,17 +124,26 @@ function cap(s: string): string {
 
 export class OpenApiV3 {
   private built?: Map<string, { text: string; hash: string }>;
+  private builtGeneration = -1;
 
-  constructor(private readonly defs: ResourceDef[], private readonly version: string) {}
+  constructor(private readonly defs: ResourceDef[], private readonly version: string, private readonly registry?: ResourceRegistry) {}
 
-  /** Built on the first request: the schemas load the kind definitions, which start-up does not need. */
+  /**
+   * Built on the first request (the schemas load the kind definitions, which start-up does not need), and again
+   * after the registry changed (CRDs).
+   */
   private get docs(): Map<string, { text: string; hash: string }> {
-    return (this.built ??= this.build());
+    const generation = this.registry?.generation ?? 0;
+    if (!this.built || generation !== this.builtGeneration) {
+      this.builtGeneration = generation;
+      this.built = this.build();
+    }
+    return this.built;
   }
 
   private build(): Map<string, { text: string; hash: string }> {
     const docs = new Map<string, { text: string; hash: string }>();
-    const defs = this.defs;
+    const defs = this.registry ? [...this.registry.all()] : this.defs;
     const byGv = new Map<string, ResourceDef[]>();
     for (const d of defs) {
       const key = d.group ? `apis/${groupVersion(d)}` : `api/${d.version}`;
@@ -138,9 +159,11 @@ export class OpenApiV3 {
       for (const d of list) {
         // Kinds with a known definition get their full schema (named as kube-apiserver names it);
         // the others an open object, so clients still find their group-version-kind.
-        const ref = builder.kind(d.group, d.version, d.kind);
+        const custom = publishedSchema(d);
+        const ref = custom ? undefined : builder.kind(d.group, d.version, d.kind);
         Object.assign(paths, pathsFor(d, builder, ref));
-        if (!ref) schemas[schemaName(d)] = kindSchema(d);
+        if (custom) schemas[schemaName(d)] = customSchema(d, custom);
+        else if (!ref) schemas[schemaName(d)] = kindSchema(d);
       }
       Object.assign(schemas, builder.components);
       const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: this.version }, paths, components: { schemas } };

@@ -1,5 +1,6 @@
 // Shared by the certificates tests: openssl-made keys, CSRs and CAs in a temp dir, CSR objects, a fake
 // Authorizer, a memory-backed ObjectStore, and a tiny harness that drives the real RestHandler.
+import { FakeResponse } from '../registry/harness.js';
 import { execFileSync } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -157,11 +158,8 @@ export class RestHarness {
   async call(method: string, path: string, body?: unknown, user: UserInfo = ADMIN, opts: { contentType?: string; accept?: string } = {}): Promise<RestResult> {
     const url = new URL(path, 'https://kauth.test');
     const info = parseRequestInfo(method, url.pathname, url.searchParams);
-    let code = 0;
-    let text = '';
     const req = { method, url: path, headers: { 'content-type': opts.contentType ?? 'application/json', accept: opts.accept ?? 'application/json' } } as unknown as IncomingMessage;
-    const headers: Record<string, unknown> = {};
-    const fake = { headersSent: false, setHeader: (k: string, v: unknown) => { headers[k.toLowerCase()] = v; }, writeHead: (status: number) => { code = status; fake.headersSent = true; return fake; }, end: (t?: string) => { text = t ?? ''; } };
+    const fake = new FakeResponse();
     const res = fake as unknown as ServerResponse;
     try {
       await this.rest.serve({
@@ -173,6 +171,7 @@ export class RestHarness {
       if (!(e instanceof StatusError)) throw e;
       return { code: e.code, body: e.toStatus() as unknown as Record<string, unknown> };
     }
-    return { code, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    const text = fake.chunks.join('');
+    return { code: fake.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 }

@@ -61,7 +61,10 @@ describe('server flag table', () => {
   });
 
   const errors: [string, 'up' | 'server', string[], Record<string, unknown>, RegExp][] = [
-    ['unknown choice', 'up', ['--storage-backend', 'etcd2'], base, /^--storage-backend: unknown value "etcd2" \(want sqlite or memory\)$/],
+    ['unknown choice', 'up', ['--storage-backend', 'etcd2'], base, /^--storage-backend: unknown value "etcd2" \(want sqlite or memory or etcd3\)$/],
+    ['etcd3 without servers', 'up', ['--storage-backend', 'etcd3'], base, /^--storage-backend: --etcd-servers must be specified$/],
+    ['an etcd server that is not a URL', 'up', ['--etcd-servers', 'http://127.0.0.1:2379,127.0.0.1:2380'], base, /^--etcd-servers: "127\.0\.0\.1:2380" is not an http\(s\):\/\/host:port URL$/],
+    ['a relative etcd prefix', 'up', ['--etcd-prefix', 'registry'], base, /^--etcd-prefix: must start with \/$/],
     ['missing file', 'up', ['--token-auth-file', join(dir, 'nope.csv')], base, /^--token-auth-file: .*nope\.csv: no such file$/],
     ['missing file in a list', 'up', ['--service-account-key-file', `${key},${join(dir, 'gone.pub')}`], base, /gone\.pub: no such file$/],
     ['server without TLS files', 'server', [], {}, /^--tls-cert-file and --tls-private-key-file are required$/],

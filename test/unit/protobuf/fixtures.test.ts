@@ -112,11 +112,21 @@ describe('kubectl bodies without an oracle', () => {
     });
   }
 
-  it('kubectl create quota: a kind kauth does not decode is 415, naming it', () => {
-    const err = statusErrorOf(() => decodeProtobufObject(fixture('resourcequota-unsupported.pb')));
+  it('kubectl create quota: decoded since kauth serves ResourceQuotas (captured when it answered 415)', () => {
+    assert.equal(JSON.stringify(decode('resourcequota-unsupported.pb')), JSON.stringify({
+      kind: 'ResourceQuota', apiVersion: 'v1', metadata: { name: 'small', namespace: 'pb-demo' },
+      spec: { hard: { pods: '2', 'requests.cpu': '500m' } }, status: {},
+    }));
+  });
+
+  it('a kind kauth does not decode is 415, naming it', () => {
+    // The captured quota body, re-labelled as a kind without a message (apps/v1 StatefulSet).
+    const body = fixture('resourcequota-unsupported.pb');
+    const text = body.toString('latin1').replace('\x0a\x13\x0a\x02v1\x12\x0dResourceQuota', '\x0a\x16\x0a\x07apps/v1\x12\x0bStatefulSet');
+    const err = statusErrorOf(() => decodeProtobufObject(Buffer.from(text, 'latin1')));
     assert.equal(err.code, 415);
     assert.equal(err.reason, 'UnsupportedMediaType');
-    assert.match(err.message, /v1, Kind=ResourceQuota/);
+    assert.match(err.message, /apps\/v1, Kind=StatefulSet/);
   });
 });
 

@@ -20,7 +20,7 @@ describe('protobuf schema', () => {
 
   it('holds the messages of every group version', () => {
     const packages = new Set(types.map((t) => t.fullName.split('.').slice(1, -1).join('.')));
-    assert.deepEqual([...packages].sort(), ['apps.v1', 'authentication.v1', 'authorization.v1', 'batch.v1', 'certificates.v1', 'core.v1', 'intstr', 'meta.v1', 'rbac.v1', 'resource', 'runtime']);
+    assert.deepEqual([...packages].sort(), ['apps.v1', 'authentication.v1', 'authorization.v1', 'batch.v1', 'certificates.v1', 'coordination.v1', 'core.v1', 'intstr', 'meta.v1', 'networking.v1', 'policy.v1', 'rbac.v1', 'resource', 'runtime', 'scheduling.v1']);
     assert.ok(types.length > 200, `${types.length} messages`);
   });
 
@@ -58,14 +58,14 @@ describe('protobuf schema', () => {
     ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'certificates.v1.CertificateSigningRequest'],
     ['apps/v1', 'Deployment', 'apps.v1.Deployment'], ['batch/v1', 'Job', 'batch.v1.Job'],
     ['v1', 'DeleteOptions', 'meta.v1.DeleteOptions'], ['batch/v1', 'DeleteOptions', 'meta.v1.DeleteOptions'],
-    ['v1', 'Deployment', ''], ['apps/v1', 'StatefulSet', ''], ['authorization.k8s.io/v1beta1', 'SubjectAccessReview', ''],
+    ['batch/v1', 'CronJob', 'batch.v1.CronJob'], ['v1', 'Deployment', ''], ['apps/v1', 'StatefulSet', ''], ['authorization.k8s.io/v1beta1', 'SubjectAccessReview', ''],
   ];
   for (const [apiVersion, kind, message] of kinds) {
     it(`${apiVersion}, Kind=${kind} → ${message || 'none'}`, () => assert.equal(messageForKind(apiVersion, kind) ?? '', message));
   }
 
   it('gives every supported kind metadata as field 1', () => {
-    assert.equal(supportedKinds().length, 22);
+    assert.equal(supportedKinds().length, 29);
     for (const gvk of supportedKinds()) {
       const [apiVersion, kind] = gvk.split(', Kind=') as [string, string];
       const plan = planFor(messageForKind(apiVersion, kind)!);

@@ -45,7 +45,7 @@ export interface CallOptions {
 }
 
 /** A ServerResponse stand-in that records what the handler writes. */
-class FakeResponse extends EventEmitter {
+export class FakeResponse extends EventEmitter {
   statusCode = 0;
   headersSent = false;
   writableEnded = false;
@@ -84,7 +84,8 @@ export class Api {
   readonly rest: RestHandler;
   private readonly byPath = new Map<string, ResourceDef>();
 
-  constructor(opts: { generateName?: (base: string) => string } = {}) {
+  /** `defs`: more kinds to serve beside the auth plane's own (the built-in kinds of resources/builtin.ts). */
+  constructor(opts: { generateName?: (base: string) => string; defs?: ResourceDef[] } = {}) {
     this.defs = [
       namespaces, pods, serviceAccounts, secrets, configMaps, events, nodes, services, deployments,
       roles, clusterRoles, roleBindings, clusterRoleBindings,
@@ -94,6 +95,7 @@ export class Api {
         authenticator: () => undefined,
         apiAudiences: () => ['https://kubernetes.default.svc'],
       }),
+      ...(opts.defs ?? []),
     ];
     this.objects = new ObjectStore(this.store, this.defs);
     for (const d of this.defs) this.byPath.set(`${d.group}/${d.version}/${d.resource}`, d);

@@ -181,7 +181,12 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
             c.want,
             label,
           );
-          assert.equal(got.remaining, c.remaining, label);
+          if (got.remainingUncounted) {
+            // A backend that does not count the rest (sqlite) still says whether more remain.
+            assert.ok(c.remaining > 0 && got.remaining >= 1, label);
+          } else {
+            assert.equal(got.remaining, c.remaining, label);
+          }
           assert.equal(got.revision, revision, label);
         }
       }));

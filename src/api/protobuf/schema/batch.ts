@@ -4,6 +4,26 @@ export const BATCH_V1 = `
 syntax = "proto2";
 package batch.v1;
 
+message CronJob {
+  optional .meta.v1.ObjectMeta metadata = 1;
+  optional .batch.v1.CronJobSpec spec = 2;
+  optional .batch.v1.CronJobStatus status = 3;
+}
+message CronJobSpec {
+  optional string schedule = 1 [(json) = "always"];
+  optional string timeZone = 8 [(go) = "ptr"];
+  optional int64 startingDeadlineSeconds = 2 [(go) = "ptr"];
+  optional string concurrencyPolicy = 3;
+  optional bool suspend = 4 [(go) = "ptr"];
+  optional .batch.v1.JobTemplateSpec jobTemplate = 5 [(json) = "always"];
+  optional int32 successfulJobsHistoryLimit = 6 [(go) = "ptr"];
+  optional int32 failedJobsHistoryLimit = 7 [(go) = "ptr"];
+}
+message CronJobStatus {
+  repeated .core.v1.ObjectReference active = 1;
+  optional .meta.v1.Time lastScheduleTime = 4 [(go) = "ptr"];
+  optional .meta.v1.Time lastSuccessfulTime = 5 [(go) = "ptr"];
+}
 message Job {
   optional .meta.v1.ObjectMeta metadata = 1;
   optional .batch.v1.JobSpec spec = 2;
@@ -47,6 +67,10 @@ message JobStatus {
   optional string failedIndexes = 10 [(go) = "ptr"];
   optional .batch.v1.UncountedTerminatedPods uncountedTerminatedPods = 8 [(go) = "ptr"];
   optional int32 ready = 9 [(go) = "ptr"];
+}
+message JobTemplateSpec {
+  optional .meta.v1.ObjectMeta metadata = 1;
+  optional .batch.v1.JobSpec spec = 2;
 }
 message PodFailurePolicy {
   repeated .batch.v1.PodFailurePolicyRule rules = 1 [(json) = "always"];

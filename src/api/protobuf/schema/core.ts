@@ -794,6 +794,20 @@ message ResourceHealth {
   optional string resourceID = 1 [(json) = "always"];
   optional string health = 2;
 }
+message ResourceQuota {
+  optional .meta.v1.ObjectMeta metadata = 1;
+  optional .core.v1.ResourceQuotaSpec spec = 2;
+  optional .core.v1.ResourceQuotaStatus status = 3;
+}
+message ResourceQuotaSpec {
+  map<string, .resource.Quantity> hard = 1;
+  repeated string scopes = 2;
+  optional .core.v1.ScopeSelector scopeSelector = 3 [(go) = "ptr"];
+}
+message ResourceQuotaStatus {
+  map<string, .resource.Quantity> hard = 1;
+  map<string, .resource.Quantity> used = 2;
+}
 message ResourceRequirements {
   map<string, .resource.Quantity> limits = 1;
   map<string, .resource.Quantity> requests = 2;
@@ -820,6 +834,14 @@ message ScaleIOVolumeSource {
   optional string volumeName = 8;
   optional string fsType = 9;
   optional bool readOnly = 10;
+}
+message ScopeSelector {
+  repeated .core.v1.ScopedResourceSelectorRequirement matchExpressions = 1;
+}
+message ScopedResourceSelectorRequirement {
+  optional string scopeName = 1 [(json) = "always"];
+  optional string operator = 2 [(json) = "always"];
+  repeated string values = 3;
 }
 message SeccompProfile {
   optional string type = 1 [(json) = "always"];
