@@ -38,7 +38,8 @@ const unit = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--t
 let failed = unit.status !== 0;
 
 const acceptance = join(root, '..', 'shared', 'acceptance');
-const checks = ['pki-openssl', 'kubectl-core', 'authn-authz', 'sa-tokens', 'impersonation', 'csr', 'external-identity', 'gateway'];
+const checks = ['pki-openssl', 'kubectl-core', 'authn-authz', 'sa-tokens', 'impersonation', 'csr', 'external-identity', 'gateway',
+  'audit', 'delegated-auth', 'distributed'];
 if (!only && existsSync(acceptance) && !process.argv.includes('--no-acceptance')) {
   let pass = 0;
   let fail = 0;

@@ -24,12 +24,12 @@ import {
   type LabelSelector,
   type Obj,
   type PodTemplate,
+  CONTAINERS,
+  IMAGES,
+  SELECTOR,
 } from './common.js';
 import { selectorString } from './deployments.js';
 
-const CONTAINERS = col('Containers', 'string', 'Names of each container in the template.', 1);
-const IMAGES = col('Images', 'string', 'Images referenced by each container in the template.', 1);
-const SELECTOR = col('Selector', 'string', 'Label selector that determines which pods the controller owns.', 1);
 
 /** autoscaling/v1 Scale of a workload with spec.replicas and a label selector (ScaleREST). */
 export function scaleSubresource(): SubresourceDef {

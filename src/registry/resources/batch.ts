@@ -24,13 +24,13 @@ import {
   type LabelSelector,
   type Obj,
   type PodTemplate,
+  CONTAINERS,
+  IMAGES,
+  SELECTOR,
 } from './common.js';
 import { humanDuration } from '../table.js';
 import { validatePodSpec } from './pods.js';
 
-const CONTAINERS = col('Containers', 'string', 'Names of each container in the template.', 1);
-const IMAGES = col('Images', 'string', 'Images referenced by each container in the template.', 1);
-const SELECTOR = col('Selector', 'string', 'Label selector that determines which pods the controller owns.', 1);
 
 /** SetDefaults_Job (backoffLimit 6, completions/parallelism 1, NonIndexed, TerminatingOrFailed). */
 export function defaultJobSpec(spec: Obj): void {

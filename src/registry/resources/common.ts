@@ -161,6 +161,11 @@ export function num(v: unknown): number {
 }
 
 /** Age, placed where the kind's printer puts it (`cells` gives it with `age(o)`). */
+/** The wide columns of every workload kind with a pod template (printers.go). */
+export const CONTAINERS = col('Containers', 'string', 'Names of each container in the template.', 1);
+export const IMAGES = col('Images', 'string', 'Images referenced by each container in the template.', 1);
+export const SELECTOR = col('Selector', 'string', 'Label selector that determines which pods the controller owns.', 1);
+
 export const AGE = col(
   'Age',
   'string',
