@@ -48,6 +48,7 @@ import { impersonate } from '../server/filters/impersonation.js';
 import { OpenApiV3 } from '../server/routes/openapi.js';
 import { OpenApiV2 } from '../server/routes/openapi-v2.js';
 import { oidcDiscoveryRoutes } from '../server/routes/oidc-discovery.js';
+import { CONSOLE_PREFIX, consoleRoute } from '../server/routes/ui.js';
 import { ApiServer, type NonResourceHandler } from '../server/server.js';
 
 /**
@@ -221,6 +222,8 @@ export class ControlPlane {
       authorizer: authz.authorizer,
       rest, defs, routes, registry,
       prefixRoutes: [['/openapi/v3/', (ctx) => openapi.serve(ctx)]],
+      // The web console's static assets (docs/console.md): no data, served to anyone like /livez.
+      publicRoutes: [[CONSOLE_PREFIX, consoleRoute()]],
       healthChecks: [
         { name: 'ping', check: () => undefined },
         { name: 'log', check: () => undefined },

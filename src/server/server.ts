@@ -31,6 +31,8 @@ export interface NonResourceContext {
 
 export type NonResourceHandler = (ctx: NonResourceContext) => Promise<void> | void;
 
+export type PublicHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> | void;
+
 /** Resolves Impersonate-* headers into the user the request acts as (identity when none). */
 export type Impersonator = (requester: UserInfo, req: IncomingMessage) => Promise<UserInfo>;
 
@@ -52,6 +54,11 @@ export interface ApiServerOptions {
   routes: Map<string, NonResourceHandler>;
   /** Prefix-matched non-resource endpoints (e.g. /openapi/v3/). */
   prefixRoutes?: [string, NonResourceHandler][];
+  /**
+   * Paths that hold no data (the console's static assets at /ui): served to anyone before authentication, like
+   * /livez to the anonymous user. Each matches its prefix exactly or followed by `/`.
+   */
+  publicRoutes?: [prefix: string, handler: PublicHandler][];
   healthChecks: HealthCheck[];
   version: Record<string, string>;
   maxRequestBodyBytes?: number;
@@ -158,6 +165,8 @@ export class ApiServer {
     let query: URLSearchParams;
     try {
       const target = splitRequestTarget(req.url ?? '/');
+      const open = this.publicRoute(target.path);
+      if (open) return await open(req, res, target.path);
       query = target.query;
       info = parseRequestInfo(method, target.path, query);
     } catch (e) {
@@ -211,6 +220,13 @@ export class ApiServer {
     for (const [prefix, handler] of this.opts.prefixRoutes ?? []) if (path.startsWith(prefix)) return handler(ctx);
     if (path === '/') return writeJson(req, res, 200, { paths: this.paths() });
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+
+  private publicRoute(path: string): PublicHandler | undefined {
+    for (const [prefix, handler] of this.opts.publicRoutes ?? []) {
+      if (path === prefix || path.startsWith(`${prefix}/`)) return handler;
+    }
+    return undefined;
   }
 
   private paths(): string[] {
