@@ -105,19 +105,31 @@ async function until(pred: () => boolean, ms: number): Promise<boolean> {
   return pred();
 }
 
-function runKubectl(kubeconfig: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+interface Ran { code: number; out: string; err: string }
+
+/**
+ * A process run without blocking the event loop (the test doubles in this process must keep answering), killed
+ * after `timeoutMs`; `onStderr` sees the error output as it grows.
+ */
+function runAsync(cmd: string, args: string[], o: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number;
+  onStderr?: (err: string) => void } = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const c = spawn(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: join(dirname(kubeconfig), '.home') } });
+    const c = spawn(cmd, args, { env: o.env ?? process.env });
     let out = '';
     let err = '';
     c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { err += d; });
-    const t = setTimeout(() => c.kill('SIGKILL'), 30_000);
+    c.stderr.on('data', (d) => { err += d; o.onStderr?.(err); });
+    const t = setTimeout(() => c.kill('SIGKILL'), o.timeoutMs ?? 30_000);
     c.on('close', (code) => {
       clearTimeout(t);
       resolve({ code: code ?? 1, out, err });
     });
+    c.stdin.end(o.input ?? '');
   });
+}
+
+function runKubectl(kubeconfig: string, args: string[]): Promise<Ran> {
+  return runAsync(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, HOME: join(dirname(kubeconfig), '.home') } });
 }
 
 interface Watch { child: ChildProcess; out: () => string; exited: () => boolean }
@@ -322,15 +334,8 @@ audit: {path: ${auditFile}, maxSize: 64Ki, maxBackups: 2}
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(dir, '.home-dave') };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
-    const run = (args: string[], onStderr?: (err: string) => void) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      const c = spawn(KUBECTL, ['--kubeconfig', conf, ...args], { env });
-      let out = '';
-      let err = '';
-      c.stdout.on('data', (d) => { out += d; });
-      c.stderr.on('data', (d) => { err += d; onStderr?.(err); });
-      const t = setTimeout(() => c.kill('SIGKILL'), 60_000);
-      c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? 1, out, err }); });
-    });
+    const run = (args: string[], onStderr?: (err: string) => void) =>
+      runAsync(KUBECTL, ['--kubeconfig', conf, ...args], { env, timeoutMs: 60_000, ...(onStderr ? { onStderr } : {}) });
     // The first command logs in: kubectl shows the plugin's URL, the user logs in in the "browser".
     let loggedIn: Promise<unknown> | undefined;
     const first = await run(['--context', 'east@gateway', 'auth', 'whoami', '-o', 'json'], (err) => {
@@ -545,27 +550,9 @@ clusters: [{name: pods, kubeconfig: ${f('pods-gateway.conf')}}]
   });
 
   /** kubectl with stdin, over WebSocket (kubectl's default) or SPDY/3.1 (the fallback, and older kubectls). */
-  const kubectlWithInput = (args: string[], input: string, transport: 'websocket' | 'spdy') =>
-    new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      const env = { ...process.env, HOME: join(dir, '.home'),
-        ...(transport === 'spdy' ? { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false', KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } : {}) };
-      const c = spawn(KUBECTL, ['--kubeconfig', aliceConf, ...args], { env });
-      let out = '';
-      let err = '';
-      c.stdout.on('data', (d) => { out += d; });
-      c.stderr.on('data', (d) => { err += d; });
-      const t = setTimeout(() => c.kill('SIGKILL'), 30_000);
-      c.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? 1, out, err }); });
-      c.stdin.end(input);
-    });
-
-  const run = (cmd: string, args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    const c = spawn(cmd, args);
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => { stdout += d; });
-    c.stderr.on('data', (d) => { stderr += d; });
-    c.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  const kubectlWithInput = (args: string[], input: string, transport: 'websocket' | 'spdy') => runAsync(KUBECTL, ['--kubeconfig', aliceConf, ...args], {
+    input, env: { ...process.env, HOME: join(dir, '.home'),
+      ...(transport === 'spdy' ? { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false', KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } : {}) },
   });
 
   for (const transport of ['websocket', 'spdy'] as const) {
@@ -592,9 +579,9 @@ clusters: [{name: pods, kubeconfig: ${f('pods-gateway.conf')}}]
         // Two connections in a row: each is its own pair of streams on the one upgraded connection.
         for (let i = 0; i < 2; i++) {
           // curl runs asynchronously: the test double answers from this process's event loop.
-          const r = await run('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${local}/`]);
-          assert.equal(r.status, 0, r.stderr);
-          assert.equal(r.stdout, FAKE_POD_PAGE);
+          const r = await runAsync('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${local}/`]);
+          assert.equal(r.code, 0, r.err);
+          assert.equal(r.out, FAKE_POD_PAGE);
         }
       } finally {
         pf.kill('SIGTERM');

@@ -65,9 +65,11 @@ function decodeHeaderBlock(block: Buffer): Record<string, string> {
   return headers;
 }
 
+/** Big-endian 32-bit words, as SPDY writes lengths, ids and counts. */
+const u32 = (...values: number[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }));
+
 function encodeHeaderBlock(headers: Record<string, string>): Buffer {
   const parts: Buffer[] = [];
-  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
   const entries = Object.entries(headers);
   parts.push(u32(entries.length));
   for (const [name, value] of entries) {
@@ -93,7 +95,6 @@ function dataFrame(id: number, flags: number, data: Buffer): Buffer {
   return Buffer.concat([head, data]);
 }
 
-const u32 = (...values: number[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }));
 
 /**
  * The server end of one SPDY session. Feed it the bytes the client sent; it writes frames with `send`. Each

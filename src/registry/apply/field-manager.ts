@@ -4,7 +4,9 @@
 // entries (the oldest folded into "ancient-changes", capManagers), and the result encoded back into
 // metadata.managedFields.
 import { badRequest } from '../../api/errors.js';
+import { kubeTime } from '../../api/time.js';
 import type { KubeObject } from '../../api/types.js';
+import { nestingDepth } from '../json-walk.js';
 import { FieldSet } from './field-set.js';
 import { applyConflictError, decodeManagedFields, encodeManagedFields, managerIdentifier, type Operation } from './managed-fields.js';
 import type { TypeRef } from './schema.js';
@@ -40,19 +42,8 @@ const CURRENT_OPERATION = JSON.stringify({ manager: 'current-operation', operati
  */
 export const MAX_TRACKED_DEPTH = 256;
 
-/** Nesting depth of a JSON value, without recursion (the value may be 10,000 levels deep). */
-export function nestingDepth(v: unknown): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[v, 0]];
-  while (stack.length > 0) {
-    const [x, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (x !== null && typeof x === 'object') for (const c of Object.values(x)) stack.push([c, d + 1]);
-  }
-  return max;
-}
-
-const kubeNow = () => `${new Date().toISOString().slice(0, 19)}Z`;
+/** Deeper than the tracked depth (counting stops there, so a 10,000-level body costs no more than 256 levels). */
+const tooDeep = (v: unknown): boolean => nestingDepth(v, MAX_TRACKED_DEPTH) > MAX_TRACKED_DEPTH;
 
 /** managerOrUserAgent: the fieldManager parameter, else the user agent up to its first '/'. */
 export function managerOrUserAgent(fieldManager: string | null | undefined, userAgent: string | undefined): string {
@@ -106,7 +97,7 @@ function typedError(e: unknown): never {
 
 /** A create, update or non-apply patch by `manager`: sets next.metadata.managedFields. */
 export function recordUpdate(live: KubeObject | undefined, next: KubeObject, manager: string, w: ManagedWrite): void {
-  if (nestingDepth(next) > MAX_TRACKED_DEPTH || (live && nestingDepth(live) > MAX_TRACKED_DEPTH)) {
+  if (tooDeep(next) || (live && tooDeep(live))) {
     next.metadata.managedFields = live?.metadata.managedFields;
     return;
   }
@@ -124,7 +115,7 @@ export function recordUpdate(live: KubeObject | undefined, next: KubeObject, man
   if (current) {
     const previous = after.get(id);
     after.set(id, { set: previous ? current.set.union(previous.set) : current.set, apiVersion: w.apiVersion, applied: false });
-    times.set(id, (w.now ?? kubeNow)());
+    times.set(id, (w.now ?? kubeTime)());
   }
   stripMeta(after);
   capManagers(after, times, w.apiVersion);
@@ -137,7 +128,7 @@ export function recordUpdate(live: KubeObject | undefined, next: KubeObject, man
  */
 export function applyConfiguration(live: KubeObject | undefined, config: KubeObject, manager: string, force: boolean, w: ManagedWrite): KubeObject {
   if (Array.isArray(config.metadata?.managedFields) && config.metadata.managedFields.length > 0) throw badRequest('metadata.managedFields must be nil');
-  if (nestingDepth(config) > MAX_TRACKED_DEPTH || (live && nestingDepth(live) > MAX_TRACKED_DEPTH)) {
+  if (tooDeep(config) || (live && tooDeep(live))) {
     throw badRequest(`an apply configuration may nest at most ${MAX_TRACKED_DEPTH} levels deep`);
   }
   const { managers, times } = decodeManagedFields(live?.metadata.managedFields);
@@ -151,7 +142,7 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
     typedError(e);
   }
   const object = structuredClone(result.object) as KubeObject;
-  if (result.object !== base) times.set(id, (w.now ?? kubeNow)());
+  if (result.object !== base) times.set(id, (w.now ?? kubeTime)());
   stripMeta(result.managers);
   capManagers(result.managers, times, w.apiVersion);
   object.metadata.managedFields = encodeManagedFields(result.managers, times) as KubeObject['metadata']['managedFields'];

@@ -1,6 +1,7 @@
 // The four walks of structured-merge-diff over a value and its type: the set of fields a value sets, the
 // comparison of two values (added / modified / removed fields), the merge of an applied configuration into a live
 // object, and the removal of a set of fields. Values are plain JSON; `undefined` means absent.
+import { isJsonObject, jsonEqual } from '../json-walk.js';
 import { FieldSet } from './field-set.js';
 import { elementString, serializeElement, type Path, type PathElement, type Scalar } from './path.js';
 import { fieldType, isDeclaredField, resolveType, type ConcreteType, type TypeRef } from './schema.js';
@@ -16,17 +17,7 @@ export class TypedValueError extends Error {
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
-const isObject = (v: Json): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-export function deepEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
+const isObject = (v: Json): v is JsonObject => isJsonObject(v);
 
 /** The element naming one item of a non-atomic list: its key fields (list-map) or its value (set). */
 export function listItemElement(t: Extract<TypeRef, { kind: 'list' }>, item: Json, index: number, path: Path): PathElement {
@@ -124,7 +115,7 @@ function walkCompare(l: Json, r: Json, t: TypeRef, path: Path, c: Comparison): v
   if (lt.kind !== rt.kind || isLeaf(lt, l ?? r) || isLeaf(rt, r ?? l)) {
     if (l === undefined) c.added.insert(path);
     else if (r === undefined) c.removed.insert(path);
-    else if (!deepEqual(l, r)) c.modified.insert(path);
+    else if (!jsonEqual(l, r)) c.modified.insert(path);
     return;
   }
   if (rt.kind === 'list') {
@@ -146,7 +137,7 @@ function walkCompare(l: Json, r: Json, t: TypeRef, path: Path, c: Comparison): v
       const ri = right.get(k)?.items ?? [];
       const pe = (left.get(k) ?? right.get(k))!.pe;
       if (li.length <= 1 && ri.length <= 1) walkCompare(li[0], ri[0], rt.elementType, [...path, pe], c);
-      else if (!deepEqual(li, ri)) c.modified.insert([...path, pe]);
+      else if (!jsonEqual(li, ri)) c.modified.insert([...path, pe]);
     }
   } else if (rt.kind === 'map') {
     const lo = isObject(l) ? l : {};

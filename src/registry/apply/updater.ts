@@ -6,7 +6,8 @@
 import { FieldSet } from './field-set.js';
 import type { Path } from './path.js';
 import type { TypeRef } from './schema.js';
-import { compare, deepEqual, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, type Comparison } from './typed.js';
+import { jsonEqual } from '../json-walk.js';
+import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, type Comparison } from './typed.js';
 
 export interface ManagerSet {
   set: FieldSet;
@@ -98,7 +99,7 @@ export function apply(
   next.set(manager, { set, apiVersion, applied: true });
   const pruned = prune(merged, type, next, lastSet);
   const { managers: settled } = settle(live, pruned, type, next, manager, force, opts);
-  return { object: deepEqual(live, pruned) ? live : pruned, managers: settled };
+  return { object: jsonEqual(live, pruned) ? live : pruned, managers: settled };
 }
 
 /**
