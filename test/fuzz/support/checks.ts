@@ -269,11 +269,40 @@ export interface CheckOptions {
   expectStatus?: (status: number) => string | undefined;
 }
 
+/** The web console's static assets (src/server/routes/ui.ts): `/ui` and below, served to anyone, holding no data. */
+function consolePath(target: string): string | undefined {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  return path === '/ui' || path.startsWith('/ui/') ? path : undefined;
+}
+
+const CONSOLE_TYPES = ['text/html', 'text/css', 'text/javascript', 'application/javascript', 'image/svg+xml', 'application/json'];
+
+/**
+ * What the console's public route may answer, without authorization: the redirect of `/ui` to `/ui/`, an asset
+ * (200, or 304 to a matching If-None-Match) in one of its types, or a Status error. It may touch no storage
+ * (checkStorageScope still runs).
+ */
+function checkConsoleAnswer(r: FuzzRequest, ex: Exchange, path: string): string[] {
+  if (ex.status >= 400) return r.method === 'HEAD' ? [] : checkStatusBody(ex);
+  if (ex.status === 301) return path === '/ui' && header(ex, 'location') === '/ui/' ? [] : [`301 from ${path} to ${header(ex, 'location')}`];
+  if (ex.status === 304) return [];
+  const ct = header(ex, 'content-type').split(';')[0]!.trim();
+  if (ex.status !== 200 || !CONSOLE_TYPES.includes(ct)) return [`console answer ${ex.status} with content-type ${JSON.stringify(ct)}`];
+  return header(ex, 'content-security-policy') ? [] : ['console answer without a Content-Security-Policy'];
+}
+
 /** Every property for one request; the problems found, each a line naming the request. */
 export function checkExchange(r: FuzzRequest, ex: Exchange, obs: Observed, o: CheckOptions): string[] {
   const p: string[] = [];
   if (ex.error) p.push(`no answer: ${ex.error}`);
   if (ex.ms > REQUEST_BOUND_MS) p.push(`took ${Math.round(ex.ms)} ms (bound ${REQUEST_BOUND_MS} ms)`);
+  const consoleAsset = consolePath(r.target);
+  if (consoleAsset && !ex.error) {
+    p.push(...checkConsoleAnswer(r, ex, consoleAsset), ...checkStorageScope(obs, o.defs));
+    if (obs.authz.length > 0) p.push('the console route asked the authorizer: it must answer before authentication');
+    return p;
+  }
   if (!ex.error) {
     if (ex.status < 200 || (ex.status >= 300 && ex.status < 400) || ex.status > 599) p.push(`status ${ex.status}`);
     if (ex.status >= 500) {
