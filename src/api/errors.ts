@@ -187,8 +187,61 @@ export function timeoutError(message: string): StatusError {
   return new StatusError(504, 'Timeout', `Timeout: ${message}`, {});
 }
 
-export function unsupportedMediaType(contentType: string): StatusError {
-  return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`, undefined);
+/** The media types a body may be sent in: the serializers' own, or the patch types a resource accepts. */
+export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+/** 415 as negotiation.NewUnsupportedMediaTypeError builds it from the accepted media types. */
+export function unsupportedMediaType(accepted: readonly string[] = BODY_MEDIA_TYPES): StatusError {
+  return unsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+}
+
+export function unsupportedMediaTypeError(message: string): StatusError {
+  return new StatusError(415, 'UnsupportedMediaType', message);
+}
+
+/** The mux's own 404 for a path nothing serves (kube's `404 page not found`, as a Status). */
+export function pageNotFound(): StatusError {
+  return new StatusError(404, 'NotFound', '404 page not found');
+}
+
+/** What the HTTP parser refuses before any handler runs: oversized headers (431) or a malformed request (400). */
+export function malformedRequest(headersTooLarge: boolean): StatusError {
+  return headersTooLarge
+    ? new StatusError(431, 'RequestHeaderFieldsTooLarge', 'request headers too large')
+    : new StatusError(400, 'BadRequest', 'malformed HTTP request');
+}
+
+/**
+ * An answer kube-apiserver writes with Go's http.Error rather than a Status: plain text, a code and headers.
+ * The authorization filter's 500 and the max-inflight filter's 429 are such answers.
+ */
+export class PlainTextError extends Error {
+  constructor(
+    readonly code: number,
+    readonly text: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(text);
+    this.name = 'PlainTextError';
+  }
+}
+
+/**
+ * responsewriters.InternalError: `Internal Server Error: "<RequestURI>": <err>`, with kube's sanitizer escaping
+ * the HTML-special characters of the text.
+ */
+export function internalServerError(requestUri: string, err: string): PlainTextError {
+  return new PlainTextError(500, escapeHtml(`Internal Server Error: ${JSON.stringify(requestUri)}: ${err}`));
+}
+
+/** maxinflight.go's tooManyRequests: 429, `Retry-After: 1` and a fixed text. */
+export function tooManyRequests(retryAfterSeconds = 1): PlainTextError {
+  return new PlainTextError(429, 'Too many requests, please try again later.', { 'Retry-After': String(retryAfterSeconds) });
+}
+
+/** Go's html.EscapeString replacer, which responsewriters' sanitizer is. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&'<>"]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;' })[c]!);
 }
 
 export function gone(message: string): StatusError {

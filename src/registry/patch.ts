@@ -2,7 +2,7 @@
 // (RFC 7386) and strategic merge patch (the one `kubectl apply` and `kubectl label` send), with the error
 // answers of endpoints/handlers/patch.go. Nothing here recurses into the patch (it may nest 10,000 levels),
 // and list merges use maps, so a patch's cost grows with its size, not with its size squared.
-import { badRequest, requestEntityTooLargeError, StatusError, UnknownStatusError } from '../api/errors.js';
+import { badRequest, requestEntityTooLargeError, StatusError, UnknownStatusError, unsupportedMediaType, unsupportedMediaTypeError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { applyJsonPatch, JsonPatchApplyError, JsonPatchDecodeError, patchOperations } from './json-patch.js';
 import { jsonDepthError } from './json-types.js';
@@ -30,7 +30,7 @@ export function patchType(contentType: string): PatchType {
   if (type === PATCH_TYPES.merge) return 'merge';
   if (type === PATCH_TYPES.strategic) return 'strategic';
   if (type === PATCH_TYPES.apply) return 'apply';
-  throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.json}, ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}, ${PATCH_TYPES.apply}`);
+  throw unsupportedMediaType([PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply]);
 }
 
 /**
@@ -52,7 +52,7 @@ export function applyPatch(contentType: string, current: KubeObject, patchText: 
   switch (type) {
     case 'apply':
       // Server-side apply goes through the field manager (rest.ts serverSideApply), not a patch function.
-      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported on this subresource');
+      throw unsupportedMediaTypeError('server-side apply is not supported on this subresource');
     case 'json': {
       let ops: JsonObject[];
       try {

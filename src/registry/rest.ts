@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, requestEntityTooLarge, StatusError, timeoutError, UnknownStatusError,
+  alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, requestEntityTooLarge, StatusError, timeoutError, UnknownStatusError, unsupportedMediaType,
   type FieldError, type GroupResource,
 } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
@@ -347,7 +347,7 @@ export class RestHandler {
     } else if (ct === 'application/json' || ct === '*/*' || ct === '') {
       json = text;
     } else {
-      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+      throw unsupportedMediaType();
     }
     const tooDeep = jsonDepthError(json);
     if (tooDeep) throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: ${tooDeep}`, text);
@@ -598,7 +598,7 @@ export class RestHandler {
     const type = patchType(contentType);
     // Custom resources have no patch strategies: kube's CR handler does not accept strategic merge patches.
     if (type === 'strategic' && isCustomResource(def)) {
-      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+      throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
     }
     validateWriteOptions(ctx.query, 'PatchOptions', type);
     if (type === 'apply') return this.serverSideApply(r, strategy);

@@ -1,6 +1,6 @@
 // Writing responses: JSON (pretty for curl, as kube-apiserver does), Status errors, plain text.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isStatusError, internalError, type StatusError } from '../api/errors.js';
+import { isStatusError, internalError, PlainTextError, type StatusError } from '../api/errors.js';
 import { log } from '../log.js';
 
 const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
@@ -41,9 +41,14 @@ export function writeStatusError(req: IncomingMessage, res: ServerResponse, err:
   writeJson(req, res, err.code, err.toStatus());
 }
 
-/** The one place errors become responses: StatusErrors as themselves, anything else as a logged 500. */
+/** The one place errors become responses: StatusErrors as themselves, kube's plain-text answers as text, anything else as a logged 500. */
 export function writeError(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   if (isStatusError(err)) return writeStatusError(req, res, err);
+  if (err instanceof PlainTextError) {
+    for (const [name, value] of Object.entries(err.headers)) if (!res.headersSent) res.setHeader(name, value);
+    // Go's http.Error ends the text with a newline.
+    return writeText(res, err.code, `${err.text}\n`);
+  }
   log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.url?.split('?')[0], method: req.method }, 'internal error');
   writeStatusError(req, res, internalError(err instanceof Error ? err.message : String(err)));
 }

@@ -3,7 +3,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { badRequest, StatusError } from '../api/errors.js';
+import { badRequest, malformedRequest, StatusError } from '../api/errors.js';
 import type { Authenticator, UserInfo } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { log } from '../log.js';
@@ -14,6 +14,7 @@ import { authenticate } from './filters/authentication.js';
 import { attributesFor, authorize } from './filters/authorization.js';
 import { parseRequestInfo, RequestInfoError, splitRequestTarget, trimTrailingSlashes, type RequestInfo } from './requestinfo.js';
 import { readBody } from './request-body.js';
+import type { RequestScope } from './request-scope.js';
 import { writeError, writeJson } from './respond.js';
 import { aggregatedContentType, Discovery, wantsAggregated } from './routes/discovery.js';
 import { serveHealth, type HealthCheck } from './routes/health.js';
@@ -110,11 +111,10 @@ export class ApiServer {
     // Requests the HTTP parser refuses (oversized headers, garbage) still get a Status, then the connection closes.
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable) return socket.destroy();
-      const [code, reason, text] = err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'request headers too large']
-        : [400, 'Bad Request', 'malformed HTTP request'];
-      const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: text, reason: code === 431 ? 'RequestHeaderFieldsTooLarge' : 'BadRequest', code });
-      socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const status = malformedRequest(err.code === 'HPE_HEADER_OVERFLOW');
+      const body = JSON.stringify(status.toStatus());
+      const reason = status.code === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+      socket.end(`HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -145,8 +145,9 @@ export class ApiServer {
       this.inFlight--;
       if (this.inFlight === 0 && this.draining) this.draining();
     });
+    const scope: RequestScope = { receivedAt: performance.now() };
     try {
-      await this.serve(req, res);
+      await this.serve(req, res, scope);
     } catch (e) {
       try {
         writeError(req, res, e);
@@ -158,7 +159,7 @@ export class ApiServer {
     }
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const method = req.method ?? 'GET';
     this.refreshResources();
     let info: RequestInfo;
@@ -169,15 +170,18 @@ export class ApiServer {
       if (open) return await open(req, res, target.path);
       query = target.query;
       info = parseRequestInfo(method, target.path, query);
+      scope.info = info;
     } catch (e) {
       if (e instanceof RequestInfoError) throw badRequest(e.message);
       throw e;
     }
     const authn = await authenticate(req, this.opts.authenticator);
     const requester = authn.user;
+    scope.requester = requester;
     const user = this.opts.impersonate && hasImpersonationHeaders(req) ? await this.opts.impersonate(requester, req) : requester;
+    scope.user = user;
     if (user !== requester) log.info({ requester: requester.username, user: user.username, verb: info.verb, path: info.path }, `${requester.username} is impersonating ${user.username}`);
-    await authorize(attributesFor(info, user), this.opts.authorizer);
+    await authorize(attributesFor(info, user), this.opts.authorizer, req.url ?? '/');
 
     if (!info.isResourceRequest) return this.serveNonResource({ req, res, user, info, query });
 

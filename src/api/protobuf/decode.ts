@@ -1,6 +1,6 @@
 // Decodes a Kubernetes protobuf request body (application/vnd.kubernetes.protobuf) into the JSON object
 // Kubernetes' own JSON encoding would give for it, so the rest of kauth only ever sees JSON objects.
-import { StatusError, badRequest } from '../errors.js';
+import { StatusError, badRequest, unsupportedMediaTypeError } from '../errors.js';
 import type { KubeObject } from '../types.js';
 import { EnvelopeError, readEnvelope } from './envelope.js';
 import { messageForKind } from './kinds.js';
@@ -29,14 +29,14 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
   if (!kind) throw badRequest(`Object 'Kind' is missing in the protobuf body`);
   // Kubernetes clients leave both empty (raw is plain protobuf); anything else is not for this decoder.
   if (envelope.contentEncoding !== '') {
-    throw new StatusError(415, 'UnsupportedMediaType', `the protobuf body of ${gvkString(apiVersion, kind)} has content encoding ${JSON.stringify(envelope.contentEncoding)}, which this server cannot decode`);
+    throw unsupportedMediaTypeError(`the protobuf body of ${gvkString(apiVersion, kind)} has content encoding ${JSON.stringify(envelope.contentEncoding)}, which this server cannot decode`);
   }
   if (envelope.contentType !== '' && envelope.contentType !== PROTOBUF_CONTENT_TYPE) {
-    throw new StatusError(415, 'UnsupportedMediaType', `the protobuf body of ${gvkString(apiVersion, kind)} wraps content type ${JSON.stringify(envelope.contentType)}, which this server cannot decode`);
+    throw unsupportedMediaTypeError(`the protobuf body of ${gvkString(apiVersion, kind)} wraps content type ${JSON.stringify(envelope.contentType)}, which this server cannot decode`);
   }
   const messageName = messageForKind(apiVersion, kind);
   if (!messageName) {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in protobuf for ${gvkString(apiVersion, kind)}, which this server cannot decode from protobuf - send it as application/json`);
+    throw unsupportedMediaTypeError(`the body of the request was in protobuf for ${gvkString(apiVersion, kind)}, which this server cannot decode from protobuf - send it as application/json`);
   }
   const version = apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
   const plan = planFor(messageName);

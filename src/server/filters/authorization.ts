@@ -1,6 +1,6 @@
 // HTTP glue for authorization (apiserver/pkg/endpoints/filters/authorization.go): attributes from the
 // request info and user, one decision, 403 with kube-apiserver's text otherwise.
-import { internalError } from '../../api/errors.js';
+import { internalServerError } from '../../api/errors.js';
 import type { UserInfo } from '../../authn/interfaces.js';
 import { forbiddenError } from '../../authz/forbidden.js';
 import type { Attributes, Authorizer } from '../../authz/interfaces.js';
@@ -15,13 +15,17 @@ export function attributesFor(info: RequestInfo, user: UserInfo): Attributes {
   };
 }
 
-export async function authorize(attrs: Attributes, authorizer: Authorizer): Promise<void> {
+/**
+ * One decision for the request. As WithAuthorization: Allow wins even beside an error (RBAC may allow while
+ * another authorizer failed); otherwise an error is a 500 with kube's plain text, and a denial is the 403.
+ */
+export async function authorize(attrs: Attributes, authorizer: Authorizer, requestUri: string): Promise<void> {
   const result = await authorizer.authorize(attrs);
   if (result.decision === 'Allow') return;
-  if (result.error && result.decision !== 'Deny' && !result.reason) {
+  if (result.error) {
     log.warn({ user: attrs.user.username, verb: attrs.verb, path: attrs.path, error: result.error }, 'authorization error');
+    throw internalServerError(requestUri, result.error);
   }
-  if (result.error && result.decision === 'NoOpinion' && result.error.startsWith('internal')) throw internalError(result.error);
   log.debug({ user: attrs.user.username, verb: attrs.verb, resource: attrs.resource, ns: attrs.namespace, reason: result.reason }, 'forbidden');
   throw forbiddenError(attrs, result.reason);
 }

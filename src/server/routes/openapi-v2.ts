@@ -19,6 +19,7 @@ import { protobuf } from '../../api/protobuf/lib.js';
 import { groupVersion, type ResourceDef } from '../../registry/types.js';
 import { trimTrailingSlashes } from '../requestinfo.js';
 import { writeJson } from '../respond.js';
+import { pageNotFound } from '../../api/errors.js';
 import type { NonResourceContext } from '../server.js';
 import { SchemaBuilder } from './openapi-schemas.js';
 
@@ -468,15 +469,7 @@ export class OpenApiV2 {
   serve(ctx: NonResourceContext): void {
     const path = trimTrailingSlashes(ctx.info.path);
     if (path !== '/openapi/v2')
-      return writeJson(ctx.req, ctx.res, 404, {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: '404 page not found',
-        reason: 'NotFound',
-        code: 404,
-      });
+      throw pageNotFound();
     const doc = this.doc;
     const accept = ctx.req.headers.accept ?? '';
     const wantsProto = accept.split(',').some((a) => {

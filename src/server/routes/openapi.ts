@@ -10,6 +10,7 @@ import { groupVersion, type ResourceDef } from '../../registry/types.js';
 import { SchemaBuilder } from './openapi-schemas.js';
 import { trimTrailingSlashes } from '../requestinfo.js';
 import { writeJson } from '../respond.js';
+import { pageNotFound } from '../../api/errors.js';
 import type { NonResourceContext } from '../server.js';
 
 type Json = Record<string, unknown>;
@@ -184,7 +185,7 @@ export class OpenApiV3 {
     if (path === '/openapi/v3') return writeJson(ctx.req, ctx.res, 200, this.root());
     const key = path.slice('/openapi/v3/'.length);
     const doc = this.docs.get(key);
-    if (!doc) return writeJson(ctx.req, ctx.res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '404 page not found', reason: 'NotFound', code: 404 });
+    if (!doc) throw pageNotFound();
     ctx.res.setHeader('Etag', `"${doc.hash}"`);
     if (ctx.query.get('hash') === doc.hash) ctx.res.setHeader('Cache-Control', 'public, immutable');
     ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc.text) });
