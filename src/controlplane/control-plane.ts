@@ -86,7 +86,18 @@ export class ControlPlane {
     return `https://${host}:${this.address.port}`;
   }
 
+  /** Starts everything, or — when a part fails half-way — stops what had started before rethrowing. */
   static async start(config: ControlPlaneConfig, hooks: ControlPlaneHooks = {}): Promise<ControlPlane> {
+    const started = new StartedParts();
+    try {
+      return await ControlPlane.assemble(config, hooks, started);
+    } catch (e) {
+      await started.stopAll();
+      throw e;
+    }
+  }
+
+  private static async assemble(config: ControlPlaneConfig, hooks: ControlPlaneHooks, started: StartedParts): Promise<ControlPlane> {
     const tlsCertPem = readFileSync(config.tlsCertFile, 'utf8');
     const tlsKeyPem = readFileSync(config.tlsPrivateKeyFile, 'utf8');
     const clientCaPem = config.clientCaFile ? readFileSync(config.clientCaFile, 'utf8') : undefined;
@@ -104,6 +115,7 @@ export class ControlPlane {
 
     const opened = openStore(storeSpec(config));
     const store = hooks.wrapStore ? hooks.wrapStore(opened) : opened;
+    started.add(() => store.close());
     let objects!: ObjectStore;
     let tokenReviewAuthenticator: Authenticator | undefined;
     let authz!: AuthorizationSetup;
@@ -136,6 +148,7 @@ export class ControlPlane {
     objects = new ObjectStore(store, defs);
 
     authz = await buildAuthorization(config, objects);
+    started.add(() => authz.stop());
     if (hooks.wrapAuthorizer) authz.authorizer = hooks.wrapAuthorizer(authz.authorizer);
     // --enable/--disable-admission-plugins pick among the kube plugins; NodeRestriction runs after ServiceAccount as in kube.
     const plugins: AdmissionPlugin[] = selectAdmissionPlugins([
@@ -157,8 +170,11 @@ export class ControlPlane {
       configmaps: new Informer(objects, objects.def('configmaps'), { names: [ROOT_CA_CONFIGMAP, AUTHENTICATION_CONFIGMAP_NAME] }),
     };
     const crds = apiExtensions.start(objects, registry);
+    started.add(() => crds.controller.stop());
     const informers: Informer[] = [...Object.values(inf), ...authz.informers, crds.informer];
     const queues: WorkQueue[] = [];
+    started.add(() => { for (const q of queues) q.stop(); });
+    started.add(() => { for (const i of informers) i.stop(); });
     queues.push(new ServiceAccountsController(objects, inf.namespaces, inf.serviceaccounts).queue);
     queues.push(new NamespaceDeletionController(objects, inf.namespaces).queue);
     if (rootCaPem) queues.push(new RootCaPublisher(objects, rootCaPem, inf.namespaces, inf.configmaps).queue);
@@ -178,6 +194,7 @@ export class ControlPlane {
     const gate = config.leaderElect && storeSpec(config).backend === 'etcd' ? new LeaderGate() : undefined;
     gate?.add(...queues);
     for (const i of informers) await i.start();
+    started.add(() => certificates.stop());
     const certificateQueues = await certificates.start();
     gate?.add(...certificateQueues); // synchronously after their informer's first delivery: nothing ran yet
     queues.push(...certificateQueues);
@@ -186,8 +203,10 @@ export class ControlPlane {
       retryPeriodMs: config.leaderElectRetryPeriod * 1000, onStartedLeading: () => gate.started(), onStoppedLeading: () => gate.stopped(),
     });
     elector?.start();
+    if (elector) started.add(() => elector.stop());
 
     const closers: (() => void)[] = [];
+    started.add(() => { for (const close of closers) close(); });
     closers.push(() => crds.controller.stop());
     closers.push(structured.close);
     const tokenAuthenticator = buildTokenAuthenticators({ config, getter: objects, publicKeys, issuers, apiAudiences, jwt: structured.tokenAuthenticator, onClose: (c) => closers.push(c) });
@@ -257,6 +276,25 @@ export class ControlPlane {
     this.certificates.stop();
     for (const close of this.closers) close();
     await this.store.close();
+  }
+}
+
+/** What a start has brought up so far, stopped in reverse order when a later step fails. */
+class StartedParts {
+  private readonly stops: (() => unknown)[] = [];
+
+  add(stop: () => unknown): void {
+    this.stops.push(stop);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const stop of this.stops.reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'stopping a half-started control plane');
+      }
+    }
   }
 }
 
