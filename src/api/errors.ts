@@ -228,10 +228,10 @@ export class PlainTextError extends Error {
 
 /**
  * responsewriters.InternalError: `Internal Server Error: "<RequestURI>": <err>`, with kube's sanitizer escaping
- * the HTML-special characters of the text.
+ * `&`, `<` and `>` so the text never reads as HTML (quotes are left alone).
  */
 export function internalServerError(requestUri: string, err: string): PlainTextError {
-  return new PlainTextError(500, escapeHtml(`Internal Server Error: ${JSON.stringify(requestUri)}: ${err}`));
+  return new PlainTextError(500, escapeHtmlMarkup(`Internal Server Error: ${JSON.stringify(requestUri)}: ${err}`));
 }
 
 /** maxinflight.go's tooManyRequests: 429, `Retry-After: 1` and a fixed text. */
@@ -239,9 +239,9 @@ export function tooManyRequests(retryAfterSeconds = 1): PlainTextError {
   return new PlainTextError(429, 'Too many requests, please try again later.', { 'Retry-After': String(retryAfterSeconds) });
 }
 
-/** Go's html.EscapeString replacer, which responsewriters' sanitizer is. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&'<>"]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;' })[c]!);
+/** responsewriters' sanitizer: strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;"). */
+function escapeHtmlMarkup(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 export function gone(message: string): StatusError {

@@ -9,6 +9,7 @@ import { loadKubeletConfig } from '../authproxy/kubelet.js';
 import { loadProxyConfigFile } from '../authproxy/config-file.js';
 import { AuthProxy } from '../authproxy/server.js';
 import { parseDurationSeconds } from './flags.js';
+import { httpsUrl } from '../api/host-port.js';
 
 interface Options {
   upstream?: string; secureListenAddress: string; tlsCertFile?: string; tlsPrivateKeyFile?: string; kubeconfig?: string;
@@ -83,7 +84,7 @@ async function run(o: Options): Promise<void> {
     ...(kubelet?.readOnlyPort ? { readOnlyPort: kubelet.readOnlyPort } : {}),
   });
   const started = await proxy.start();
-  process.stderr.write(`auth-proxy listening on https://${host}:${started.port}${started.readOnlyPort ? `, read-only port http://127.0.0.1:${started.readOnlyPort}` : ''}\n`);
+  process.stderr.write(`auth-proxy listening on ${httpsUrl(host, started.port)}${started.readOnlyPort ? `, read-only port http://127.0.0.1:${started.readOnlyPort}` : ''}\n`);
   const stop = (): void => { void proxy.close().finally(() => { delegation?.close(); process.exit(0); }); };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

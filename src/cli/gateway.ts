@@ -14,6 +14,7 @@ import { GRANT_TYPES, loginExecConfig } from '../login/index.js';
 import { CliError } from './errors.js';
 import { collect } from './flags.js';
 import { selfCommand } from './login.js';
+import { httpsUrl, joinHostPort } from '../api/host-port.js';
 
 interface GatewayRunOptions extends GatewayFlags {
   config?: string;
@@ -58,12 +59,11 @@ async function runGateway(opts: GatewayRunOptions): Promise<void> {
     address = await gateway.listen(config.listen.host, config.listen.port);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') throw new CliError(`${config.listen.host}:${config.listen.port} is already in use`);
+    if (err.code === 'EADDRINUSE') throw new CliError(`${joinHostPort(config.listen.host, config.listen.port)} is already in use`);
     throw e;
   }
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const names = config.clusters.map((c) => c.name).join(',');
-  process.stdout.write(`kauth gateway is ready at https://${host}:${address.port}/clusters/{${names}}\n` +
+  process.stdout.write(`kauth gateway is ready at ${httpsUrl(address.address, address.port)}/clusters/{${names}}\n` +
     (tls.caFile ? `gateway CA: ${tls.caFile}\n` : ''));
   let stopping = false;
   const shutdown = (signal: string): void => {

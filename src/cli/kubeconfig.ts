@@ -18,6 +18,7 @@ import { resolveClusterCredentials } from '../kubeconfig/credentials.js';
 import { serializeKubeconfig } from '../kubeconfig/write.js';
 import { buildWebhookKubeconfig } from '../kubeconfig/webhook.js';
 import { registerKubeconfigOidcCommand } from './login.js';
+import { httpsUrl } from '../api/host-port.js';
 
 interface UserOptions {
   clientName?: string;
@@ -41,7 +42,7 @@ function defaultServer(certDir: string, advertise?: string): string {
   if (existsSync(admin)) return resolveClusterCredentials(loadKubeconfig(admin)).server;
   const ip = normalizeIp(advertise ?? defaultAdvertiseAddress());
   if (!ip) throw new CliError(`invalid --apiserver-advertise-address "${advertise}": want an IP address`);
-  return `https://${ip.includes(':') ? `[${ip}]` : ip}:6443`;
+  return httpsUrl(ip, 6443);
 }
 
 export function registerKubeconfigCommands(program: Command): void {

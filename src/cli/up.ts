@@ -10,6 +10,7 @@ import { ControlPlane } from '../controlplane/control-plane.js';
 import { CliError } from './errors.js';
 import { collect } from './flags.js';
 import { addServerFlags, toConfig } from './server-flags.js';
+import { httpsUrl, reachableHost } from '../api/host-port.js';
 
 const KUBECONFIG_FILES = ['admin.conf', 'super-admin.conf', 'controller-manager.conf', 'scheduler.conf', 'kubelet.conf'];
 
@@ -51,8 +52,8 @@ export function registerServerCommands(program: Command): void {
     const bindAddress = (opts.bindAddress as string | undefined) ?? DEFAULT_CONFIG.bindAddress;
     const securePort = (opts.securePort as number | undefined) ?? DEFAULT_CONFIG.securePort;
     const serviceCidr = (opts.serviceClusterIpRange as string | undefined) ?? DEFAULT_CONFIG.serviceClusterIpRange;
-    const host = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
-    const endpoint = `https://${host.includes(':') ? `[${host}]` : host}:${securePort}`;
+    const host = reachableHost(bindAddress);
+    const endpoint = httpsUrl(host, securePort);
     if (opts.certAlgorithm !== 'RSA-2048' && opts.certAlgorithm !== 'ECDSA-P256') throw new CliError(`--cert-algorithm: unknown algorithm "${opts.certAlgorithm}" (want RSA-2048 or ECDSA-P256)`);
     await ensurePkiTree({
       certDir: pki, kubeconfigDir: dir, algorithm: opts.certAlgorithm, controlPlaneEndpoint: endpoint,

@@ -50,6 +50,7 @@ import { OpenApiV2 } from '../server/routes/openapi-v2.js';
 import { oidcDiscoveryRoutes } from '../server/routes/oidc-discovery.js';
 import { CONSOLE_PREFIX, consoleRoute } from '../server/routes/ui.js';
 import { ApiServer, type NonResourceHandler } from '../server/server.js';
+import { httpsUrl, joinHostPort, reachableHost } from '../api/host-port.js';
 
 /**
  * Observation points into the assembly, for tests (the fuzz suite compares what was authorized with what
@@ -82,8 +83,7 @@ export class ControlPlane {
   elector?: LeaderElector;
 
   get url(): string {
-    const host = this.address.address.includes(':') ? `[${this.address.address}]` : this.address.address;
-    return `https://${host}:${this.address.port}`;
+    return httpsUrl(this.address.address, this.address.port);
   }
 
   /** Starts everything, or — when a part fails half-way — stops what had started before rethrowing. */
@@ -231,7 +231,7 @@ export class ControlPlane {
     routes.set('/openapi/v3', (ctx) => openapi.serve(ctx));
     const openapiV2 = new OpenApiV2(defs, KUBERNETES_VERSION.gitVersion);
     routes.set('/openapi/v2', (ctx) => openapiV2.serve(ctx));
-    const externalAddress = `${config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress}:${config.securePort}`;
+    const externalAddress = joinHostPort(reachableHost(config.bindAddress), config.securePort);
     for (const [path, h] of oidcDiscoveryRoutes({ issuer: issuers[0]!, jwksUri: config.serviceAccountJwksUri, externalAddress, publicKeys })) routes.set(path, h);
 
     const server = new ApiServer({
@@ -255,7 +255,7 @@ export class ControlPlane {
       },
     });
     const address = await server.listen();
-    log.info({ url: `https://${address.address}:${address.port}` }, 'kauth API server listening');
+    log.info({ url: httpsUrl(address.address, address.port) }, 'kauth API server listening');
     const controlPlane = new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
     controlPlane.elector = elector;
     return controlPlane;

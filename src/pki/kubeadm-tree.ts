@@ -17,6 +17,7 @@ import { buildKubeconfig } from '../kubeconfig/build.js';
 import { parseKubeconfig } from '../kubeconfig/load.js';
 import { resolveClusterCredentials } from '../kubeconfig/credentials.js';
 import { writeKubeconfig } from '../kubeconfig/write.js';
+import { httpsUrl } from '../api/host-port.js';
 
 export { setKubeconfigServer } from '../kubeconfig/edit.js';
 
@@ -124,7 +125,7 @@ export function resolveTreeOptions(opts: EnsurePkiTreeOptions): ResolvedOptions 
   const dnsDomain = opts.dnsDomain ?? 'cluster.local';
   if (!isValidDnsSan(dnsDomain) || dnsDomain.startsWith('*.')) throw new PkiError(`invalid service DNS domain "${dnsDomain}"`, 'ERR_PKI_INVALID');
   const endpoint = opts.controlPlaneEndpoint ? parseControlPlaneEndpoint(opts.controlPlaneEndpoint) : undefined;
-  const server = endpoint?.url ?? `https://${advertiseAddress.includes(':') ? `[${advertiseAddress}]` : advertiseAddress}:6443`;
+  const server = endpoint?.url ?? httpsUrl(advertiseAddress, 6443);
   return {
     certDir,
     kubeconfigDir: resolve(opts.kubeconfigDir ?? dirname(certDir)),

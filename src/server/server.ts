@@ -18,6 +18,7 @@ import type { RequestScope } from './request-scope.js';
 import { writeError, writeJson } from './respond.js';
 import { aggregatedContentType, Discovery, wantsAggregated } from './routes/discovery.js';
 import { serveHealth, type HealthCheck } from './routes/health.js';
+import { joinHostPort } from '../api/host-port.js';
 
 /** kube-apiserver's request body limit (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -208,7 +209,7 @@ export class ApiServer {
     if (path === '/api' || path === '/apis') {
       const agg = wantsAggregated(req.headers.accept);
       if (agg) return writeJson(req, res, 200, this.discovery.aggregated(path === '/api', agg), aggregatedContentType(agg));
-      if (path === '/api') return writeJson(req, res, 200, this.discovery.apiVersions(`${req.socket.localAddress}:${req.socket.localPort}`));
+      if (path === '/api') return writeJson(req, res, 200, this.discovery.apiVersions(joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0)));
       return writeJson(req, res, 200, this.discovery.apiGroupList());
     }
     const gv = /^\/api\/(v1)$/.exec(path)?.[1] ?? /^\/apis\/([^/]+\/[^/]+)$/.exec(path)?.[1];
