@@ -7,6 +7,7 @@ import { setKubeconfigServer } from '../kubeconfig/index.js';
 import { ensurePkiTree } from '../pki/kubeadm-tree.js';
 import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../controlplane/config.js';
 import { ControlPlane } from '../controlplane/control-plane.js';
+import { ensureDefaultEncryptionConfig } from '../storage/encryption/index.js';
 import { CliError } from './errors.js';
 import { collect } from './flags.js';
 import { addServerFlags, toConfig } from './server-flags.js';
@@ -55,7 +56,7 @@ export function registerServerCommands(program: Command): void {
     const host = reachableHost(bindAddress);
     const endpoint = httpsUrl(host, securePort);
     if (opts.certAlgorithm !== 'RSA-2048' && opts.certAlgorithm !== 'ECDSA-P256') throw new CliError(`--cert-algorithm: unknown algorithm "${opts.certAlgorithm}" (want RSA-2048 or ECDSA-P256)`);
-    await ensurePkiTree({
+    const pkiTree = await ensurePkiTree({
       certDir: pki, kubeconfigDir: dir, algorithm: opts.certAlgorithm, controlPlaneEndpoint: endpoint,
       // A fixed advertise address: the host's first IPv4 may change between runs and break the kept apiserver cert.
       advertiseAddress: /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '127.0.0.1', serviceCidr,
@@ -68,6 +69,8 @@ export function registerServerCommands(program: Command): void {
       tlsPrivateKeyFile: join(pki, 'apiserver.key'),
       clientCaFile: join(pki, 'ca.crt'),
       storagePath: join(dir, 'kauth.db'),
+      // Secrets encrypted at rest by default with a generated key (kube: plaintext unless configured).
+      encryptionProviderConfig: opts.encryptionProviderConfig === undefined ? ensureDefaultEncryptionConfig(dir) : undefined,
       serviceAccountKeyFiles: [join(pki, 'sa.pub')],
       serviceAccountSigningKeyFile: join(pki, 'sa.key'),
       clusterSigningCertFile: join(pki, 'ca.crt'),
@@ -80,6 +83,8 @@ export function registerServerCommands(program: Command): void {
       requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
       // kubeadm's --enable-admission-plugins=NodeRestriction, unless it is disabled here.
       enableAdmissionPlugins: ((opts.disableAdmissionPlugins as string[] | undefined) ?? []).includes('NodeRestriction') ? [] : ['NodeRestriction'],
+      // kubeadm init binds admin.conf's group to cluster-admin once, when it writes admin.conf.
+      kubeadmClusterAdminsBinding: pkiTree.created.includes('admin.conf'),
     });
     await run(config, (cp) => [
       `kauth is ready at ${cp.url}`,

@@ -13,6 +13,19 @@ export interface BootstrapOptions {
   extra: [string, KubeObject][];
 }
 
+/** kubeadm's constants.ClusterAdminsGroupAndClusterRoleBinding: admin.conf's group and the binding's name. */
+export const KUBEADM_CLUSTER_ADMINS = 'kubeadm:cluster-admins';
+
+/** The binding kubeadm ≥ 1.29 creates at init (EnsureAdminClusterRoleBinding), giving admin.conf cluster-admin. */
+export function kubeadmClusterAdminsBinding(): [string, KubeObject] {
+  return ['clusterrolebindings.rbac.authorization.k8s.io', {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
+    metadata: { name: KUBEADM_CLUSTER_ADMINS },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: KUBEADM_CLUSTER_ADMINS }],
+  } as KubeObject];
+}
+
 export async function bootstrapObjects(objects: ObjectStore, o: BootstrapOptions): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await createIfMissing(objects, 'namespaces', {

@@ -98,6 +98,15 @@ export interface ControlPlaneConfig {
   rootCaFile?: string;
   /** Grace for in-flight requests on shutdown, ms. */
   shutdownGraceMs: number;
+  /** --encryption-provider-config: EncryptionConfiguration file (absent: stored in plaintext, as kube). */
+  encryptionProviderConfig?: string;
+  /** --encryption-provider-config-automatic-reload: re-read the file when it changes (kube default: false). */
+  encryptionProviderConfigAutomaticReload: boolean;
+  /**
+   * Create kubeadm's ClusterRoleBinding `kubeadm:cluster-admins` → cluster-admin at start (what `kubeadm init`
+   * does once): `kauth up` sets it when it writes a new admin.conf, so a binding deleted later stays deleted.
+   */
+  kubeadmClusterAdminsBinding?: boolean;
 }
 
 export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'tlsCertFile' | 'tlsPrivateKeyFile'> = {
@@ -135,6 +144,7 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'tlsCertFile' | 'tlsPrivat
   serviceAccountLookup: true,
   clusterSigningDuration: 365 * 24 * 3600,
   shutdownGraceMs: 5000,
+  encryptionProviderConfigAutomaticReload: false,
 };
 
 export const KUBERNETES_VERSION = { major: '1', minor: '35', gitVersion: 'v1.35.0+kauth' };

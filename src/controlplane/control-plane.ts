@@ -38,11 +38,12 @@ import type { ResourceDef } from '../registry/types.js';
 import { TokenIssuer } from '../serviceaccount/issue.js';
 import { loadPublicKeys, loadSigningKey, type ServiceAccountPublicKey } from '../serviceaccount/keys.js';
 import { openStore, type StoreSpec } from '../storage/index.js';
+import { encryptionAtRest } from '../storage/encryption/index.js';
 import type { Store } from '../storage/interface.js';
 import { buildAuthorization, type AuthorizationSetup } from './authorization-modes.js';
 import { buildRequestHeaderAuthenticator, buildStructuredAuthentication, buildTokenAuthenticators } from './authentication-setup.js';
 import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
-import { bootstrapObjects } from './bootstrap.js';
+import { bootstrapObjects, kubeadmClusterAdminsBinding } from './bootstrap.js';
 import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
 import { impersonate } from '../server/filters/impersonation.js';
 import { OpenApiV3 } from '../server/routes/openapi.js';
@@ -113,7 +114,12 @@ export class ControlPlane {
     if (signingKey && !publicKeys.some((k) => k.kid === signingKey.kid)) publicKeys.push(signingKey);
     const issuer = signingKey ? new TokenIssuer({ issuer: issuers[0]!, signingKey, apiAudiences, extendExpiration: config.serviceAccountExtendTokenExpiration }) : undefined;
 
-    const opened = openStore(storeSpec(config));
+    // --encryption-provider-config is loaded before the store opens: a bad file stops the start with kube's error.
+    const encryption = config.encryptionProviderConfig
+      ? encryptionAtRest({ path: config.encryptionProviderConfig, automaticReload: config.encryptionProviderConfigAutomaticReload })
+      : undefined;
+    const raw = openStore(storeSpec(config));
+    const opened = encryption ? encryption(raw) : raw;
     const store = hooks.wrapStore ? hooks.wrapStore(opened) : opened;
     started.add(() => store.close());
     let objects!: ObjectStore;
@@ -189,7 +195,7 @@ export class ControlPlane {
     if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
     queues.push(...authz.queues);
 
-    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: [...authz.bootstrap, ...certificates.bootstrap, ...builtin.bootstrap] });
+    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: [...authz.bootstrap, ...certificates.bootstrap, ...builtin.bootstrap, ...(config.kubeadmClusterAdminsBinding ? [kubeadmClusterAdminsBinding()] : [])] });
     // With etcd, several replicas share the store: controllers run only on the one holding the Lease.
     const gate = config.leaderElect && storeSpec(config).backend === 'etcd' ? new LeaderGate() : undefined;
     gate?.add(...queues);

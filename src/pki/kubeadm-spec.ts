@@ -147,9 +147,9 @@ export const KUBECONFIG_SPECS: readonly KubeconfigSpec[] = [
     fileName: 'admin.conf',
     longName: 'certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself',
     clientName: () => 'kubernetes-admin',
-    // kubeadm ≥ 1.29 uses kubeadm:cluster-admins plus a ClusterRoleBinding it creates in the cluster. kauth has no
-    // kubeadm to create that binding, so admin.conf stays in system:masters (as kubeadm < 1.29 did).
-    organizations: ['system:masters'],
+    // kubeadm ≥ 1.29: kubeadm:cluster-admins, bound to cluster-admin by a ClusterRoleBinding that `kauth up` creates
+    // (as kubeadm init does), so admin.conf can be revoked through RBAC; super-admin.conf keeps system:masters.
+    organizations: ['kubeadm:cluster-admins'],
     renewable: true,
   },
   {

@@ -141,7 +141,7 @@ describe('renew', () => {
     const creds = resolveClusterCredentials(after);
     const info = readCertificate(creds.clientCertPem!);
     assert.equal(info.subject.commonName, 'kubernetes-admin');
-    assert.deepEqual(info.subject.organizations, ['system:masters']);
+    assert.deepEqual(info.subject.organizations, ['kubeadm:cluster-admins']);
     assert.equal(openssl(['verify', '-CAfile', join(dir, 'pki', 'ca.crt')], creds.clientCertPem).status, 0);
   });
   it('all: every renewable certificate, and the tree stays consistent', async () => {

@@ -127,7 +127,7 @@ describe('ensurePkiTree: a fresh kubeadm tree', () => {
   });
 
   const kubeconfigs: { file: string; cn: string; o: string[] }[] = [
-    { file: 'admin.conf', cn: 'kubernetes-admin', o: ['system:masters'] },
+    { file: 'admin.conf', cn: 'kubernetes-admin', o: ['kubeadm:cluster-admins'] },
     { file: 'super-admin.conf', cn: 'kubernetes-super-admin', o: ['system:masters'] },
     { file: 'kubelet.conf', cn: 'system:node:node-0', o: ['system:nodes'] },
     { file: 'controller-manager.conf', cn: 'system:kube-controller-manager', o: [] },
