@@ -4,7 +4,9 @@
 // renders them: `spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1`).
 // `pattern` is not handed to ajv: JavaScript regular expressions are not linear time (kube uses RE2), and a
 // CRD author's pattern would run on every request's data, so patterns are not enforced (docs/crds.md).
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type AjvModule from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fieldInvalid, fieldNotSupported, fieldRequired, type FieldError } from '../api/errors.js';
 
 export type Json = Record<string, unknown>;
@@ -80,20 +82,29 @@ export function applyDefaults(value: unknown, s: Schema | undefined): void {
     for (const k of Object.keys(value)) if (!s.properties?.[k]) applyDefaults(value[k], s.additionalProperties);
 }
 
-// ajv is CommonJS: under NodeNext its class is the default export's `default`.
-const Ajv = AjvModule.default;
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
-// Kubernetes' own vendor extensions are annotations to ajv.
-for (const k of [
-  'x-kubernetes-preserve-unknown-fields',
-  'x-kubernetes-embedded-resource',
-  'x-kubernetes-int-or-string',
-  'x-kubernetes-list-type',
-  'x-kubernetes-list-map-keys',
-  'x-kubernetes-map-type',
-  'x-kubernetes-validations',
-])
-  ajv.addKeyword(k);
+// ajv is CommonJS, loaded when the first CRD schema is compiled (it costs ~60 ms, and most servers have no CRD).
+const require = createRequire(import.meta.url);
+let ajvInstance: AjvInstance | undefined;
+type AjvInstance = InstanceType<typeof AjvModule.default>;
+
+function ajv(): AjvInstance {
+  if (ajvInstance) return ajvInstance;
+  // Under NodeNext the class is the CommonJS export's `default`.
+  const Ajv = (require('ajv') as typeof AjvModule).default;
+  const instance = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false });
+  // Kubernetes' own vendor extensions are annotations to ajv.
+  for (const k of [
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-embedded-resource',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+    'x-kubernetes-validations',
+  ])
+    instance.addKeyword(k);
+  return (ajvInstance = instance);
+}
 
 /** The schema ajv checks: nullable as JSON Schema says it, int-or-string as its two types, no pattern, no metadata. */
 function forAjv(s: Schema, root: boolean, depth = 0): Json {
@@ -148,7 +159,7 @@ function forAjv(s: Schema, root: boolean, depth = 0): Json {
 }
 
 export function compile(schema: Schema): ValidateFunction {
-  return ajv.compile(forAjv(schema, true));
+  return ajv().compile(forAjv(schema, true));
 }
 
 /** ajv's errors as kube's field errors. */

@@ -33,14 +33,22 @@ class VerifyError extends Error {}
 /** Parsed once per certificate: node's for crypto, @peculiar's for names and extensions. */
 interface Cert {
   node: X509Certificate;
-  parsed: x509Types.X509Certificate;
+  /** Parsed on first use: the CA bundle is loaded at start, and @peculiar/x509 costs ~0.15 s to load. */
+  readonly parsed: x509Types.X509Certificate;
   /** Subject, public key and SAN: what Go's alreadyInChain compares. */
   identity: string;
 }
 
 function load(node: X509Certificate): Cert {
   const spki = node.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-  return { node, parsed: new px509.X509Certificate(node.raw), identity: `${node.subject}\n${spki}\n${node.subjectAltName ?? ''}` };
+  let parsed: x509Types.X509Certificate | undefined;
+  return {
+    node,
+    get parsed() {
+      return (parsed ??= new px509.X509Certificate(node.raw));
+    },
+    identity: `${node.subject}\n${spki}\n${node.subjectAltName ?? ''}`,
+  };
 }
 
 /**

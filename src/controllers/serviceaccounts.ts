@@ -10,6 +10,8 @@ import { kubeTime } from '../api/time.js';
 /** Creates an object as the controller itself (no admission), ignoring AlreadyExists. */
 export async function createIfMissing(objects: ObjectStore, resource: string, obj: KubeObject): Promise<void> {
   const def = objects.def(resource);
+  // A look first: on a restart every bootstrap object exists, and a refused create costs a full encode.
+  if (await objects.store.get(objects.key(def, obj.metadata.namespace ?? '', obj.metadata.name!))) return;
   obj.metadata.uid ??= randomUUID();
   obj.metadata.creationTimestamp ??= kubeTime();
   try {

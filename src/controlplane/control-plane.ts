@@ -44,6 +44,7 @@ import { buildAuthorization, type AuthorizationSetup } from './authorization-mod
 import { buildRequestHeaderAuthenticator, buildStructuredAuthentication, buildTokenAuthenticators } from './authentication-setup.js';
 import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
 import { bootstrapObjects, kubeadmClusterAdminsBinding } from './bootstrap.js';
+import { warmUpInBackground } from './warm-up.js';
 import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
 import { impersonate } from '../server/filters/impersonation.js';
 import { OpenApiV3 } from '../server/routes/openapi.js';
@@ -118,7 +119,7 @@ export class ControlPlane {
     const encryption = config.encryptionProviderConfig
       ? encryptionAtRest({ path: config.encryptionProviderConfig, automaticReload: config.encryptionProviderConfigAutomaticReload })
       : undefined;
-    const raw = openStore(storeSpec(config));
+    const raw = await openStore(storeSpec(config));
     const opened = encryption ? encryption(raw) : raw;
     const store = hooks.wrapStore ? hooks.wrapStore(opened) : opened;
     started.add(() => store.close());
@@ -261,6 +262,7 @@ export class ControlPlane {
       },
     });
     const address = await server.listen();
+    warmUpInBackground();
     log.info({ url: httpsUrl(address.address, address.port) }, 'kauth API server listening');
     const controlPlane = new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
     controlPlane.elector = elector;

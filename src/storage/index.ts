@@ -1,11 +1,10 @@
 // The storage barrel: the contract, the backends, and the factory the server and CLI call.
-import { EtcdStore } from './etcd.js';
 import type { Store } from './interface.js';
 import { MemoryStore } from './memory.js';
 import { SqliteStore } from './sqlite.js';
 
 export * from './interface.js';
-export { EtcdStore, type EtcdStoreOptions } from './etcd.js';
+export type { EtcdStoreOptions } from './etcd.js';
 export { MemoryStore } from './memory.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
 export { StoreClosedError } from './watch_hub.js';
@@ -29,7 +28,8 @@ export interface StoreSpec {
   };
 }
 
-export function openStore(spec: StoreSpec): Store {
+/** Opens the backend; etcd's client (gRPC, ~0.3 s to load) is imported only when etcd is asked for. */
+export async function openStore(spec: StoreSpec): Promise<Store> {
   switch (spec.backend) {
     case 'memory':
       return new MemoryStore();
@@ -39,6 +39,7 @@ export function openStore(spec: StoreSpec): Store {
     case 'etcd': {
       const etcd = spec.etcd;
       if (!etcd?.servers.length) throw new Error('storage backend "etcd" needs --etcd-servers');
+      const { EtcdStore } = await import('./etcd.js');
       return new EtcdStore({
         endpoints: etcd.servers, prefix: etcd.prefix, caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile,
         compactionIntervalMs: etcd.compactionIntervalMs,
