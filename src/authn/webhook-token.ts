@@ -9,9 +9,8 @@
 // anything else fails at once; a failure is an authentication error (401), logged without the token.
 // Results are cached by the caller (createWebhookTokenAuthenticator): --authentication-token-webhook-cache-ttl,
 // for "authenticated" and "not authenticated" alike, never for errors.
-import http from 'node:http';
-import https from 'node:https';
-import { loadWebhookKubeconfig, type WebhookClientConfig } from '../authz/webhook-kubeconfig.js';
+import { GenericWebhook, WebhookCallError, type RetryBackoff } from '../webhook/generic-webhook.js';
+import { loadWebhookKubeconfig, type WebhookClientConfig } from '../webhook/kubeconfig.js';
 import { log } from '../log.js';
 import { intersectAudiences } from './audiences.js';
 import { AuthenticationError, type AuthResponse, type TokenAuthenticator, type UserInfo } from './interfaces.js';
@@ -24,17 +23,7 @@ export const DEFAULT_WEBHOOK_TOKEN_VERSION: WebhookTokenVersion = 'v1beta1';
 /** --authentication-token-webhook-cache-ttl default: 2m. */
 export const DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS = 120;
 
-export interface RetryBackoff {
-  initialMs: number;
-  factor: number;
-  /** Each wait grows by up to this fraction, at random (wait.Jitter). */
-  jitter: number;
-  /** Attempts in all, the first included. */
-  steps: number;
-}
-
-/** DefaultAuthWebhookRetryBackoff. */
-export const DEFAULT_WEBHOOK_RETRY: RetryBackoff = { initialMs: 500, factor: 1.5, jitter: 0.2, steps: 5 };
+export { DEFAULT_WEBHOOK_RETRY, type RetryBackoff } from '../webhook/generic-webhook.js';
 
 export interface WebhookTokenOptions {
   /** authentication.k8s.io version to speak (kube-apiserver's default: v1beta1). */
@@ -57,15 +46,6 @@ export interface ReviewStatus {
   error: string;
 }
 
-const MAX_RESPONSE_BYTES = 1 << 20;
-
-class WebhookCallError extends Error {
-  constructor(message: string, readonly retryable: boolean) {
-    super(message);
-    this.name = 'WebhookCallError';
-  }
-}
-
 export function isWebhookTokenVersion(v: string): v is WebhookTokenVersion {
   return (WEBHOOK_TOKEN_VERSIONS as readonly string[]).includes(v);
 }
@@ -79,32 +59,21 @@ export class WebhookTokenAuthenticator implements TokenAuthenticator {
   readonly name = 'webhook';
   private readonly version: WebhookTokenVersion;
   private readonly implicitAudiences: string[];
-  private readonly requestTimeoutMs: number;
-  private readonly deadlineMs: number;
-  private readonly retry: RetryBackoff;
   private readonly logger: { error(obj: object, msg: string): void };
-  private readonly agent: http.Agent;
+  private readonly webhook: GenericWebhook;
 
   constructor(private readonly config: WebhookClientConfig, options: WebhookTokenOptions) {
     const version = options.version ?? DEFAULT_WEBHOOK_TOKEN_VERSION;
     if (!isWebhookTokenVersion(version)) throw new Error(unsupportedVersionMessage(version));
     this.version = version;
     this.implicitAudiences = [...options.implicitAudiences];
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.deadlineMs = options.deadlineMs ?? 60_000;
-    this.retry = options.retry ?? DEFAULT_WEBHOOK_RETRY;
     this.logger = options.logger ?? log;
-    this.agent = config.server.protocol === 'https:'
-      ? new https.Agent({
-        keepAlive: true, ca: config.ca, cert: config.cert, key: config.key,
-        rejectUnauthorized: !config.insecureSkipTLSVerify, servername: config.tlsServerName,
-      })
-      : new http.Agent({ keepAlive: true });
+    this.webhook = new GenericWebhook(config, { requestTimeoutMs: options.requestTimeoutMs, deadlineMs: options.deadlineMs, retry: options.retry });
   }
 
   /** Closes kept-alive connections (at shutdown). */
   close(): void {
-    this.agent.destroy();
+    this.webhook.close();
   }
 
   async authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null> {
@@ -129,8 +98,7 @@ export class WebhookTokenAuthenticator implements TokenAuthenticator {
     return granted === undefined ? { user: status.user } : { user: status.user, audiences: granted };
   }
 
-  /** WithExponentialBackoff + DefaultShouldRetry, inside the overall deadline. */
-  private async review(token: string, audiences: string[] | undefined): Promise<ReviewStatus> {
+  private review(token: string, audiences: string[] | undefined): Promise<ReviewStatus> {
     const spec: Record<string, unknown> = { token };
     if (audiences && audiences.length > 0) spec.audiences = audiences;
     const body = JSON.stringify({
@@ -140,85 +108,8 @@ export class WebhookTokenAuthenticator implements TokenAuthenticator {
       spec,
       status: { user: {} },
     });
-    const deadline = Date.now() + this.deadlineMs;
-    let wait = this.retry.initialMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return parseReview(await this.post(body, deadline));
-      } catch (e) {
-        const retryable = e instanceof WebhookCallError && e.retryable;
-        const pause = wait * (1 + Math.random() * this.retry.jitter);
-        if (!retryable || attempt >= this.retry.steps || Date.now() + pause >= deadline) throw e;
-        await new Promise((r) => setTimeout(r, pause));
-        wait *= this.retry.factor;
-      }
-    }
+    return this.webhook.post(body, parseReview);
   }
-
-  private post(body: string, deadline: number): Promise<string> {
-    const budget = Math.min(this.requestTimeoutMs, deadline - Date.now());
-    if (budget <= 0) return Promise.reject(new WebhookCallError(`timed out after ${this.deadlineMs}ms`, false));
-    const url = this.config.server;
-    const client = url.protocol === 'https:' ? https : http;
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body),
-    };
-    if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
-    return new Promise<string>((resolvePost, rejectPost) => {
-      let settled = false;
-      const done = (err: Error | undefined, value?: string): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) rejectPost(err);
-        else resolvePost(value!);
-      };
-      const req = client.request(url, { method: 'POST', headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            req.destroy();
-            done(new WebhookCallError(`response larger than ${MAX_RESPONSE_BYTES} bytes`, false));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => {
-          const code = res.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (code >= 200 && code <= 299) return done(undefined, text);
-          done(new WebhookCallError(httpFailure(code, text), retryableStatus(code, res.headers['retry-after'])));
-        });
-        res.on('error', (e) => done(new WebhookCallError(e.message, true)));
-      });
-      // http.Client.Timeout: the whole exchange, answer included.
-      const timer = setTimeout(() => {
-        req.destroy();
-        done(new WebhookCallError(`Post "${url.href}": context deadline exceeded (Client.Timeout exceeded)`, false));
-      }, budget);
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.message === 'socket hang up';
-        done(new WebhookCallError(`Post "${url.href}": ${e.code ? `${e.code}: ` : ''}${e.message}`, reset));
-      });
-      req.end(body);
-    });
-  }
-}
-
-/** DefaultShouldRetry for HTTP answers: InternalError (500), Timeout (504), TooManyRequests, Retry-After. */
-function retryableStatus(code: number, retryAfter: string | undefined): boolean {
-  return code === 429 || code === 500 || code === 504 || (code >= 500 && retryAfter !== undefined);
-}
-
-/** A non-2xx answer: a Status message when it is one, never the raw body (it could echo the request). */
-function httpFailure(code: number, text: string): string {
-  try {
-    const doc = JSON.parse(text) as Record<string, unknown>;
-    if (doc && doc.kind === 'Status' && typeof doc.message === 'string') return `HTTP ${code}: ${doc.message.slice(0, 300)}`;
-  } catch { /* not JSON */ }
-  return `HTTP ${code}`;
 }
 
 /** Whatever the webhook says goes to a log line or a TokenReview: the token never does. */

@@ -4,7 +4,7 @@
 // here. Caches are kube's webhook defaults (authn 2m; authz 5m allowed, 30s denied).
 import { trimTrailingSlashes } from '../api/trim.js';
 import { readFileSync } from 'node:fs';
-import { parseWebhookKubeconfig, type WebhookClientConfig } from '../authz/webhook-kubeconfig.js';
+import { parseWebhookKubeconfig, type WebhookClientConfig } from '../webhook/kubeconfig.js';
 import { WebhookTokenAuthenticator } from '../authn/webhook-token.js';
 import { CachedTokenAuthenticator } from '../authn/token-cache.js';
 import type { TokenAuthenticator } from '../authn/interfaces.js';

@@ -3,14 +3,13 @@
 // Deny, neither → NoOpinion, with the service's reason. Answers are cached (allowed 5 min, not allowed
 // 30 s, as kube-apiserver's defaults). A failure — timeout, refused connection, non-2xx, garbage — never
 // hangs or throws: it is no opinion with an error (the request is then refused), and it is logged.
-import http from 'node:http';
-import https from 'node:https';
 import type { UserInfo } from '../authn/interfaces.js';
 import { log } from '../log.js';
 import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesResult } from './interfaces.js';
-import { loadWebhookKubeconfig, type WebhookClientConfig } from './webhook-kubeconfig.js';
+import { GenericWebhook, WebhookCallError } from '../webhook/generic-webhook.js';
+import { loadWebhookKubeconfig, type WebhookClientConfig } from '../webhook/kubeconfig.js';
 
-export { WebhookConfigError, loadWebhookKubeconfig, parseWebhookKubeconfig, type WebhookClientConfig } from './webhook-kubeconfig.js';
+export { WebhookConfigError, loadWebhookKubeconfig, parseWebhookKubeconfig, type WebhookClientConfig } from '../webhook/kubeconfig.js';
 
 export interface WebhookAuthorizerOptions {
   /** authorization.k8s.io version to speak: v1 (default) or v1beta1 (kube-apiserver's --authorization-webhook-version). */
@@ -23,7 +22,7 @@ export interface WebhookAuthorizerOptions {
   unauthorizedTTLms?: number;
   /** Cached answers kept (default 8192, as kube-apiserver). */
   cacheSize?: number;
-  /** Retries on refused/reset connections, 429 and 5xx, within the time budget (default 500 ms ×1.5, 5 attempts). */
+  /** Retries on reset connections, 429, 500, 504 (kube's DefaultShouldRetry) within the budget (default 500 ms ×1.5, 5 attempts). */
   retry?: { initialMs: number; factor: number; attempts: number };
   logger?: { error(obj: object, msg: string): void };
   /** Clock for the cache (tests). */
@@ -39,54 +38,33 @@ interface ReviewStatus {
 
 /** Requester-controlled attributes larger than this are not cached (a DoS guard, as kube-apiserver). */
 const MAX_CACHED_ATTRIBUTE_SIZE = 10000;
-const MAX_RESPONSE_BYTES = 1 << 20;
-
-class WebhookCallError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = 'WebhookCallError';
-  }
-}
-
 export class WebhookAuthorizer implements Authorizer, RuleResolver {
   readonly name = 'Webhook';
   private readonly version: 'v1' | 'v1beta1';
-  private readonly timeoutMs: number;
   private readonly authorizedTTL: number;
   private readonly unauthorizedTTL: number;
   private readonly cacheSize: number;
-  private readonly retry: { initialMs: number; factor: number; attempts: number };
   private readonly logger: { error(obj: object, msg: string): void };
   private readonly now: () => number;
   private readonly cache = new Map<string, { status: ReviewStatus; expires: number }>();
-  private readonly agent: http.Agent;
+  private readonly webhook: GenericWebhook;
 
   constructor(
     private readonly config: WebhookClientConfig,
     options: WebhookAuthorizerOptions = {},
   ) {
     this.version = options.version ?? 'v1';
-    this.timeoutMs = options.timeoutMs ?? 5000;
     this.authorizedTTL = options.authorizedTTLms ?? 5 * 60_000;
     this.unauthorizedTTL = options.unauthorizedTTLms ?? 30_000;
     this.cacheSize = options.cacheSize ?? 8192;
-    this.retry = options.retry ?? { initialMs: 500, factor: 1.5, attempts: 5 };
     this.logger = options.logger ?? log;
     this.now = options.now ?? Date.now;
-    this.agent =
-      config.server.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            ca: config.ca,
-            cert: config.cert,
-            key: config.key,
-            rejectUnauthorized: !config.insecureSkipTLSVerify,
-            servername: config.tlsServerName,
-          })
-        : new http.Agent({ keepAlive: true });
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const retry = options.retry ?? { initialMs: 500, factor: 1.5, attempts: 5 };
+    this.webhook = new GenericWebhook(config, {
+      requestTimeoutMs: timeoutMs, deadlineMs: timeoutMs,
+      retry: { initialMs: retry.initialMs, factor: retry.factor, jitter: 0.2, steps: retry.attempts },
+    });
   }
 
   /** Builds the authorizer from --authorization-webhook-config-file; throws WebhookConfigError. */
@@ -96,7 +74,7 @@ export class WebhookAuthorizer implements Authorizer, RuleResolver {
 
   /** Closes kept-alive connections (at shutdown). */
   close(): void {
-    this.agent.destroy();
+    this.webhook.close();
   }
 
   async authorize(attrs: Attributes): Promise<AuthorizationResult> {
@@ -144,9 +122,8 @@ export class WebhookAuthorizer implements Authorizer, RuleResolver {
     while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  /** POSTs the review, retrying transient failures with backoff inside the time budget. */
-  private async review(spec: Record<string, unknown>): Promise<ReviewStatus> {
-    const deadline = Date.now() + this.timeoutMs;
+  /** POSTs the review; the generic webhook retries transient failures with backoff inside the time budget. */
+  private review(spec: Record<string, unknown>): Promise<ReviewStatus> {
     const body = JSON.stringify({
       kind: 'SubjectAccessReview',
       apiVersion: `authorization.k8s.io/${this.version}`,
@@ -154,66 +131,7 @@ export class WebhookAuthorizer implements Authorizer, RuleResolver {
       spec,
       status: { allowed: false },
     });
-    let wait = this.retry.initialMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return parseReview(await this.post(body, deadline));
-      } catch (e) {
-        const retryable = e instanceof WebhookCallError && e.retryable;
-        if (!retryable || attempt >= this.retry.attempts || Date.now() + wait >= deadline) throw e;
-        await new Promise((r) => setTimeout(r, wait));
-        wait *= this.retry.factor;
-      }
-    }
-  }
-
-  private post(body: string, deadline: number): Promise<string> {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return Promise.reject(new WebhookCallError(`timed out after ${this.timeoutMs}ms`, false));
-    const url = this.config.server;
-    const client = url.protocol === 'https:' ? https : http;
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) };
-    if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
-    return new Promise<string>((resolvePost, rejectPost) => {
-      let settled = false;
-      const done = (err: Error | undefined, value?: string): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) rejectPost(err);
-        else resolvePost(value!);
-      };
-      const req = client.request(url, { method: 'POST', headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            req.destroy();
-            done(new WebhookCallError(`response larger than ${MAX_RESPONSE_BYTES} bytes`, false));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          if (code < 200 || code > 299) {
-            done(new WebhookCallError(`HTTP ${code}: ${text.slice(0, 200).replace(/\s+/g, ' ').trim()}`, code === 429 || code >= 500));
-          } else done(undefined, text);
-        });
-        res.on('error', (e) => done(new WebhookCallError(e.message, true)));
-      });
-      const timer = setTimeout(() => {
-        req.destroy();
-        done(new WebhookCallError(`timed out after ${this.timeoutMs}ms`, false));
-      }, remaining);
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        const transient = e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.message === 'socket hang up';
-        done(new WebhookCallError(e.code ? `${e.code}: ${e.message}` : e.message, transient));
-      });
-      req.end(body);
-    });
+    return this.webhook.post(body, parseReview);
   }
 }
 

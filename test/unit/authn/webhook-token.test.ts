@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseWebhookKubeconfig } from '../../../src/authz/webhook-kubeconfig.js';
+import { parseWebhookKubeconfig } from '../../../src/webhook/kubeconfig.js';
 import { AuthenticationError, type AuthResponse } from '../../../src/authn/interfaces.js';
 import {
   createWebhookTokenAuthenticator,
