@@ -17,7 +17,7 @@ import { goQuote } from '../authz/format.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { MIRROR_POD_ANNOTATION, podConfigMapNames, podSecretNames } from '../authz/node-graph.js';
 import { NODE_LEASE_NAMESPACE, NODE_USER_PREFIX, nodeIdentity } from '../authz/node.js';
-import { jsonEqual } from '../registry/json-types.js';
+import { jsonEqual } from '../registry/json-walk.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import {
   CERTIFICATES_GROUP, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBELET_SERVING_SIGNER, parseCsrRequest, requestBytes,

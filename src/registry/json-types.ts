@@ -5,7 +5,6 @@
 // Unknown fields are not this file's business (field-validation.ts reports them).
 import { messageForKind } from '../api/protobuf/kinds.js';
 import { planFor, type FieldPlan, type MessagePlan, type ScalarKind } from '../api/protobuf/plan.js';
-import { jsonEqual as equalJson } from './json-walk.js';
 import { MAX_JSON_DEPTH } from './limits.js';
 
 export { MAX_JSON_DEPTH };
@@ -273,14 +272,6 @@ function orderField(f: FieldPlan, v: unknown): unknown {
     return out;
   }
   return orderElement(f, v);
-}
-
-/**
- * Semantic equality of JSON values (apimachinery's equality.Semantic for what kauth stores): object key
- * order does not matter, so an object a client re-encoded compares equal to the stored one.
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  return equalJson(a, b);
 }
 
 const ZERO: Record<ScalarKind, unknown> = { string: '', bytes: '', bool: false, int32: 0, int64: 0, uint32: 0, uint64: 0, double: 0 };

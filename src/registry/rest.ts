@@ -18,7 +18,8 @@ import { countTerminatedWatcher, WatchBuffer } from '../storage/watch-buffer.js'
 import { encodeWatchEvent } from './watch-encoding.js';
 import { LIST_CHUNK, writeListInChunks } from './list-encoder.js';
 import { checkFields, fieldValidationMode, pruneUnknownFields } from './field-validation.js';
-import { inGoOrder, isPlainObject, jsonDepthError, jsonEqual, jsonTypeError, zeroNullElements } from './json-types.js';
+import { inGoOrder, isPlainObject, jsonDepthError, jsonTypeError, zeroNullElements } from './json-types.js';
+import { jsonEqual } from './json-walk.js';
 import { stringifyJson } from './json-walk.js';
 import { MAX_DECODED_YAML_BYTES } from './limits.js';
 import { generateName } from './names.js';

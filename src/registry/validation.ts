@@ -1,7 +1,7 @@
 // Object metadata validation with apimachinery's texts (validation.IsDNS1123Subdomain & co).
 import { fieldForbidden, fieldInvalid, fieldRequired, type FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { jsonEqual } from './json-types.js';
+import { jsonEqual } from './json-walk.js';
 
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;

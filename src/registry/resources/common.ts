@@ -2,7 +2,7 @@
 // selector, age-since) and the small validation rules many kinds repeat (pkg/apis/core/validation).
 import { fieldInvalid, fieldRequired, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { jsonEqual } from '../json-types.js';
+import { jsonEqual } from '../json-walk.js';
 import { labelSelectorMatcher } from '../selectors.js';
 import { humanDuration } from '../table.js';
 import { table } from '../table.js';

@@ -2,7 +2,7 @@
 // configmaps, secrets, serviceaccounts, events, nodes. Pods, services, namespaces have files of their own.
 import { fieldInvalid, fieldNotSupported, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { jsonEqual } from '../json-types.js';
+import { jsonEqual } from '../json-walk.js';
 import { age, table } from '../table.js';
 import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef, type TableConvertor } from '../types.js';
 

@@ -1,7 +1,7 @@
 // apps/v1 Deployments, stored with their defaults; no controller turns them into pods.
 import { fieldInvalid, fieldRequired, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { jsonEqual } from '../json-types.js';
+import { jsonEqual } from '../json-walk.js';
 import { labelSelectorMatcher } from '../selectors.js';
 import { table } from '../table.js';
 import { ALL_VERBS, keepStatus, statusOnly, type ResourceDef } from '../types.js';

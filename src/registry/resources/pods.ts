@@ -1,7 +1,7 @@
 // Pods: stored with kube-apiserver's defaults and a Pending status (kauth schedules nothing, runs nothing).
 import { fieldInvalid, fieldRequired, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { jsonEqual } from '../json-types.js';
+import { jsonEqual } from '../json-walk.js';
 import { table } from '../table.js';
 import { ALL_VERBS, keepStatus, statusOnly, type ResourceDef } from '../types.js';
 import { dns1123Label } from '../validation.js';

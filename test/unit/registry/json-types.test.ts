@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { goFloat, goValue } from '../../../src/registry/go-value.js';
-import { inGoOrder, jsonDepth, jsonEqual, jsonTypeError } from '../../../src/registry/json-types.js';
+import { inGoOrder, jsonDepth, jsonTypeError } from '../../../src/registry/json-types.js';
+import { jsonEqual } from '../../../src/registry/json-walk.js';
 
 describe('jsonTypeError', () => {
   const pod = (spec: unknown, meta: unknown = { name: 'p' }): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Pod', metadata: meta, spec });
