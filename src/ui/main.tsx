@@ -125,7 +125,8 @@ function App() {
   };
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+      {/* A button, not a link: the console routes by the URL's hash, so `#main` would be read as a page. */}
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>Skip to content</button>
       <header>
         <span class="brand">kauth console</span>
         <span class="me" title={(me.groups ?? []).join(', ')}>

@@ -1,6 +1,6 @@
 // The protobuf envelope: the 4-byte magic `k8s\0`, then a runtime.Unknown whose raw bytes are the object.
 import { planFor } from './plan.js';
-import { decodeMessage, valueOf, type DecodedMessage } from './wire.js';
+import { decodeMessage, fieldValue, type DecodedMessage } from './wire.js';
 import { ProtobufWireError } from './wire-error.js';
 
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -33,12 +33,12 @@ export function readEnvelope(body: Uint8Array): Envelope {
     if (e instanceof ProtobufWireError) throw new EnvelopeError(e.message);
     throw e;
   }
-  const typeMeta = valueOf(unknown, 'typeMeta') as DecodedMessage | undefined;
+  const typeMeta = fieldValue(unknown, 'typeMeta') as DecodedMessage | undefined;
   return {
-    apiVersion: (typeMeta && (valueOf(typeMeta, 'apiVersion') as string | undefined)) || '',
-    kind: (typeMeta && (valueOf(typeMeta, 'kind') as string | undefined)) || '',
-    raw: (valueOf(unknown, 'raw') as Uint8Array | undefined) ?? new Uint8Array(0),
-    contentEncoding: (valueOf(unknown, 'contentEncoding') as string | undefined) ?? '',
-    contentType: (valueOf(unknown, 'contentType') as string | undefined) ?? '',
+    apiVersion: (typeMeta && (fieldValue(typeMeta, 'apiVersion') as string | undefined)) || '',
+    kind: (typeMeta && (fieldValue(typeMeta, 'kind') as string | undefined)) || '',
+    raw: (fieldValue(unknown, 'raw') as Uint8Array | undefined) ?? new Uint8Array(0),
+    contentEncoding: (fieldValue(unknown, 'contentEncoding') as string | undefined) ?? '',
+    contentType: (fieldValue(unknown, 'contentType') as string | undefined) ?? '',
   };
 }

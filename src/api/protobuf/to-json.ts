@@ -2,7 +2,7 @@
 // field order of the Go struct, omitempty/omitzero, pointers, inline structs, sorted map keys, and the
 // self-marshalling types (Time, MicroTime, Duration, IntOrString, Quantity, RawExtension, []byte).
 import type { FieldPlan, JsonForm, MessagePlan, ScalarKind } from './plan.js';
-import { emptyMessage, valueOf, zeroScalar, type DecodedMessage, type FieldValue, type ScalarValue } from './wire.js';
+import { emptyMessage, fieldValue, zeroScalar, type DecodedMessage, type FieldValue, type ScalarValue } from './wire.js';
 import { GO_ZERO_TIME_UNIX, formatDuration, formatMicroTime, formatTime } from './go-format.js';
 import { ProtobufWireError } from './wire-error.js';
 
@@ -99,8 +99,8 @@ function isZeroMessage(msg: DecodedMessage): boolean {
  * whole seconds only, MicroTime the nanos).
  */
 function timeParts(msg: DecodedMessage): { zero: boolean; seconds: bigint; nanos: number } {
-  const seconds = valueOf(msg, 'seconds') as bigint | undefined;
-  const nanos = valueOf(msg, 'nanos') as number | undefined;
+  const seconds = fieldValue(msg, 'seconds') as bigint | undefined;
+  const nanos = fieldValue(msg, 'nanos') as number | undefined;
   if (seconds === undefined && nanos === undefined) return { zero: true, seconds: 0n, nanos: 0 };
   const s = seconds ?? 0n;
   const n = msg.plan.form === 'time' ? 0 : nanos ?? 0;
@@ -121,16 +121,16 @@ function formToJson(form: JsonForm, msg: DecodedMessage): JsonValue {
       return t.zero ? null : formatMicroTime(t.seconds, t.nanos);
     }
     case 'duration':
-      return formatDuration((valueOf(msg, 'duration') as bigint | undefined) ?? 0n);
+      return formatDuration((fieldValue(msg, 'duration') as bigint | undefined) ?? 0n);
     case 'intorstring': {
-      const type = (valueOf(msg, 'type') as bigint | undefined) ?? 0n;
-      if (type === 0n) return (valueOf(msg, 'intVal') as number | undefined) ?? 0;
-      if (type === 1n) return (valueOf(msg, 'strVal') as string | undefined) ?? '';
+      const type = (fieldValue(msg, 'type') as bigint | undefined) ?? 0n;
+      if (type === 0n) return (fieldValue(msg, 'intVal') as number | undefined) ?? 0;
+      if (type === 1n) return (fieldValue(msg, 'strVal') as string | undefined) ?? '';
       throw new ProtobufWireError('impossible IntOrString.Type');
     }
     case 'quantity': {
       // The zero Quantity marshals as "0"; kubectl sends the canonical form, kept as is.
-      const s = (valueOf(msg, 'string') as string | undefined) ?? '';
+      const s = (fieldValue(msg, 'string') as string | undefined) ?? '';
       if (s === '') return '0';
       if (!QUANTITY.test(s)) throw new ProtobufWireError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
       return s;

@@ -27,7 +27,7 @@ const MAX_FIELD_NUMBER = 536870911;
 const MAX_DEPTH = 100;
 
 /** The value of a field by name, as read (undefined when absent). */
-export function valueOf(msg: DecodedMessage, name: string): FieldValue | undefined {
+export function fieldValue(msg: DecodedMessage, name: string): FieldValue | undefined {
   const field = msg.plan.byName.get(name);
   return field ? msg.values[field.index] : undefined;
 }

@@ -177,7 +177,7 @@ export const persistentVolumeClaims: ResourceDef = {
   strategy: {
     prepareForCreate(o) { o.status = { phase: 'Pending' }; },
     prepareForUpdate: keepStatus,
-    defaults(o) { ((o.spec as Obj) ??= {}).volumeMode ??= 'Filesystem'; },
+    defaults(o) { ((o.spec ??= {}) as Obj).volumeMode ??= 'Filesystem'; },
     validate: validatePvc,
     // ValidatePersistentVolumeClaimUpdate: after creation only resources.requests and volumeAttributesClassName may change.
     validateUpdate(o, old) {

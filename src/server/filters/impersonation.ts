@@ -100,6 +100,7 @@ function extraHeaderNames(headers: IncomingHttpHeaders, headersDistinct?: Record
  * (any char above U+00FF, i.e. not from the parser) are left alone.
  */
 function headerText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are byte ranges (ASCII, Latin-1), not control characters sought
   if (!/[^\x00-\x7f]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
   return Buffer.from(value, 'latin1').toString('utf8');
 }

@@ -103,6 +103,7 @@ function Graph({ nodes, edges, title }: { nodes: Node[]; edges: Edge[]; title: s
   const near = (e: Edge) => focused !== undefined && (e.from === focused || e.to === focused);
   return (
     <div class="scroll graph">
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing has no <fieldset>; role=group names it for readers */}
       <svg viewBox={`0 0 ${COL_X[3]! + NODE_W} ${height}`} role="group" aria-label={title} data-testid="rbac-graph">
         {['Subjects', 'Bindings', 'Roles', 'Rules'].map((h, i) => <text key={h} class="col-head" x={COL_X[i]} y={16}>{h}</text>)}
         {edges.map((e, i) => {
@@ -114,6 +115,7 @@ function Graph({ nodes, edges, title }: { nodes: Node[]; edges: Edge[]; title: s
         {nodes.map((n) => {
           const p = pos.get(n.id)!;
           return (
+            // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: a labelled picture of one node; focus only highlights its edges
             <g key={n.id} class={`node col${n.col}${focused === n.id ? ' focused' : ''}`} tabIndex={0} role="img" aria-label={n.detail}
               onFocus={() => setFocused(n.id)} onBlur={() => setFocused(undefined)} transform={`translate(${p.x},${p.y})`}>
               <title>{n.detail}</title>
