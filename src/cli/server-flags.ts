@@ -8,6 +8,7 @@ import { ADMISSION_PLUGINS, admissionPluginErrors } from '../admission/enabled-p
 import { requiredClaimProblem } from '../authn/jwt/legacy-flags.js';
 import { isWebhookTokenVersion, unsupportedVersionMessage } from '../authn/webhook-token.js';
 import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../controlplane/config.js';
+import { encryptionConfigProblem } from '../storage/encryption/index.js';
 import { CliError } from './errors.js';
 import { collect, parseBool, parseDurationSeconds, parsePort } from './flags.js';
 
@@ -83,6 +84,8 @@ export const SERVER_FLAGS: ServerFlag[] = [
   { name: 'leader-elect-renew-deadline', key: 'leaderElectRenewDeadline', kind: 'duration', help: 'how long the leader keeps trying to renew before it stops leading', check: (v: number, c) => (c.leaderElectLeaseDuration <= v ? 'leaseDuration must be greater than renewDeadline' : c.leaderElectRetryPeriod * 1.2 >= v ? 'renewDeadline must be greater than retryPeriod*JitterFactor' : undefined) },
   { name: 'leader-elect-retry-period', key: 'leaderElectRetryPeriod', kind: 'duration', help: 'time between acquire or renew attempts' },
   { name: 'service-cluster-ip-range', key: 'serviceClusterIpRange', kind: 'string', arg: 'cidr', help: 'Service ClusterIP range' },
+  { name: 'encryption-provider-config', key: 'encryptionProviderConfig', kind: 'string', file: true, help: 'EncryptionConfiguration (aescbc, aesgcm, secretbox, identity) for data at rest; kauth up: a generated aesgcm key for secrets', check: (v: string) => encryptionConfigProblem(v) },
+  { name: 'encryption-provider-config-automatic-reload', key: 'encryptionProviderConfigAutomaticReload', kind: 'bool', help: 'reload --encryption-provider-config when the file changes (a bad file keeps the previous config)' },
   // Authentication
   { name: 'anonymous-auth', key: 'anonymousAuth', kind: 'bool', help: 'allow anonymous requests (system:anonymous)' },
   { name: 'token-auth-file', key: 'tokenAuthFile', kind: 'string', file: true, help: 'static tokens, CSV: token,user,uid,"group1,group2"' },

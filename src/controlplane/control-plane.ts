@@ -117,7 +117,7 @@ export class ControlPlane {
 
     // --encryption-provider-config is loaded before the store opens: a bad file stops the start with kube's error.
     const encryption = config.encryptionProviderConfig
-      ? encryptionAtRest({ path: config.encryptionProviderConfig, automaticReload: config.encryptionProviderConfigAutomaticReload })
+      ? await encryptionAtRest({ path: config.encryptionProviderConfig, automaticReload: config.encryptionProviderConfigAutomaticReload })
       : undefined;
     const raw = await openStore(storeSpec(config));
     const opened = encryption ? encryption(raw) : raw;
