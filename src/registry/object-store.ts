@@ -79,6 +79,11 @@ export class ObjectStore implements ObjectGetter {
     return value;
   }
 
+  /** The object was read with an outdated encryption key: a no-op update must still be written (Store.isStale). */
+  isStale(def: ResourceDef, obj: KubeObject): boolean {
+    return this.store.isStale?.(this.key(def, obj.metadata.namespace ?? '', obj.metadata.name!), Number(obj.metadata.resourceVersion)) ?? false;
+  }
+
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
     const def = this.def(resource);
     const kv = await this.store.get(this.key(def, namespace, name));

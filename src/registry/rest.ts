@@ -574,7 +574,9 @@ export class RestHandler {
       if (!r.ctx.dryRun) await this.removeObject(def, current, Number(old.resourceVersion));
       return next;
     }
-    if (sameContent(next, current)) return current; // a no-op write does not bump resourceVersion
+    // A no-op write does not bump resourceVersion — unless the stored bytes use an outdated encryption key
+    // (kube's GuaranteedUpdate writes a stale object despite equal content: that is how rotation rewrites them).
+    if (sameContent(next, current) && !this.objects.isStale(def, current)) return current;
     if (r.ctx.dryRun) return next;
     return this.objects.update(def, next, Number(old.resourceVersion));
   }

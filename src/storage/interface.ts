@@ -76,6 +76,11 @@ export interface Store {
   /** Drops history at or below revision (never the latest value of a live key). */
   compact(revision: number): Promise<void>;
   close(): Promise<void>;
+  /**
+   * True when the value read at this revision was decoded with an outdated encryption key (kube's `stale`): an
+   * update that changes nothing is written anyway, so rewriting every Secret re-encrypts them. Absent: never.
+   */
+  isStale?(key: string, modRevision: number): boolean;
 }
 
 export class KeyExistsError extends Error {

@@ -223,6 +223,9 @@ export class SqliteStore implements Store {
           'SELECT prev_revision FROM kine WHERE prev_revision != 0 AND id > ? AND id <= ? ' +
           'UNION SELECT id FROM kine WHERE deleted != 0 AND id > ? AND id <= ?)',
       ).run(from, to, from, to);
+      // A surviving row's previous value only served watchers its event can no longer reach (it is at or below
+      // the compacted revision): drop it, so replaced bytes (say, Secrets under a rotated-out key) leave the file.
+      this.statement('UPDATE kine SET old_value = NULL WHERE id > ? AND id <= ? AND old_value IS NOT NULL').run(from, to);
       this.statement('INSERT OR REPLACE INTO kine_meta (key, value) VALUES (?, ?)').run(COMPACT_REVISION_KEY, to);
     });
     while (!this.closed && this.compacted < target) {

@@ -118,14 +118,15 @@ describe('encryption at rest (kauth up default, rotation)', () => {
     let k = kubectl(c, ['get', 'secrets', '-A', '-o', 'json']);
     assert.equal(k.code, 0, k.err);
     assert.ok(k.out.includes(Buffer.from(SECRET_MARK).toString('base64')), 'key1 still reads');
-    // Rewrite every Secret. kube's docs use `kubectl replace` of the listed Secrets, which relies on kube writing
-    // unchanged objects read with an old key (GuaranteedUpdate's `stale`); kauth's registry skips no-op updates
-    // before the store sees them (EncryptingStore.isStale is there for it), so a write that changes the object.
-    // Twice: each SQLite row also keeps the value it replaced (kine's old_value, served as prevKv to watchers).
-    for (const pass of ['1', '2']) {
-      k = kubectl(c, ['annotate', 'secrets', '--all', '-A', '--overwrite', `encryption.kauth.dev/rewritten=${pass}`]);
-      assert.equal(k.code, 0, k.err);
-    }
+    // Rewrite every Secret as kube's docs say: a replace that changes nothing is still written when the object was
+    // read with an outdated key (GuaranteedUpdate's `stale`), so every Secret is re-encrypted with key2.
+    const listed = kubectl(c, ['get', 'secrets', '-A', '-o', 'json']);
+    k = kubectl(c, ['replace', '-f', '-'], { input: listed.out });
+    assert.equal(k.code, 0, k.err);
+    // A second replace is a no-op: the Secrets now read with the first key, nothing is stale.
+    const rv = kubectl(c, ['get', 'secret', 'sealed', '-n', 'default', '-o', 'jsonpath={.metadata.resourceVersion}']).out;
+    assert.equal(kubectl(c, ['replace', '-f', '-'], { input: kubectl(c, ['get', 'secrets', '-A', '-o', 'json']).out }).code, 0);
+    assert.equal(kubectl(c, ['get', 'secret', 'sealed', '-n', 'default', '-o', 'jsonpath={.metadata.resourceVersion}']).out, rv);
     await c.stop();
     const db = join(c.dataDir, 'kauth.db');
     const live = liveSecretValues(db);
@@ -134,8 +135,8 @@ describe('encryption at rest (kauth up default, rotation)', () => {
       live.filter((v) => !v.startsWith('k8s:enc:aesgcm:v1:key2:')).map((v) => v.slice(0, 30)),
       [],
     );
-    // History keeps the key1 values until compaction, and free pages keep their bytes until a VACUUM (etcd:
-    // compaction, then defrag); after both the file holds key2's ciphertext only.
+    // History (old rows, and each live row's previous value) keeps the key1 values until compaction, and free pages
+    // keep their bytes until a VACUUM (etcd: compaction, then defrag); after both the file holds key2's ciphertext only.
     const store = SqliteStore.open(db, { compactInterval: 0 });
     await store.compact(await store.currentRevision());
     await store.close();
