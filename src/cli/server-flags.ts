@@ -9,6 +9,7 @@ import { requiredClaimProblem } from '../authn/jwt/legacy-flags.js';
 import { isWebhookTokenVersion, unsupportedVersionMessage } from '../authn/webhook-token.js';
 import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../controlplane/config.js';
 import { encryptionConfigProblem } from '../storage/encryption/index.js';
+import { auditPolicyProblem } from '../audit/index.js';
 import { CliError } from './errors.js';
 import { collect, parseBool, parseDurationSeconds, parsePort } from './flags.js';
 
@@ -62,6 +63,21 @@ function admissionFlagProblem(which: 'enable' | 'disable', _value: string[], c: 
   return errors.length ? errors.join('; ') : undefined;
 }
 
+/** kube's ServerRunOptions.Validate: "<flag> can not be negative value". */
+function notNegative(value: number): string | undefined {
+  return value < 0 ? 'can not be negative value' : undefined;
+}
+
+/** kube's AuditLogOptions.Validate: "<flag> <value> can't be a negative number". */
+function notNegativeNumber(value: number): string | undefined {
+  return value < 0 ? `${value} can't be a negative number` : undefined;
+}
+
+/** The audit webhook's batch settings must be positive. */
+function positive(value: number): string | undefined {
+  return value > 0 ? undefined : `${value} must be positive`;
+}
+
 /** The table. Group related flags together; keep kube-apiserver's names and defaults. */
 export const SERVER_FLAGS: ServerFlag[] = [
   // Serving
@@ -79,13 +95,13 @@ export const SERVER_FLAGS: ServerFlag[] = [
   { name: 'etcd-certfile', key: 'etcdCertfile', kind: 'string', file: true, help: 'client certificate for etcd (PEM)' },
   { name: 'etcd-keyfile', key: 'etcdKeyfile', kind: 'string', file: true, help: 'client key for etcd (PEM)' },
   { name: 'etcd-compaction-interval', key: 'etcdCompactionInterval', kind: 'duration', help: 'how often etcd history is compacted (0: never)' },
+  { name: 'encryption-provider-config', key: 'encryptionProviderConfig', kind: 'string', file: true, help: 'EncryptionConfiguration (aescbc, aesgcm, secretbox, identity) for data at rest; kauth up: a generated aesgcm key for secrets', check: (v: string) => encryptionConfigProblem(v) },
+  { name: 'encryption-provider-config-automatic-reload', key: 'encryptionProviderConfigAutomaticReload', kind: 'bool', help: 'reload --encryption-provider-config when the file changes (a bad file keeps the previous config)' },
   { name: 'leader-elect', key: 'leaderElect', kind: 'bool', help: 'with etcd: run the controllers only on the replica holding the kube-system/kube-controller-manager Lease' },
   { name: 'leader-elect-lease-duration', key: 'leaderElectLeaseDuration', kind: 'duration', help: 'how long a candidate waits after the last observed renewal before taking the Lease' },
   { name: 'leader-elect-renew-deadline', key: 'leaderElectRenewDeadline', kind: 'duration', help: 'how long the leader keeps trying to renew before it stops leading', check: (v: number, c) => (c.leaderElectLeaseDuration <= v ? 'leaseDuration must be greater than renewDeadline' : c.leaderElectRetryPeriod * 1.2 >= v ? 'renewDeadline must be greater than retryPeriod*JitterFactor' : undefined) },
   { name: 'leader-elect-retry-period', key: 'leaderElectRetryPeriod', kind: 'duration', help: 'time between acquire or renew attempts' },
   { name: 'service-cluster-ip-range', key: 'serviceClusterIpRange', kind: 'string', arg: 'cidr', help: 'Service ClusterIP range' },
-  { name: 'encryption-provider-config', key: 'encryptionProviderConfig', kind: 'string', file: true, help: 'EncryptionConfiguration (aescbc, aesgcm, secretbox, identity) for data at rest; kauth up: a generated aesgcm key for secrets', check: (v: string) => encryptionConfigProblem(v) },
-  { name: 'encryption-provider-config-automatic-reload', key: 'encryptionProviderConfigAutomaticReload', kind: 'bool', help: 'reload --encryption-provider-config when the file changes (a bad file keeps the previous config)' },
   // Authentication
   { name: 'anonymous-auth', key: 'anonymousAuth', kind: 'bool', help: 'allow anonymous requests (system:anonymous)' },
   { name: 'token-auth-file', key: 'tokenAuthFile', kind: 'string', file: true, help: 'static tokens, CSV: token,user,uid,"group1,group2"' },
@@ -130,6 +146,23 @@ export const SERVER_FLAGS: ServerFlag[] = [
   { name: 'cluster-signing-cert-file', key: 'clusterSigningCertFile', kind: 'string', file: true, help: 'CA certificate that signs approved CSRs' },
   { name: 'cluster-signing-key-file', key: 'clusterSigningKeyFile', kind: 'string', file: true, help: 'CA key that signs approved CSRs' },
   { name: 'cluster-signing-duration', key: 'clusterSigningDuration', kind: 'duration', help: 'longest certificate the signer issues' },
+  // Overload (docs/operations.md)
+  { name: 'max-requests-inflight', key: 'maxRequestsInflight', kind: 'int', help: 'read-only requests served at once; more get 429 (0: no limit)', check: notNegative },
+  { name: 'max-mutating-requests-inflight', key: 'maxMutatingRequestsInflight', kind: 'int', help: 'mutating requests served at once; more get 429 (0: no limit)', check: notNegative },
+  { name: 'enable-priority-and-fairness', key: 'enablePriorityAndFairness', kind: 'bool', help: 'kauth has no APF queues: true adds APF\'s default exemptions (system:masters, probes) to the in-flight limits' },
+  { name: 'request-timeout', key: 'requestTimeout', kind: 'duration', help: 'deadline of non-long-running requests (?timeout= may shorten it)', check: notNegative },
+  // Auditing (docs/audit-log.md)
+  { name: 'audit-policy-file', key: 'auditPolicyFile', kind: 'string', file: true, help: 'audit.k8s.io/v1 Policy: which requests are audited, at which level', check: (v: string) => auditPolicyProblem(v) },
+  { name: 'audit-log-path', key: 'auditLogPath', kind: 'string', arg: 'path', help: 'write audit events here as JSON lines (- for standard output)' },
+  { name: 'audit-log-maxage', key: 'auditLogMaxage', kind: 'int', help: 'days an audit log backup is kept (0: no limit)', check: notNegativeNumber },
+  { name: 'audit-log-maxbackup', key: 'auditLogMaxbackup', kind: 'int', help: 'audit log backups kept (0: all)', check: notNegativeNumber },
+  { name: 'audit-log-maxsize', key: 'auditLogMaxsize', kind: 'int', help: 'megabytes of audit log before it rotates (0: 100)', check: notNegativeNumber },
+  { name: 'audit-log-format', key: 'auditLogFormat', kind: 'string', arg: 'format', help: 'format of audit log lines: json', check: (v: string) => (v === 'json' ? undefined : `invalid audit log format ${v}, allowed formats are "json"`) },
+  { name: 'audit-webhook-config-file', key: 'auditWebhookConfigFile', kind: 'string', file: true, help: 'kubeconfig of the service audit events are POSTed to (EventList batches)' },
+  { name: 'audit-webhook-batch-max-size', key: 'auditWebhookBatchMaxSize', kind: 'int', help: 'audit events per webhook batch', check: positive },
+  { name: 'audit-webhook-batch-max-wait', key: 'auditWebhookBatchMaxWait', kind: 'duration', help: 'how long a partial batch waits before it is sent', check: positive },
+  { name: 'audit-webhook-batch-buffer-size', key: 'auditWebhookBatchBufferSize', kind: 'int', help: 'audit events buffered for the webhook; more are dropped (and counted)', check: positive },
+  { name: 'audit-webhook-initial-backoff', key: 'auditWebhookInitialBackoff', kind: 'duration', help: 'wait before the first retry of a failed webhook batch', check: positive },
 ];
 
 /** commander's attribute name for a flag (`secure-port` → `securePort`). */

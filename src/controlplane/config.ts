@@ -107,6 +107,32 @@ export interface ControlPlaneConfig {
    * does once): `kauth up` sets it when it writes a new admin.conf, so a binding deleted later stays deleted.
    */
   kubeadmClusterAdminsBinding?: boolean;
+  /** --max-requests-inflight: read-only requests served at once (0: no limit; docs/operations.md). */
+  maxRequestsInflight: number;
+  /** --max-mutating-requests-inflight: mutating requests served at once (0: no limit). */
+  maxMutatingRequestsInflight: number;
+  /** --enable-priority-and-fairness: kauth has no APF; true adds the default APF exemptions to the two limits. */
+  enablePriorityAndFairness: boolean;
+  /** --request-timeout, seconds: the deadline of non-long-running requests (kube: 1m0s). */
+  requestTimeout: number;
+  /** --audit-policy-file: audit.k8s.io/v1 Policy (absent: nothing audited; docs/audit-log.md). */
+  auditPolicyFile?: string;
+  /** --audit-log-path: JSON lines of audit events (`-`: standard output). */
+  auditLogPath?: string;
+  /** --audit-log-maxage (days), --audit-log-maxbackup (files), --audit-log-maxsize (MB; 0: lumberjack's 100). */
+  auditLogMaxage: number;
+  auditLogMaxbackup: number;
+  auditLogMaxsize: number;
+  /** --audit-log-format: json (kube's legacy text format is not written). */
+  auditLogFormat: string;
+  /** --audit-webhook-config-file: kubeconfig of the service that receives EventList batches. */
+  auditWebhookConfigFile?: string;
+  /** --audit-webhook-batch-max-size, --audit-webhook-batch-buffer-size (events). */
+  auditWebhookBatchMaxSize: number;
+  auditWebhookBatchBufferSize: number;
+  /** --audit-webhook-batch-max-wait, --audit-webhook-initial-backoff (seconds). */
+  auditWebhookBatchMaxWait: number;
+  auditWebhookInitialBackoff: number;
 }
 
 export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'tlsCertFile' | 'tlsPrivateKeyFile'> = {
@@ -144,6 +170,18 @@ export const DEFAULT_CONFIG: Omit<ControlPlaneConfig, 'tlsCertFile' | 'tlsPrivat
   serviceAccountLookup: true,
   clusterSigningDuration: 365 * 24 * 3600,
   shutdownGraceMs: 5000,
+  maxRequestsInflight: 400,
+  maxMutatingRequestsInflight: 200,
+  enablePriorityAndFairness: true,
+  requestTimeout: 60,
+  auditLogMaxage: 0,
+  auditLogMaxbackup: 0,
+  auditLogMaxsize: 0,
+  auditLogFormat: 'json',
+  auditWebhookBatchMaxSize: 400,
+  auditWebhookBatchBufferSize: 10000,
+  auditWebhookBatchMaxWait: 30,
+  auditWebhookInitialBackoff: 10,
   encryptionProviderConfigAutomaticReload: false,
 };
 

@@ -52,7 +52,10 @@ import { OpenApiV2 } from '../server/routes/openapi-v2.js';
 import { oidcDiscoveryRoutes } from '../server/routes/oidc-discovery.js';
 import { CONSOLE_PREFIX, consoleRoute } from '../server/routes/ui.js';
 import { ApiServer, type NonResourceHandler } from '../server/server.js';
+import { instrumentAuthenticator, instrumentRequestAuthorizer, setupOperations } from '../metrics/index.js';
 import { httpsUrl, joinHostPort, reachableHost } from '../api/host-port.js';
+import { setupAudit, type Auditor } from '../audit/index.js';
+import { isLongRunning } from '../server/filters/max-inflight.js';
 
 /**
  * Observation points into the assembly, for tests (the fuzz suite compares what was authorized with what
@@ -83,6 +86,8 @@ export class ControlPlane {
 
   /** Set when controllers run under leader election (etcd). */
   elector?: LeaderElector;
+  /** The request audit log; closed (its buffers flushed) on stop. */
+  auditor?: Auditor;
 
   get url(): string {
     return httpsUrl(this.address.address, this.address.port);
@@ -240,12 +245,20 @@ export class ControlPlane {
     routes.set('/openapi/v2', (ctx) => openapiV2.serve(ctx));
     const externalAddress = joinHostPort(reachableHost(config.bindAddress), config.securePort);
     for (const [path, h] of oidcDiscoveryRoutes({ issuer: issuers[0]!, jwksUri: config.serviceAccountJwksUri, externalAddress, publicKeys })) routes.set(path, h);
+    // /metrics, the in-flight limits and the request deadline (docs/operations.md).
+    const operations = setupOperations(config, { store, defs: () => registry.all(), prefixOf: (d) => objects.prefix(d) });
+    routes.set('/metrics', operations.metricsRoute);
+
+    // The request audit log (docs/audit-log.md): --audit-policy-file, --audit-log-*, --audit-webhook-*.
+    const auditor = await setupAudit(config, isLongRunning);
+    started.add(() => auditor.close());
 
     const server = new ApiServer({
       bindAddress: config.bindAddress, securePort: config.securePort, tlsCertPem, tlsKeyPem, clientCaPem,
-      authenticator,
+      authenticator: instrumentAuthenticator(authenticator, operations.metrics),
       impersonate: async (requester, req) => (await impersonate(requester, req.headers, authz.authorizer, req.headersDistinct)).user,
-      authorizer: authz.authorizer,
+      authorizer: instrumentRequestAuthorizer(authz.authorizer, operations.metrics),
+      auditor, observer: operations.metrics, maxInFlight: operations.limiter, requestTimeoutSeconds: config.requestTimeout,
       rest, defs, routes, registry,
       prefixRoutes: [['/openapi/v3/', (ctx) => openapi.serve(ctx)]],
       // The web console's static assets (docs/console.md): no data, served to anyone like /livez.
@@ -266,6 +279,7 @@ export class ControlPlane {
     log.info({ url: httpsUrl(address.address, address.port) }, 'kauth API server listening');
     const controlPlane = new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
     controlPlane.elector = elector;
+    controlPlane.auditor = auditor;
     return controlPlane;
   }
 
@@ -278,6 +292,7 @@ export class ControlPlane {
     // A leader releases the Lease first, so another replica's controllers take over at once.
     await this.elector?.stop();
     await this.server.close(this.config.shutdownGraceMs);
+    await this.auditor?.close();
     for (const q of this.queues) q.stop();
     for (const i of this.informers) i.stop();
     this.authz.stop();

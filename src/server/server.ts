@@ -11,14 +11,17 @@ import type { RestHandler } from '../registry/rest.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { authenticate } from './filters/authentication.js';
-import { attributesFor, authorize } from './filters/authorization.js';
+import { attributesFor, authorize, type AuthorizationOutcome } from './filters/authorization.js';
 import { parseRequestInfo, RequestInfoError, splitRequestTarget, trimTrailingSlashes, type RequestInfo } from './requestinfo.js';
 import { readBody } from './request-body.js';
-import type { RequestScope } from './request-scope.js';
-import { writeError, writeJson } from './respond.js';
+import type { RequestObserver, RequestScope } from './request-scope.js';
+import { writeError, writeJson, writeStatusError } from './respond.js';
+import { isLongRunning, type MaxInFlightLimiter } from './filters/max-inflight.js';
+import { armDeadline, requestDeadlineMs, requestTimedOut } from './filters/request-timeout.js';
 import { aggregatedContentType, Discovery, wantsAggregated } from './routes/discovery.js';
 import { serveHealth, type HealthCheck } from './routes/health.js';
 import { joinHostPort } from '../api/host-port.js';
+import type { Auditor } from '../audit/index.js';
 
 /** kube-apiserver's request body limit (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -64,6 +67,14 @@ export interface ApiServerOptions {
   healthChecks: HealthCheck[];
   version: Record<string, string>;
   maxRequestBodyBytes?: number;
+  /** Sees each request begin and end (the metrics). */
+  observer?: RequestObserver;
+  /** The request audit log (src/audit): Audit-ID on every response, events as the policy asks. */
+  auditor?: Auditor;
+  /** --max-requests-inflight / --max-mutating-requests-inflight (absent: no limit). */
+  maxInFlight?: MaxInFlightLimiter;
+  /** --request-timeout in seconds: the deadline of non-long-running requests (absent or 0: none). */
+  requestTimeoutSeconds?: number;
 }
 
 export class ApiServer {
@@ -120,7 +131,8 @@ export class ApiServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.opts.securePort, this.opts.bindAddress, () => resolve());
+      // Backlog as Go's listeners take it (somaxconn, capped by the kernel): a burst of connects queues, not resets.
+      server.listen(this.opts.securePort, this.opts.bindAddress, 4096, () => resolve());
     });
     return server.address() as AddressInfo;
   }
@@ -147,6 +159,11 @@ export class ApiServer {
       if (this.inFlight === 0 && this.draining) this.draining();
     });
     const scope: RequestScope = { receivedAt: performance.now() };
+    const observer = this.opts.observer;
+    if (observer) {
+      observer.begin(req, scope);
+      res.once('close', () => observer.end(req, res, scope));
+    }
     try {
       await this.serve(req, res, scope);
     } catch (e) {
@@ -160,9 +177,35 @@ export class ApiServer {
     }
   }
 
+  /**
+   * WithRequestDeadline and WithTimeoutForNonLongRunningRequests: a non-long-running request gets the smaller of
+   * --request-timeout and `?timeout=` (a bad value is kube's 400), counted from its arrival; past it, kube's 504.
+   */
+  private armRequestDeadline(req: IncomingMessage, res: ServerResponse, scope: RequestScope, query: URLSearchParams): void {
+    const seconds = this.opts.requestTimeoutSeconds;
+    if (!seconds || !scope.info || isLongRunning(scope.info)) return;
+    const left = requestDeadlineMs(query, seconds) - (performance.now() - scope.receivedAt);
+    armDeadline(res, left, (r) => writeStatusError(req, r, requestTimedOut()), () => { scope.timedOut = true; });
+  }
+
+  /** WithMaxInFlightLimit, after impersonation and before authorization: a seat until the response ends, or 429. */
+  private admitInFlight(res: ServerResponse, scope: RequestScope, info: RequestInfo, user: UserInfo): void {
+    const limiter = this.opts.maxInFlight;
+    if (!limiter) return;
+    try {
+      const seat = limiter.admit(info, user);
+      if (seat) res.once('close', seat.release);
+    } catch (e) {
+      scope.throttled = true;
+      throw e;
+    }
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     const method = req.method ?? 'GET';
     this.refreshResources();
+    const audit = this.opts.auditor?.begin(req, res, scope.receivedAt);
+    scope.audit = audit;
     let info: RequestInfo;
     let query: URLSearchParams;
     try {
@@ -172,17 +215,27 @@ export class ApiServer {
       query = target.query;
       info = parseRequestInfo(method, target.path, query);
       scope.info = info;
+      this.armRequestDeadline(req, res, scope, query);
     } catch (e) {
       if (e instanceof RequestInfoError) throw badRequest(e.message);
       throw e;
     }
-    const authn = await authenticate(req, this.opts.authenticator);
+    const authn = await authenticate(req, this.opts.authenticator).catch((e: unknown) => {
+      audit?.authenticationFailed(info);
+      throw e;
+    });
     const requester = authn.user;
     scope.requester = requester;
+    // Audit runs after authentication and before impersonation, as in kube's chain: the policy sees the requester.
+    audit?.authenticated(info, requester);
     const user = this.opts.impersonate && hasImpersonationHeaders(req) ? await this.opts.impersonate(requester, req) : requester;
     scope.user = user;
+    if (user !== requester) audit?.impersonated(user);
     if (user !== requester) log.info({ requester: requester.username, user: user.username, verb: info.verb, path: info.path }, `${requester.username} is impersonating ${user.username}`);
-    await authorize(attributesFor(info, user), this.opts.authorizer, req.url ?? '/');
+    this.admitInFlight(res, scope, info, user);
+    const recordDecision = audit && ((o: AuthorizationOutcome) => audit.authorized(o));
+    await authorize(attributesFor(info, user), this.opts.authorizer, req.url ?? '/', recordDecision);
+    scope.authorized = true;
 
     if (!info.isResourceRequest) return this.serveNonResource({ req, res, user, info, query });
 
@@ -196,6 +249,7 @@ export class ApiServer {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
     const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req, res, this.opts.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES) : undefined;
+    audit?.requestBody(body);
     const dryRun = query.getAll('dryRun').includes('All');
     await this.opts.rest.serve({ req, res, def, body, ctx: { user, info, dryRun, query } });
   }
