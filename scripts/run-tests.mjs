@@ -39,7 +39,7 @@ let failed = unit.status !== 0;
 
 const acceptance = join(root, '..', 'shared', 'acceptance');
 const checks = ['pki-openssl', 'kubectl-core', 'authn-authz', 'sa-tokens', 'impersonation', 'csr', 'external-identity', 'gateway',
-  'audit', 'delegated-auth', 'distributed', 'access-review'];
+  'audit', 'delegated-auth', 'distributed', 'access-review', 'operations'];
 if (!only && existsSync(acceptance) && !process.argv.includes('--no-acceptance')) {
   let pass = 0;
   let fail = 0;

@@ -17,6 +17,7 @@ import { ClusterRoleAggregationController } from '../controllers/clusterrole-agg
 import { Informer, type WorkQueue } from '../controllers/informer.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import type { ControlPlaneConfig } from './config.js';
+import { instrumentAuthorizer, type ApiServerMetrics } from '../metrics/index.js';
 
 export interface AuthorizationSetup {
   authorizer: Authorizer;
@@ -32,7 +33,7 @@ export class AuthorizationConfigError extends Error {}
 
 const RBAC = 'rbac.authorization.k8s.io';
 
-export async function buildAuthorization(config: ControlPlaneConfig, objects: ObjectStore): Promise<AuthorizationSetup> {
+export async function buildAuthorization(config: ControlPlaneConfig, objects: ObjectStore, metrics?: ApiServerMetrics): Promise<AuthorizationSetup> {
   const authorizers: Authorizer[] = [new PrivilegedGroupsAuthorizer()];
   const setup: AuthorizationSetup = { authorizer: undefined as never, ruleResolvers: [], admission: [], informers: [], queues: [], bootstrap: [], stop: () => undefined };
   // The RBAC index is always kept: escalation checks resolve rules from it whatever the modes are,
@@ -99,7 +100,16 @@ export async function buildAuthorization(config: ControlPlaneConfig, objects: Ob
     }
   }
 
-  setup.authorizer = new UnionAuthorizer(authorizers);
+  // apiserver_authorization_decisions_total{type,name}: kube names each mode's authorizer after the mode
+  // (the legacy webhook is `default`); the privileged-groups check is not a mode and is not counted.
+  const [privileged, ...modes] = authorizers;
+  const counted = metrics
+    ? modes.map((a, i) => {
+      const mode = config.authorizationMode[i]!;
+      return instrumentAuthorizer(mode, mode === 'Webhook' ? 'default' : mode.toLowerCase(), a, metrics);
+    })
+    : modes;
+  setup.authorizer = new UnionAuthorizer([privileged!, ...counted]);
   // The bootstrap policy and escalation checks exist whatever the mode, as in kube-apiserver (the RBAC API is always served).
   for (const r of bootstrapClusterRoles()) setup.bootstrap.push([`clusterroles.${RBAC}`, r]);
   for (const b of bootstrapClusterRoleBindings()) setup.bootstrap.push([`clusterrolebindings.${RBAC}`, b]);

@@ -159,7 +159,9 @@ export class ControlPlane {
     const registry = new ResourceRegistry(defs);
     objects = new ObjectStore(store, defs);
 
-    authz = await buildAuthorization(config, objects);
+    // /metrics, the in-flight limits and the request deadline (docs/operations.md); each authorizer reports to it.
+    const operations = setupOperations(config, { store, defs: () => registry.all(), prefixOf: (d) => objects.prefix(d) });
+    authz = await buildAuthorization(config, objects, operations.metrics);
     started.add(() => authz.stop());
     if (hooks.wrapAuthorizer) authz.authorizer = hooks.wrapAuthorizer(authz.authorizer);
     // --enable/--disable-admission-plugins pick among the kube plugins; NodeRestriction runs after ServiceAccount as in kube.
@@ -245,8 +247,6 @@ export class ControlPlane {
     routes.set('/openapi/v2', (ctx) => openapiV2.serve(ctx));
     const externalAddress = joinHostPort(reachableHost(config.bindAddress), config.securePort);
     for (const [path, h] of oidcDiscoveryRoutes({ issuer: issuers[0]!, jwksUri: config.serviceAccountJwksUri, externalAddress, publicKeys })) routes.set(path, h);
-    // /metrics, the in-flight limits and the request deadline (docs/operations.md).
-    const operations = setupOperations(config, { store, defs: () => registry.all(), prefixOf: (d) => objects.prefix(d) });
     routes.set('/metrics', operations.metricsRoute);
 
     // The request audit log (docs/audit-log.md): --audit-policy-file, --audit-log-*, --audit-webhook-*.
