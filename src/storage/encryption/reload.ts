@@ -1,8 +1,8 @@
-// --encryption-provider-config-automatic-reload: the file is polled (a stat per interval, which also sees an
+// --encryption-provider-config-automatic-reload: the file is read and hashed each interval (which also sees an
 // editor's rename-and-replace) and, when its content changed, parsed again. kube-apiserver polls once a minute;
 // a file that fails to load keeps the previous configuration and logs one line, as kube's controller does.
 import { createHash } from 'node:crypto';
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { log } from '../../log.js';
 import { loadEncryptionConfiguration, type EncryptionConfiguration } from './config.js';
 
@@ -45,8 +45,9 @@ export function watchEncryptionConfig(
       busy = false;
     }
   };
-  const listener = (): void => void check();
-  const watcher = watchFile(path, { interval: intervalMs, persistent: false }, listener);
-  watcher.unref?.();
-  return () => unwatchFile(path, listener);
+  // A timer that hashes the file, not fs.watchFile: watchFile compares against its first (asynchronous) stat, so
+  // a change made before that stat completes would never be seen. The digest taken above is the baseline.
+  const timer = setInterval(() => void check(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
