@@ -18,7 +18,11 @@ function median(xs: number[]): number {
 
 function time(fn: () => void, runs: number): number {
   const t: number[] = [];
-  for (let i = 0; i < runs; i++) { const t0 = performance.now(); fn(); t.push(performance.now() - t0); }
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
   return median(t);
 }
 
@@ -31,20 +35,32 @@ try {
   const inProcess = time(() => auditNode(root), 30);
   const file = join(root, 'etc/kubernetes/manifests/kube-apiserver.yaml');
   // kube-bench's cost model: a shell per check. Measured on 20 checks, scaled to the same number of checks.
-  const perShell = time(() => { execFileSync('/bin/sh', ['-c', `stat -c permissions=%a ${file}`]); }, 20);
+  const perShell = time(() => {
+    execFileSync('/bin/sh', ['-c', `stat -c permissions=%a ${file}`]);
+  }, 20);
   const shellModel = perShell * checks;
   const cli = join(process.cwd(), 'dist/src/cli/main.js');
-  const viaCli = existsSync(cli) ? time(() => { execFileSync(process.execPath, [cli, 'audit', 'node', '--root', root, '--json'], { stdio: 'pipe' }); }, 5) : NaN;
-  const bare = time(() => { execFileSync(process.execPath, ['-e', '0']); }, 5);
+  const viaCli = existsSync(cli)
+    ? time(() => {
+        execFileSync(process.execPath, [cli, 'audit', 'node', '--root', root, '--json'], { stdio: 'pipe' });
+      }, 5)
+    : NaN;
+  const bare = time(() => {
+    execFileSync(process.execPath, ['-e', '0']);
+  }, 5);
   const row = (name: string, ms: number, ref?: number) =>
-    console.log(`${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms${ref ? `   ${(ref / ms).toFixed(1)}× faster than the shell-per-check model` : ''}`);
+    console.log(
+      `${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms${ref ? `   ${(ref / ms).toFixed(1)}× faster than the shell-per-check model` : ''}`,
+    );
   console.log(`full node audit: ${checks} checks (CIS v1.10 sections 1–4), median`);
   row('in-process auditNode()', inProcess, shellModel);
   if (!Number.isNaN(viaCli)) row('kauth audit node --json (CLI, incl. node start-up)', viaCli, shellModel);
   row(`reference: one /bin/sh + stat per check (× ${checks})`, shellModel);
   row('reference: bare `node -e 0` start-up on this machine', bare);
-  console.log(`goal ≤ 300 ms for a full node audit: ${inProcess <= 300 ? 'met' : 'NOT met'} in-process (${inProcess.toFixed(1)} ms); `
-    + `the CLI adds node start-up and module loading: ${Number.isNaN(viaCli) ? 'not built' : `${viaCli.toFixed(1)} ms, ${(viaCli - bare).toFixed(1)} ms beyond a bare node`}`);
+  console.log(
+    `goal ≤ 300 ms for a full node audit: ${inProcess <= 300 ? 'met' : 'NOT met'} in-process (${inProcess.toFixed(1)} ms); ` +
+      `the CLI adds node start-up and module loading: ${Number.isNaN(viaCli) ? 'not built' : `${viaCli.toFixed(1)} ms, ${(viaCli - bare).toFixed(1)} ms beyond a bare node`}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

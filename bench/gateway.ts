@@ -61,10 +61,13 @@ https.createServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, r
 
 function get(agent: https.Agent, port: number, path: string): Promise<number> {
   return new Promise((res, rej) => {
-    const req = https.request({ host: '127.0.0.1', port, path, agent, headers: { Accept: 'application/json' } }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode ?? 0));
-    });
+    const req = https.request(
+      { host: '127.0.0.1', port, path, agent, headers: { Accept: 'application/json' } },
+      (r) => {
+        r.resume();
+        r.on('end', () => res(r.statusCode ?? 0));
+      },
+    );
     req.on('error', rej);
     req.end();
   });
@@ -76,12 +79,14 @@ async function load(port: number, path: string, tls: { ca: Buffer; cert: Buffer;
   let done = 0;
   let bad = 0;
   const end = Date.now() + DURATION_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < end) {
-      if ((await get(agent, port, path)) === 200) done++;
-      else bad++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < end) {
+        if ((await get(agent, port, path)) === 200) done++;
+        else bad++;
+      }
+    }),
+  );
   agent.destroy();
   if (bad) console.log(`  (${bad} non-200 answers)`);
   return done / (DURATION_MS / 1000);
@@ -91,7 +96,10 @@ async function waitListening(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error('a bench process exited');
     const ok = await new Promise<boolean>((r) => {
-      const req = https.request({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false }, (res) => { res.resume(); r(true); });
+      const req = https.request({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false }, (res) => {
+        res.resume();
+        r(true);
+      });
       req.on('error', () => r(false));
       req.end();
     });
@@ -102,7 +110,10 @@ async function waitListening(port: number, child: ChildProcess): Promise<void> {
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:')) ?? '';
   return Number(line.replace(/[^0-9]/g, '')) / 1024;
 }
 
@@ -116,20 +127,26 @@ async function openWatches(port: number, path: string, tls: { ca: Buffer; cert: 
   const failures = new Map<string, number>();
   const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
   for (let batch = 0; batch < WATCHES; batch += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, WATCHES - batch) }, () => new Promise<void>((resolve) => {
-      const req = https.request({ host: '127.0.0.1', port, path, agent }, (res) => {
-        if (res.statusCode === 200) open++;
-        else fail(String(res.statusCode));
-        res.on('data', () => undefined);
-        resolve();
-      });
-      req.on('error', (e) => {
-        fail(e.message);
-        resolve();
-      });
-      req.end();
-      reqs.push(req);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: Math.min(100, WATCHES - batch) },
+        () =>
+          new Promise<void>((resolve) => {
+            const req = https.request({ host: '127.0.0.1', port, path, agent }, (res) => {
+              if (res.statusCode === 200) open++;
+              else fail(String(res.statusCode));
+              res.on('data', () => undefined);
+              resolve();
+            });
+            req.on('error', (e) => {
+              fail(e.message);
+              resolve();
+            });
+            req.end();
+            reqs.push(req);
+          }),
+      ),
+    );
   }
   await sleep(2000);
   const rss = rssMb(pid);
@@ -152,27 +169,60 @@ try {
   // apiserver's pair, so one CA verifies all three; the bare proxy calls the cluster as the admin.
   const gwPort = await freePort();
   const config = join(cluster.dir, 'gateway.yaml');
-  writeFileSync(config, `apiVersion: gateway.kauth.dev/v1alpha1
+  writeFileSync(
+    config,
+    `apiVersion: gateway.kauth.dev/v1alpha1
 kind: GatewayConfiguration
 listen: 127.0.0.1:${gwPort}
 tls: {certFile: ${join(cluster.dataDir, 'pki', 'apiserver.crt')}, keyFile: ${join(cluster.dataDir, 'pki', 'apiserver.key')}}
 authentication: {clientCAFile: ${cluster.caFile}}
 clusters: [{name: c, kubeconfig: ${kubeconfigFor(cluster, 'kauth-gateway')}}]
-`);
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+`,
+  );
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   if (process.env.BENCH_GW_NODE_FLAGS) profile.push(...process.env.BENCH_GW_NODE_FLAGS.split(' '));
-  const gw = spawn(process.execPath, [...profile, CLI, 'gateway', '--config', config, '--data-dir', join(cluster.dir, 'gw')],
-    { stdio: 'ignore', env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' } });
+  const gw = spawn(
+    process.execPath,
+    [...profile, CLI, 'gateway', '--config', config, '--data-dir', join(cluster.dir, 'gw')],
+    { stdio: 'ignore', env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' } },
+  );
   children.push(gw);
   const bareFile = join(cluster.dir, 'bare-proxy.mjs');
   writeFileSync(bareFile, BARE_PROXY);
   const barePort = await freePort();
-  const bare = spawn(process.execPath, [bareFile, String(barePort), String(cluster.port), join(cluster.dataDir, 'pki', 'apiserver.crt'),
-    join(cluster.dataDir, 'pki', 'apiserver.key'), admin.certFile, admin.keyFile, cluster.caFile], { stdio: 'ignore' });
+  const bare = spawn(
+    process.execPath,
+    [
+      bareFile,
+      String(barePort),
+      String(cluster.port),
+      join(cluster.dataDir, 'pki', 'apiserver.crt'),
+      join(cluster.dataDir, 'pki', 'apiserver.key'),
+      admin.certFile,
+      admin.keyFile,
+      cluster.caFile,
+    ],
+    { stdio: 'ignore' },
+  );
   children.push(bare);
   const bareImpPort = await freePort();
-  const bareImp = spawn(process.execPath, [bareFile, String(bareImpPort), String(cluster.port), join(cluster.dataDir, 'pki', 'apiserver.crt'),
-    join(cluster.dataDir, 'pki', 'apiserver.key'), admin.certFile, admin.keyFile, cluster.caFile, 'impersonate'], { stdio: 'ignore' });
+  const bareImp = spawn(
+    process.execPath,
+    [
+      bareFile,
+      String(bareImpPort),
+      String(cluster.port),
+      join(cluster.dataDir, 'pki', 'apiserver.crt'),
+      join(cluster.dataDir, 'pki', 'apiserver.key'),
+      admin.certFile,
+      admin.keyFile,
+      cluster.caFile,
+      'impersonate',
+    ],
+    { stdio: 'ignore' },
+  );
   children.push(bareImp);
   await Promise.all([waitListening(gwPort, gw), waitListening(barePort, bare), waitListening(bareImpPort, bareImp)]);
 
@@ -181,10 +231,17 @@ clusters: [{name: c, kubeconfig: ${kubeconfigFor(cluster, 'kauth-gateway')}}]
   const targets = [
     { name: 'direct to the cluster', port: cluster.port, path: PATH, tls: { ca, cert: admin.cert, key: admin.key } },
     { name: 'bare Node reverse proxy', port: barePort, path: PATH, tls: { ca, cert: admin.cert, key: admin.key } },
-    { name: 'bare proxy + Impersonate-*', port: bareImpPort, path: PATH, tls: { ca, cert: admin.cert, key: admin.key } },
+    {
+      name: 'bare proxy + Impersonate-*',
+      port: bareImpPort,
+      path: PATH,
+      tls: { ca, cert: admin.cert, key: admin.key },
+    },
     { name: 'kauth gateway', port: gwPort, path: `/clusters/c${PATH}`, tls: { ca, cert: alice.cert, key: alice.key } },
   ];
-  console.log(`GET ${PATH}, ${CONCURRENCY} keep-alive connections, ${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s each`);
+  console.log(
+    `GET ${PATH}, ${CONCURRENCY} keep-alive connections, ${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s each`,
+  );
   const rates = targets.map(() => [] as number[]);
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < targets.length; i++) {
@@ -194,18 +251,38 @@ clusters: [{name: c, kubeconfig: ${kubeconfigFor(cluster, 'kauth-gateway')}}]
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const [direct, viaBare, viaBareImp, viaGw] = rates.map(median) as [number, number, number, number];
-  targets.forEach((t, i) => console.log(`  ${t.name.padEnd(28)} ${median(rates[i]!).toFixed(0).padStart(6)} req/s  ` +
-    `(rounds: ${rates[i]!.map((r) => r.toFixed(0)).join(', ')})`));
+  targets.forEach((t, i) =>
+    console.log(
+      `  ${t.name.padEnd(28)} ${median(rates[i]!).toFixed(0).padStart(6)} req/s  ` +
+        `(rounds: ${rates[i]!.map((r) => r.toFixed(0)).join(', ')})`,
+    ),
+  );
   console.log(`  gateway ÷ bare proxy            ${(viaGw / viaBare).toFixed(2)}   (goal ≥ 0.8)`);
-  console.log(`  gateway ÷ bare + Impersonate-*  ${(viaGw / viaBareImp).toFixed(2)}   (the gateway's own work; the rest is the cluster's impersonation checks)`);
+  console.log(
+    `  gateway ÷ bare + Impersonate-*  ${(viaGw / viaBareImp).toFixed(2)}   (the gateway's own work; the rest is the cluster's impersonation checks)`,
+  );
   console.log(`  gateway ÷ direct                ${(viaGw / direct).toFixed(2)}`);
 
   // Memory with many watches open: the gateway, and the bare proxy as the reference (same watches, same run).
-  const gwWatches = await openWatches(gwPort, `/clusters/c${PATH}?watch=1`, { ca, cert: alice.cert, key: alice.key }, gw.pid!);
-  console.log(`gateway RSS: idle ${gwWatches.idle.toFixed(0)} MB, with ${gwWatches.open}/${WATCHES} watches ${gwWatches.rss.toFixed(0)} MB` +
-    ` (goal ≤ 150 MB)${gwWatches.failed ? `; not opened: ${gwWatches.failed}` : ''}`);
-  const bareWatches = await openWatches(barePort, `${PATH}?watch=1`, { ca, cert: admin.cert, key: admin.key }, bare.pid!);
-  console.log(`bare proxy RSS: idle ${bareWatches.idle.toFixed(0)} MB, with ${bareWatches.open}/${WATCHES} watches ${bareWatches.rss.toFixed(0)} MB`);
+  const gwWatches = await openWatches(
+    gwPort,
+    `/clusters/c${PATH}?watch=1`,
+    { ca, cert: alice.cert, key: alice.key },
+    gw.pid!,
+  );
+  console.log(
+    `gateway RSS: idle ${gwWatches.idle.toFixed(0)} MB, with ${gwWatches.open}/${WATCHES} watches ${gwWatches.rss.toFixed(0)} MB` +
+      ` (goal ≤ 150 MB)${gwWatches.failed ? `; not opened: ${gwWatches.failed}` : ''}`,
+  );
+  const bareWatches = await openWatches(
+    barePort,
+    `${PATH}?watch=1`,
+    { ca, cert: admin.cert, key: admin.key },
+    bare.pid!,
+  );
+  console.log(
+    `bare proxy RSS: idle ${bareWatches.idle.toFixed(0)} MB, with ${bareWatches.open}/${WATCHES} watches ${bareWatches.rss.toFixed(0)} MB`,
+  );
 } finally {
   children[0]?.kill('SIGTERM');
   await sleep(500);

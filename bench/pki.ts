@@ -46,11 +46,34 @@ interface Leaf {
   san?: string;
 }
 const LEAVES: Leaf[] = [
-  { name: 'apiserver', ca: 'ca', subj: '/CN=kube-apiserver', eku: 'serverAuth', san: 'DNS:node-0,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:10.96.0.1,IP:10.1.2.3,IP:127.0.0.1' },
-  { name: 'apiserver-kubelet-client', ca: 'ca', subj: '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client', eku: 'clientAuth' },
+  {
+    name: 'apiserver',
+    ca: 'ca',
+    subj: '/CN=kube-apiserver',
+    eku: 'serverAuth',
+    san: 'DNS:node-0,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:10.96.0.1,IP:10.1.2.3,IP:127.0.0.1',
+  },
+  {
+    name: 'apiserver-kubelet-client',
+    ca: 'ca',
+    subj: '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client',
+    eku: 'clientAuth',
+  },
   { name: 'front-proxy-client', ca: 'front-proxy-ca', subj: '/CN=front-proxy-client', eku: 'clientAuth' },
-  { name: 'etcd-server', ca: 'etcd-ca', subj: '/CN=node-0', eku: 'serverAuth,clientAuth', san: 'DNS:node-0,DNS:localhost,IP:10.1.2.3,IP:127.0.0.1,IP:::1' },
-  { name: 'etcd-peer', ca: 'etcd-ca', subj: '/CN=node-0', eku: 'serverAuth,clientAuth', san: 'DNS:node-0,DNS:localhost,IP:10.1.2.3,IP:127.0.0.1,IP:::1' },
+  {
+    name: 'etcd-server',
+    ca: 'etcd-ca',
+    subj: '/CN=node-0',
+    eku: 'serverAuth,clientAuth',
+    san: 'DNS:node-0,DNS:localhost,IP:10.1.2.3,IP:127.0.0.1,IP:::1',
+  },
+  {
+    name: 'etcd-peer',
+    ca: 'etcd-ca',
+    subj: '/CN=node-0',
+    eku: 'serverAuth,clientAuth',
+    san: 'DNS:node-0,DNS:localhost,IP:10.1.2.3,IP:127.0.0.1,IP:::1',
+  },
   { name: 'etcd-healthcheck-client', ca: 'etcd-ca', subj: '/CN=kube-etcd-healthcheck-client', eku: 'clientAuth' },
   { name: 'apiserver-etcd-client', ca: 'etcd-ca', subj: '/CN=kube-apiserver-etcd-client', eku: 'clientAuth' },
   { name: 'admin', ca: 'ca', subj: '/O=system:masters/CN=kubernetes-admin', eku: 'clientAuth' },
@@ -70,16 +93,53 @@ function opensslSteps(dir: string, alg: Alg): string[][][] {
   const p = (f: string) => join(dir, f);
   const keys = [...CAS.map(([n]) => n), ...LEAVES.map((l) => l.name), 'sa'].map((n) => keygen(alg, p(`${n}.key`)));
   const cas = CAS.map(([n, subj]) => [
-    'req', '-x509', '-new', '-key', p(`${n}.key`), '-subj', subj, '-days', '3650', '-out', p(`${n}.crt`),
-    '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign', '-addext', `subjectAltName=DNS:${n === 'ca' ? 'kubernetes' : n}`,
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    p(`${n}.key`),
+    '-subj',
+    subj,
+    '-days',
+    '3650',
+    '-out',
+    p(`${n}.crt`),
+    '-addext',
+    'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign',
+    '-addext',
+    `subjectAltName=DNS:${n === 'ca' ? 'kubernetes' : n}`,
   ]);
-  const csrs = LEAVES.map((l) => ['req', '-new', '-key', p(`${l.name}.key`), '-subj', l.subj, '-out', p(`${l.name}.csr`)]);
+  const csrs = LEAVES.map((l) => [
+    'req',
+    '-new',
+    '-key',
+    p(`${l.name}.key`),
+    '-subj',
+    l.subj,
+    '-out',
+    p(`${l.name}.csr`),
+  ]);
   const signs = LEAVES.map((l) => {
     writeFileSync(
       p(`${l.name}.ext`),
       `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=${l.eku}\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n${l.san ? `subjectAltName=${l.san}\n` : ''}`,
     );
-    return ['x509', '-req', '-in', p(`${l.name}.csr`), '-CA', p(`${l.ca}.crt`), '-CAkey', p(`${l.ca}.key`), '-days', '365', '-extfile', p(`${l.name}.ext`), '-out', p(`${l.name}.crt`)];
+    return [
+      'x509',
+      '-req',
+      '-in',
+      p(`${l.name}.csr`),
+      '-CA',
+      p(`${l.ca}.crt`),
+      '-CAkey',
+      p(`${l.ca}.key`),
+      '-days',
+      '365',
+      '-extfile',
+      p(`${l.name}.ext`),
+      '-out',
+      p(`${l.name}.crt`),
+    ];
   });
   const saPub = ['pkey', '-in', p('sa.key'), '-pubout', '-out', p('sa.pub')];
   return [[...keys], [...cas, ...csrs, saPub], [...signs]];
@@ -108,9 +168,17 @@ async function kauthTree(alg: Alg): Promise<number> {
 
 async function signing() {
   const dir = fresh('sign');
-  await ensurePkiTree({ certDir: join(dir, 'pki'), algorithm: 'RSA-2048', advertiseAddress: '10.1.2.3', nodeName: 'node-0' });
+  await ensurePkiTree({
+    certDir: join(dir, 'pki'),
+    algorithm: 'RSA-2048',
+    advertiseAddress: '10.1.2.3',
+    nodeName: 'node-0',
+  });
   const ca = loadCertificateAuthority(join(dir, 'pki'));
-  writeFileSync(join(dir, 'jane.key'), execFileSync(OPENSSL, ['genrsa', '2048'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+  writeFileSync(
+    join(dir, 'jane.key'),
+    execFileSync(OPENSSL, ['genrsa', '2048'], { stdio: ['ignore', 'pipe', 'ignore'] }),
+  );
   const csrPath = join(dir, 'jane.csr');
   execFileSync(OPENSSL, ['req', '-new', '-key', join(dir, 'jane.key'), '-subj', '/CN=jane/O=devs', '-out', csrPath]);
   const csrPem = readFileSync(csrPath, 'utf8');
@@ -146,11 +214,31 @@ async function signing() {
   // One openssl process per certificate, as a shell loop would.
   const caCrt = join(dir, 'pki', 'ca.crt');
   const caKey = join(dir, 'pki', 'ca.key');
-  writeFileSync(join(dir, 'client.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  writeFileSync(
+    join(dir, 'client.ext'),
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
+  );
   n = 0;
   t = performance.now();
   while (performance.now() - t < 2000) {
-    execFileSync(OPENSSL, ['x509', '-req', '-in', csrPath, '-CA', caCrt, '-CAkey', caKey, '-days', '1', '-extfile', join(dir, 'client.ext')], { stdio: ['ignore', 'pipe', 'ignore'] });
+    execFileSync(
+      OPENSSL,
+      [
+        'x509',
+        '-req',
+        '-in',
+        csrPath,
+        '-CA',
+        caCrt,
+        '-CAkey',
+        caKey,
+        '-days',
+        '1',
+        '-extfile',
+        join(dir, 'client.ext'),
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     n++;
   }
   const opensslProcess = (n * 1000) / (performance.now() - t);
@@ -167,7 +255,21 @@ async function signing() {
   );
   const batch = 400;
   t = performance.now();
-  execFileSync(OPENSSL, ['ca', '-batch', '-config', join(caDir, 'ca.cnf'), '-notext', '-out', join(caDir, 'out.pem'), '-infiles', ...Array<string>(batch).fill(csrPath)], { stdio: 'ignore' });
+  execFileSync(
+    OPENSSL,
+    [
+      'ca',
+      '-batch',
+      '-config',
+      join(caDir, 'ca.cnf'),
+      '-notext',
+      '-out',
+      join(caDir, 'out.pem'),
+      '-infiles',
+      ...Array<string>(batch).fill(csrPath),
+    ],
+    { stdio: 'ignore' },
+  );
   const opensslCa = (batch * 1000) / (performance.now() - t);
   return { kauthSerial, kauthConcurrent, opensslProcess, opensslCa };
 }
@@ -178,7 +280,10 @@ const started = performance.now();
 const version = execFileSync(OPENSSL, ['version'], { encoding: 'utf8' }).trim();
 console.log(`kauth PKI benchmark — node ${process.version}, ${version}, ${availableParallelism()} CPUs`);
 console.log('\nFull kubeadm tree (3 CAs, 7 certificates, sa key pair, 5 kubeconfig certificates; 16 key pairs):');
-for (const [alg, runs] of [['ECDSA-P256', 5], ['RSA-2048', 3]] as const) {
+for (const [alg, runs] of [
+  ['ECDSA-P256', 5],
+  ['RSA-2048', 3],
+] as const) {
   const k: number[] = [];
   const seqT: number[] = [];
   const parT: number[] = [];
@@ -190,13 +295,19 @@ for (const [alg, runs] of [['ECDSA-P256', 5], ['RSA-2048', 3]] as const) {
   const km = median(k);
   const sm = median(seqT);
   const pm = median(parT);
-  console.log(`  ${alg.padEnd(10)} kauth ${fmt(km).padStart(8)} | openssl one by one ${fmt(sm).padStart(8)} (ratio ${(sm / km).toFixed(2)}×)` +
-    ` | openssl in parallel ${fmt(pm).padStart(8)} (ratio ${(pm / km).toFixed(2)}×)   [median of ${runs}]`);
+  console.log(
+    `  ${alg.padEnd(10)} kauth ${fmt(km).padStart(8)} | openssl one by one ${fmt(sm).padStart(8)} (ratio ${(sm / km).toFixed(2)}×)` +
+      ` | openssl in parallel ${fmt(pm).padStart(8)} (ratio ${(pm / km).toFixed(2)}×)   [median of ${runs}]`,
+  );
 }
 const s = await signing();
 console.log('\nCertificates signed per second from an openssl CSR (RSA-2048 CA, RSA-2048 client key):');
 console.log(`  kauth parse+verify+issue, one at a time   ${s.kauthSerial.toFixed(0).padStart(6)}/s`);
 console.log(`  kauth, 16 in flight                       ${s.kauthConcurrent.toFixed(0).padStart(6)}/s`);
-console.log(`  openssl x509 -req, one process per cert   ${s.opensslProcess.toFixed(0).padStart(6)}/s   ratio kauth/openssl ${(s.kauthSerial / s.opensslProcess).toFixed(2)}×`);
-console.log(`  openssl ca -batch, ${400} CSRs in one process ${s.opensslCa.toFixed(0).padStart(6)}/s   ratio kauth/openssl ${(s.kauthSerial / s.opensslCa).toFixed(2)}×`);
+console.log(
+  `  openssl x509 -req, one process per cert   ${s.opensslProcess.toFixed(0).padStart(6)}/s   ratio kauth/openssl ${(s.kauthSerial / s.opensslProcess).toFixed(2)}×`,
+);
+console.log(
+  `  openssl ca -batch, ${400} CSRs in one process ${s.opensslCa.toFixed(0).padStart(6)}/s   ratio kauth/openssl ${(s.kauthSerial / s.opensslCa).toFixed(2)}×`,
+);
 console.log(`\n(ratios above 1: kauth faster; total ${((performance.now() - started) / 1000).toFixed(1)} s)`);

@@ -19,9 +19,38 @@ import { RbacAuthorizer } from '../src/authz/rbac/authorizer.js';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from '../src/authz/rbac/bootstrap-policy.js';
 import { LinearRbacReference, prng } from '../test/unit/authz/rbac-reference.js';
 
-
-const GROUPS = ['', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling', 'coordination.k8s.io'];
-const RESOURCES = ['pods', 'pods/log', 'pods/exec', 'services', 'configmaps', 'secrets', 'deployments', 'deployments/scale', 'statefulsets', 'jobs', 'cronjobs', 'ingresses', 'networkpolicies', 'roles', 'rolebindings', 'leases', 'events', 'persistentvolumeclaims', 'serviceaccounts', 'endpoints'];
+const GROUPS = [
+  '',
+  'apps',
+  'batch',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'policy',
+  'autoscaling',
+  'coordination.k8s.io',
+];
+const RESOURCES = [
+  'pods',
+  'pods/log',
+  'pods/exec',
+  'services',
+  'configmaps',
+  'secrets',
+  'deployments',
+  'deployments/scale',
+  'statefulsets',
+  'jobs',
+  'cronjobs',
+  'ingresses',
+  'networkpolicies',
+  'roles',
+  'rolebindings',
+  'leases',
+  'events',
+  'persistentvolumeclaims',
+  'serviceaccounts',
+  'endpoints',
+];
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const CLUSTER_ROLES = 60;
 const ACTIVE_BINDINGS = 80;
@@ -54,31 +83,72 @@ function buildCorpus(bindings: number, seed: number): Corpus {
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const rules = (): PolicyRule[] =>
     Array.from({ length: 2 + int(6) }, () => {
-      const r: PolicyRule = { apiGroups: [pick(GROUPS)], resources: [pick(RESOURCES), pick(RESOURCES)], verbs: [pick(VERBS), pick(VERBS)] };
+      const r: PolicyRule = {
+        apiGroups: [pick(GROUPS)],
+        resources: [pick(RESOURCES), pick(RESOURCES)],
+        verbs: [pick(VERBS), pick(VERBS)],
+      };
       if (rand() < 0.1) r.resourceNames = [`obj-${int(5)}`];
       return r;
     });
   const objects: (Role | RoleBinding)[] = [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()];
-  for (let i = 0; i < CLUSTER_ROLES; i++) objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `app-role-${i}` }, rules: rules() });
+  for (let i = 0; i < CLUSTER_ROLES; i++)
+    objects.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `app-role-${i}` },
+      rules: rules(),
+    });
 
   const tenants = (p: Population, count: number, prefix: string): void => {
     for (const ns of p.namespaces) {
-      for (let i = 0; i < 2; i++) objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: `local-${i}`, namespace: ns }, rules: rules() });
+      for (let i = 0; i < 2; i++)
+        objects.push({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: `local-${i}`, namespace: ns },
+          rules: rules(),
+        });
     }
     const subject = (ns: string | undefined): Subject => {
       const k = rand();
       if (k < 0.55) return { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: pick(p.users) };
       if (k < 0.8) return { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: pick(p.teams) };
-      return ns && rand() < 0.5 ? { kind: 'ServiceAccount', name: `sa-${int(3)}` } : { kind: 'ServiceAccount', name: `sa-${int(3)}`, namespace: pick(p.namespaces) };
+      return ns && rand() < 0.5
+        ? { kind: 'ServiceAccount', name: `sa-${int(3)}` }
+        : { kind: 'ServiceAccount', name: `sa-${int(3)}`, namespace: pick(p.namespaces) };
     };
     for (let i = 0; i < count; i++) {
       if (i % 10 === 0) {
         const subjects = Array.from({ length: 1 + int(2) }, () => subject(undefined));
-        objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${prefix}crb-${i}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `app-role-${int(CLUSTER_ROLES)}` }, subjects });
+        objects.push({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: `${prefix}crb-${i}` },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: `app-role-${int(CLUSTER_ROLES)}`,
+          },
+          subjects,
+        });
       } else {
         const ns = pick(p.namespaces);
-        const roleRef = rand() < 0.6 ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rand() < 0.1 ? pick(['view', 'edit', 'admin']) : `app-role-${int(CLUSTER_ROLES)}` } : { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `local-${int(2)}` };
-        objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `${prefix}rb-${i}`, namespace: ns }, roleRef, subjects: Array.from({ length: 1 + int(2) }, () => subject(ns)) });
+        const roleRef =
+          rand() < 0.6
+            ? {
+                apiGroup: 'rbac.authorization.k8s.io',
+                kind: 'ClusterRole',
+                name: rand() < 0.1 ? pick(['view', 'edit', 'admin']) : `app-role-${int(CLUSTER_ROLES)}`,
+              }
+            : { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `local-${int(2)}` };
+        objects.push({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: `${prefix}rb-${i}`, namespace: ns },
+          roleRef,
+          subjects: Array.from({ length: 1 + int(2) }, () => subject(ns)),
+        });
       }
     }
   };
@@ -92,17 +162,30 @@ function buildCorpus(bindings: number, seed: number): Corpus {
     for (let i = 0; i < REQUESTS; i++) {
       const p = pops.length === 1 ? pops[0]! : rand() < 0.5 ? pops[0]! : pops[1]!;
       let user: UserInfo;
-      if (rand() < 0.7) user = { username: pick(p.users), groups: [pick(p.teams), pick(p.teams), 'system:authenticated'] };
+      if (rand() < 0.7)
+        user = { username: pick(p.users), groups: [pick(p.teams), pick(p.teams), 'system:authenticated'] };
       else {
         const ns = pick(p.namespaces);
-        user = { username: `system:serviceaccount:${ns}:sa-${int(3)}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] };
+        user = {
+          username: `system:serviceaccount:${ns}:sa-${int(3)}`,
+          groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
+        };
       }
       if (rand() < 0.1) {
         out.push(nonResourceAttributes(user, 'get', pick(['/healthz', '/version', '/api/v1', '/metrics', '/'])));
         continue;
       }
       const [resource, subresource = ''] = pick(RESOURCES).split('/');
-      out.push(resourceAttributes(user, { verb: pick(VERBS), apiGroup: pick(GROUPS), resource: resource!, subresource, namespace: rand() < 0.15 ? '' : pick(p.namespaces), name: rand() < 0.5 ? `obj-${int(5)}` : '' }));
+      out.push(
+        resourceAttributes(user, {
+          verb: pick(VERBS),
+          apiGroup: pick(GROUPS),
+          resource: resource!,
+          subresource,
+          namespace: rand() < 0.15 ? '' : pick(p.namespaces),
+          name: rand() < 0.5 ? `obj-${int(5)}` : '',
+        }),
+      );
     }
     return out;
   };
@@ -160,10 +243,18 @@ for (const size of sizes) {
   for (const a of sample) {
     const x = rbac.authorizeSync(a);
     const y = ref.authorize(a);
-    if (x.decision !== y.decision || x.reason !== y.reason) throw new Error(`index and reference disagree at ${size}: ${JSON.stringify(a)}`);
+    if (x.decision !== y.decision || x.reason !== y.reason)
+      throw new Error(`index and reference disagree at ${size}: ${JSON.stringify(a)}`);
     if (x.decision === 'Allow') allowed++;
   }
-  setups.push({ size, objects: corpus.objects.length, corpus, index: (a) => rbac.authorizeSync(a), reference: (a) => ref.authorize(a), allowed: allowed / sample.length });
+  setups.push({
+    size,
+    objects: corpus.objects.length,
+    corpus,
+    index: (a) => rbac.authorizeSync(a),
+    reference: (a) => ref.authorize(a),
+    allowed: allowed / sample.length,
+  });
 }
 
 // Other processes may share the machine, so slices of every configuration are interleaved over several
@@ -183,8 +274,12 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const get = (k: string): number => best.get(k)!;
-console.log(`RBAC decisions/s, policy index vs linear scan (Kubernetes VisitRulesFor); best of ${ROUNDS} interleaved slices`);
-console.log('bindings  objects | index active  ns/dec | index uniform  ns/dec | reference   ns/dec | speedup active  uniform | allow%');
+console.log(
+  `RBAC decisions/s, policy index vs linear scan (Kubernetes VisitRulesFor); best of ${ROUNDS} interleaved slices`,
+);
+console.log(
+  'bindings  objects | index active  ns/dec | index uniform  ns/dec | reference   ns/dec | speedup active  uniform | allow%',
+);
 for (const s of setups) {
   const a = get(`active ${s.size}`);
   const u = get(`uniform ${s.size}`);
@@ -198,6 +293,12 @@ const growth = get('active 100000') / get('active 100');
 const uniformSpeedup = get('reference 10000') / get('uniform 10000');
 const uniformGrowth = get('uniform 100000') / get('uniform 100');
 console.log('');
-console.log(`index / reference at 10,000 bindings: ${speedup.toFixed(1)}× active, ${uniformSpeedup.toFixed(1)}× uniform   (goal ≥ 50×)  ${speedup >= 50 ? 'met' : 'NOT met'}`);
-console.log(`index cost growth 100 → 100,000 bindings: ${growth.toFixed(2)}× active   (goal ≤ 1.5×)  ${growth <= 1.5 ? 'met' : 'NOT met'}`);
-console.log(`  uniform mix growth ${uniformGrowth.toFixed(2)}×: same work per decision, but a working set that grows with the cluster (CPU-cache bound)`);
+console.log(
+  `index / reference at 10,000 bindings: ${speedup.toFixed(1)}× active, ${uniformSpeedup.toFixed(1)}× uniform   (goal ≥ 50×)  ${speedup >= 50 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `index cost growth 100 → 100,000 bindings: ${growth.toFixed(2)}× active   (goal ≤ 1.5×)  ${growth <= 1.5 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `  uniform mix growth ${uniformGrowth.toFixed(2)}×: same work per decision, but a working set that grows with the cluster (CPU-cache bound)`,
+);

@@ -19,10 +19,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 function get(agent: https.Agent, port: number, path: string, ca: Buffer, cert?: Buffer, key?: Buffer): Promise<number> {
   return new Promise((res, rej) => {
-    const req = https.request({ host: '127.0.0.1', port, path, agent, ca, cert, key, headers: { Accept: 'application/json' } }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode ?? 0));
-    });
+    const req = https.request(
+      { host: '127.0.0.1', port, path, agent, ca, cert, key, headers: { Accept: 'application/json' } },
+      (r) => {
+        r.resume();
+        r.on('end', () => res(r.statusCode ?? 0));
+      },
+    );
     req.on('error', rej);
     req.end();
   });
@@ -35,13 +38,15 @@ async function load(port: number, path: string, ca: Buffer, cert?: Buffer, key?:
   let done = 0;
   let bad = 0;
   const end = Date.now() + DURATION_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < end) {
-      const code = await get(agent, port, path, ca, cert, key);
-      if (code === 200) done++;
-      else bad++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < end) {
+        const code = await get(agent, port, path, ca, cert, key);
+        if (code === 200) done++;
+        else bad++;
+      }
+    }),
+  );
   agent.destroy();
   if (bad) console.log(`  (${bad} non-200 answers)`);
   return done / (DURATION_MS / 1000);
@@ -53,7 +58,9 @@ async function waitReady(port: number, ca: Buffer, t0: number, child: ChildProce
     if (child.exitCode !== null) throw new Error('kauth exited');
     try {
       if ((await get(agent, port, '/readyz', ca)) === 200) return Date.now() - t0;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(5);
   }
 }
@@ -66,25 +73,71 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kauth-bench-'));
   const data = join(dir, 'data');
   try {
-    execFileSync(process.execPath, [CLI, 'certs', 'init', '--cert-dir', join(data, 'pki'), '--kubeconfig-dir', data], { stdio: 'ignore' });
+    execFileSync(process.execPath, [CLI, 'certs', 'init', '--cert-dir', join(data, 'pki'), '--kubeconfig-dir', data], {
+      stdio: 'ignore',
+    });
     const port = await freePort();
     const ca = readFileSync(join(data, 'pki', 'ca.crt'));
     // An admin client certificate from the CA (what kubectl would present).
-    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'c.key'), '-subj', '/CN=bench/O=system:masters', '-out', join(dir, 'c.csr')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'c.key'),
+        '-subj',
+        '/CN=bench/O=system:masters',
+        '-out',
+        join(dir, 'c.csr'),
+      ],
+      { stdio: 'ignore' },
+    );
     writeFileSync(join(dir, 'c.ext'), 'extendedKeyUsage=clientAuth\n');
-    execFileSync('openssl', ['x509', '-req', '-in', join(dir, 'c.csr'), '-CA', join(data, 'pki', 'ca.crt'), '-CAkey', join(data, 'pki', 'ca.key'), '-CAcreateserial', '-days', '1', '-extfile', join(dir, 'c.ext'), '-out', join(dir, 'c.crt')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        join(dir, 'c.csr'),
+        '-CA',
+        join(data, 'pki', 'ca.crt'),
+        '-CAkey',
+        join(data, 'pki', 'ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '1',
+        '-extfile',
+        join(dir, 'c.ext'),
+        '-out',
+        join(dir, 'c.crt'),
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = readFileSync(join(dir, 'c.crt'));
     const key = readFileSync(join(dir, 'c.key'));
 
     const t0 = Date.now();
-    const kauth = spawn(process.execPath, [CLI, 'up', '--data-dir', data, '--secure-port', String(port)], { stdio: 'ignore', env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' } });
+    const kauth = spawn(process.execPath, [CLI, 'up', '--data-dir', data, '--secure-port', String(port)], {
+      stdio: 'ignore',
+      env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' },
+    });
     const firstReady = await waitReady(port, ca, t0, kauth);
     kauth.kill('SIGTERM');
     await new Promise((r) => kauth.once('exit', r));
 
     // Second start: existing PKI and database, as a user's every `kauth up` after the first.
     const t1 = Date.now();
-    const kauth2 = spawn(process.execPath, [CLI, 'up', '--data-dir', data, '--secure-port', String(port)], { stdio: 'ignore', env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' } });
+    const kauth2 = spawn(process.execPath, [CLI, 'up', '--data-dir', data, '--secure-port', String(port)], {
+      stdio: 'ignore',
+      env: { ...process.env, KAUTH_LOG_LEVEL: 'warn' },
+    });
     const ready = await waitReady(port, ca, t1, kauth2);
     await sleep(1500);
     const idleRss = rssKb(kauth2.pid!);
@@ -92,7 +145,13 @@ async function main(): Promise<void> {
     const kauthRate = await load(port, path, ca, cert, key);
     const loadedRss = rssKb(kauth2.pid!);
     const body = await new Promise<string>((res) => {
-      https.get({ host: '127.0.0.1', port, path, ca, cert, key }, (r) => { let s = ''; r.on('data', (d) => { s += d; }); r.on('end', () => res(s)); });
+      https.get({ host: '127.0.0.1', port, path, ca, cert, key }, (r) => {
+        let s = '';
+        r.on('data', (d) => {
+          s += d;
+        });
+        r.on('end', () => res(s));
+      });
     });
     kauth2.kill('SIGTERM');
     await new Promise((r) => kauth2.once('exit', r));
@@ -100,11 +159,14 @@ async function main(): Promise<void> {
     // The reference: a bare Node HTTPS server with the same certificate, answering the same bytes.
     const barePort = await freePort();
     const bareSrc = join(dir, 'bare.mjs');
-    writeFileSync(bareSrc, `import https from 'node:https'; import { readFileSync } from 'node:fs';
+    writeFileSync(
+      bareSrc,
+      `import https from 'node:https'; import { readFileSync } from 'node:fs';
 const body = ${JSON.stringify(body)};
 https.createServer({ cert: readFileSync(${JSON.stringify(join(data, 'pki', 'apiserver.crt'))}), key: readFileSync(${JSON.stringify(join(data, 'pki', 'apiserver.key'))}), requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65000 }, (req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }); res.end(body);
-}).listen(${barePort}, '127.0.0.1');`);
+}).listen(${barePort}, '127.0.0.1');`,
+    );
     const bare = spawn(process.execPath, [bareSrc], { stdio: 'ignore' });
     await sleep(300);
     const bareRate = await load(barePort, path, ca, cert, key);
@@ -112,7 +174,9 @@ https.createServer({ cert: readFileSync(${JSON.stringify(join(data, 'pki', 'apis
 
     console.log(`kauth up → /readyz, first start (new database): ${firstReady} ms`);
     console.log(`kauth up → /readyz, restart (goal ≤ 500):       ${ready} ms`);
-    console.log(`idle RSS (goal ≤ 80 MB):                      ${(idleRss / 1024).toFixed(1)} MB (after load: ${(loadedRss / 1024).toFixed(1)} MB)`);
+    console.log(
+      `idle RSS (goal ≤ 80 MB):                      ${(idleRss / 1024).toFixed(1)} MB (after load: ${(loadedRss / 1024).toFixed(1)} MB)`,
+    );
     console.log(`authenticated GET ${path}, ${CONCURRENCY} keep-alive TLS connections, ${DURATION_MS / 1000}s each:`);
     console.log(`  kauth: ${kauthRate.toFixed(0)} req/s   bare node https: ${bareRate.toFixed(0)} req/s`);
     console.log(`  ratio kauth/bare = ${(kauthRate / bareRate).toFixed(2)} (goal ≥ 0.50)`);

@@ -13,13 +13,17 @@ function bundle(ns: string, version: string): string {
   const docs: string[] = [];
   for (let i = 0; i < OBJECTS; i++) {
     if (i % 4 === 0) {
-      docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d${i}\n  namespace: ${ns}\n  labels: {app: d${i}}\nspec:\n` +
-        `  replicas: 2\n  selector:\n    matchLabels: {app: d${i}}\n  template:\n    metadata:\n      labels: {app: d${i}}\n    spec:\n` +
-        `      containers:\n      - name: app\n        image: nginx:${version}\n        ports: [{containerPort: 80}]\n` +
-        `        env: [{name: A, value: "1"}, {name: B, value: "2"}]\n`);
+      docs.push(
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d${i}\n  namespace: ${ns}\n  labels: {app: d${i}}\nspec:\n` +
+          `  replicas: 2\n  selector:\n    matchLabels: {app: d${i}}\n  template:\n    metadata:\n      labels: {app: d${i}}\n    spec:\n` +
+          `      containers:\n      - name: app\n        image: nginx:${version}\n        ports: [{containerPort: 80}]\n` +
+          `        env: [{name: A, value: "1"}, {name: B, value: "2"}]\n`,
+      );
     } else {
-      docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ${ns}\n  labels: {bundle: bench}\ndata:\n` +
-        `  version: "${version}"\n  a: "alpha"\n  b: "beta"\n`);
+      docs.push(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ${ns}\n  labels: {bundle: bench}\ndata:\n` +
+          `  version: "${version}"\n  a: "alpha"\n  b: "beta"\n`,
+      );
     }
   }
   return docs.join('---\n');
@@ -43,14 +47,20 @@ try {
   };
   console.log(`${OBJECTS} objects (1/4 Deployments, 3/4 ConfigMaps), real kubectl, one kauth`);
   const rows: [string, number, number][] = [];
-  for (const [step, version] of [['first apply (creates)', '1.27'], ['re-apply, no change', '1.27'], ['apply, one change each', '1.28']] as const) {
+  for (const [step, version] of [
+    ['first apply (creates)', '1.27'],
+    ['re-apply, no change', '1.27'],
+    ['apply, one change each', '1.28'],
+  ] as const) {
     const csa = timed(`client-side ${step}`, ['apply', '-f', file('csa', version)], cluster);
     const ssa = timed(`server-side ${step}`, ['apply', '--server-side', '-f', file('ssa', version)], cluster);
     rows.push([step, csa, ssa]);
   }
   for (const [step, csa, ssa] of rows) {
-    console.log(`  ${step.padEnd(24)} client-side ${csa.toFixed(0).padStart(6)} ms   server-side ${ssa.toFixed(0).padStart(6)} ms   ` +
-      `ratio ${(ssa / csa).toFixed(2)} (goal ≤ 1)`);
+    console.log(
+      `  ${step.padEnd(24)} client-side ${csa.toFixed(0).padStart(6)} ms   server-side ${ssa.toFixed(0).padStart(6)} ms   ` +
+        `ratio ${(ssa / csa).toFixed(2)} (goal ≤ 1)`,
+    );
   }
 } finally {
   await cluster.stop();

@@ -5,7 +5,18 @@
 //  (c) authenticated GET/s, 32 clients, on 1 replica ÷ spread over 3 replicas of one etcd.
 // Run: npm run build && node dist/bench/store-ha.js   (BENCH_MS per measurement, default 4000)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, cpSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,8 +34,15 @@ const DURATION_MS = Number(process.env.BENCH_MS ?? 4000);
 const CLIENTS = 32;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Tls { ca: Buffer; cert: Buffer; key: Buffer }
-interface Target { port: number; tls: Tls }
+interface Tls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+interface Target {
+  port: number;
+  tls: Tls;
+}
 
 function call(agent: https.Agent, port: number, method: string, path: string, body?: string): Promise<number> {
   return new Promise((res, rej) => {
@@ -40,7 +58,11 @@ function call(agent: https.Agent, port: number, method: string, path: string, bo
 }
 
 /** Requests/s answered with `want` by CLIENTS concurrent loops over keep-alive mTLS, spread over targets. */
-async function load(targets: Target[], want: number, request: (i: number) => { method: string; path: string; body?: string }): Promise<number> {
+async function load(
+  targets: Target[],
+  want: number,
+  request: (i: number) => { method: string; path: string; body?: string },
+): Promise<number> {
   const agents = targets.map((t) => new https.Agent({ keepAlive: true, maxSockets: CLIENTS, ...t.tls }));
   let seq = 0;
   const one = async (c: number): Promise<number> => {
@@ -54,26 +76,38 @@ async function load(targets: Target[], want: number, request: (i: number) => { m
   let bad = 0;
   const start = performance.now();
   const end = Date.now() + DURATION_MS;
-  await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
-    while (Date.now() < end) {
-      if ((await one(c)) === want) ok++;
-      else bad++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      while (Date.now() < end) {
+        if ((await one(c)) === want) ok++;
+        else bad++;
+      }
+    }),
+  );
   const rate = (ok * 1000) / (performance.now() - start);
   for (const a of agents) a.destroy();
   if (bad) console.log(`  (${bad} answers other than ${want})`);
   return rate;
 }
 
-const configMap = (name: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: 'x'.repeat(200) } });
+const configMap = (name: string): string =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: 'x'.repeat(200) } });
 let run = 0;
 const creates = (targets: Target[]): Promise<number> => {
   const round = ++run;
-  return load(targets, 201, (i) => ({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: configMap(`b${round}-${i}`) }));
+  return load(targets, 201, (i) => ({
+    method: 'POST',
+    path: '/api/v1/namespaces/default/configmaps',
+    body: configMap(`b${round}-${i}`),
+  }));
 };
 
-interface Kauth { dir: string; target: Target; child: ChildProcess; stop(): void }
+interface Kauth {
+  dir: string;
+  target: Target;
+  child: ChildProcess;
+  stop(): void;
+}
 
 async function startKauth(args: string[], fromPki?: string): Promise<Kauth> {
   const dir = mkdtempSync(join(tmpdir(), 'kauth-bench-ha-'));
@@ -85,7 +119,8 @@ async function startKauth(args: string[], fromPki?: string): Promise<Kauth> {
   }
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'up', '--data-dir', data, '--secure-port', String(port), ...args], {
-    stdio: 'ignore', env: { ...process.env, KAUTH_LOG_LEVEL: 'error' },
+    stdio: 'ignore',
+    env: { ...process.env, KAUTH_LOG_LEVEL: 'error' },
   });
   const adminConf = join(data, 'admin.conf');
   for (let i = 0; ; i++) {
@@ -107,7 +142,9 @@ async function startKauth(args: string[], fromPki?: string): Promise<Kauth> {
         };
         return { dir: data, target: { port, tls }, child, stop };
       }
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(50);
   }
 }
@@ -128,19 +165,29 @@ async function startBareServer(tls: Tls, port: number): Promise<{ close(): void;
     });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { dir, close: () => { server.close(); closeSync(fd); } };
+  return {
+    dir,
+    close: () => {
+      server.close();
+      closeSync(fd);
+    },
+  };
 }
 
 /** The bare server runs in its own process, as kauth does, so neither shares the client's event loop. */
 async function startBareProcess(tls: Tls, pkiDir: string): Promise<{ port: number; stop(): void }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--bare-server', String(port), pkiDir], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--bare-server', String(port), pkiDir], {
+    stdio: 'ignore',
+  });
   const agent = new https.Agent({ ...tls });
   for (;;) {
     try {
       await call(agent, port, 'POST', '/', '{}');
       break;
-    } catch { await sleep(50); }
+    } catch {
+      await sleep(50);
+    }
   }
   agent.destroy();
   return { port, stop: () => child.kill('SIGTERM') };
@@ -154,12 +201,14 @@ async function rawPuts(endpoints: string[]): Promise<number> {
   for (let i = 0; i < 100; i++) await client.put(`/bench-raw/warm-${i}`).value(value);
   const start = performance.now();
   const end = Date.now() + DURATION_MS;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (Date.now() < end) {
-      await client.put(`/bench-raw/k${seq++}`).value(value);
-      ok++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < end) {
+        await client.put(`/bench-raw/k${seq++}`).value(value);
+        ok++;
+      }
+    }),
+  );
   const rate = (ok * 1000) / (performance.now() - start);
   client.close();
   return rate;
@@ -175,14 +224,19 @@ async function storeLevelGroupCommit(): Promise<void> {
       let n = 0;
       const start = performance.now();
       const end = Date.now() + DURATION_MS / 2;
-      await Promise.all(Array.from({ length: writers }, async (_, w) => {
-        for (let i = 0; Date.now() < end; i++, n++) await store.create(`/registry/configmaps/${tag}/w${w}-${i}`, value);
-      }));
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; Date.now() < end; i++, n++)
+            await store.create(`/registry/configmaps/${tag}/w${w}-${i}`, value);
+        }),
+      );
       return (n * 1000) / (performance.now() - start);
     };
     const alone = await rate(1, 'alone');
     const grouped = await rate(CLIENTS, 'grouped');
-    console.log(`    store level: ${CLIENTS} concurrent writers ${grouped.toFixed(0)} creates/s vs one at a time ${alone.toFixed(0)} (one fsync each) → ${(grouped / alone).toFixed(1)}×`);
+    console.log(
+      `    store level: ${CLIENTS} concurrent writers ${grouped.toFixed(0)} creates/s vs one at a time ${alone.toFixed(0)} (one fsync each) → ${(grouped / alone).toFixed(1)}×`,
+    );
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -200,16 +254,24 @@ async function main(): Promise<void> {
     cleanups.push(bare.stop);
     const bareTarget: Target = { port: bare.port, tls: sqlite.target.tls };
     const a: Array<[number, number]> = [];
-    for (let round = 0; round < 2; round++) a.push([await creates([sqlite.target]), await load([bareTarget], 201, () => ({ method: 'POST', path: '/', body: configMap('bare') }))]);
+    for (let round = 0; round < 2; round++)
+      a.push([
+        await creates([sqlite.target]),
+        await load([bareTarget], 201, () => ({ method: 'POST', path: '/', body: configMap('bare') })),
+      ]);
     const [aKauth, aBare] = a.reduce(([x, y], [p, q]) => [x + p / a.length, y + q / a.length], [0, 0]);
-    console.log(`(a) creates/s, ${CLIENTS} clients, keep-alive mTLS: kauth on SQLite ${aKauth.toFixed(0)}, bare HTTPS + fsync per request ${aBare.toFixed(0)} → ${(aKauth / aBare).toFixed(2)}× (goal ≥ 2)`);
+    console.log(
+      `(a) creates/s, ${CLIENTS} clients, keep-alive mTLS: kauth on SQLite ${aKauth.toFixed(0)}, bare HTTPS + fsync per request ${aBare.toFixed(0)} → ${(aKauth / aBare).toFixed(2)}× (goal ≥ 2)`,
+    );
     sqlite.stop();
     bare.stop();
     // The ceiling: the same API path with no disk at all.
     const memory = await startKauth(['--storage-backend', 'memory']);
     cleanups.push(memory.stop);
     const aMemory = await creates([memory.target]);
-    console.log(`    kauth on the memory store (no fsync at all) ${aMemory.toFixed(0)}: SQLite reaches ${(100 * aKauth / aMemory).toFixed(0)}% of it`);
+    console.log(
+      `    kauth on the memory store (no fsync at all) ${aMemory.toFixed(0)}: SQLite reaches ${((100 * aKauth) / aMemory).toFixed(0)}% of it`,
+    );
     memory.stop();
     await storeLevelGroupCommit();
 
@@ -219,18 +281,38 @@ async function main(): Promise<void> {
     cleanups.push(first.stop);
     const bEtcd = await creates([first.target]);
     const bRaw = await rawPuts(etcd.endpoints);
-    console.log(`(b) creates/s: kauth on etcd ${bEtcd.toFixed(0)}, raw etcd puts (etcdctl put's RPC, ${CLIENTS} in flight) ${bRaw.toFixed(0)} → ${(bEtcd / bRaw).toFixed(2)}×`);
+    console.log(
+      `(b) creates/s: kauth on etcd ${bEtcd.toFixed(0)}, raw etcd puts (etcdctl put's RPC, ${CLIENTS} in flight) ${bRaw.toFixed(0)} → ${(bEtcd / bRaw).toFixed(2)}×`,
+    );
 
     // (c) reads: one replica vs three on the same etcd, clients spread round-robin.
-    await call(new https.Agent({ ...first.target.tls }), first.target.port, 'POST', '/api/v1/namespaces/default/configmaps', configMap('read-me'));
-    const others = await Promise.all([startKauth(['--etcd-servers', endpoints], first.dir), startKauth(['--etcd-servers', endpoints], first.dir)]);
+    await call(
+      new https.Agent({ ...first.target.tls }),
+      first.target.port,
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      configMap('read-me'),
+    );
+    const others = await Promise.all([
+      startKauth(['--etcd-servers', endpoints], first.dir),
+      startKauth(['--etcd-servers', endpoints], first.dir),
+    ]);
     for (const o of others) cleanups.push(o.stop);
-    const get = (): { method: string; path: string } => ({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/read-me' });
+    const get = (): { method: string; path: string } => ({
+      method: 'GET',
+      path: '/api/v1/namespaces/default/configmaps/read-me',
+    });
     const one = await load([first.target], 200, get);
     const three = await load([first.target, ...others.map((o) => o.target)], 200, get);
-    console.log(`(c) GET/s, ${CLIENTS} clients: 1 replica ${one.toFixed(0)}, 3 replicas ${three.toFixed(0)} → ${(three / one).toFixed(2)}×`);
-    console.log('    On 2 cores the client, etcd and the replicas share the same CPUs: 3 replicas add processes competing for');
-    console.log('    them, so the ratio shows the overhead of more processes, not scaling. With a core (or machine) per replica');
+    console.log(
+      `(c) GET/s, ${CLIENTS} clients: 1 replica ${one.toFixed(0)}, 3 replicas ${three.toFixed(0)} → ${(three / one).toFixed(2)}×`,
+    );
+    console.log(
+      '    On 2 cores the client, etcd and the replicas share the same CPUs: 3 replicas add processes competing for',
+    );
+    console.log(
+      '    them, so the ratio shows the overhead of more processes, not scaling. With a core (or machine) per replica',
+    );
     console.log('    reads scale close to linearly: a GET is served by one replica from one linearizable etcd read.');
   } finally {
     for (const c of cleanups.reverse()) c();
@@ -240,9 +322,17 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--bare-server') {
   const pki = join(process.argv[4]!, 'pki');
-  const tls: Tls = { ca: readFileSync(join(pki, 'ca.crt')), cert: readFileSync(join(pki, 'apiserver.crt')), key: readFileSync(join(pki, 'apiserver.key')) };
+  const tls: Tls = {
+    ca: readFileSync(join(pki, 'ca.crt')),
+    cert: readFileSync(join(pki, 'apiserver.crt')),
+    key: readFileSync(join(pki, 'apiserver.key')),
+  };
   const server = await startBareServer(tls, Number(process.argv[3]));
-  process.on('SIGTERM', () => { server.close(); rmSync(server.dir, { recursive: true, force: true }); process.exit(0); });
+  process.on('SIGTERM', () => {
+    server.close();
+    rmSync(server.dir, { recursive: true, force: true });
+    process.exit(0);
+  });
 } else {
   await main();
 }

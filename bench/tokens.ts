@@ -36,7 +36,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * The machine is shared, so throughput drifts: each measurement alternates short rounds of the
  * reference and of `fn`, and the ratio is the median of the per-round ratios.
  */
-async function paired(label: string, fn: () => unknown, reference: () => unknown): Promise<{ rate: number; ratio: number }> {
+async function paired(
+  label: string,
+  fn: () => unknown,
+  reference: () => unknown,
+): Promise<{ rate: number; ratio: number }> {
   await measure(fn, 200);
   const rounds = Math.max(3, Math.round(SECONDS / 0.5));
   const rates: number[] = [];
@@ -48,7 +52,9 @@ async function paired(label: string, fn: () => unknown, reference: () => unknown
     ratios.push(r / ref);
   }
   const result = { rate: median(rates), ratio: median(ratios) };
-  console.log(`${label.padEnd(46)} ${Math.round(result.rate).toLocaleString('en-US').padStart(10)} /s   ${result.ratio.toFixed(2).padStart(6)}× reference`);
+  console.log(
+    `${label.padEnd(46)} ${Math.round(result.rate).toLocaleString('en-US').padStart(10)} /s   ${result.ratio.toFixed(2).padStart(6)}× reference`,
+  );
   return result;
 }
 
@@ -56,8 +62,16 @@ const signingKey = signingKeyFrom(generateKeyPairSync('rsa', { modulusLength: 20
 const getter = new MapGetter();
 const saUid = randomUUID();
 const podUid = randomUUID();
-getter.objects.set('serviceaccounts/demo/pod-viewer', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'pod-viewer', namespace: 'demo', uid: saUid } });
-getter.objects.set('pods/demo/netpod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'netpod', namespace: 'demo', uid: podUid } });
+getter.objects.set('serviceaccounts/demo/pod-viewer', {
+  apiVersion: 'v1',
+  kind: 'ServiceAccount',
+  metadata: { name: 'pod-viewer', namespace: 'demo', uid: saUid },
+});
+getter.objects.set('pods/demo/netpod', {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'netpod', namespace: 'demo', uid: podUid },
+});
 
 const issuer = new TokenIssuer({ issuer: ISSUER, signingKey, apiAudiences: [ISSUER] });
 const request = {
@@ -78,12 +92,22 @@ const verifier = new ServiceAccountJwtVerifier(options);
 const cached = new CachedTokenAuthenticator(authenticator);
 if (!(await authenticator.authenticateToken(token))) throw new Error('bench token does not authenticate');
 
-console.log(`RSA-2048 / RS256 pod-bound token, ${token.length} bytes, about ${SECONDS} s per measurement in alternating reference/subject rounds, node ${process.version}\n`);
+console.log(
+  `RSA-2048 / RS256 pod-bound token, ${token.length} bytes, about ${SECONDS} s per measurement in alternating reference/subject rounds, node ${process.version}\n`,
+);
 const rawVerify = () => verify('sha256', signingInput, signingKey.key, signature);
 const reference = await paired('reference: node:crypto verify (RS256, raw)', rawVerify, rawVerify);
 const parsed = await paired('verify: parse + signature + iss/aud', () => verifier.verify(token), rawVerify);
-const cold = await paired('authenticate cold (+ times, SA/pod lookups)', () => authenticator.authenticateToken(token), rawVerify);
+const cold = await paired(
+  'authenticate cold (+ times, SA/pod lookups)',
+  () => authenticator.authenticateToken(token),
+  rawVerify,
+);
 const warm = await paired('authenticate warm (token cache hit)', () => cached.authenticateToken(token), rawVerify);
 const issue = await paired('issue bound token (RS256 sign)', () => issuer.issueBoundToken(request), rawVerify);
-console.log(`\nraw RS256 verify ≈ ${Math.round(reference.rate).toLocaleString('en-US')}/s; cold authentication ${Math.round(cold.rate).toLocaleString('en-US')}/s (target ≥ 15,000/s: ${cold.rate >= 15000 ? 'met' : 'NOT met'})`);
-console.log(`per token: verify ${(1e6 / parsed.rate).toFixed(1)} µs, cold ${(1e6 / cold.rate).toFixed(1)} µs, warm ${(1e6 / warm.rate).toFixed(1)} µs, issue ${(1e6 / issue.rate).toFixed(1)} µs`);
+console.log(
+  `\nraw RS256 verify ≈ ${Math.round(reference.rate).toLocaleString('en-US')}/s; cold authentication ${Math.round(cold.rate).toLocaleString('en-US')}/s (target ≥ 15,000/s: ${cold.rate >= 15000 ? 'met' : 'NOT met'})`,
+);
+console.log(
+  `per token: verify ${(1e6 / parsed.rate).toFixed(1)} µs, cold ${(1e6 / cold.rate).toFixed(1)} µs, warm ${(1e6 / warm.rate).toFixed(1)} µs, issue ${(1e6 / issue.rate).toFixed(1)} µs`,
+);

@@ -45,8 +45,12 @@ for (const [file, meta] of Object.entries(result.metafile.outputs)) {
   if (meta.cssBundle) css = basename(meta.cssBundle);
 }
 if (!js || !css) throw new Error(`console build: entry outputs not found (${js}, ${css})`);
-const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%APP_JS%', `./${js}`).replace('%APP_CSS%', `./${css}`);
+const html = readFileSync(join(src, 'index.html'), 'utf8')
+  .replace('%APP_JS%', `./${js}`)
+  .replace('%APP_CSS%', `./${css}`);
 writeFileSync(join(out, 'index.html'), html);
 
-const sizes = Object.entries(result.metafile.outputs).map(([f, m]) => `${basename(f)} ${(m.bytes / 1024).toFixed(1)} KiB`);
+const sizes = Object.entries(result.metafile.outputs).map(
+  ([f, m]) => `${basename(f)} ${(m.bytes / 1024).toFixed(1)} KiB`,
+);
 console.log(`console built into ${out} in ${Date.now() - started} ms: ${sizes.join(', ')}`);

@@ -34,12 +34,29 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`run-tests: ${files.length} test files`);
-const unit = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit', env, cwd: root });
+const unit = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+  env,
+  cwd: root,
+});
 let failed = unit.status !== 0;
 
 const acceptance = join(root, '..', 'shared', 'acceptance');
-const checks = ['pki-openssl', 'kubectl-core', 'authn-authz', 'sa-tokens', 'impersonation', 'csr', 'external-identity', 'gateway',
-  'audit', 'delegated-auth', 'distributed', 'access-review', 'operations'];
+const checks = [
+  'pki-openssl',
+  'kubectl-core',
+  'authn-authz',
+  'sa-tokens',
+  'impersonation',
+  'csr',
+  'external-identity',
+  'gateway',
+  'audit',
+  'delegated-auth',
+  'distributed',
+  'access-review',
+  'operations',
+];
 if (!only && existsSync(acceptance) && !process.argv.includes('--no-acceptance')) {
   let pass = 0;
   let fail = 0;
@@ -47,7 +64,12 @@ if (!only && existsSync(acceptance) && !process.argv.includes('--no-acceptance')
     const script = join(acceptance, c);
     if (!existsSync(script)) continue;
     const cmd = c === 'pki-openssl' ? ['bash', [script]] : [process.execPath, [script]];
-    const r = spawnSync(cmd[0], cmd[1], { stdio: 'inherit', env: { ...env, PATH: `${dirname(env.KUBECTL)}:${env.PATH}` }, cwd: root, timeout: 600_000 });
+    const r = spawnSync(cmd[0], cmd[1], {
+      stdio: 'inherit',
+      env: { ...env, PATH: `${dirname(env.KUBECTL)}:${env.PATH}` },
+      cwd: root,
+      timeout: 600_000,
+    });
     if (r.status === 0) pass++;
     else fail++;
   }

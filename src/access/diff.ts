@@ -55,10 +55,23 @@ export function rbacDiff(oldObjects: readonly RbacObject[], newObjects: readonly
 function changes(change: 'gained' | 'lost', from: Atom[], other: RbacWorld): PermissionChange[] {
   const grouped = new Map<string, PermissionChange>();
   for (const a of from) {
-    const user = subjectUser({ kind: a.subject.kind, name: a.subject.name, namespace: a.subject.namespace }, a.namespace);
+    const user = subjectUser(
+      { kind: a.subject.kind, name: a.subject.name, namespace: a.subject.namespace },
+      a.namespace,
+    );
     if (user === undefined || other.authorize(user, a.request).allowed) continue;
     const r = a.request;
-    const key = JSON.stringify([a.subject.kind, a.subject.name, a.subject.namespace ?? '', a.namespace, r.apiGroup, r.resource, r.subresource, r.name, r.nonResourceURL]);
+    const key = JSON.stringify([
+      a.subject.kind,
+      a.subject.name,
+      a.subject.namespace ?? '',
+      a.namespace,
+      r.apiGroup,
+      r.resource,
+      r.subresource,
+      r.name,
+      r.nonResourceURL,
+    ]);
     let c = grouped.get(key);
     if (c === undefined) {
       c = { change, subject: a.subject, namespace: a.namespace, verbs: [], via: [] };
@@ -82,7 +95,9 @@ function atoms(world: RbacWorld): Atom[] {
     const rules = world.bindingRules(b).rules;
     if (rules === undefined) continue;
     const via = b.kind === 'RoleBinding' ? `RoleBinding ${b.namespace}/${b.name}` : `ClusterRoleBinding ${b.name}`;
-    const subjects = b.subjects.map((s) => diffSubject(s, b.namespace)).filter((s): s is DiffSubject => s !== undefined);
+    const subjects = b.subjects
+      .map((s) => diffSubject(s, b.namespace))
+      .filter((s): s is DiffSubject => s !== undefined);
     for (const rule of rules) {
       for (const verb of rule.verbs ?? []) {
         for (const apiGroup of rule.apiGroups ?? []) {
@@ -93,7 +108,12 @@ function atoms(world: RbacWorld): Atom[] {
             const names = rule.resourceNames?.length ? rule.resourceNames : [''];
             for (const name of names) {
               for (const subject of subjects) {
-                out.push({ subject, namespace: b.namespace, via, request: { verb, apiGroup, resource, subresource, name, namespace: b.namespace } });
+                out.push({
+                  subject,
+                  namespace: b.namespace,
+                  via,
+                  request: { verb, apiGroup, resource, subresource, name, namespace: b.namespace },
+                });
               }
             }
           }
@@ -101,7 +121,8 @@ function atoms(world: RbacWorld): Atom[] {
         // Non-resource URLs only mean something at cluster scope.
         if (b.kind === 'ClusterRoleBinding') {
           for (const url of rule.nonResourceURLs ?? []) {
-            for (const subject of subjects) out.push({ subject, namespace: '', via, request: { verb, nonResourceURL: url } });
+            for (const subject of subjects)
+              out.push({ subject, namespace: '', via, request: { verb, nonResourceURL: url } });
           }
         }
       }
@@ -120,7 +141,16 @@ function diffSubject(s: Subject, bindingNamespace: string): DiffSubject | undefi
 }
 
 function byReading(a: PermissionChange, b: PermissionChange): number {
-  const k = (c: PermissionChange): string => [c.subject.kind, c.subject.namespace ?? '', c.subject.name, c.namespace, c.apiGroup ?? '', c.resource ?? c.nonResourceURL ?? '', c.resourceName ?? ''].join('\u0000');
+  const k = (c: PermissionChange): string =>
+    [
+      c.subject.kind,
+      c.subject.namespace ?? '',
+      c.subject.name,
+      c.namespace,
+      c.apiGroup ?? '',
+      c.resource ?? c.nonResourceURL ?? '',
+      c.resourceName ?? '',
+    ].join('\u0000');
   const x = k(a);
   const y = k(b);
   return x < y ? -1 : x > y ? 1 : 0;

@@ -5,14 +5,19 @@
 // Browser-safe (no node: imports).
 import type { UserInfo } from '../authn/interfaces.js';
 import {
-  SERVICE_ACCOUNT_PREFIX, SERVICE_ACCOUNTS_GROUP, SYSTEM_ANONYMOUS, SYSTEM_AUTHENTICATED, SYSTEM_UNAUTHENTICATED,
+  SERVICE_ACCOUNT_PREFIX,
+  SERVICE_ACCOUNTS_GROUP,
+  SYSTEM_ANONYMOUS,
+  SYSTEM_AUTHENTICATED,
+  SYSTEM_UNAUTHENTICATED,
 } from '../authn/interfaces.js';
 
 export function impersonatedUser(username: string, groups: readonly string[] = []): UserInfo {
   let out = [...groups];
   if (out.length === 0 && username.startsWith(SERVICE_ACCOUNT_PREFIX)) {
     const parts = username.slice(SERVICE_ACCOUNT_PREFIX.length).split(':');
-    if (parts.length === 2 && parts[0] && parts[1]) out = [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${parts[0]}`];
+    if (parts.length === 2 && parts[0] && parts[1])
+      out = [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${parts[0]}`];
   }
   if (username !== SYSTEM_ANONYMOUS) {
     if (!out.includes(SYSTEM_AUTHENTICATED) && !out.includes(SYSTEM_UNAUTHENTICATED)) out.push(SYSTEM_AUTHENTICATED);

@@ -7,14 +7,21 @@ import type { ServedResource } from './served-resources.js';
 import type { RbacObject } from './world.js';
 
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
-const LISTS: [string, string][] = [['clusterroles', 'ClusterRole'], ['clusterrolebindings', 'ClusterRoleBinding'], ['roles', 'Role'], ['rolebindings', 'RoleBinding']];
+const LISTS: [string, string][] = [
+  ['clusterroles', 'ClusterRole'],
+  ['clusterrolebindings', 'ClusterRoleBinding'],
+  ['roles', 'Role'],
+  ['rolebindings', 'RoleBinding'],
+];
 
 /** Every Role, ClusterRole, RoleBinding and ClusterRoleBinding (all namespaces), kind and apiVersion set on each. */
 export async function fetchPolicy(api: ApiClient): Promise<RbacObject[]> {
-  const lists = await Promise.all(LISTS.map(async ([resource, kind]) => {
-    const items = await listAll(api, `${RBAC}/${resource}`);
-    return items.map((o) => ({ ...o, kind, apiVersion: 'rbac.authorization.k8s.io/v1' }) as RbacObject);
-  }));
+  const lists = await Promise.all(
+    LISTS.map(async ([resource, kind]) => {
+      const items = await listAll(api, `${RBAC}/${resource}`);
+      return items.map((o) => ({ ...o, kind, apiVersion: 'rbac.authorization.k8s.io/v1' }) as RbacObject);
+    }),
+  );
   return lists.flat();
 }
 
@@ -34,7 +41,12 @@ async function listAll(api: ApiClient, path: string): Promise<Record<string, unk
 export async function fetchServedResources(api: ApiClient): Promise<ServedResource[]> {
   const groups = await api.request('GET', '/apis');
   if (groups.code !== 200) throw new Error(`GET /apis: ${groups.code} ${groups.json?.message ?? ''}`.trim());
-  const paths = ['/api/v1', ...(groups.json.groups ?? []).map((g: { preferredVersion: { groupVersion: string } }) => `/apis/${g.preferredVersion.groupVersion}`)];
+  const paths = [
+    '/api/v1',
+    ...(groups.json.groups ?? []).map(
+      (g: { preferredVersion: { groupVersion: string } }) => `/apis/${g.preferredVersion.groupVersion}`,
+    ),
+  ];
   const lists = await Promise.all(paths.map((p) => api.request('GET', p)));
   const out: ServedResource[] = [];
   lists.forEach((l, i) => {
@@ -49,23 +61,44 @@ export async function fetchServedResources(api: ApiClient): Promise<ServedResour
         parent?.subresources.push(name.slice(slash + 1));
         continue;
       }
-      out.push({ group, resource: name, namespaced: !!r.namespaced, shortNames: r.shortNames ?? [], subresources: [], verbs: r.verbs ?? [] });
+      out.push({
+        group,
+        resource: name,
+        namespaced: !!r.namespaced,
+        shortNames: r.shortNames ?? [],
+        subresources: [],
+        verbs: r.verbs ?? [],
+      });
     }
   });
   return out;
 }
 
 /** The cluster's own decision (its whole authorizer chain) for `user`, through a SubjectAccessReview. */
-export async function subjectAccessReview(api: ApiClient, user: UserInfo, req: AccessRequest): Promise<{ allowed: boolean; reason: string }> {
+export async function subjectAccessReview(
+  api: ApiClient,
+  user: UserInfo,
+  req: AccessRequest,
+): Promise<{ allowed: boolean; reason: string }> {
   const spec: Record<string, unknown> = { user: user.username, groups: user.groups };
   if (req.nonResourceURL !== undefined) spec.nonResourceAttributes = { verb: req.verb, path: req.nonResourceURL };
   else {
     spec.resourceAttributes = {
-      verb: req.verb, group: req.apiGroup ?? '', resource: req.resource ?? '', subresource: req.subresource ?? '', name: req.name ?? '', namespace: req.namespace ?? '',
+      verb: req.verb,
+      group: req.apiGroup ?? '',
+      resource: req.resource ?? '',
+      subresource: req.subresource ?? '',
+      name: req.name ?? '',
+      namespace: req.namespace ?? '',
     };
   }
-  const r = await api.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec });
-  if (r.code !== 201 && r.code !== 200) throw new Error(`SubjectAccessReview: ${r.code} ${r.json?.message ?? ''}`.trim());
+  const r = await api.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec,
+  });
+  if (r.code !== 201 && r.code !== 200)
+    throw new Error(`SubjectAccessReview: ${r.code} ${r.json?.message ?? ''}`.trim());
   const st = r.json.status ?? {};
   return { allowed: st.allowed === true && st.denied !== true, reason: st.reason ?? st.evaluationError ?? '' };
 }

@@ -19,7 +19,11 @@ export function loadManifests(paths: readonly string[]): LoadedManifests {
   const out: LoadedManifests = { objects: [], files: 0, skipped: 0 };
   for (const p of paths) {
     let st: ReturnType<typeof statSync>;
-    try { st = statSync(p); } catch { throw new Error(`the path "${p}" does not exist`); }
+    try {
+      st = statSync(p);
+    } catch {
+      throw new Error(`the path "${p}" does not exist`);
+    }
     for (const file of st.isDirectory() ? manifestFiles(p) : [p]) readFile(file, out);
   }
   return out;

@@ -5,7 +5,16 @@ import type { ServedResource } from './served-resources.js';
 import type { RbacWorld } from './world.js';
 
 /** rakkess's columns. */
-export const MATRIX_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+export const MATRIX_VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+] as const;
 
 /** 'yes' / 'no', or 'n/a' when the resource does not serve the verb. */
 export type Cell = 'yes' | 'no' | 'n/a';
@@ -32,7 +41,12 @@ export interface MatrixOptions {
   verbs?: readonly string[];
 }
 
-export function accessMatrix(world: RbacWorld, user: UserInfo, served: readonly ServedResource[], opts: MatrixOptions = {}): AccessMatrix {
+export function accessMatrix(
+  world: RbacWorld,
+  user: UserInfo,
+  served: readonly ServedResource[],
+  opts: MatrixOptions = {},
+): AccessMatrix {
   const namespace = opts.namespace ?? '';
   const verbs = [...(opts.verbs ?? MATRIX_VERBS)];
   const rows: MatrixRow[] = [];
@@ -41,7 +55,10 @@ export function accessMatrix(world: RbacWorld, user: UserInfo, served: readonly 
     const cells: Record<string, Cell> = {};
     for (const verb of verbs) {
       if (!r.verbs.includes(verb)) cells[verb] = 'n/a';
-      else cells[verb] = world.authorize(user, { verb, apiGroup: r.group, resource: r.resource, namespace }).allowed ? 'yes' : 'no';
+      else
+        cells[verb] = world.authorize(user, { verb, apiGroup: r.group, resource: r.resource, namespace }).allowed
+          ? 'yes'
+          : 'no';
     }
     rows.push({ name: nameOf(r), group: r.group, resource: r.resource, cells });
   }

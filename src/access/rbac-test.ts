@@ -51,11 +51,16 @@ export function parseRbacTests(doc: unknown): RbacTestCase[] {
     };
     if (typeof x.allowed !== 'boolean') throw new Error(`${at}: allowed must be true or false`);
     const groups = x.groups ?? [];
-    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) throw new Error(`${at}: groups must be a list of strings`);
+    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))
+      throw new Error(`${at}: groups must be a list of strings`);
     const c: RbacTestCase = {
       name: str('name', false) || `${str('user', true)} ${str('verb', true)} ${str('resource', true)}`,
-      user: str('user', true), groups: groups as string[], verb: str('verb', true), resource: str('resource', true),
-      namespace: str('namespace', false), allowed: x.allowed,
+      user: str('user', true),
+      groups: groups as string[],
+      verb: str('verb', true),
+      resource: str('resource', true),
+      namespace: str('namespace', false),
+      allowed: x.allowed,
     };
     const objectName = str('resourceName', false) || str('objectName', false);
     if (objectName) c.objectName = objectName;
@@ -71,7 +76,12 @@ export async function runRbacTests(tests: readonly RbacTestCase[], check: RbacCh
     const start = Date.now();
     try {
       const r = await check(test);
-      const res: RbacTestResult = { test, allowed: r.allowed, passed: r.allowed === test.allowed, ms: Date.now() - start };
+      const res: RbacTestResult = {
+        test,
+        allowed: r.allowed,
+        passed: r.allowed === test.allowed,
+        ms: Date.now() - start,
+      };
       if (r.reason) res.reason = r.reason;
       out.push(res);
     } catch (e) {
@@ -102,15 +112,21 @@ export function junitReport(suite: string, results: readonly RbacTestResult[]): 
   const errors = results.filter((r) => r.error !== undefined).length;
   const time = (ms: number): string => (ms / 1000).toFixed(3);
   const total = results.reduce((s, r) => s + r.ms, 0);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="${xml(suite)}" tests="${results.length}" failures="${failures}" errors="${errors}" time="${time(total)}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuite name="${xml(suite)}" tests="${results.length}" failures="${failures}" errors="${errors}" time="${time(total)}">`,
+  ];
   for (const r of results) {
     const open = `  <testcase classname="${xml(suite)}" name="${xml(r.test.name)}" time="${time(r.ms)}"`;
     if (r.passed) lines.push(`${open}/>`);
     else {
       const tag = r.error !== undefined ? 'error' : 'failure';
       const msg = failureMessage(r);
-      lines.push(`${open}>`, `    <${tag} message="${xml(msg)}" type="${r.error !== undefined ? 'CheckError' : 'UnexpectedDecision'}">${xml(msg)}</${tag}>`, '  </testcase>');
+      lines.push(
+        `${open}>`,
+        `    <${tag} message="${xml(msg)}" type="${r.error !== undefined ? 'CheckError' : 'UnexpectedDecision'}">${xml(msg)}</${tag}>`,
+        '  </testcase>',
+      );
     }
   }
   lines.push('</testsuite>', '');

@@ -38,7 +38,14 @@ export function parseAccessRequest(
   const base = slash < 0 ? resourceArg : resourceArg.slice(0, slash);
   const subresource = slash < 0 ? '' : resourceArg.slice(slash + 1);
   const found = resolveResource(base, served);
-  const request: AccessRequest = { verb, apiGroup: found?.group ?? '', resource: found?.resource ?? base, subresource, name: name ?? '', namespace: namespace ?? '' };
+  const request: AccessRequest = {
+    verb,
+    apiGroup: found?.group ?? '',
+    resource: found?.resource ?? base,
+    subresource,
+    name: name ?? '',
+    namespace: namespace ?? '',
+  };
   if (found !== undefined) {
     // A cluster-scoped resource is asked about at cluster scope whatever -n says (kubectl does the same).
     if (!found.namespaced) request.namespace = '';
@@ -54,7 +61,9 @@ export function parseAccessRequest(
 export function resolveResource(word: string, served: readonly ServedResource[]): ServedResource | undefined {
   const lower = word.toLowerCase();
   const byName = (w: string, group?: string): ServedResource | undefined => {
-    const matches = served.filter((r) => (r.resource === w || r.shortNames.includes(w)) && (group === undefined || r.group === group));
+    const matches = served.filter(
+      (r) => (r.resource === w || r.shortNames.includes(w)) && (group === undefined || r.group === group),
+    );
     return matches.find((r) => r.group === '') ?? matches[0];
   };
   const exact = byName(lower);

@@ -82,11 +82,14 @@ export function whoCanInWorld(world: RbacWorld, request: AccessRequest, opts: Wh
 
 /** Distinct identities allowed (user names, service-account user names, groups prefixed `group:`). */
 export function allowedIdentities(result: WhoCanResult): string[] {
-  return [...new Set(result.entries.map((e) => (e.subject.kind === 'Group' ? `group:${e.identity}` : e.identity)))].sort();
+  return [
+    ...new Set(result.entries.map((e) => (e.subject.kind === 'Group' ? `group:${e.identity}` : e.identity))),
+  ].sort();
 }
 
 function entryFor(s: Subject, b: WorldBinding): WhoCanEntry | undefined {
-  const binding = b.kind === 'RoleBinding' ? { kind: b.kind, name: b.name, namespace: b.namespace } : { kind: b.kind, name: b.name };
+  const binding =
+    b.kind === 'RoleBinding' ? { kind: b.kind, name: b.name, namespace: b.namespace } : { kind: b.kind, name: b.name };
   const role = { kind: b.roleRef.kind, name: b.roleRef.name };
   switch (s.kind) {
     case 'User':
@@ -95,7 +98,13 @@ function entryFor(s: Subject, b: WorldBinding): WhoCanEntry | undefined {
     case 'ServiceAccount': {
       const ns = s.namespace || b.namespace;
       if (!ns) return undefined; // appliesToUser: a ServiceAccount without a namespace never matches.
-      return { subject: { kind: 'ServiceAccount', name: s.name, namespace: ns }, identity: `system:serviceaccount:${ns}:${s.name}`, authorizer: 'RBAC', binding, role };
+      return {
+        subject: { kind: 'ServiceAccount', name: s.name, namespace: ns },
+        identity: `system:serviceaccount:${ns}:${s.name}`,
+        authorizer: 'RBAC',
+        binding,
+        role,
+      };
     }
     default:
       return undefined;

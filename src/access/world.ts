@@ -11,7 +11,10 @@ import type { Attributes } from '../authz/interfaces.js';
 import { resolveAggregation } from '../authz/rbac/aggregation.js';
 import { RbacAuthorizer } from '../authz/rbac/authorizer.js';
 import {
-  bootstrapClusterRoleBindings, bootstrapClusterRoles, bootstrapNamespaceRoleBindings, bootstrapNamespaceRoles,
+  bootstrapClusterRoleBindings,
+  bootstrapClusterRoles,
+  bootstrapNamespaceRoleBindings,
+  bootstrapNamespaceRoles,
 } from '../authz/rbac/bootstrap-policy.js';
 import { CompiledRules, resourceQuery, type ResourceQuery } from '../authz/rbac/compiled-rules.js';
 import { RbacPolicyIndex } from '../authz/rbac/policy-index.js';
@@ -28,8 +31,14 @@ export const MODELLED_AUTHORIZERS = ['PrivilegedGroups (system:masters)', 'RBAC'
 export function isRbacObject(o: unknown): o is RbacObject {
   if (o === null || typeof o !== 'object') return false;
   const x = o as { kind?: unknown; apiVersion?: unknown; metadata?: unknown };
-  return typeof x.kind === 'string' && RBAC_KINDS.includes(x.kind) && typeof x.apiVersion === 'string'
-    && x.apiVersion.startsWith('rbac.authorization.k8s.io/') && typeof x.metadata === 'object' && x.metadata !== null;
+  return (
+    typeof x.kind === 'string' &&
+    RBAC_KINDS.includes(x.kind) &&
+    typeof x.apiVersion === 'string' &&
+    x.apiVersion.startsWith('rbac.authorization.k8s.io/') &&
+    typeof x.metadata === 'object' &&
+    x.metadata !== null
+  );
 }
 
 /** `Kind ns/name`: objects with the same key replace each other (as a later `kubectl apply` would). */
@@ -40,7 +49,12 @@ export function objectKey(o: RbacObject): string {
 
 /** kube-apiserver's bootstrap policy (what `kauth up` and every kube cluster create at start). */
 export function bootstrapPolicy(): RbacObject[] {
-  return [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings(), ...bootstrapNamespaceRoles(), ...bootstrapNamespaceRoleBindings()];
+  return [
+    ...bootstrapClusterRoles(),
+    ...bootstrapClusterRoleBindings(),
+    ...bootstrapNamespaceRoles(),
+    ...bootstrapNamespaceRoleBindings(),
+  ];
 }
 
 /** The bootstrap policy with `objects` applied over it (same kind/namespace/name replaces). */
@@ -92,8 +106,11 @@ export class RbacWorld {
       else if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
         const b = o as RoleBinding;
         this.bindings.push({
-          kind: o.kind, name: b.metadata.name ?? '', namespace: o.kind === 'RoleBinding' ? (b.metadata.namespace ?? 'default') : '',
-          roleRef: { kind: b.roleRef?.kind ?? '', name: b.roleRef?.name ?? '' }, subjects: b.subjects ?? [],
+          kind: o.kind,
+          name: b.metadata.name ?? '',
+          namespace: o.kind === 'RoleBinding' ? (b.metadata.namespace ?? 'default') : '',
+          roleRef: { kind: b.roleRef?.kind ?? '', name: b.roleRef?.name ?? '' },
+          subjects: b.subjects ?? [],
         });
       }
     }
@@ -103,19 +120,31 @@ export class RbacWorld {
       if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') continue;
       this.index.upsert(o.kind === 'RoleBinding' && !o.metadata.namespace ? withNamespace(o) : o);
     }
-    this.bindings.sort((a, b) => (a.kind !== b.kind ? (a.kind === 'ClusterRoleBinding' ? -1 : 1) : cmp(a.namespace, b.namespace) || cmp(a.name, b.name)));
+    this.bindings.sort((a, b) =>
+      a.kind !== b.kind
+        ? a.kind === 'ClusterRoleBinding'
+          ? -1
+          : 1
+        : cmp(a.namespace, b.namespace) || cmp(a.name, b.name),
+    );
   }
 
   /** kube's authorizer chain as modelled: privileged groups, then RBAC (NoOpinion there means denied). */
   authorize(user: UserInfo, req: AccessRequest): Decision {
-    for (const g of user.groups) if (this.privilegedGroups.includes(g)) return { allowed: true, authorizer: 'PrivilegedGroups', reason: '' };
+    for (const g of user.groups)
+      if (this.privilegedGroups.includes(g)) return { allowed: true, authorizer: 'PrivilegedGroups', reason: '' };
     const r = this.authorizer.authorizeSync(toAttributes(user, req));
-    return r.decision === 'Allow' ? { allowed: true, authorizer: 'RBAC', reason: r.reason } : { allowed: false, authorizer: '', reason: r.reason };
+    return r.decision === 'Allow'
+      ? { allowed: true, authorizer: 'RBAC', reason: r.reason }
+      : { allowed: false, authorizer: '', reason: r.reason };
   }
 
   /** The rules a binding's roleRef resolves to through the index, or the index's not-found message. */
   bindingRules(b: WorldBinding): { rules?: PolicyRule[]; error?: string } {
-    return this.index.roleReferenceRules({ apiGroup: 'rbac.authorization.k8s.io', kind: b.roleRef.kind, name: b.roleRef.name }, b.namespace);
+    return this.index.roleReferenceRules(
+      { apiGroup: 'rbac.authorization.k8s.io', kind: b.roleRef.kind, name: b.roleRef.name },
+      b.namespace,
+    );
   }
 
   /** RuleAllows over a rule list, with the server's compiled form (cached per role). */
@@ -138,24 +167,46 @@ export function queryFor(req: AccessRequest): ResourceQuery | undefined {
 
 export function toAttributes(user: UserInfo, req: AccessRequest): Attributes {
   if (req.nonResourceURL !== undefined) {
-    return { user, verb: req.verb, isResourceRequest: false, path: req.nonResourceURL, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
+    return {
+      user,
+      verb: req.verb,
+      isResourceRequest: false,
+      path: req.nonResourceURL,
+      namespace: '',
+      apiGroup: '',
+      apiVersion: '',
+      resource: '',
+      subresource: '',
+      name: '',
+    };
   }
   return {
-    user, verb: req.verb, isResourceRequest: true, path: '', namespace: req.namespace ?? '', apiGroup: req.apiGroup ?? '', apiVersion: '',
-    resource: req.resource ?? '', subresource: req.subresource ?? '', name: req.name ?? '',
+    user,
+    verb: req.verb,
+    isResourceRequest: true,
+    path: '',
+    namespace: req.namespace ?? '',
+    apiGroup: req.apiGroup ?? '',
+    apiVersion: '',
+    resource: req.resource ?? '',
+    subresource: req.subresource ?? '',
+    name: req.name ?? '',
   };
 }
 
 /** The user a subject stands for (no implicit groups): a User, a Group member, or a ServiceAccount's user name. */
 export function subjectUser(subject: Subject, bindingNamespace: string): UserInfo | undefined {
   switch (subject.kind) {
-    case 'User': return { username: subject.name, groups: [] };
-    case 'Group': return { username: '', groups: [subject.name] };
+    case 'User':
+      return { username: subject.name, groups: [] };
+    case 'Group':
+      return { username: '', groups: [subject.name] };
     case 'ServiceAccount': {
       const ns = subject.namespace || bindingNamespace;
       return ns ? { username: `${SERVICE_ACCOUNT_PREFIX}${ns}:${subject.name}`, groups: [] } : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -10,7 +10,13 @@ import { resourceAttributes } from '../authz/attributes.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { SYSTEM_MASTERS } from '../authn/interfaces.js';
 import {
-  asCsr, certificateBytes, CERTIFICATES_GROUP, conditionsOf, KUBE_APISERVER_CLIENT_SIGNER, parseCsrRequest, requestBytes,
+  asCsr,
+  certificateBytes,
+  CERTIFICATES_GROUP,
+  conditionsOf,
+  KUBE_APISERVER_CLIENT_SIGNER,
+  parseCsrRequest,
+  requestBytes,
 } from '../registry/resources/certificates.js';
 import type { AdmissionPlugin, AdmissionRequest } from './interface.js';
 
@@ -22,15 +28,25 @@ function isCsr(req: AdmissionRequest): boolean {
 
 /** admission.NewForbidden: `certificatesigningrequests.certificates.k8s.io "name" is forbidden: <why>`. */
 function refuse(req: AdmissionRequest, why: string): never {
-  throw forbidden({ group: CERTIFICATES_GROUP, resource: CSR_RESOURCE }, req.name || (req.object?.metadata.name ?? ''), why);
+  throw forbidden(
+    { group: CERTIFICATES_GROUP, resource: CSR_RESOURCE },
+    req.name || (req.object?.metadata.name ?? ''),
+    why,
+  );
 }
 
 /**
  * IsAuthorizedForSignerName (plugin/pkg/admission/certificates/util.go): `verb` on `signers` named signerName, or
  * failing that on `<domain>/*`. Authorizer errors count as "no".
  */
-export async function isAuthorizedForSignerName(authz: Authorizer, user: UserInfo, verb: string, signerName: string): Promise<boolean> {
-  const attrs = (name: string) => resourceAttributes(user, { verb, apiGroup: CERTIFICATES_GROUP, apiVersion: '*', resource: 'signers', name });
+export async function isAuthorizedForSignerName(
+  authz: Authorizer,
+  user: UserInfo,
+  verb: string,
+  signerName: string,
+): Promise<boolean> {
+  const attrs = (name: string) =>
+    resourceAttributes(user, { verb, apiGroup: CERTIFICATES_GROUP, apiVersion: '*', resource: 'signers', name });
   const exact = await authz.authorize(attrs(signerName));
   if (exact.decision === 'Allow' && !exact.error) return true;
   const domain = signerName.split('/')[0]!;
@@ -60,7 +76,8 @@ export function certificateSigning(authorizer: () => Authorizer): AdmissionPlugi
   return {
     name: 'CertificateSigning',
     async validate(req) {
-      if (req.operation !== 'UPDATE' || req.subresource !== 'status' || !isCsr(req) || !req.object || !req.oldObject) return;
+      if (req.operation !== 'UPDATE' || req.subresource !== 'status' || !isCsr(req) || !req.object || !req.oldObject)
+        return;
       const sameCertificate = certificateBytes(req.object).equals(certificateBytes(req.oldObject));
       const sameConditions = JSON.stringify(conditionsOf(req.object)) === JSON.stringify(conditionsOf(req.oldObject));
       if (sameCertificate && sameConditions) return;

@@ -21,11 +21,16 @@ const KNOWN = new Set(ADMISSION_PLUGINS.map((p) => p.name));
 /** AdmissionOptions.Validate's errors, in kube's words. */
 export function admissionPluginErrors(enable: readonly string[], disable: readonly string[]): string[] {
   const errors: string[] = [];
-  for (const [flag, names] of [['enable', enable], ['disable', disable]] as const) {
-    for (const name of names) if (!KNOWN.has(name)) errors.push(`${flag}-admission-plugins plugin ${goQuote(name)} is unknown`);
+  for (const [flag, names] of [
+    ['enable', enable],
+    ['disable', disable],
+  ] as const) {
+    for (const name of names)
+      if (!KNOWN.has(name)) errors.push(`${flag}-admission-plugins plugin ${goQuote(name)} is unknown`);
   }
   const both = [...new Set(enable.filter((name) => disable.includes(name)))].sort();
-  if (both.length) errors.push(`[${both.join(' ')}] in enable-admission-plugins and disable-admission-plugins overlapped`);
+  if (both.length)
+    errors.push(`[${both.join(' ')}] in enable-admission-plugins and disable-admission-plugins overlapped`);
   return errors;
 }
 
@@ -39,7 +44,9 @@ export function enabledAdmissionPlugins(enable: readonly string[], disable: read
 
 /** The chain without the named plugins that are off; plugins kube has no name for are kept. */
 export function selectAdmissionPlugins(
-  plugins: AdmissionPlugin[], enable: readonly string[], disable: readonly string[],
+  plugins: AdmissionPlugin[],
+  enable: readonly string[],
+  disable: readonly string[],
 ): AdmissionPlugin[] {
   const on = enabledAdmissionPlugins(enable, disable);
   return plugins.filter((p) => !KNOWN.has(p.name) || on.has(p.name));

@@ -51,8 +51,13 @@ export function admittedCreate(sub: SubresourceDef, def: ResourceDef, chain: () 
       const object = (plain ? body : {}) as KubeObject;
       object.metadata ??= {};
       const req: AdmissionRequest = {
-        operation: 'CREATE', def, subresource: ctx.info.subresource, namespace: ctx.info.namespace,
-        name: parent.metadata.name ?? ctx.info.name, object, ctx,
+        operation: 'CREATE',
+        def,
+        subresource: ctx.info.subresource,
+        namespace: ctx.info.namespace,
+        name: parent.metadata.name ?? ctx.info.name,
+        object,
+        ctx,
       };
       await chain().mutate(req);
       await chain().validate(req);

@@ -12,8 +12,18 @@ const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
  */
 export function namespaceTerminating(req: AdmissionRequest): StatusError {
   const name = req.name || req.object?.metadata.name || req.object?.metadata.generateName || 'Unknown';
-  const err = forbidden({ group: req.def.group, resource: req.def.resource }, name, `unable to create new content in namespace ${req.namespace} because it is being terminated`);
-  err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${req.namespace} is being terminated`, field: 'metadata.namespace' }];
+  const err = forbidden(
+    { group: req.def.group, resource: req.def.resource },
+    name,
+    `unable to create new content in namespace ${req.namespace} because it is being terminated`,
+  );
+  err.details!.causes = [
+    {
+      reason: 'NamespaceTerminating',
+      message: `namespace ${req.namespace} is being terminated`,
+      field: 'metadata.namespace',
+    },
+  ];
   return err;
 }
 
@@ -30,7 +40,8 @@ export function namespaceLifecycle(objects: () => ObjectStore): AdmissionPlugin 
       if (!req.def.namespaced || req.operation !== 'CREATE' || req.subresource) return;
       const ns = await objects().get('namespaces', '', req.namespace);
       if (!ns) throw notFound({ group: '', resource: 'namespaces' }, req.namespace);
-      if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') throw namespaceTerminating(req);
+      if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating')
+        throw namespaceTerminating(req);
     },
   };
 }

@@ -20,7 +20,11 @@ import { NODE_LEASE_NAMESPACE, NODE_USER_PREFIX, nodeIdentity } from '../authz/n
 import { jsonEqual } from '../registry/json-walk.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import {
-  CERTIFICATES_GROUP, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBELET_SERVING_SIGNER, parseCsrRequest, requestBytes,
+  CERTIFICATES_GROUP,
+  KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
+  KUBELET_SERVING_SIGNER,
+  parseCsrRequest,
+  requestBytes,
 } from '../registry/resources/certificates.js';
 import type { AdmissionPlugin, AdmissionRequest } from './interface.js';
 
@@ -56,7 +60,7 @@ export interface NodeRestrictionDeps {
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined =>
-  (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const specOf = (o: KubeObject | undefined): Json => obj(o?.spec) ?? {};
@@ -74,7 +78,10 @@ export function nodeRestriction(deps: NodeRestrictionDeps): AdmissionPlugin {
 class NodeAdmission {
   private nodeName = '';
 
-  constructor(private readonly deps: NodeRestrictionDeps, private readonly req: AdmissionRequest) {}
+  constructor(
+    private readonly deps: NodeRestrictionDeps,
+    private readonly req: AdmissionRequest,
+  ) {}
 
   async admit(): Promise<void> {
     const nodeName = nodeIdentity(this.req.ctx.user);
@@ -84,12 +91,17 @@ class NodeAdmission {
     const { group, resource } = this.req.def;
     if (group === '' && resource === 'pods') {
       switch (this.req.subresource) {
-        case '': return this.admitPod();
-        case 'status': return this.admitPodStatus();
-        case 'eviction': return this.admitPodEviction();
+        case '':
+          return this.admitPod();
+        case 'status':
+          return this.admitPodStatus();
+        case 'eviction':
+          return this.admitPodEviction();
         default:
-          this.refuse(`unexpected pod subresource ${goQuote(this.req.subresource)}, `
-            + `only 'status' and 'eviction' are allowed`);
+          this.refuse(
+            `unexpected pod subresource ${goQuote(this.req.subresource)}, ` +
+              `only 'status' and 'eviction' are allowed`,
+          );
       }
     }
     if (group === '' && resource === 'nodes') return this.admitNode();
@@ -125,7 +137,8 @@ class NodeAdmission {
 
   private async admitPod(): Promise<void> {
     switch (this.req.operation) {
-      case 'CREATE': return this.admitPodCreate();
+      case 'CREATE':
+        return this.admitPodCreate();
       case 'DELETE': {
         const existing = this.req.oldObject ?? (await this.getPod(this.req.name));
         if (str(specOf(existing).nodeName) !== this.nodeName) {
@@ -134,8 +147,10 @@ class NodeAdmission {
         return;
       }
       default:
-        this.refuse(`unexpected operation ${goQuote(this.req.operation)}, `
-          + `node ${this.me} can only create and delete mirror pods`);
+        this.refuse(
+          `unexpected operation ${goQuote(this.req.operation)}, ` +
+            `node ${this.me} can only create and delete mirror pods`,
+        );
     }
   }
 
@@ -144,8 +159,10 @@ class NodeAdmission {
     if (!pod) this.refuse('unexpected type <nil>');
     const annotations = obj(pod.metadata?.annotations) ?? {};
     if (!Object.prototype.hasOwnProperty.call(annotations, MIRROR_POD_ANNOTATION)) {
-      this.refuse(`pod does not have ${goQuote(MIRROR_POD_ANNOTATION)} annotation, `
-        + `node ${this.me} can only create mirror pods`);
+      this.refuse(
+        `pod does not have ${goQuote(MIRROR_POD_ANNOTATION)} annotation, ` +
+          `node ${this.me} can only create mirror pods`,
+      );
     }
     const spec = specOf(pod);
     if (str(spec.nodeName) !== this.nodeName) {
@@ -271,8 +288,10 @@ class NodeAdmission {
     if (!uid) this.refuse('node requested token with a pod binding without a uid');
     const pod = await this.getPod(str(ref.name));
     if (uid !== pod.metadata.uid) {
-      this.refuse(`the UID in the bound object reference (${uid}) does not match the UID in record. `
-        + 'The object might have been deleted and then recreated');
+      this.refuse(
+        `the UID in the bound object reference (${uid}) does not match the UID in record. ` +
+          'The object might have been deleted and then recreated',
+      );
     }
     if (str(specOf(pod).nodeName) !== this.nodeName) {
       this.refuse('node requested token bound to a pod scheduled on a different node');
@@ -288,13 +307,21 @@ class NodeAdmission {
     if (found) return;
     if (errors.length) this.refuse(`error validating audience ${goQuote(audience)}: ${aggregate(errors)}`);
     const { user } = this.req.ctx;
-    const decision = await this.deps.authorizer().authorize(resourceAttributes(user, {
-      verb: AUDIENCE_VERB, apiGroup: '', apiVersion: 'v1', resource: audience,
-      namespace: this.req.namespace, name: this.req.name,
-    }));
+    const decision = await this.deps.authorizer().authorize(
+      resourceAttributes(user, {
+        verb: AUDIENCE_VERB,
+        apiGroup: '',
+        apiVersion: 'v1',
+        resource: audience,
+        namespace: this.req.namespace,
+        name: this.req.name,
+      }),
+    );
     if (decision.decision === 'Allow') return;
-    this.refuse(`audience ${goQuote(audience)} not found in pod spec volume, `
-      + `${user.username} is not authorized to request tokens for this audience`);
+    this.refuse(
+      `audience ${goQuote(audience)} not found in pod spec volume, ` +
+        `${user.username} is not authorized to request tokens for this audience`,
+    );
   }
 
   /**
@@ -302,7 +329,10 @@ class NodeAdmission {
    * (inline, through a PVC, or through a generic ephemeral volume's PVC). Lookups that fail are reported only
    * when nothing else matched.
    */
-  private async podReferencesAudience(pod: KubeObject, audience: string): Promise<{ found: boolean; errors: string[] }> {
+  private async podReferencesAudience(
+    pod: KubeObject,
+    audience: string,
+  ): Promise<{ found: boolean; errors: string[] }> {
     const errors: string[] = [];
     for (const vol of arr(specOf(pod).volumes).map(obj)) {
       if (!vol) continue;
@@ -327,7 +357,13 @@ class NodeAdmission {
   }
 
   private async csiDriverOfClaim(claimName: string): Promise<string | undefined> {
-    const pvc = await this.optional('persistentvolumeclaims', '', this.req.namespace, claimName, 'persistentvolumeclaim');
+    const pvc = await this.optional(
+      'persistentvolumeclaims',
+      '',
+      this.req.namespace,
+      claimName,
+      'persistentvolumeclaim',
+    );
     const pv = await this.optional('persistentvolumes', '', '', str(specOf(pvc).volumeName), 'persistentvolume');
     return str(obj(specOf(pv).csi)?.driver) || undefined;
   }
@@ -339,7 +375,11 @@ class NodeAdmission {
 
   /** A lister Get: an object of a kind kauth does not serve is as absent as a missing one. */
   private async optional(
-    resource: string, group: string, namespace: string, name: string, singular: string,
+    resource: string,
+    group: string,
+    namespace: string,
+    name: string,
+    singular: string,
   ): Promise<KubeObject> {
     const objects = this.deps.objects();
     const served = objects.defs.some((d) => d.resource === resource && d.group === group);

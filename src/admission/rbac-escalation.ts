@@ -7,17 +7,32 @@ import type { AdmissionPlugin } from './interface.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
-export function rbacEscalation(authorizer: () => Authorizer, resolver: () => RuleResolver, getRole: RoleGetter): AdmissionPlugin {
+export function rbacEscalation(
+  authorizer: () => Authorizer,
+  resolver: () => RuleResolver,
+  getRole: RoleGetter,
+): AdmissionPlugin {
   return {
     name: 'RBACEscalation',
     async validate(req) {
       if (req.def.group !== RBAC_GROUP || req.subresource || req.operation === 'DELETE' || !req.object) return;
-      const opts = { oldObject: req.oldObject as Role | RoleBinding | undefined, requestName: req.operation === 'CREATE' ? '' : req.name };
+      const opts = {
+        oldObject: req.oldObject as Role | RoleBinding | undefined,
+        requestName: req.operation === 'CREATE' ? '' : req.name,
+      };
       const user = req.ctx.user;
       if (req.def.resource === 'roles' || req.def.resource === 'clusterroles') {
         await checkRoleEscalation(user, req.namespace, req.object as Role, authorizer(), resolver(), opts);
       } else {
-        await checkBindingEscalation(user, req.namespace, req.object as RoleBinding, authorizer(), resolver(), getRole, opts);
+        await checkBindingEscalation(
+          user,
+          req.namespace,
+          req.object as RoleBinding,
+          authorizer(),
+          resolver(),
+          getRole,
+          opts,
+        );
       }
     },
   };

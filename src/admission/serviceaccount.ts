@@ -32,7 +32,11 @@ export function projectedTokenVolume(name: string): { name: string; [k: string]:
       sources: [
         { serviceAccountToken: { expirationSeconds: PROJECTED_TOKEN_SECONDS, path: 'token' } },
         { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        {
+          downwardAPI: {
+            items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+          },
+        },
       ],
       defaultMode: 420,
     },
@@ -40,14 +44,23 @@ export function projectedTokenVolume(name: string): { name: string; [k: string]:
 }
 
 function hasTokenMount(spec: PodSpec): boolean {
-  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) => (c.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH));
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) =>
+    (c.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH),
+  );
 }
 
 export function serviceAccountAdmission(objects: () => ObjectStore): AdmissionPlugin {
   return {
     name: 'ServiceAccount',
     async mutate(req) {
-      if (req.def.resource !== 'pods' || req.def.group !== '' || req.subresource || req.operation !== 'CREATE' || !req.object) return;
+      if (
+        req.def.resource !== 'pods' ||
+        req.def.group !== '' ||
+        req.subresource ||
+        req.operation !== 'CREATE' ||
+        !req.object
+      )
+        return;
       const pod = req.object;
       // Mirror pods are never changed (kubelet would delete one whose spec differs) and may not reference
       // service accounts, secrets or token projections: a node could otherwise reach them through the pod.
@@ -57,13 +70,20 @@ export function serviceAccountAdmission(objects: () => ObjectStore): AdmissionPl
       spec.serviceAccount = spec.serviceAccountName;
       const sa = await objects().get('serviceaccounts', req.namespace, spec.serviceAccountName);
       if (!sa) {
-        throw forbidden({ group: '', resource: 'pods' }, pod.metadata.name ?? '', `error looking up service account ${req.namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`);
+        throw forbidden(
+          { group: '', resource: 'pods' },
+          pod.metadata.name ?? '',
+          `error looking up service account ${req.namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`,
+        );
       }
       if (!shouldAutomount(spec, sa) || hasTokenMount(spec)) return;
       const volumeName = VOLUME_PREFIX + generateNameSuffix();
       spec.volumes = [...(spec.volumes ?? []), projectedTokenVolume(volumeName)];
       for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-        c.volumeMounts = [...(c.volumeMounts ?? []), { name: volumeName, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
+        c.volumeMounts = [
+          ...(c.volumeMounts ?? []),
+          { name: volumeName, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH },
+        ];
       }
     },
   };
@@ -76,7 +96,9 @@ function validateMirrorPod(pod: KubeObject): void {
   };
   if (spec.serviceAccountName || spec.serviceAccount) refuse('a mirror pod may not reference service accounts');
   if (podSecretNames(spec).length) refuse('a mirror pod may not reference secrets');
-  const projections = (spec.volumes ?? []).flatMap((v) => ((v.projected as { sources?: unknown[] } | undefined)?.sources ?? []));
+  const projections = (spec.volumes ?? []).flatMap(
+    (v) => (v.projected as { sources?: unknown[] } | undefined)?.sources ?? [],
+  );
   if (projections.some((s) => (s as { serviceAccountToken?: unknown } | null)?.serviceAccountToken)) {
     refuse('a mirror pod may not use ServiceAccountToken volume projections');
   }

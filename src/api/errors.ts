@@ -51,7 +51,14 @@ export class StatusError extends Error {
 
   toStatus(): Status {
     // Built field by field so the JSON key order is kube-apiserver's (details before code).
-    const s: Partial<Status> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason };
+    const s: Partial<Status> = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+    };
     if (this.details !== undefined) s.details = this.details;
     s.code = this.code;
     return s as Status;
@@ -71,18 +78,37 @@ export function notFound(gr: GroupResource, name: string): StatusError {
 }
 
 export function alreadyExists(gr: GroupResource, name: string): StatusError {
-  return new StatusError(409, 'AlreadyExists', `${groupResourceString(gr)} "${name}" already exists`, detailsFor(gr, name));
+  return new StatusError(
+    409,
+    'AlreadyExists',
+    `${groupResourceString(gr)} "${name}" already exists`,
+    detailsFor(gr, name),
+  );
 }
 
 export function conflict(gr: GroupResource, name: string, why: string): StatusError {
-  return new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${groupResourceString(gr)} "${name}": ${why}`, detailsFor(gr, name));
+  return new StatusError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${groupResourceString(gr)} "${name}": ${why}`,
+    detailsFor(gr, name),
+  );
 }
 
-export const OPTIMISTIC_LOCK_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+export const OPTIMISTIC_LOCK_MESSAGE =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** One field error, as field.Error renders it: `metadata.name: Invalid value: "x": reason`. */
 export interface FieldError {
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid';
+  type:
+    | 'FieldValueInvalid'
+    | 'FieldValueRequired'
+    | 'FieldValueNotSupported'
+    | 'FieldValueDuplicate'
+    | 'FieldValueForbidden'
+    | 'FieldValueTooLong'
+    | 'FieldValueTooMany'
+    | 'FieldValueTypeInvalid';
   field: string;
   /** Rendered detail, e.g. `Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain …`. */
   message: string;
@@ -102,7 +128,11 @@ export function fieldForbidden(field: string, detail: string): FieldError {
 
 export function fieldNotSupported(field: string, value: unknown, supported: string[]): FieldError {
   const list = supported.map((s) => JSON.stringify(s)).join(', ');
-  return { type: 'FieldValueNotSupported', field, message: `Unsupported value: ${renderValue(value)}${supported.length ? `: supported values: ${list}` : ''}` };
+  return {
+    type: 'FieldValueNotSupported',
+    field,
+    message: `Unsupported value: ${renderValue(value)}${supported.length ? `: supported values: ${list}` : ''}`,
+  };
 }
 
 export function fieldDuplicate(field: string, value: unknown): FieldError {
@@ -151,7 +181,12 @@ export function forbidden(gr: GroupResource, name: string, err: string): StatusE
 }
 
 export function methodNotSupported(gr: GroupResource, verb: string): StatusError {
-  return new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${groupResourceString(gr)}"`, detailsFor(gr, ''));
+  return new StatusError(
+    405,
+    'MethodNotAllowed',
+    `${verb} is not supported on resources of kind "${groupResourceString(gr)}"`,
+    detailsFor(gr, ''),
+  );
 }
 
 export function requestEntityTooLarge(limit: number): StatusError {
@@ -192,7 +227,9 @@ export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml', 'applic
 
 /** 415 as negotiation.NewUnsupportedMediaTypeError builds it from the accepted media types. */
 export function unsupportedMediaType(accepted: readonly string[] = BODY_MEDIA_TYPES): StatusError {
-  return unsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  return unsupportedMediaTypeError(
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
 }
 
 export function unsupportedMediaTypeError(message: string): StatusError {
@@ -236,7 +273,9 @@ export function internalServerError(requestUri: string, err: string): PlainTextE
 
 /** maxinflight.go's tooManyRequests: 429, `Retry-After: 1` and a fixed text. */
 export function tooManyRequests(retryAfterSeconds = 1): PlainTextError {
-  return new PlainTextError(429, 'Too many requests, please try again later.', { 'Retry-After': String(retryAfterSeconds) });
+  return new PlainTextError(429, 'Too many requests, please try again later.', {
+    'Retry-After': String(retryAfterSeconds),
+  });
 }
 
 /** responsewriters' sanitizer: strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;"). */

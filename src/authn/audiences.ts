@@ -37,7 +37,10 @@ async function audienceAgnostic(
 export class AudienceAgnosticTokenAuthenticator implements TokenAuthenticator {
   readonly name: string;
 
-  constructor(private readonly implicit: readonly string[], private readonly delegate: TokenAuthenticator) {
+  constructor(
+    private readonly implicit: readonly string[],
+    private readonly delegate: TokenAuthenticator,
+  ) {
     this.name = delegate.name;
   }
 
@@ -50,7 +53,10 @@ export class AudienceAgnosticTokenAuthenticator implements TokenAuthenticator {
 export class AudienceAgnosticRequestAuthenticator implements Authenticator {
   readonly name: string;
 
-  constructor(private readonly implicit: readonly string[], private readonly delegate: Authenticator) {
+  constructor(
+    private readonly implicit: readonly string[],
+    private readonly delegate: Authenticator,
+  ) {
     this.name = delegate.name;
   }
 
@@ -76,7 +82,10 @@ export function audiencesAreAcceptable(
 export class ApiAudiencesAuthenticator implements Authenticator {
   readonly name: string;
 
-  constructor(private readonly apiAudiences: readonly string[], private readonly delegate: Authenticator) {
+  constructor(
+    private readonly apiAudiences: readonly string[],
+    private readonly delegate: Authenticator,
+  ) {
     this.name = delegate.name;
   }
 

@@ -3,7 +3,13 @@
 // headers, the subprotocol `base64url.bearer.authorization.k8s.io.<token>`
 // (apiserver/pkg/authentication/request/websocket). Both hand the token to a TokenAuthenticator;
 // a token that nobody accepts is `invalid bearer token`, never anonymous.
-import { AuthenticationError, type Authenticator, type AuthRequest, type AuthResponse, type TokenAuthenticator } from './interfaces.js';
+import {
+  AuthenticationError,
+  type Authenticator,
+  type AuthRequest,
+  type AuthResponse,
+  type TokenAuthenticator,
+} from './interfaces.js';
 
 /**
  * kube-apiserver has no token length limit of its own; Go's http server refuses request headers over
@@ -19,7 +25,11 @@ function headerValue(v: string | string[] | undefined): string {
   return v ?? '';
 }
 
-async function authenticateBearer(auth: TokenAuthenticator, token: string, audiences: string[] | undefined): Promise<AuthResponse> {
+async function authenticateBearer(
+  auth: TokenAuthenticator,
+  token: string,
+  audiences: string[] | undefined,
+): Promise<AuthResponse> {
   if (token.length > MAX_BEARER_TOKEN_LENGTH) {
     throw new AuthenticationError(`${INVALID_TOKEN}: token is longer than ${MAX_BEARER_TOKEN_LENGTH} bytes`);
   }
@@ -57,7 +67,8 @@ export function isWebSocketRequest(req: AuthRequest): boolean {
 }
 
 /** Go's \s (RE2): space, \t, \n, \f, \r. */
-const isGoSpace = (ch: string | undefined): boolean => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\f' || ch === '\r';
+const isGoSpace = (ch: string | undefined): boolean =>
+  ch === ' ' || ch === '\t' || ch === '\n' || ch === '\f' || ch === '\r';
 
 /**
  * wsstream's `(^|.*,\s*)upgrade($|\s*,)` as string code (that regex backtracks quadratically in JavaScript):
@@ -101,7 +112,8 @@ export class WebSocketProtocolAuthenticator implements Authenticator {
         if (sawToken) throw new AuthenticationError('multiple base64.bearer.authorization tokens specified');
         sawToken = true;
         const encoded = protocol.slice(WEBSOCKET_BEARER_PROTOCOL_PREFIX.length);
-        if (!RAW_BASE64URL.test(encoded) || encoded.length % 4 === 1) throw new AuthenticationError('invalid base64.bearer.authorization token encoding');
+        if (!RAW_BASE64URL.test(encoded) || encoded.length % 4 === 1)
+          throw new AuthenticationError('invalid base64.bearer.authorization token encoding');
         try {
           token = utf8.decode(Buffer.from(encoded, 'base64url'));
         } catch {

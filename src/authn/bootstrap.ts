@@ -57,7 +57,10 @@ export class BootstrapTokenAuthenticator implements TokenAuthenticator {
   readonly name = 'bootstrap';
   private readonly now: () => Date;
 
-  constructor(private readonly getter: ObjectGetter, options: BootstrapTokenAuthenticatorOptions = {}) {
+  constructor(
+    private readonly getter: ObjectGetter,
+    options: BootstrapTokenAuthenticatorOptions = {},
+  ) {
     this.now = options.now ?? (() => new Date());
   }
 

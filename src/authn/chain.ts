@@ -40,13 +40,17 @@ export function buildAuthenticator(options: AuthenticationChainOptions): Authent
     authenticators.push(new X509Authenticator(options.clientCaPems, options.x509));
   }
   if (options.tokenAuthenticators.length > 0) {
-    let tokens: TokenAuthenticator = options.tokenAuthenticators.length === 1
-      ? options.tokenAuthenticators[0]!
-      : new UnionTokenAuthenticator(options.tokenAuthenticators);
+    let tokens: TokenAuthenticator =
+      options.tokenAuthenticators.length === 1
+        ? options.tokenAuthenticators[0]!
+        : new UnionTokenAuthenticator(options.tokenAuthenticators);
     if (options.tokenCache !== false) tokens = new CachedTokenAuthenticator(tokens, options.tokenCache ?? {});
     authenticators.push(new BearerTokenAuthenticator(tokens), new WebSocketProtocolAuthenticator(tokens));
   }
   const chain = new AuthenticatedGroupAdder(new UnionAuthenticator(authenticators, { name: 'authentication' }));
-  const withAnonymous = (options.anonymous ?? true) ? withAnonymousFallback(chain, new AnonymousAuthenticator()) : chain;
-  return options.apiAudiences?.length ? new ApiAudiencesAuthenticator(options.apiAudiences, withAnonymous) : withAnonymous;
+  const withAnonymous =
+    (options.anonymous ?? true) ? withAnonymousFallback(chain, new AnonymousAuthenticator()) : chain;
+  return options.apiAudiences?.length
+    ? new ApiAudiencesAuthenticator(options.apiAudiences, withAnonymous)
+    : withAnonymous;
 }

@@ -1,7 +1,14 @@
 // apiserver/pkg/authentication/group/authenticated_group_adder.go: every authenticated user is in
 // system:authenticated, except system:anonymous and users that already carry system:authenticated
 // or system:unauthenticated.
-import { SYSTEM_ANONYMOUS, SYSTEM_AUTHENTICATED, SYSTEM_UNAUTHENTICATED, type Authenticator, type AuthRequest, type AuthResponse } from './interfaces.js';
+import {
+  SYSTEM_ANONYMOUS,
+  SYSTEM_AUTHENTICATED,
+  SYSTEM_UNAUTHENTICATED,
+  type Authenticator,
+  type AuthRequest,
+  type AuthResponse,
+} from './interfaces.js';
 
 export function withAuthenticatedGroup(resp: AuthResponse): AuthResponse {
   const { user } = resp;

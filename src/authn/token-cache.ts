@@ -42,7 +42,10 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
   private readonly maxEntries: number;
   private readonly now: () => number;
 
-  constructor(private readonly inner: TokenAuthenticator, options: TokenCacheOptions = {}) {
+  constructor(
+    private readonly inner: TokenAuthenticator,
+    options: TokenCacheOptions = {},
+  ) {
     this.name = `cached(${inner.name})`;
     this.successTtlMs = options.successTtlMs ?? DEFAULT_TOKEN_SUCCESS_TTL_MS;
     this.failureTtlMs = options.failureTtlMs ?? DEFAULT_TOKEN_FAILURE_TTL_MS;

@@ -7,7 +7,10 @@ import type { AuthResponse, TokenAuthenticator } from './interfaces.js';
 export class UnionTokenAuthenticator implements TokenAuthenticator {
   readonly name: string;
 
-  constructor(private readonly authenticators: TokenAuthenticator[], name?: string) {
+  constructor(
+    private readonly authenticators: TokenAuthenticator[],
+    name?: string,
+  ) {
     this.name = name ?? `tokenunion(${authenticators.map((a) => a.name).join(',')})`;
   }
 

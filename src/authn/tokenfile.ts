@@ -8,7 +8,11 @@ import { log } from '../log.js';
 import type { AuthResponse, TokenAuthenticator, UserInfo } from './interfaces.js';
 
 export class TokenFileError extends Error {
-  constructor(readonly file: string, readonly line: number, problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    problem: string,
+  ) {
     super(`${file}:${line}: ${problem}`);
     this.name = 'TokenFileError';
   }
@@ -46,7 +50,11 @@ export function parseCsv(text: string): CsvRecord[] {
         const quoteCol = i - src.lastIndexOf('\n', i - 1);
         i++;
         for (;;) {
-          if (i >= src.length) throw Object.assign(new Error('extraneous or missing " in quoted-field'), { line: quoteLine, column: quoteCol });
+          if (i >= src.length)
+            throw Object.assign(new Error('extraneous or missing " in quoted-field'), {
+              line: quoteLine,
+              column: quoteCol,
+            });
           const c = src[i]!;
           if (c === '"') {
             if (src[i + 1] === '"') {
@@ -62,11 +70,18 @@ export function parseCsv(text: string): CsvRecord[] {
           i++;
         }
         if (i < src.length && src[i] !== ',' && src[i] !== '\n') {
-          throw Object.assign(new Error('extraneous or missing " in quoted-field'), { line, column: i - src.lastIndexOf('\n', i - 1) });
+          throw Object.assign(new Error('extraneous or missing " in quoted-field'), {
+            line,
+            column: i - src.lastIndexOf('\n', i - 1),
+          });
         }
       } else {
         while (i < src.length && src[i] !== ',' && src[i] !== '\n') {
-          if (src[i] === '"') throw Object.assign(new Error('bare " in non-quoted-field'), { line, column: i - src.lastIndexOf('\n', i - 1) });
+          if (src[i] === '"')
+            throw Object.assign(new Error('bare " in non-quoted-field'), {
+              line,
+              column: i - src.lastIndexOf('\n', i - 1),
+            });
           field += src[i];
           i++;
         }
@@ -109,14 +124,22 @@ export function parseTokenFile(text: string, file: string): TokenFileContents {
     records = parseCsv(text);
   } catch (e) {
     const err = e as Error & { line?: number; column?: number };
-    throw new TokenFileError(file, err.line ?? 0, `parse error on line ${err.line ?? 0}, column ${err.column ?? 0}: ${err.message}`);
+    throw new TokenFileError(
+      file,
+      err.line ?? 0,
+      `parse error on line ${err.line ?? 0}, column ${err.column ?? 0}: ${err.message}`,
+    );
   }
   const entries = new Map<string, TokenEntry>();
   const warnings: string[] = [];
   let recordNum = 0;
   for (const { line, fields } of records) {
     if (fields.length < 3) {
-      throw new TokenFileError(file, line, `token file '${file}' must have at least 3 columns (token, user name, user uid), found ${fields.length}`);
+      throw new TokenFileError(
+        file,
+        line,
+        `token file '${file}' must have at least 3 columns (token, user name, user uid), found ${fields.length}`,
+      );
     }
     recordNum++;
     const [token, username, uid] = fields as [string, string, string];
@@ -125,7 +148,8 @@ export function parseTokenFile(text: string, file: string): TokenFileContents {
       continue;
     }
     const key = digest(token);
-    if (entries.has(key)) warnings.push(`duplicate token has been found in token file '${file}', record number '${recordNum}'`);
+    if (entries.has(key))
+      warnings.push(`duplicate token has been found in token file '${file}', record number '${recordNum}'`);
     const user: UserInfo = { username, uid, groups: [] };
     // Kubernetes splits the 4th column on ","; an empty column there means no groups, not one "" group.
     if (fields.length >= 4) user.groups = fields[3]!.split(',').filter((g) => g !== '');

@@ -14,7 +14,10 @@ export class UnionAuthenticator implements Authenticator {
   readonly name: string;
   private readonly failOnError: boolean;
 
-  constructor(private readonly authenticators: Authenticator[], options: UnionOptions = {}) {
+  constructor(
+    private readonly authenticators: Authenticator[],
+    options: UnionOptions = {},
+  ) {
     this.failOnError = options.failOnError ?? false;
     this.name = options.name ?? `union(${authenticators.map((a) => a.name).join(',')})`;
   }
@@ -26,7 +29,10 @@ export class UnionAuthenticator implements Authenticator {
       try {
         resp = await authenticator.authenticate(req);
       } catch (e) {
-        if (this.failOnError) throw e instanceof AuthenticationError ? e : new AuthenticationError(e instanceof Error ? e.message : String(e));
+        if (this.failOnError)
+          throw e instanceof AuthenticationError
+            ? e
+            : new AuthenticationError(e instanceof Error ? e.message : String(e));
         errors.push(e);
         continue;
       }

@@ -62,13 +62,20 @@ export class WebhookTokenAuthenticator implements TokenAuthenticator {
   private readonly logger: { error(obj: object, msg: string): void };
   private readonly webhook: GenericWebhook;
 
-  constructor(private readonly config: WebhookClientConfig, options: WebhookTokenOptions) {
+  constructor(
+    private readonly config: WebhookClientConfig,
+    options: WebhookTokenOptions,
+  ) {
     const version = options.version ?? DEFAULT_WEBHOOK_TOKEN_VERSION;
     if (!isWebhookTokenVersion(version)) throw new Error(unsupportedVersionMessage(version));
     this.version = version;
     this.implicitAudiences = [...options.implicitAudiences];
     this.logger = options.logger ?? log;
-    this.webhook = new GenericWebhook(config, { requestTimeoutMs: options.requestTimeoutMs, deadlineMs: options.deadlineMs, retry: options.retry });
+    this.webhook = new GenericWebhook(config, {
+      requestTimeoutMs: options.requestTimeoutMs,
+      deadlineMs: options.deadlineMs,
+      retry: options.retry,
+    });
   }
 
   /** Closes kept-alive connections (at shutdown). */
@@ -149,7 +156,11 @@ export function parseReview(text: string): ReviewStatus {
   }
   const status = doc.status ?? {};
   if (!isObject(status)) throw new WebhookCallError('invalid response: status is not an object', false);
-  if (status.authenticated !== undefined && status.authenticated !== null && typeof status.authenticated !== 'boolean') {
+  if (
+    status.authenticated !== undefined &&
+    status.authenticated !== null &&
+    typeof status.authenticated !== 'boolean'
+  ) {
     throw new WebhookCallError('invalid response: status.authenticated is not a boolean', false);
   }
   const u = status.user ?? {};
@@ -163,7 +174,9 @@ export function parseReview(text: string): ReviewStatus {
   if (u.extra !== undefined && u.extra !== null) {
     if (!isObject(u.extra)) throw new WebhookCallError('invalid response: status.user.extra is not an object', false);
     // Object.fromEntries defines own keys, so even a `__proto__` key is just a key.
-    const extra = Object.fromEntries(Object.entries(u.extra).map(([k, v]) => [k, stringList(v, `status.user.extra[${JSON.stringify(k)}]`)]));
+    const extra = Object.fromEntries(
+      Object.entries(u.extra).map(([k, v]) => [k, stringList(v, `status.user.extra[${JSON.stringify(k)}]`)]),
+    );
     if (Object.keys(extra).length > 0) user.extra = extra;
   }
   return {
@@ -183,14 +196,16 @@ export interface WebhookTokenSetup extends WebhookTokenOptions {
  * newWebhookTokenAuthenticator: the webhook behind its own cache, answers (authenticated or not) kept
  * for the TTL, errors never. Throws with one line when the kubeconfig or the version is unusable.
  */
-export function createWebhookTokenAuthenticator(configFile: string, setup: WebhookTokenSetup): {
+export function createWebhookTokenAuthenticator(
+  configFile: string,
+  setup: WebhookTokenSetup,
+): {
   authenticator: TokenAuthenticator;
   close(): void;
 } {
   const webhook = new WebhookTokenAuthenticator(loadWebhookKubeconfig(configFile), setup);
   const ttlMs = (setup.cacheTtlSeconds ?? DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS) * 1000;
-  const authenticator = ttlMs > 0
-    ? new CachedTokenAuthenticator(webhook, { successTtlMs: ttlMs, failureTtlMs: ttlMs })
-    : webhook;
+  const authenticator =
+    ttlMs > 0 ? new CachedTokenAuthenticator(webhook, { successTtlMs: ttlMs, failureTtlMs: ttlMs }) : webhook;
   return { authenticator, close: () => webhook.close() };
 }

@@ -29,7 +29,6 @@ export interface X509AuthenticatorOptions {
 /** Go's "x509: …" verification failures, by kind. */
 class VerifyError extends Error {}
 
-
 /** Parsed once per certificate: node's for crypto, @peculiar's for names and extensions. */
 interface Cert {
   node: X509Certificate;
@@ -73,10 +72,14 @@ function certificateIdentifier(cert: Cert): string {
 
 function checkValidity(cert: Cert, now: Date): void {
   if (now < cert.parsed.notBefore) {
-    throw new VerifyError(`x509: certificate has expired or is not yet valid: current time ${kubeTime(now)} is before ${kubeTime(cert.parsed.notBefore)}`);
+    throw new VerifyError(
+      `x509: certificate has expired or is not yet valid: current time ${kubeTime(now)} is before ${kubeTime(cert.parsed.notBefore)}`,
+    );
   }
   if (now > cert.parsed.notAfter) {
-    throw new VerifyError(`x509: certificate has expired or is not yet valid: current time ${kubeTime(now)} is after ${kubeTime(cert.parsed.notAfter)}`);
+    throw new VerifyError(
+      `x509: certificate has expired or is not yet valid: current time ${kubeTime(now)} is after ${kubeTime(cert.parsed.notAfter)}`,
+    );
   }
 }
 
@@ -121,7 +124,8 @@ export class X509Authenticator implements Authenticator {
   constructor(clientCaPems: string[], options: X509AuthenticatorOptions = {}) {
     this.roots = [];
     for (const bundle of clientCaPems) {
-      for (const b of decodePemBlocks(bundle)) if (b.type === 'CERTIFICATE') this.roots.push(load(new X509Certificate(b.der)));
+      for (const b of decodePemBlocks(bundle))
+        if (b.type === 'CERTIFICATE') this.roots.push(load(new X509Certificate(b.der)));
     }
     this.now = options.now ?? (() => new Date());
   }
@@ -136,7 +140,10 @@ export class X509Authenticator implements Authenticator {
     if (hit && now < hit.until) return hit.resp && structuredClone(hit.resp);
     const resp = this.authenticateChain(req);
     const validTo = Date.parse(nodeLeaf.validTo);
-    this.verified.set(nodeLeaf, { resp, until: Math.min(now + VERIFIED_TTL_MS, Number.isNaN(validTo) ? now : validTo) });
+    this.verified.set(nodeLeaf, {
+      resp,
+      until: Math.min(now + VERIFIED_TTL_MS, Number.isNaN(validTo) ? now : validTo),
+    });
     return resp && structuredClone(resp);
   }
 

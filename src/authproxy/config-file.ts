@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 export interface ResourceAttributesTemplate {
-  namespace: string; apiGroup: string; apiVersion: string; resource: string; subresource: string; name: string;
+  namespace: string;
+  apiGroup: string;
+  apiVersion: string;
+  resource: string;
+  subresource: string;
+  name: string;
 }
 
 export interface ProxyConfigFile {
@@ -13,24 +18,34 @@ export interface ProxyConfigFile {
   rewrites?: { byQueryParameter?: string; byHTTPHeader?: string };
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function parseProxyConfigFile(text: string, file: string): ProxyConfigFile {
   let doc: Record<string, unknown>;
-  try { doc = obj(parse(text)); } catch (e) { throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`); }
+  try {
+    doc = obj(parse(text));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
   const authz = obj(doc.authorization);
   const out: ProxyConfigFile = {};
   if (authz.resourceAttributes !== undefined) {
     const r = obj(authz.resourceAttributes);
     out.resourceAttributes = {
-      namespace: str(r.namespace), apiGroup: str(r.apiGroup), apiVersion: str(r.apiVersion),
-      resource: str(r.resource), subresource: str(r.subresource), name: str(r.name),
+      namespace: str(r.namespace),
+      apiGroup: str(r.apiGroup),
+      apiVersion: str(r.apiVersion),
+      resource: str(r.resource),
+      subresource: str(r.subresource),
+      name: str(r.name),
     };
   }
   if (authz.rewrites !== undefined) {
     const rw = obj(authz.rewrites);
-    const q = str(obj(rw.byQueryParameter).name), h = str(obj(rw.byHTTPHeader).name);
+    const q = str(obj(rw.byQueryParameter).name),
+      h = str(obj(rw.byHTTPHeader).name);
     out.rewrites = { ...(q ? { byQueryParameter: q } : {}), ...(h ? { byHTTPHeader: h } : {}) };
   }
   return out;

@@ -35,7 +35,10 @@ export interface Delegation {
 
 export function delegateTo(kubeconfigFile: string, o: DelegationOptions = {}): Delegation {
   const base = parseWebhookKubeconfig(readFileSync(kubeconfigFile, 'utf8'), kubeconfigFile);
-  const webhook = new WebhookTokenAuthenticator(reviewClient(base, TOKEN_REVIEW_PATH), { version: 'v1', implicitAudiences: [] });
+  const webhook = new WebhookTokenAuthenticator(reviewClient(base, TOKEN_REVIEW_PATH), {
+    version: 'v1',
+    implicitAudiences: [],
+  });
   const ttl = o.authnCacheTtlMs ?? 120_000;
   const tokens = ttl > 0 ? new CachedTokenAuthenticator(webhook, { successTtlMs: ttl, failureTtlMs: ttl }) : webhook;
   const authorizer = new WebhookAuthorizer(reviewClient(base, SUBJECT_ACCESS_REVIEW_PATH), {
@@ -43,5 +46,12 @@ export function delegateTo(kubeconfigFile: string, o: DelegationOptions = {}): D
     authorizedTTLms: o.authzAllowedTtlMs ?? 5 * 60_000,
     unauthorizedTTLms: o.authzDeniedTtlMs ?? 30_000,
   });
-  return { tokens, authorizer, close: () => { webhook.close(); authorizer.close(); } };
+  return {
+    tokens,
+    authorizer,
+    close: () => {
+      webhook.close();
+      authorizer.close();
+    },
+  };
 }

@@ -11,17 +11,21 @@ export interface KubeletAuthSettings {
   readOnlyPort: number;
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** Reads the file; defaults are the v1beta1 KubeletConfiguration's (anonymous off, webhook authn and authz on). */
 export function loadKubeletConfig(file: string): KubeletAuthSettings {
   const doc = obj(parse(readFileSync(file, 'utf8')));
-  if (doc.kind !== undefined && doc.kind !== 'KubeletConfiguration') throw new Error(`${file}: kind ${String(doc.kind)}, want KubeletConfiguration`);
+  if (doc.kind !== undefined && doc.kind !== 'KubeletConfiguration')
+    throw new Error(`${file}: kind ${String(doc.kind)}, want KubeletConfiguration`);
   const authn = obj(doc.authentication);
   const mode = obj(doc.authorization).mode ?? 'Webhook';
-  if (mode !== 'Webhook' && mode !== 'AlwaysAllow') throw new Error(`${file}: authorization.mode ${JSON.stringify(mode)}: want Webhook or AlwaysAllow`);
+  if (mode !== 'Webhook' && mode !== 'AlwaysAllow')
+    throw new Error(`${file}: authorization.mode ${JSON.stringify(mode)}: want Webhook or AlwaysAllow`);
   const port = doc.readOnlyPort ?? 0;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${file}: readOnlyPort must be a port number`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${file}: readOnlyPort must be a port number`);
   const ca = obj(authn.x509).clientCAFile;
   return {
     anonymous: obj(authn.anonymous).enabled === true,
@@ -35,12 +39,19 @@ export function loadKubeletConfig(file: string): KubeletAuthSettings {
 /** The kubelet's HTTP method → API verb (auth.go GetRequestAttributes). */
 export function verbForMethod(method: string | undefined): string {
   switch (method) {
-    case 'POST': return 'create';
-    case 'GET': case 'HEAD': return 'get';
-    case 'PUT': return 'update';
-    case 'PATCH': return 'patch';
-    case 'DELETE': return 'delete';
-    default: return '';
+    case 'POST':
+      return 'create';
+    case 'GET':
+    case 'HEAD':
+      return 'get';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return '';
   }
 }
 
@@ -50,7 +61,10 @@ function isSubpath(path: string, prefix: string): boolean {
 }
 
 const SUBRESOURCE_BY_PATH: ReadonlyArray<readonly [string, string]> = [
-  ['/stats', 'stats'], ['/metrics', 'metrics'], ['/logs', 'log'], ['/checkpoint', 'checkpoint'],
+  ['/stats', 'stats'],
+  ['/metrics', 'metrics'],
+  ['/logs', 'log'],
+  ['/checkpoint', 'checkpoint'],
 ];
 /** KubeletFineGrainedAuthz: these ask for their own subresource first, then fall back to proxy. */
 const FINE_GRAINED = ['/pods', '/healthz', '/configz'];

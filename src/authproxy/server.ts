@@ -41,7 +41,16 @@ export interface AuthProxyOptions {
   readOnlyPort?: number;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 
 function text(res: ServerResponse, code: number, body: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
@@ -64,14 +73,22 @@ export class AuthProxy {
     // As the delegating authenticator kube-rbac-proxy and the kubelet build: system:authenticated added to the chain's users.
     const union = new AuthenticatedGroupAdder(new UnionAuthenticator(chain));
     this.authenticator = o.anonymous ? withAnonymousFallback(union, new AnonymousAuthenticator()) : union;
-    this.agent = o.upstream.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.agent =
+      o.upstream.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
   async start(): Promise<{ port: number; readOnlyPort?: number }> {
-    const secure = https.createServer({ cert: this.o.tlsCert, key: this.o.tlsKey, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
-      (req, res) => { this.handle(req, res).catch((e) => this.fail(res, e)); });
+    const secure = https.createServer(
+      { cert: this.o.tlsCert, key: this.o.tlsKey, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+      (req, res) => {
+        this.handle(req, res).catch((e) => this.fail(res, e));
+      },
+    );
     this.servers.push(secure);
-    await new Promise<void>((r, j) => { secure.once('error', j); secure.listen(this.o.listenPort, this.o.listenHost, () => r()); });
+    await new Promise<void>((r, j) => {
+      secure.once('error', j);
+      secure.listen(this.o.listenPort, this.o.listenHost, () => r());
+    });
     const out: { port: number; readOnlyPort?: number } = { port: (secure.address() as AddressInfo).port };
     if (this.o.readOnlyPort) {
       // The kubelet's read-only port: no authentication, no authorization, reads only.
@@ -80,7 +97,10 @@ export class AuthProxy {
         this.forward(req, res, undefined);
       });
       this.servers.push(ro);
-      await new Promise<void>((r, j) => { ro.once('error', j); ro.listen(this.o.readOnlyPort, '127.0.0.1', () => r()); });
+      await new Promise<void>((r, j) => {
+        ro.once('error', j);
+        ro.listen(this.o.readOnlyPort, '127.0.0.1', () => r());
+      });
       out.readOnlyPort = (ro.address() as AddressInfo).port;
     }
     return out;
@@ -88,7 +108,15 @@ export class AuthProxy {
 
   async close(): Promise<void> {
     this.agent.destroy();
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((r) => {
+            s.closeAllConnections();
+            s.close(() => r());
+          }),
+      ),
+    );
   }
 
   private fail(res: ServerResponse, e: unknown): void {
@@ -99,7 +127,8 @@ export class AuthProxy {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req.url ?? '/');
-    if (this.o.allowPaths.length > 0 && !matchesAny(this.o.allowPaths, path)) return text(res, 404, '404 page not found\n');
+    if (this.o.allowPaths.length > 0 && !matchesAny(this.o.allowPaths, path))
+      return text(res, 404, '404 page not found\n');
     if (matchesAny(this.o.ignorePaths, path)) return this.forward(req, res, undefined);
     let who: AuthResponse | null = null;
     try {
@@ -109,37 +138,58 @@ export class AuthProxy {
     }
     if (!who) return text(res, 401, 'Unauthorized\n');
     const user = who.user;
-    const verdict = this.o.mode.kind === 'kubelet' ? await this.authorizeKubelet(req, path, user, this.o.mode.nodeName)
-      : await this.authorizeRbacProxy(req, path, user, this.o.mode.config);
+    const verdict =
+      this.o.mode.kind === 'kubelet'
+        ? await this.authorizeKubelet(req, path, user, this.o.mode.nodeName)
+        : await this.authorizeRbacProxy(req, path, user, this.o.mode.config);
     if (verdict) return text(res, verdict.code, verdict.body);
     this.forward(req, res, user);
   }
 
   /** auth.go: each subresource in turn; the first allowed wins; an authorizer error is a 500. */
-  private async authorizeKubelet(req: IncomingMessage, path: string, user: UserInfo, nodeName: string): Promise<{ code: number; body: string } | undefined> {
+  private async authorizeKubelet(
+    req: IncomingMessage,
+    path: string,
+    user: UserInfo,
+    nodeName: string,
+  ): Promise<{ code: number; body: string } | undefined> {
     const verb = verbForMethod(req.method);
     const subs = kubeletSubresources(path);
     for (const subresource of subs) {
-      const r = await this.o.authorizer.authorize(resourceAttributes(user, { verb, apiVersion: 'v1', resource: 'nodes', subresource, name: nodeName, path }));
+      const r = await this.o.authorizer.authorize(
+        resourceAttributes(user, { verb, apiVersion: 'v1', resource: 'nodes', subresource, name: nodeName, path }),
+      );
       if (r.decision === 'Allow') return undefined;
       if (r.error) {
         log.error({ user: user.username, verb, err: r.error }, 'kubelet authorization error');
-        return { code: 500, body: `Authorization error (user=${user.username}, verb=${verb}, resource=nodes, subresource(s)=[${subs.join(' ')}])\n` };
+        return {
+          code: 500,
+          body: `Authorization error (user=${user.username}, verb=${verb}, resource=nodes, subresource(s)=[${subs.join(' ')}])\n`,
+        };
       }
     }
     return { code: 403, body: kubeletForbiddenBody(user.username, verb, subs) };
   }
 
   /** kube-rbac-proxy: every attribute set must be allowed; its 403 names the (last) refused one. */
-  private async authorizeRbacProxy(req: IncomingMessage, path: string, user: UserInfo, cfg: ProxyConfigFile): Promise<{ code: number; body: string } | undefined> {
+  private async authorizeRbacProxy(
+    req: IncomingMessage,
+    path: string,
+    user: UserInfo,
+    cfg: ProxyConfigFile,
+  ): Promise<{ code: number; body: string } | undefined> {
     const verb = verbForMethod(req.method);
     const all = rbacProxyAttributes(req, path, user, verb, cfg);
-    if (all.length === 0) return { code: 403, body: `Forbidden (user=${user.username}, verb=${verb}, resource=, subresource=)\n` };
+    if (all.length === 0)
+      return { code: 403, body: `Forbidden (user=${user.username}, verb=${verb}, resource=, subresource=)\n` };
     for (const attrs of all) {
       const r = await this.o.authorizer.authorize(attrs);
       if (r.decision === 'Allow') continue;
       if (r.error) log.error({ user: user.username, verb, err: r.error }, 'authorization error');
-      return { code: 403, body: `Forbidden (user=${user.username}, verb=${verb}, resource=${attrs.resource}, subresource=${attrs.subresource})\n` };
+      return {
+        code: 403,
+        body: `Forbidden (user=${user.username}, verb=${verb}, resource=${attrs.resource}, subresource=${attrs.subresource})\n`,
+      };
     }
     return undefined;
   }
@@ -160,38 +210,62 @@ export class AuthProxy {
     }
     headers.host = up.host;
     const basePath = up.pathname.endsWith('/') ? up.pathname.slice(0, -1) : up.pathname;
-    const out = (up.protocol === 'https:' ? https : http).request({
-      protocol: up.protocol, hostname: up.hostname, port: up.port, method: req.method, path: basePath + (req.url ?? '/'), headers, agent: this.agent,
-    }, (upRes) => {
-      const h = { ...upRes.headers };
-      for (const k of HOP_BY_HOP) delete h[k];
-      res.writeHead(upRes.statusCode ?? 502, h);
-      upRes.pipe(res);
-    });
+    const out = (up.protocol === 'https:' ? https : http).request(
+      {
+        protocol: up.protocol,
+        hostname: up.hostname,
+        port: up.port,
+        method: req.method,
+        path: basePath + (req.url ?? '/'),
+        headers,
+        agent: this.agent,
+      },
+      (upRes) => {
+        const h = { ...upRes.headers };
+        for (const k of HOP_BY_HOP) delete h[k];
+        res.writeHead(upRes.statusCode ?? 502, h);
+        upRes.pipe(res);
+      },
+    );
     out.on('error', (e) => {
       log.error({ err: e.message }, 'http: proxy error');
-      if (!res.headersSent) text(res, 502, 'Bad Gateway\n'); else res.destroy();
+      if (!res.headersSent) text(res, 502, 'Bad Gateway\n');
+      else res.destroy();
     });
     req.pipe(out);
   }
 }
 
 /** The SAR attributes kube-rbac-proxy asks for one request. */
-export function rbacProxyAttributes(req: Pick<IncomingMessage, 'url' | 'headers'>, path: string, user: UserInfo, verb: string, cfg: ProxyConfigFile): Attributes[] {
+export function rbacProxyAttributes(
+  req: Pick<IncomingMessage, 'url' | 'headers'>,
+  path: string,
+  user: UserInfo,
+  verb: string,
+  cfg: ProxyConfigFile,
+): Attributes[] {
   const ra = cfg.resourceAttributes;
   if (!ra) return [nonResourceAttributes(user, verb, path)];
   const values: string[] = [];
   const rw = cfg.rewrites;
-  if (rw?.byQueryParameter) values.push(...new URL(req.url ?? '/', 'http://x').searchParams.getAll(rw.byQueryParameter));
+  if (rw?.byQueryParameter)
+    values.push(...new URL(req.url ?? '/', 'http://x').searchParams.getAll(rw.byQueryParameter));
   if (rw?.byHTTPHeader) {
     const h = req.headers[rw.byHTTPHeader.toLowerCase()];
     if (h !== undefined) values.push(...(Array.isArray(h) ? h : [h]));
   }
   const rewriting = !!(rw?.byQueryParameter || rw?.byHTTPHeader);
-  const fill = (v: string): Attributes => resourceAttributes(user, {
-    verb, path, namespace: fillTemplate(ra.namespace, v), apiGroup: fillTemplate(ra.apiGroup, v), apiVersion: fillTemplate(ra.apiVersion, v),
-    resource: fillTemplate(ra.resource, v), subresource: fillTemplate(ra.subresource, v), name: fillTemplate(ra.name, v),
-  });
+  const fill = (v: string): Attributes =>
+    resourceAttributes(user, {
+      verb,
+      path,
+      namespace: fillTemplate(ra.namespace, v),
+      apiGroup: fillTemplate(ra.apiGroup, v),
+      apiVersion: fillTemplate(ra.apiVersion, v),
+      resource: fillTemplate(ra.resource, v),
+      subresource: fillTemplate(ra.subresource, v),
+      name: fillTemplate(ra.name, v),
+    });
   return rewriting ? values.map(fill) : [fill('')];
 }
 

@@ -67,7 +67,15 @@ function fromV0(o: Json): AbacPolicy {
   const group = field(o, 'group', '', 'string') as string;
   const namespace = field(o, 'namespace', '', 'string') as string;
   const resource = field(o, 'resource', '', 'string') as string;
-  const p: AbacPolicy = { user, group, readonly: field(o, 'readonly', '', 'boolean') as boolean, namespace, resource, apiGroup: '*', nonResourcePath: '' };
+  const p: AbacPolicy = {
+    user,
+    group,
+    readonly: field(o, 'readonly', '', 'boolean') as boolean,
+    namespace,
+    resource,
+    apiGroup: '*',
+    nonResourcePath: '',
+  };
   if (!user && !group) p.group = SYSTEM_AUTHENTICATED;
   if (user === '*' || group === '*') {
     p.group = SYSTEM_AUTHENTICATED;
@@ -93,7 +101,8 @@ export function parseAbacPolicies(text: string, file: string): AbacPolicy[] {
     } catch (e) {
       throw new PolicyFileError(file, n, `invalid JSON: ${(e as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new PolicyFileError(file, n, 'a policy must be a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new PolicyFileError(file, n, 'a policy must be a JSON object');
     const o = parsed as Json;
     try {
       const apiVersion = o.apiVersion;
@@ -101,10 +110,14 @@ export function parseAbacPolicies(text: string, file: string): AbacPolicy[] {
       if (apiVersion === undefined && kind === undefined) policies.push(fromV0(o));
       else if (kind === 'Policy' && apiVersion === ABAC_API_VERSION) {
         const spec = o.spec ?? {};
-        if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('spec: expected an object');
+        if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+          throw new Error('spec: expected an object');
         policies.push(fromV1beta1(spec as Json));
       } else if (kind === 'Policy' && apiVersion === ABAC_V0) policies.push(fromV0(o));
-      else throw new Error(`unrecognized object: apiVersion ${JSON.stringify(apiVersion ?? '')}, kind ${JSON.stringify(kind ?? '')} (want ${ABAC_API_VERSION} Policy)`);
+      else
+        throw new Error(
+          `unrecognized object: apiVersion ${JSON.stringify(apiVersion ?? '')}, kind ${JSON.stringify(kind ?? '')} (want ${ABAC_API_VERSION} Policy)`,
+        );
     } catch (e) {
       throw new PolicyFileError(file, n, (e as Error).message);
     }
@@ -118,7 +131,11 @@ export function loadAbacPolicyFile(path: string): AbacPolicy[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new PolicyFileError(path, undefined, `cannot read the policy file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new PolicyFileError(
+      path,
+      undefined,
+      `cannot read the policy file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return parseAbacPolicies(text, path);
 }
@@ -187,7 +204,8 @@ export class AbacAuthorizer implements Authorizer, RuleResolver {
     for (const p of this.policies) {
       if (!subjectMatches(p, user) || (p.namespace !== '*' && p.namespace !== namespace)) continue;
       const verbs = p.readonly ? ['get', 'list', 'watch'] : ['*'];
-      if (p.resource) out.resourceRules.push({ verbs, apiGroups: [p.apiGroup], resources: [p.resource], resourceNames: [] });
+      if (p.resource)
+        out.resourceRules.push({ verbs, apiGroups: [p.apiGroup], resources: [p.resource], resourceNames: [] });
       if (p.nonResourcePath) out.nonResourceRules.push({ verbs, nonResourceURLs: [p.nonResourcePath] });
     }
     return out;

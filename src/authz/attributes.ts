@@ -30,7 +30,18 @@ export function resourceAttributes(user: UserInfo, r: ResourceRequest): Attribut
 }
 
 export function nonResourceAttributes(user: UserInfo, verb: string, path: string): Attributes {
-  return { user, verb, isResourceRequest: false, path, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
+  return {
+    user,
+    verb,
+    isResourceRequest: false,
+    path,
+    namespace: '',
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
 }
 
 /** AttributesRecord.IsReadOnly: get, list and watch. */

@@ -22,6 +22,8 @@ function sanitize(s: string): string {
 export function forbiddenError(attrs: Attributes, reason: string): StatusError {
   let msg = sanitize(forbiddenMessage(attrs));
   if (reason) msg = `${msg}: ${reason}`;
-  const gr = attrs.isResourceRequest ? { group: attrs.apiGroup, resource: attrs.resource } : { group: '', resource: '' };
+  const gr = attrs.isResourceRequest
+    ? { group: attrs.apiGroup, resource: attrs.resource }
+    : { group: '', resource: '' };
   return forbidden(gr, attrs.isResourceRequest ? attrs.name : '', msg);
 }

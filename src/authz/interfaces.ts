@@ -55,4 +55,7 @@ export interface RuleResolver {
 }
 
 export const ALLOW: AuthorizationResult = Object.freeze({ decision: 'Allow', reason: '' }) as AuthorizationResult;
-export const NO_OPINION: AuthorizationResult = Object.freeze({ decision: 'NoOpinion', reason: '' }) as AuthorizationResult;
+export const NO_OPINION: AuthorizationResult = Object.freeze({
+  decision: 'NoOpinion',
+  reason: '',
+}) as AuthorizationResult;

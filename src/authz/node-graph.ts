@@ -23,7 +23,8 @@ class Vertex {
 export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -95,7 +96,8 @@ export class NodeGraph {
     if (!claimRef) return;
     const pvVertex = this.vertex('pv', '', name);
     this.edge(pvVertex, this.vertex('pvc', str(claimRef.namespace), str(claimRef.name)));
-    for (const [ns, secret] of pvSecretNames(spec, str(claimRef.namespace))) this.edge(this.vertex('secret', ns, secret), pvVertex);
+    for (const [ns, secret] of pvSecretNames(spec, str(claimRef.namespace)))
+      this.edge(this.vertex('secret', ns, secret), pvVertex);
   }
 
   removePersistentVolume(name: string): void {
@@ -167,7 +169,9 @@ export class NodeGraph {
 }
 
 function containers(spec: Json): Json[] {
-  return [...arr(spec.initContainers), ...arr(spec.containers), ...arr(spec.ephemeralContainers)].map(obj).filter((c): c is Json => c !== undefined);
+  return [...arr(spec.initContainers), ...arr(spec.containers), ...arr(spec.ephemeralContainers)]
+    .map(obj)
+    .filter((c): c is Json => c !== undefined);
 }
 
 /** VisitPodSecretNames (pkg/api/v1/pod/util.go). */

@@ -68,7 +68,9 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
           case 'configmaps':
             return this.readNamespacedObject(nodeName, 'configmap', attrs);
           case 'persistentvolumeclaims':
-            return attrs.subresource === 'status' ? this.statusUpdate(nodeName, 'pvc', attrs) : this.get(nodeName, 'pvc', attrs);
+            return attrs.subresource === 'status'
+              ? this.statusUpdate(nodeName, 'pvc', attrs)
+              : this.get(nodeName, 'pvc', attrs);
           case 'persistentvolumes':
             return this.get(nodeName, 'pv', attrs);
           case 'serviceaccounts':
@@ -91,7 +93,12 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
   /** Nodes have no enumerable permissions (RulesFor), everyone else none from this authorizer. */
   rulesFor(user: UserInfo, _namespace: string): RulesResult {
     if (nodeIdentity(user) !== undefined) {
-      return { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'node authorizer does not support user rule resolution' };
+      return {
+        resourceRules: [],
+        nonResourceRules: [],
+        incomplete: true,
+        evaluationError: 'node authorizer does not support user rule resolution',
+      };
     }
     return { resourceRules: [], nonResourceRules: [], incomplete: false, evaluationError: '' };
   }
@@ -109,7 +116,8 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
   }
 
   private readNamespacedObject(nodeName: string, type: VertexType, attrs: Attributes): AuthorizationResult {
-    if (attrs.verb !== 'get' && attrs.verb !== 'list' && attrs.verb !== 'watch') return noOpinion('can only read resources of this type');
+    if (attrs.verb !== 'get' && attrs.verb !== 'list' && attrs.verb !== 'watch')
+      return noOpinion('can only read resources of this type');
     if (attrs.subresource) return noOpinion('cannot read subresource');
     if (!attrs.namespace) return noOpinion('can only read namespaced object of this type');
     return this.related(nodeName, type, attrs);
@@ -117,13 +125,18 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
 
   private related(nodeName: string, type: VertexType, attrs: Attributes): AuthorizationResult {
     if (!attrs.name) return noOpinion('No Object name found');
-    return this.graph.hasPath(nodeName, type, attrs.namespace, attrs.name) ? allow() : noOpinion(noRelationship(nodeName));
+    return this.graph.hasPath(nodeName, type, attrs.namespace, attrs.name)
+      ? allow()
+      : noOpinion(noRelationship(nodeName));
   }
 
   private createToken(nodeName: string, attrs: Attributes): AuthorizationResult {
-    if (attrs.verb !== 'create' || !attrs.name) return noOpinion('can only create tokens for individual service accounts');
+    if (attrs.verb !== 'create' || !attrs.name)
+      return noOpinion('can only create tokens for individual service accounts');
     if (attrs.subresource !== 'token') return noOpinion('can only create token subresource of serviceaccount');
-    return this.graph.hasPath(nodeName, 'serviceaccount', attrs.namespace, attrs.name) ? allow() : noOpinion(noRelationship(nodeName));
+    return this.graph.hasPath(nodeName, 'serviceaccount', attrs.namespace, attrs.name)
+      ? allow()
+      : noOpinion(noRelationship(nodeName));
   }
 
   private lease(nodeName: string, attrs: Attributes): AuthorizationResult {
@@ -131,9 +144,11 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
     if (verb !== 'get' && verb !== 'create' && verb !== 'update' && verb !== 'patch' && verb !== 'delete') {
       return noOpinion('can only get, create, update, patch, or delete a node lease');
     }
-    if (attrs.namespace !== NODE_LEASE_NAMESPACE) return noOpinion(`can only access leases in the ${goQuote(NODE_LEASE_NAMESPACE)} system namespace`);
+    if (attrs.namespace !== NODE_LEASE_NAMESPACE)
+      return noOpinion(`can only access leases in the ${goQuote(NODE_LEASE_NAMESPACE)} system namespace`);
     // The name is unknown on create; the NodeRestriction admission plugin checks it there.
-    if (verb !== 'create' && attrs.name !== nodeName) return noOpinion('can only access node lease with the same name as the requesting node');
+    if (verb !== 'create' && attrs.name !== nodeName)
+      return noOpinion('can only access node lease with the same name as the requesting node');
     return allow();
   }
 
@@ -143,7 +158,8 @@ export class NodeAuthorizer implements Authorizer, RuleResolver {
       return noOpinion('can only get, create, update, patch, or delete a CSINode');
     }
     if (attrs.subresource) return noOpinion('cannot authorize CSINode subresources');
-    if (verb !== 'create' && attrs.name !== nodeName) return noOpinion('can only access CSINode with the same name as the requesting node');
+    if (verb !== 'create' && attrs.name !== nodeName)
+      return noOpinion('can only access CSINode with the same name as the requesting node');
     return allow();
   }
 

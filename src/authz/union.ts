@@ -20,7 +20,11 @@ export class UnionAuthorizer implements Authorizer {
       try {
         result = await authorizer.authorize(attrs);
       } catch (e) {
-        result = { decision: 'NoOpinion', reason: '', error: `${authorizer.name}: ${e instanceof Error ? e.message : String(e)}` };
+        result = {
+          decision: 'NoOpinion',
+          reason: '',
+          error: `${authorizer.name}: ${e instanceof Error ? e.message : String(e)}`,
+        };
       }
       if (result.error) errors.push(result.error);
       if (result.reason) reasons.push(result.reason);

@@ -9,7 +9,12 @@ import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesRe
 import { GenericWebhook, WebhookCallError } from '../webhook/generic-webhook.js';
 import { loadWebhookKubeconfig, type WebhookClientConfig } from '../webhook/kubeconfig.js';
 
-export { WebhookConfigError, loadWebhookKubeconfig, parseWebhookKubeconfig, type WebhookClientConfig } from '../webhook/kubeconfig.js';
+export {
+  WebhookConfigError,
+  loadWebhookKubeconfig,
+  parseWebhookKubeconfig,
+  type WebhookClientConfig,
+} from '../webhook/kubeconfig.js';
 
 export interface WebhookAuthorizerOptions {
   /** authorization.k8s.io version to speak: v1 (default) or v1beta1 (kube-apiserver's --authorization-webhook-version). */
@@ -62,7 +67,8 @@ export class WebhookAuthorizer implements Authorizer, RuleResolver {
     const timeoutMs = options.timeoutMs ?? 5000;
     const retry = options.retry ?? { initialMs: 500, factor: 1.5, attempts: 5 };
     this.webhook = new GenericWebhook(config, {
-      requestTimeoutMs: timeoutMs, deadlineMs: timeoutMs,
+      requestTimeoutMs: timeoutMs,
+      deadlineMs: timeoutMs,
       retry: { initialMs: retry.initialMs, factor: retry.factor, jitter: 0.2, steps: retry.attempts },
     });
   }
@@ -86,13 +92,20 @@ export class WebhookAuthorizer implements Authorizer, RuleResolver {
         status = await this.review(spec);
       } catch (e) {
         const message = `webhook authorizer ${this.config.server.href}: ${(e as Error).message}`;
-        this.logger.error({ err: message, user: attrs.user.username, verb: attrs.verb }, 'Failed to make webhook authorizer request');
+        this.logger.error(
+          { err: message, user: attrs.user.username, verb: attrs.verb },
+          'Failed to make webhook authorizer request',
+        );
         return { decision: 'NoOpinion', reason: '', error: message };
       }
       if (controlledAttributeSize(attrs) < MAX_CACHED_ATTRIBUTE_SIZE) this.remember(key, status);
     }
     if (status.allowed && status.denied) {
-      return { decision: 'Deny', reason: status.reason, error: 'webhook subject access review returned both allow and deny response' };
+      return {
+        decision: 'Deny',
+        reason: status.reason,
+        error: 'webhook subject access review returned both allow and deny response',
+      };
     }
     if (status.denied) return { decision: 'Deny', reason: status.reason };
     if (status.allowed) return { decision: 'Allow', reason: status.reason };
@@ -100,7 +113,12 @@ export class WebhookAuthorizer implements Authorizer, RuleResolver {
   }
 
   rulesFor(_user: UserInfo, _namespace: string): RulesResult {
-    return { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'webhook authorizer does not support user rule resolution' };
+    return {
+      resourceRules: [],
+      nonResourceRules: [],
+      incomplete: true,
+      evaluationError: 'webhook authorizer does not support user rule resolution',
+    };
   }
 
   private cached(key: string): ReviewStatus | undefined {
@@ -155,7 +173,11 @@ function reviewSpec(a: Attributes, version: 'v1' | 'v1beta1'): Record<string, un
   if (a.user.groups.length > 0) spec[version === 'v1' ? 'groups' : 'group'] = [...a.user.groups];
   if (a.user.extra && Object.keys(a.user.extra).length > 0) {
     // Sorted like Go's encoding of a map, so equal requests share a cache entry.
-    spec.extra = Object.fromEntries(Object.keys(a.user.extra).sort().map((k) => [k, [...a.user.extra![k]!]]));
+    spec.extra = Object.fromEntries(
+      Object.keys(a.user.extra)
+        .sort()
+        .map((k) => [k, [...a.user.extra![k]!]]),
+    );
   }
   if (a.user.uid) spec.uid = a.user.uid;
   return spec;
@@ -175,11 +197,17 @@ function parseReview(text: string): ReviewStatus {
   } catch {
     throw new WebhookCallError(`invalid response: not JSON (${JSON.stringify(text.slice(0, 60))})`, false);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new WebhookCallError('invalid response: not a JSON object', false);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new WebhookCallError('invalid response: not a JSON object', false);
   const review = doc as Record<string, unknown>;
-  if (review.kind !== undefined && review.kind !== 'SubjectAccessReview') throw new WebhookCallError(`invalid response: kind ${JSON.stringify(review.kind)}, want SubjectAccessReview`, false);
+  if (review.kind !== undefined && review.kind !== 'SubjectAccessReview')
+    throw new WebhookCallError(
+      `invalid response: kind ${JSON.stringify(review.kind)}, want SubjectAccessReview`,
+      false,
+    );
   const status = review.status ?? {};
-  if (status === null || typeof status !== 'object' || Array.isArray(status)) throw new WebhookCallError('invalid response: status is not an object', false);
+  if (status === null || typeof status !== 'object' || Array.isArray(status))
+    throw new WebhookCallError('invalid response: status is not an object', false);
   const s = status as Record<string, unknown>;
   const bool = (k: string): boolean => {
     if (s[k] === undefined || s[k] === null) return false;
@@ -191,9 +219,23 @@ function parseReview(text: string): ReviewStatus {
     if (typeof s[k] !== 'string') throw new WebhookCallError(`invalid response: status.${k} is not a string`, false);
     return s[k] as string;
   };
-  return { allowed: bool('allowed'), denied: bool('denied'), reason: string('reason'), evaluationError: string('evaluationError') };
+  return {
+    allowed: bool('allowed'),
+    denied: bool('denied'),
+    reason: string('reason'),
+    evaluationError: string('evaluationError'),
+  };
 }
 
 function controlledAttributeSize(a: Attributes): number {
-  return a.namespace.length + a.verb.length + a.apiGroup.length + a.apiVersion.length + a.resource.length + a.subresource.length + a.name.length + a.path.length;
+  return (
+    a.namespace.length +
+    a.verb.length +
+    a.apiGroup.length +
+    a.apiVersion.length +
+    a.resource.length +
+    a.subresource.length +
+    a.name.length +
+    a.path.length
+  );
 }

@@ -12,22 +12,41 @@ const RBAC_PATH = '/apis/rbac.authorization.k8s.io/v1';
 export async function readRbac(client: ApiClient): Promise<RbacSnapshot> {
   const list = async (resource: string) => {
     const r = await client.request('GET', `${RBAC_PATH}/${resource}`);
-    if (r.code !== 200) throw new Error(`GET ${RBAC_PATH}/${resource}: HTTP ${r.code}: ${String(r.json?.message ?? '').slice(0, 200)}`);
+    if (r.code !== 200)
+      throw new Error(`GET ${RBAC_PATH}/${resource}: HTTP ${r.code}: ${String(r.json?.message ?? '').slice(0, 200)}`);
     return Array.isArray(r.json?.items) ? r.json.items : [];
   };
-  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map(list));
+  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(
+    ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map(list),
+  );
   return { roles, clusterRoles, roleBindings, clusterRoleBindings };
 }
 
 /** Which 5.1.x checks the risk rules decide (the rest stay manual). */
-const DECIDED = new Set(['5.1.1', '5.1.2', '5.1.3', '5.1.4', '5.1.5', '5.1.7', '5.1.8', '5.1.9', '5.1.10', '5.1.11', '5.1.12', '5.1.13']);
+const DECIDED = new Set([
+  '5.1.1',
+  '5.1.2',
+  '5.1.3',
+  '5.1.4',
+  '5.1.5',
+  '5.1.7',
+  '5.1.8',
+  '5.1.9',
+  '5.1.10',
+  '5.1.11',
+  '5.1.12',
+  '5.1.13',
+]);
 
 export function findingLine(f: RiskFinding): string {
   const via = f.bindings.length ? ` (via ${f.bindings.map(refString).join(', ')})` : '';
   return `${f.severity}: ${f.message}${via}`;
 }
 
-export function clusterReport(snap: RbacSnapshot, opts: { includeSystem?: boolean } = {}): { report: Report; details: Map<string, string[]>; findings: RiskFinding[] } {
+export function clusterReport(
+  snap: RbacSnapshot,
+  opts: { includeSystem?: boolean } = {},
+): { report: Report; details: Map<string, string[]>; findings: RiskFinding[] } {
   const findings = findRisks(snap, opts);
   const details = new Map<string, string[]>();
   for (const f of findings) {
@@ -41,16 +60,37 @@ export function clusterReport(snap: RbacSnapshot, opts: { includeSystem?: boolea
       if (!DECIDED.has(c.id)) return base;
       const lines = details.get(c.id) ?? [];
       // kube-bench scores these as not scored: a finding is a WARN to review, no finding a PASS.
-      return { ...base, type: '', status: lines.length ? 'WARN' : 'PASS', actual_value: lines.join('\n') || 'no findings',
-        expected_result: 'no non-system subject holds this permission' };
+      return {
+        ...base,
+        type: '',
+        status: lines.length ? 'WARN' : 'PASS',
+        actual_value: lines.join('\n') || 'no findings',
+        expected_result: 'no non-system subject holds this permission',
+      };
     });
     return { section: g.id, type: '', desc: g.text, ...count(results), results };
   });
   const extra = details.get('K.1') ?? [];
-  const k: CheckResult = { test_number: 'K.1', test_desc: 'Minimize access to the exec and attach sub-resources of pods (kauth)', audit: 'RBAC rules',
-    AuditConfig: '', type: '', remediation: 'Remove pods/exec and pods/attach from roles that do not need an interactive shell in pods.',
-    test_info: [], status: extra.length ? 'WARN' : 'PASS', actual_value: extra.join('\n') || 'no findings', scored: false, IsMultiple: false,
-    expected_result: 'no non-system subject holds this permission' };
-  groups.push({ section: 'K', type: '', desc: 'RBAC escalation paths beyond the benchmark (kauth)', ...count([k]), results: [k] });
+  const k: CheckResult = {
+    test_number: 'K.1',
+    test_desc: 'Minimize access to the exec and attach sub-resources of pods (kauth)',
+    audit: 'RBAC rules',
+    AuditConfig: '',
+    type: '',
+    remediation: 'Remove pods/exec and pods/attach from roles that do not need an interactive shell in pods.',
+    test_info: [],
+    status: extra.length ? 'WARN' : 'PASS',
+    actual_value: extra.join('\n') || 'no findings',
+    scored: false,
+    IsMultiple: false,
+    expected_result: 'no non-system subject holds this permission',
+  };
+  groups.push({
+    section: 'K',
+    type: '',
+    desc: 'RBAC escalation paths beyond the benchmark (kauth)',
+    ...count([k]),
+    results: [k],
+  });
   return { report: makeReport([controlResult(POLICY_CONTROL, VERSION, groups)]), details, findings };
 }

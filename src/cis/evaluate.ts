@@ -4,23 +4,42 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Check, CheckResult, Control, ControlResult, Counts, GroupResult, Report, Status, TestItem } from './types.js';
+import type {
+  Check,
+  CheckResult,
+  Control,
+  ControlResult,
+  Counts,
+  GroupResult,
+  Report,
+  Status,
+  TestItem,
+} from './types.js';
 import { expand, octal } from './file-facts.js';
 import { getPath, MANIFESTS, type ComponentFacts, type NodeFacts } from './node-reader.js';
 
 export function compare(op: string, actual: string, expected: string): boolean {
   switch (op) {
-    case 'eq': return actual === expected;
-    case 'noteq': return actual !== expected;
-    case 'has': return actual.includes(expected);
-    case 'nothave': return !actual.includes(expected);
-    case 'gte': case 'gt': case 'lte': case 'lt': {
-      const a = Number(actual), e = Number(expected);
+    case 'eq':
+      return actual === expected;
+    case 'noteq':
+      return actual !== expected;
+    case 'has':
+      return actual.includes(expected);
+    case 'nothave':
+      return !actual.includes(expected);
+    case 'gte':
+    case 'gt':
+    case 'lte':
+    case 'lt': {
+      const a = Number(actual),
+        e = Number(expected);
       if (!Number.isFinite(a) || !Number.isFinite(e)) return false;
       return op === 'gte' ? a >= e : op === 'gt' ? a > e : op === 'lte' ? a <= e : a < e;
     }
     case 'bitmask': {
-      const a = parseInt(actual, 8), e = parseInt(expected, 8);
+      const a = parseInt(actual, 8),
+        e = parseInt(expected, 8);
       return Number.isFinite(a) && Number.isFinite(e) && (a & ~e) === 0;
     }
     case 'valid_elements': {
@@ -28,7 +47,8 @@ export function compare(op: string, actual: string, expected: string): boolean {
       const got = actual.split(',').filter(Boolean);
       return got.length > 0 && got.every((x) => allowed.has(x));
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -47,7 +67,8 @@ function expected(c: Check): string {
 
 /** The value of a flag, else of its config path (kube-bench: the command line overrides the config file). */
 export function lookup(facts: ComponentFacts, item: TestItem): { found: boolean; value: string; where: string } {
-  if (facts.flags.has(item.flag)) return { found: true, value: facts.flags.get(item.flag)!, where: `${item.flag}=${facts.flags.get(item.flag)}` };
+  if (facts.flags.has(item.flag))
+    return { found: true, value: facts.flags.get(item.flag)!, where: `${item.flag}=${facts.flags.get(item.flag)}` };
   if (item.path && facts.config !== undefined) {
     const v = getPath(facts.config, item.path);
     if (v !== undefined && v !== null) {
@@ -68,21 +89,32 @@ function join2(binOp: string | undefined, xs: boolean[]): boolean {
   return binOp === 'or' ? xs.some(Boolean) : xs.every(Boolean);
 }
 
-interface Outcome { pass: boolean; actual: string; reason?: string; unknown?: boolean }
+interface Outcome {
+  pass: boolean;
+  actual: string;
+  reason?: string;
+  unknown?: boolean;
+}
 
 function flagsOutcome(c: Check, facts: ComponentFacts): Outcome {
   const items = c.tests?.items ?? [];
   const seen = items.map((i) => lookup(facts, i));
-  const pass = join2(c.tests?.binOp, items.map((i, n) => itemPasses(i, seen[n]!.found, seen[n]!.value)));
+  const pass = join2(
+    c.tests?.binOp,
+    items.map((i, n) => itemPasses(i, seen[n]!.found, seen[n]!.value)),
+  );
   return { pass, actual: [...new Set(seen.map((s) => s.where))].join('; ') };
 }
 
 /** A path the check names through a `@name` placeholder, found from the component flags. */
 export function resolvePlaceholder(p: string, node: NodeFacts): string {
-  if (p === '@etcd-data-dir') return (node.components.etcd?.flags.get('--data-dir') ?? '/var/lib/etcd').replace(/^\//, '');
+  if (p === '@etcd-data-dir')
+    return (node.components.etcd?.flags.get('--data-dir') ?? '/var/lib/etcd').replace(/^\//, '');
   if (p === '@kubelet-client-ca') {
     const k = node.components.kubelet;
-    const ca = k?.flags.get('--client-ca-file') ?? (k?.config !== undefined ? getPath(k.config, 'authentication.x509.clientCAFile') : undefined);
+    const ca =
+      k?.flags.get('--client-ca-file') ??
+      (k?.config !== undefined ? getPath(k.config, 'authentication.x509.clientCAFile') : undefined);
     return String(ca ?? '/etc/kubernetes/pki/ca.crt').replace(/^\//, '');
   }
   return p;
@@ -103,7 +135,8 @@ function fileOutcome(c: Check, node: NodeFacts): Outcome {
     const shown = (bad.length ? bad : files).slice(0, 8);
     return { pass: bad.length === 0, actual: shown.map((f) => `permissions=${octal(f.mode)} ${f.rel}`).join('\n') };
   }
-  const want = items.map((i) => i.value ?? i.flag).find((v) => v.includes(':') && v !== 'File not found') ?? 'root:root';
+  const want =
+    items.map((i) => i.value ?? i.flag).find((v) => v.includes(':') && v !== 'File not found') ?? 'root:root';
   const bad = files.filter((f) => f.owner !== want);
   const shown = (bad.length ? bad : files).slice(0, 8);
   return { pass: bad.length === 0, actual: shown.map((f) => `${f.owner} ${f.rel}`).join('\n') };
@@ -116,15 +149,27 @@ function encryptionOutcome(c: Check, node: NodeFacts): Outcome {
   const rel = file.replace(/^\//, '');
   let providers: unknown;
   try {
-    const cfg = parseYaml(readFileSync(join(node.root, rel), 'utf8')) as { resources?: { providers?: Record<string, unknown>[] }[] };
+    const cfg = parseYaml(readFileSync(join(node.root, rel), 'utf8')) as {
+      resources?: { providers?: Record<string, unknown>[] }[];
+    };
     providers = cfg?.resources?.[0]?.providers;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { pass: false, actual: '', reason: `${rel}: ${code === 'ENOENT' ? 'file not found' : code ? `cannot read (${code})` : 'malformed YAML'}` };
+    return {
+      pass: false,
+      actual: '',
+      reason: `${rel}: ${code === 'ENOENT' ? 'file not found' : code ? `cannot read (${code})` : 'malformed YAML'}`,
+    };
   }
-  const first = Array.isArray(providers) && providers[0] && typeof providers[0] === 'object' ? Object.keys(providers[0])[0] ?? '' : '';
+  const first =
+    Array.isArray(providers) && providers[0] && typeof providers[0] === 'object'
+      ? (Object.keys(providers[0])[0] ?? '')
+      : '';
   const item = c.tests?.items[0];
-  return { pass: compare('valid_elements', first, item?.value ?? 'aescbc,kms,secretbox'), actual: `provider=${first || '(none)'} (${rel})` };
+  return {
+    pass: compare('valid_elements', first, item?.value ?? 'aescbc,kms,secretbox'),
+    actual: `provider=${first || '(none)'} (${rel})`,
+  };
 }
 
 function outcome(c: Check, node: NodeFacts): Outcome | undefined {
@@ -135,9 +180,19 @@ function outcome(c: Check, node: NodeFacts): Outcome | undefined {
   if (src.kind !== 'flags') return undefined;
   const facts = node.components[src.component];
   if (!facts) {
-    const origin = src.component === 'kubelet' ? 'etc/systemd/system/kubelet.service.d/10-kubeadm.conf' : `${MANIFESTS}/${src.component}.yaml`;
-    const problem = [...node.problems].find(([f]) => f === origin || (src.component === 'kubelet' && f.includes('kubelet')));
-    return { pass: false, actual: '', unknown: true, reason: problem ? `${problem[0]}: ${problem[1]}` : `${src.component} not found (${origin})` };
+    const origin =
+      src.component === 'kubelet'
+        ? 'etc/systemd/system/kubelet.service.d/10-kubeadm.conf'
+        : `${MANIFESTS}/${src.component}.yaml`;
+    const problem = [...node.problems].find(
+      ([f]) => f === origin || (src.component === 'kubelet' && f.includes('kubelet')),
+    );
+    return {
+      pass: false,
+      actual: '',
+      unknown: true,
+      reason: problem ? `${problem[0]}: ${problem[1]}` : `${src.component} not found (${origin})`,
+    };
   }
   return flagsOutcome(c, facts);
 }
@@ -152,9 +207,18 @@ export function runCheck(c: Check, node: NodeFacts): CheckResult {
   const o = outcome(c, node);
   const st = status(c, o);
   return {
-    test_number: c.id, test_desc: c.text, audit: c.audit, AuditConfig: c.source.kind === 'flags' ? c.source.config ?? '' : '',
-    type: c.source.kind === 'manual' ? 'manual' : '', remediation: c.remediation, test_info: [c.remediation], status: st,
-    actual_value: o?.actual ?? '', scored: c.scored, IsMultiple: false, expected_result: expected(c),
+    test_number: c.id,
+    test_desc: c.text,
+    audit: c.audit,
+    AuditConfig: c.source.kind === 'flags' ? (c.source.config ?? '') : '',
+    type: c.source.kind === 'manual' ? 'manual' : '',
+    remediation: c.remediation,
+    test_info: [c.remediation],
+    status: st,
+    actual_value: o?.actual ?? '',
+    scored: c.scored,
+    IsMultiple: false,
+    expected_result: expected(c),
     ...(o?.reason ? { reason: o.reason } : {}),
   };
 }
@@ -168,8 +232,15 @@ export function count(results: readonly { status: Status }[]): Counts {
 export function controlResult(control: Control, version: string, groups: GroupResult[]): ControlResult {
   const all = count(groups.flatMap((g) => g.results));
   return {
-    id: control.id, version, text: control.text, node_type: control.nodeType, tests: groups,
-    total_pass: all.pass, total_fail: all.fail, total_warn: all.warn, total_info: all.info,
+    id: control.id,
+    version,
+    text: control.text,
+    node_type: control.nodeType,
+    tests: groups,
+    total_pass: all.pass,
+    total_fail: all.fail,
+    total_warn: all.warn,
+    total_info: all.info,
   };
 }
 
@@ -183,6 +254,11 @@ export function runControl(control: Control, version: string, node: NodeFacts): 
 
 export function makeReport(controls: ControlResult[]): Report {
   const t = { total_pass: 0, total_fail: 0, total_warn: 0, total_info: 0 };
-  for (const c of controls) { t.total_pass += c.total_pass; t.total_fail += c.total_fail; t.total_warn += c.total_warn; t.total_info += c.total_info; }
+  for (const c of controls) {
+    t.total_pass += c.total_pass;
+    t.total_fail += c.total_fail;
+    t.total_warn += c.total_warn;
+    t.total_info += c.total_info;
+  }
   return { Controls: controls, Totals: t };
 }

@@ -22,7 +22,9 @@ function idNames(): { users: Map<number, string>; groups: Map<number, string> } 
         const [name, , id] = line.split(':');
         if (name && id !== undefined) m.set(Number(id), name);
       }
-    } catch { /* no passwd database: numeric ids */ }
+    } catch {
+      /* no passwd database: numeric ids */
+    }
     return m;
   };
   names = { users: read('/etc/passwd'), groups: read('/etc/group') };
@@ -46,7 +48,11 @@ function fact(root: string, rel: string): FileFact | undefined {
 function walk(root: string, rel: string, out: string[], depth = 0): void {
   if (depth > 16 || out.length > 10_000) return;
   let entries;
-  try { entries = readdirSync(join(root, rel), { withFileTypes: true }); } catch { return; }
+  try {
+    entries = readdirSync(join(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
   for (const e of entries) {
     const child = `${rel}/${e.name}`;
     out.push(child);
@@ -69,7 +75,11 @@ export function expand(root: string, pattern: string): FileFact[] {
   if (pattern.endsWith('/*')) {
     const dir = pattern.slice(0, -2);
     let entries: string[] = [];
-    try { entries = readdirSync(join(root, dir)); } catch { return []; }
+    try {
+      entries = readdirSync(join(root, dir));
+    } catch {
+      return [];
+    }
     return entries.map((e) => fact(root, `${dir}/${e}`)).filter((f): f is FileFact => !!f);
   }
   const f = fact(root, pattern);

@@ -15,8 +15,10 @@ import { unifiedDiff } from './unified-diff.js';
 
 /** The value to put when a check only says what a flag must not be. */
 const SAFE_DEFAULTS: Record<string, string> = {
-  'kubelet:--authorization-mode': 'Webhook', 'kube-apiserver:--authorization-mode': 'Node,RBAC',
-  'kubelet:--streaming-connection-idle-timeout': '4h0m0s', 'kube-controller-manager:--use-service-account-credentials': 'true',
+  'kubelet:--authorization-mode': 'Webhook',
+  'kube-apiserver:--authorization-mode': 'Node,RBAC',
+  'kubelet:--streaming-connection-idle-timeout': '4h0m0s',
+  'kube-controller-manager:--use-service-account-credentials': 'true',
   'kube-proxy:--metrics-bind-address': '127.0.0.1:10249',
 };
 
@@ -37,20 +39,31 @@ function typed(v: string): unknown {
 }
 
 /** The flag value that makes one item pass, or null to remove the flag; undefined when no safe value exists. */
-function desired(component: string, item: TestItem, current: { found: boolean; value: string }): string | null | undefined {
+function desired(
+  component: string,
+  item: TestItem,
+  current: { found: boolean; value: string },
+): string | null | undefined {
   if (item.set === false) return null;
   const list = current.found ? current.value.split(',').filter(Boolean) : [];
   switch (item.op) {
-    case 'eq': case 'gte': case 'gt': case 'lte': case 'lt': return item.value;
+    case 'eq':
+    case 'gte':
+    case 'gt':
+    case 'lte':
+    case 'lt':
+      return item.value;
     case 'has':
       if (NEEDS_MORE_THAN_A_FLAG.has(`${component}:${item.flag}:${item.value}`)) return undefined;
       return SAFE_DEFAULTS[`${component}:${item.flag}`] ?? [...list, item.value!].join(',');
     case 'nothave': {
       const kept = list.filter((x) => !x.includes(item.value!));
-      return kept.length ? kept.join(',') : SAFE_DEFAULTS[`${component}:${item.flag}`] ?? null;
+      return kept.length ? kept.join(',') : (SAFE_DEFAULTS[`${component}:${item.flag}`] ?? null);
     }
-    case 'noteq': return SAFE_DEFAULTS[`${component}:${item.flag}`];
-    default: return undefined;
+    case 'noteq':
+      return SAFE_DEFAULTS[`${component}:${item.flag}`];
+    default:
+      return undefined;
   }
 }
 
@@ -59,10 +72,16 @@ function itemOk(item: TestItem, cur: { found: boolean; value: string }): boolean
   return cur.found && (!item.op || compare(item.op, cur.value, item.value ?? ''));
 }
 
-interface Editable { rel: string; facts: ComponentFacts; doc: Document; kind: 'manifest' | 'config' }
+interface Editable {
+  rel: string;
+  facts: ComponentFacts;
+  doc: Document;
+  kind: 'manifest' | 'config';
+}
 
 function editable(plan: FixPlan, node: NodeFacts, component: string, facts: ComponentFacts): Editable | undefined {
-  const rel = component === 'kubelet' || component === 'kube-proxy' ? facts.configPath : `${MANIFESTS}/${component}.yaml`;
+  const rel =
+    component === 'kubelet' || component === 'kube-proxy' ? facts.configPath : `${MANIFESTS}/${component}.yaml`;
   if (!rel) return undefined;
   let entry = plan.contents.get(rel);
   if (!entry) {
@@ -70,36 +89,69 @@ function editable(plan: FixPlan, node: NodeFacts, component: string, facts: Comp
     entry = { before, after: before, doc: parseDocument(before) };
     plan.contents.set(rel, entry);
   }
-  return { rel, facts, doc: entry.doc!, kind: component === 'kubelet' || component === 'kube-proxy' ? 'config' : 'manifest' };
+  return {
+    rel,
+    facts,
+    doc: entry.doc!,
+    kind: component === 'kubelet' || component === 'kube-proxy' ? 'config' : 'manifest',
+  };
 }
 
 function setFlag(e: Editable, flag: string, value: string | null): void {
   const seq = e.doc.getIn(['spec', 'containers', 0, 'command']);
   if (!isSeq(seq)) return;
-  const idx = seq.items.findIndex((n) => { const s = String((n as { value?: unknown }).value ?? n); return s === flag || s.startsWith(`${flag}=`); });
-  if (value === null) { if (idx >= 0) seq.delete(idx); } else if (idx >= 0) seq.set(idx, `${flag}=${value}`);
+  const idx = seq.items.findIndex((n) => {
+    const s = String((n as { value?: unknown }).value ?? n);
+    return s === flag || s.startsWith(`${flag}=`);
+  });
+  if (value === null) {
+    if (idx >= 0) seq.delete(idx);
+  } else if (idx >= 0) seq.set(idx, `${flag}=${value}`);
   else seq.add(`${flag}=${value}`);
-  if (value === null) e.facts.flags.delete(flag); else e.facts.flags.set(flag, value);
+  if (value === null) e.facts.flags.delete(flag);
+  else e.facts.flags.set(flag, value);
 }
 
 function fixFlags(plan: FixPlan, node: NodeFacts, c: Check): void {
   const src = c.source as { kind: 'flags'; component: string };
   const facts = node.components[src.component as keyof NodeFacts['components']];
   const items = c.tests?.items ?? [];
-  if (!facts || items.length === 0) { plan.manual.push(`${c.id}: ${src.component} not found`); return; }
+  if (!facts || items.length === 0) {
+    plan.manual.push(`${c.id}: ${src.component} not found`);
+    return;
+  }
   const e = editable(plan, node, src.component, facts);
-  if (!e) { plan.manual.push(`${c.id}: no ${src.component} config file to edit`); return; }
-  const targets = c.tests?.binOp === 'or' ? [items.find((i) => desired(src.component, i, lookup(facts, i)) !== undefined)].filter(Boolean) as TestItem[] : items;
+  if (!e) {
+    plan.manual.push(`${c.id}: no ${src.component} config file to edit`);
+    return;
+  }
+  const targets =
+    c.tests?.binOp === 'or'
+      ? ([items.find((i) => desired(src.component, i, lookup(facts, i)) !== undefined)].filter(Boolean) as TestItem[])
+      : items;
   for (const item of targets) {
     const cur = lookup(facts, item);
     if (itemOk(item, cur)) continue;
     const want = desired(src.component, item, cur);
-    if (want === undefined) { plan.manual.push(`${c.id}: set ${item.flag} by hand (no safe value to choose)`); continue; }
-    if (e.kind === 'manifest') { setFlag(e, item.flag, want); continue; }
-    if (facts.flags.has(item.flag)) { plan.manual.push(`${c.id}: ${item.flag} is set on the kubelet command line (${facts.origin}); edit it there`); continue; }
-    if (!item.path) { plan.manual.push(`${c.id}: ${item.flag} has no config-file key`); continue; }
+    if (want === undefined) {
+      plan.manual.push(`${c.id}: set ${item.flag} by hand (no safe value to choose)`);
+      continue;
+    }
+    if (e.kind === 'manifest') {
+      setFlag(e, item.flag, want);
+      continue;
+    }
+    if (facts.flags.has(item.flag)) {
+      plan.manual.push(`${c.id}: ${item.flag} is set on the kubelet command line (${facts.origin}); edit it there`);
+      continue;
+    }
+    if (!item.path) {
+      plan.manual.push(`${c.id}: ${item.flag} has no config-file key`);
+      continue;
+    }
     const path = item.path.split('.');
-    if (want === null) e.doc.deleteIn(path); else e.doc.setIn(path, typed(want));
+    if (want === null) e.doc.deleteIn(path);
+    else e.doc.setIn(path, typed(want));
     (facts as { config: unknown }).config = e.doc.toJS();
   }
 }
@@ -111,10 +163,13 @@ function fixFiles(plan: FixPlan, node: NodeFacts, c: Check): void {
     for (const f of expand(node.root, resolvePlaceholder(pattern, node))) {
       if (src.kind === 'mode') {
         const mask = parseInt(items.find((i) => i.op === 'bitmask')?.value ?? '600', 8);
-        if ((f.mode & ~mask) !== 0 && !plan.modes.some((m) => m.rel === f.rel)) plan.modes.push({ rel: f.rel, from: f.mode, to: f.mode & mask });
+        if ((f.mode & ~mask) !== 0 && !plan.modes.some((m) => m.rel === f.rel))
+          plan.modes.push({ rel: f.rel, from: f.mode, to: f.mode & mask });
       } else {
-        const want = items.map((i) => i.value ?? i.flag).find((v) => v.includes(':') && v !== 'File not found') ?? 'root:root';
-        if (f.owner !== want && !plan.owners.some((o) => o.rel === f.rel)) plan.owners.push({ rel: f.rel, from: f.owner, to: want });
+        const want =
+          items.map((i) => i.value ?? i.flag).find((v) => v.includes(':') && v !== 'File not found') ?? 'root:root';
+        if (f.owner !== want && !plan.owners.some((o) => o.rel === f.rel))
+          plan.owners.push({ rel: f.rel, from: f.owner, to: want });
       }
     }
   }
@@ -122,12 +177,17 @@ function fixFiles(plan: FixPlan, node: NodeFacts, c: Check): void {
 
 export function planFixes(node: NodeFacts, report: Report): FixPlan {
   const plan: FixPlan = { contents: new Map(), modes: [], owners: [], manual: [] };
-  const failing = new Set(report.Controls.flatMap((c) => c.tests.flatMap((g) => g.results)).filter((r) => r.status === 'FAIL' || r.status === 'WARN').map((r) => r.test_number));
+  const failing = new Set(
+    report.Controls.flatMap((c) => c.tests.flatMap((g) => g.results))
+      .filter((r) => r.status === 'FAIL' || r.status === 'WARN')
+      .map((r) => r.test_number),
+  );
   for (const control of NODE_CONTROLS) {
     for (const g of control.groups) {
       for (const c of g.checks) {
         if (!failing.has(c.id) || c.source.kind === 'manual' || c.source.kind === 'encryption-config') continue;
-        if (c.source.kind === 'flags') fixFlags(plan, node, c); else fixFiles(plan, node, c);
+        if (c.source.kind === 'flags') fixFlags(plan, node, c);
+        else fixFiles(plan, node, c);
       }
     }
   }

@@ -35,8 +35,10 @@ export interface NodeFacts {
 }
 
 const STATIC_PODS: Partial<Record<Component, string>> = {
-  'kube-apiserver': 'kube-apiserver.yaml', 'kube-controller-manager': 'kube-controller-manager.yaml',
-  'kube-scheduler': 'kube-scheduler.yaml', etcd: 'etcd.yaml',
+  'kube-apiserver': 'kube-apiserver.yaml',
+  'kube-controller-manager': 'kube-controller-manager.yaml',
+  'kube-scheduler': 'kube-scheduler.yaml',
+  etcd: 'etcd.yaml',
 };
 
 export function parseFlags(args: readonly string[]): Flags {
@@ -59,9 +61,22 @@ export function splitWords(s: string): string[] {
   let quote = '';
   let has = false;
   for (const ch of s) {
-    if (quote) { if (ch === quote) quote = ''; else cur += ch; continue; }
-    if (ch === '"' || ch === "'") { quote = ch; has = true; continue; }
-    if (ch === ' ' || ch === '\t' || ch === '\n') { if (has || cur) out.push(cur); cur = ''; has = false; continue; }
+    if (quote) {
+      if (ch === quote) quote = '';
+      else cur += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      has = true;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\n') {
+      if (has || cur) out.push(cur);
+      cur = '';
+      has = false;
+      continue;
+    }
     cur += ch;
   }
   if (has || cur) out.push(cur);
@@ -74,7 +89,14 @@ function readText(root: string, rel: string, problems: Map<string, string>, opti
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && optional) return undefined;
-    problems.set(rel, code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`);
+    problems.set(
+      rel,
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot read (${code ?? 'error'})`,
+    );
     return undefined;
   }
 }
@@ -92,7 +114,9 @@ function readYaml(rel: string, text: string, problems: Map<string, string>): unk
 function readStaticPod(root: string, rel: string, problems: Map<string, string>): Flags | undefined {
   const text = readText(root, rel, problems);
   if (text === undefined) return undefined;
-  const pod = readYaml(rel, text, problems) as { spec?: { containers?: { command?: unknown; args?: unknown }[] } } | undefined;
+  const pod = readYaml(rel, text, problems) as
+    | { spec?: { containers?: { command?: unknown; args?: unknown }[] } }
+    | undefined;
   const c = pod?.spec?.containers?.[0];
   if (!c || !Array.isArray(c.command)) {
     if (!problems.has(rel)) problems.set(rel, 'not a static pod manifest (no spec.containers[0].command)');
@@ -140,12 +164,27 @@ function readKubeletFlags(root: string, problems: Map<string, string>): Flags | 
 /** Running processes' flags (Linux /proc), for a live node. */
 function readProcesses(): Partial<Record<Component, ComponentFacts>> {
   const found: Partial<Record<Component, ComponentFacts>> = {};
-  const names = new Set<string>(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet', 'kube-proxy']);
+  const names = new Set<string>([
+    'kube-apiserver',
+    'kube-controller-manager',
+    'kube-scheduler',
+    'etcd',
+    'kubelet',
+    'kube-proxy',
+  ]);
   let pids: string[] = [];
-  try { pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)); } catch { return found; }
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return found;
+  }
   for (const pid of pids) {
     let argv: string[];
-    try { argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean); } catch { continue; }
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      continue;
+    }
     const bin = argv[0] ? basename(argv[0]) : '';
     if (names.has(bin)) found[bin as Component] = { origin: `process ${pid}`, flags: parseFlags(argv.slice(1)) };
   }
@@ -177,13 +216,21 @@ export function readNode(root: string, opts: { live?: boolean } = {}): NodeFacts
   const configText = readText(root, configRel, problems, !kubelet);
   if (configText !== undefined) {
     const config = readYaml(configRel, configText, problems);
-    if (config !== undefined && (config === null || typeof config !== 'object')) problems.set(configRel, 'malformed: not a KubeletConfiguration object');
-    else if (config !== undefined) components.kubelet = { origin: kubelet?.origin ?? configRel, flags: kubelet?.flags ?? new Map(), config, configPath: configRel };
+    if (config !== undefined && (config === null || typeof config !== 'object'))
+      problems.set(configRel, 'malformed: not a KubeletConfiguration object');
+    else if (config !== undefined)
+      components.kubelet = {
+        origin: kubelet?.origin ?? configRel,
+        flags: kubelet?.flags ?? new Map(),
+        config,
+        configPath: configRel,
+      };
   }
   const proxyText = components['kube-proxy'] ? undefined : readText(root, KUBE_PROXY_CONFIG, problems, true);
   if (proxyText !== undefined) {
     const config = readYaml(KUBE_PROXY_CONFIG, proxyText, problems);
-    if (config && typeof config === 'object') components['kube-proxy'] = { origin: KUBE_PROXY_CONFIG, flags: new Map(), config, configPath: KUBE_PROXY_CONFIG };
+    if (config && typeof config === 'object')
+      components['kube-proxy'] = { origin: KUBE_PROXY_CONFIG, flags: new Map(), config, configPath: KUBE_PROXY_CONFIG };
   }
   return { root, components, problems };
 }

@@ -2,7 +2,13 @@
 import { readFileSync } from 'node:fs';
 
 function table(file: string): string[][] {
-  try { return readFileSync(file, 'utf8').split('\n').map((l) => l.split(':')); } catch { return []; }
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'));
+  } catch {
+    return [];
+  }
 }
 
 /** uid/gid of a user (and its primary group), if the machine has it. */

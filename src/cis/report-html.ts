@@ -9,13 +9,16 @@ const LABEL_W = 220;
 
 /** Passed share of the scored checks that could be decided (PASS or FAIL), as kube-bench users compute it. */
 export function score(report: Report): number {
-  const scored = report.Controls.flatMap((c) => c.tests.flatMap((g) => g.results)).filter((r) => r.scored && (r.status === 'PASS' || r.status === 'FAIL'));
+  const scored = report.Controls.flatMap((c) => c.tests.flatMap((g) => g.results)).filter(
+    (r) => r.scored && (r.status === 'PASS' || r.status === 'FAIL'),
+  );
   return scored.length ? Math.round((100 * scored.filter((r) => r.status === 'PASS').length) / scored.length) : 100;
 }
 
 function donut(counts: Record<string, number>): string {
   const total = Object.values(counts).reduce((a, b) => a + b, 0) || 1;
-  const r = 60, circ = 2 * Math.PI * r;
+  const r = 60,
+    circ = 2 * Math.PI * r;
   let offset = 0;
   const arcs = STATUSES.map((s) => {
     const len = (counts[s]! / total) * circ;
@@ -27,14 +30,24 @@ function donut(counts: Record<string, number>): string {
 }
 
 function sectionBars(report: Report): string {
-  const rows = report.Controls.flatMap((c) => c.tests.map((g) => ({ id: g.section, desc: g.desc, counts: { PASS: g.pass, FAIL: g.fail, WARN: g.warn, INFO: g.info } as Record<string, number> })));
-  const w = 420, h = 22;
+  const rows = report.Controls.flatMap((c) =>
+    c.tests.map((g) => ({
+      id: g.section,
+      desc: g.desc,
+      counts: { PASS: g.pass, FAIL: g.fail, WARN: g.warn, INFO: g.info } as Record<string, number>,
+    })),
+  );
+  const w = 420,
+    h = 22;
   const bars = rows.map((row, i) => {
     const total = STATUSES.reduce((a, s) => a + row.counts[s]!, 0) || 1;
     let x = 0;
     const parts = STATUSES.map((s) => {
       const bw = (row.counts[s]! / total) * w;
-      const rect = bw > 0 ? `<rect x="${(LABEL_W + x).toFixed(1)}" y="${i * (h + 6)}" width="${bw.toFixed(1)}" height="${h}" fill="${COLOR[s]}"><title>${esc(row.id)} ${s}: ${row.counts[s]}</title></rect>` : '';
+      const rect =
+        bw > 0
+          ? `<rect x="${(LABEL_W + x).toFixed(1)}" y="${i * (h + 6)}" width="${bw.toFixed(1)}" height="${h}" fill="${COLOR[s]}"><title>${esc(row.id)} ${s}: ${row.counts[s]}</title></rect>`
+          : '';
       x += bw;
       return rect;
     }).join('');
@@ -45,13 +58,28 @@ function sectionBars(report: Report): string {
 
 export function renderHtml(report: Report, title = 'kauth audit: CIS Kubernetes Benchmark v1.10'): string {
   const t = report.Totals;
-  const counts: Record<string, number> = { PASS: t.total_pass, FAIL: t.total_fail, WARN: t.total_warn, INFO: t.total_info };
-  const rows = report.Controls.flatMap((c) => c.tests.flatMap((g) => g.results.map((r) => `<tr class="${r.status}" data-status="${r.status}">`
-    + `<td><span class="badge" style="background:${COLOR[r.status]}">${r.status}</span></td><td>${esc(r.test_number)}</td>`
-    + `<td>${esc(r.test_desc)}<details><summary>details</summary><p><b>expected:</b> ${esc(r.expected_result)}</p>`
-    + `<p><b>actual:</b> <code>${esc(r.actual_value)}</code></p>${r.reason ? `<p><b>note:</b> ${esc(r.reason)}</p>` : ''}`
-    + `<pre>${esc(r.remediation)}</pre></details></td><td>${r.scored ? 'scored' : 'not scored'}</td></tr>`))).join('\n');
-  const legend = STATUSES.map((s) => `<label><input type="checkbox" class="f" value="${s}" checked> <span class="badge" style="background:${COLOR[s]}">${s}</span> ${counts[s]}</label>`).join(' ');
+  const counts: Record<string, number> = {
+    PASS: t.total_pass,
+    FAIL: t.total_fail,
+    WARN: t.total_warn,
+    INFO: t.total_info,
+  };
+  const rows = report.Controls.flatMap((c) =>
+    c.tests.flatMap((g) =>
+      g.results.map(
+        (r) =>
+          `<tr class="${r.status}" data-status="${r.status}">` +
+          `<td><span class="badge" style="background:${COLOR[r.status]}">${r.status}</span></td><td>${esc(r.test_number)}</td>` +
+          `<td>${esc(r.test_desc)}<details><summary>details</summary><p><b>expected:</b> ${esc(r.expected_result)}</p>` +
+          `<p><b>actual:</b> <code>${esc(r.actual_value)}</code></p>${r.reason ? `<p><b>note:</b> ${esc(r.reason)}</p>` : ''}` +
+          `<pre>${esc(r.remediation)}</pre></details></td><td>${r.scored ? 'scored' : 'not scored'}</td></tr>`,
+      ),
+    ),
+  ).join('\n');
+  const legend = STATUSES.map(
+    (s) =>
+      `<label><input type="checkbox" class="f" value="${s}" checked> <span class="badge" style="background:${COLOR[s]}">${s}</span> ${counts[s]}</label>`,
+  ).join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>

@@ -14,8 +14,18 @@ export function renderJunit(report: Report): string {
     for (const g of c.tests) {
       for (const r of g.results) {
         out += `    <testcase name="${xmlEscape(`${r.test_number} ${r.test_desc}`)}" classname="${xmlEscape(`${g.section} ${g.desc}`)}">\n`;
-        const body = xmlEscape([`actual: ${r.actual_value}`, `expected: ${r.expected_result}`, r.reason ?? '', `remediation: ${r.remediation}`].filter(Boolean).join('\n'));
-        if (r.status === 'FAIL') out += `      <failure message="${xmlEscape(r.reason ?? r.expected_result)}">${body}</failure>\n`;
+        const body = xmlEscape(
+          [
+            `actual: ${r.actual_value}`,
+            `expected: ${r.expected_result}`,
+            r.reason ?? '',
+            `remediation: ${r.remediation}`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+        if (r.status === 'FAIL')
+          out += `      <failure message="${xmlEscape(r.reason ?? r.expected_result)}">${body}</failure>\n`;
         else if (r.status !== 'PASS') out += `      <skipped message="${r.status}">${body}</skipped>\n`;
         out += `      <system-out>${xmlEscape(JSON.stringify(r))}</system-out>\n    </testcase>\n`;
       }

@@ -32,12 +32,21 @@ export function renderText(report: Report, opts: { color?: boolean; details?: Ma
         for (const r of g.results) {
           if (r.status === 'FAIL') out += `${r.test_number} ${r.remediation.trim()}\n`;
           // kube-bench: a WARN because the audit could not run prints why, not the remediation.
-          else if (r.status === 'WARN') out += r.reason && r.type !== 'manual' ? `${r.test_number} audit test did not run: ${r.reason}\n` : `${r.test_number} ${r.remediation.trim()}\n`;
+          else if (r.status === 'WARN')
+            out +=
+              r.reason && r.type !== 'manual'
+                ? `${r.test_number} audit test did not run: ${r.reason}\n`
+                : `${r.test_number} ${r.remediation.trim()}\n`;
         }
       }
       out += '\n';
     }
-    out += summary(control.node_type, { pass: control.total_pass, fail: control.total_fail, warn: control.total_warn, info: control.total_info });
+    out += summary(control.node_type, {
+      pass: control.total_pass,
+      fail: control.total_fail,
+      warn: control.total_warn,
+      info: control.total_info,
+    });
   }
   const t = report.Totals;
   out += summary('total', { pass: t.total_pass, fail: t.total_fail, warn: t.total_warn, info: t.total_info });

@@ -8,7 +8,13 @@ export type CheckSource =
   | { kind: 'mode' | 'owner'; files: string[]; optional?: boolean }
   | { kind: 'encryption-config'; component: Component };
 
-export type Component = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd' | 'kubelet' | 'kube-proxy';
+export type Component =
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'etcd'
+  | 'kubelet'
+  | 'kube-proxy';
 
 /** kube-bench's compare ops. */
 export type CompareOp = 'eq' | 'noteq' | 'has' | 'nothave' | 'gte' | 'gt' | 'lte' | 'lt' | 'bitmask' | 'valid_elements';

@@ -5,18 +5,25 @@ const MAX_CELLS = 4_000_000;
 type Op = { t: ' ' | '-' | '+'; line: string };
 
 function lineOps(a: string[], b: string[]): Op[] {
-  if (a.length * b.length > MAX_CELLS) return [...a.map((line) => ({ t: '-' as const, line })), ...b.map((line) => ({ t: '+' as const, line }))];
+  if (a.length * b.length > MAX_CELLS)
+    return [...a.map((line) => ({ t: '-' as const, line })), ...b.map((line) => ({ t: '+' as const, line }))];
   const w = b.length + 1;
   const lcs = new Uint32Array((a.length + 1) * w);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+      lcs[i * w + j] =
+        a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
     }
   }
   const ops: Op[] = [];
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) { ops.push({ t: ' ', line: a[i]! }); i++; j++; } else if (lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!) ops.push({ t: '-', line: a[i++]! });
+    if (a[i] === b[j]) {
+      ops.push({ t: ' ', line: a[i]! });
+      i++;
+      j++;
+    } else if (lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!) ops.push({ t: '-', line: a[i++]! });
     else ops.push({ t: '+', line: b[j++]! });
   }
   while (i < a.length) ops.push({ t: '-', line: a[i++]! });
@@ -39,12 +46,20 @@ export function unifiedDiff(oldName: string, newName: string, before: string, af
   while (k < changed.length) {
     const start = Math.max(0, changed[k]! - context);
     let end = Math.min(ops.length, changed[k]! + context + 1);
-    while (k + 1 < changed.length && changed[k + 1]! - context <= end) { k++; end = Math.min(ops.length, changed[k]! + context + 1); }
+    while (k + 1 < changed.length && changed[k + 1]! - context <= end) {
+      k++;
+      end = Math.min(ops.length, changed[k]! + context + 1);
+    }
     k++;
-    let oldStart = 1, newStart = 1;
-    for (let n = 0; n < start; n++) { if (ops[n]!.t !== '+') oldStart++; if (ops[n]!.t !== '-') newStart++; }
+    let oldStart = 1,
+      newStart = 1;
+    for (let n = 0; n < start; n++) {
+      if (ops[n]!.t !== '+') oldStart++;
+      if (ops[n]!.t !== '-') newStart++;
+    }
     const hunk = ops.slice(start, end);
-    const oldLen = hunk.filter((o) => o.t !== '+').length, newLen = hunk.filter((o) => o.t !== '-').length;
+    const oldLen = hunk.filter((o) => o.t !== '+').length,
+      newLen = hunk.filter((o) => o.t !== '-').length;
     out += `@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@\n`;
     out += hunk.map((o) => `${o.t}${o.line}\n`).join('');
   }

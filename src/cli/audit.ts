@@ -11,7 +11,12 @@ import type { Report } from '../cis/types.js';
 
 const out = (s: string) => process.stdout.write(s);
 
-interface OutputOptions { json?: boolean; junit?: boolean; html?: string; exitCode?: string }
+interface OutputOptions {
+  json?: boolean;
+  junit?: boolean;
+  html?: string;
+  exitCode?: string;
+}
 
 function parseExitCode(v: string | undefined): number {
   if (v === undefined) return 0;
@@ -26,18 +31,25 @@ export async function emit(report: Report, opts: OutputOptions, details?: Map<st
   if (opts.html) {
     const file = resolve(opts.html);
     const { renderHtml } = await import('../cis/report-html.js');
-    try { writeFileSync(file, renderHtml(report)); } catch (e) { throw new CliError(`${file}: ${(e as NodeJS.ErrnoException).code ?? 'cannot write'}`); }
+    try {
+      writeFileSync(file, renderHtml(report));
+    } catch (e) {
+      throw new CliError(`${file}: ${(e as NodeJS.ErrnoException).code ?? 'cannot write'}`);
+    }
     process.stderr.write(`wrote ${file}\n`);
   }
   if (opts.json) out(`${JSON.stringify(report)}\n`);
   else if (opts.junit) out((await import('../cis/report-junit.js')).renderJunit(report));
   else if (!opts.html) out(renderText(report, { color: process.stdout.isTTY, details }));
-  const failed = report.Controls.some((c) => c.tests.some((g) => g.results.some((r) => r.scored && r.status === 'FAIL')));
+  const failed = report.Controls.some((c) =>
+    c.tests.some((g) => g.results.some((r) => r.scored && r.status === 'FAIL')),
+  );
   return failed ? code : 0;
 }
 
 function outputFlags(cmd: Command): Command {
-  return cmd.option('--json', "kube-bench's JSON (Controls → tests → results)")
+  return cmd
+    .option('--json', "kube-bench's JSON (Controls → tests → results)")
     .option('--junit', 'JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report to FILE')
     .option('--exit-code <n>', 'exit with N when a scored check fails (default 0, as kube-bench)');
@@ -45,10 +57,18 @@ function outputFlags(cmd: Command): Command {
 
 export function registerAuditCommands(program: Command): void {
   // `kauth audit node | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
-  const audit = program.command('audit').description('CIS Kubernetes Benchmark v1.10 checks, RBAC risk, Docker TLS, version skew, checksums');
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  const audit = program
+    .command('audit')
+    .description('CIS Kubernetes Benchmark v1.10 checks, RBAC risk, Docker TLS, version skew, checksums');
 
-  outputFlags(audit.command('node').description('audit a kubeadm node: static pod flags, kubelet config and flags, file modes and owners'))
+  outputFlags(
+    audit
+      .command('node')
+      .description('audit a kubeadm node: static pod flags, kubelet config and flags, file modes and owners'),
+  )
     .option('--root <dir>', 'audit a copied node tree under DIR (default /, which also reads running processes)', '/')
     .option('--fix', 'print the safe remediations as a unified diff (a dry run)')
     .option('--yes', 'with --fix: apply them, after a backup under DIR/var/backups/kauth-audit/')
@@ -63,14 +83,18 @@ export function registerAuditCommands(program: Command): void {
         out(renderPlan(plan) || 'nothing to fix\n');
         if (o.yes) {
           const backup = applyPlan(root, plan);
-          out(`applied ${plan.contents.size} file edits, ${plan.modes.length} mode and ${plan.owners.length} owner changes; backup in ${backup}\n`);
+          out(
+            `applied ${plan.contents.size} file edits, ${plan.modes.length} mode and ${plan.owners.length} owner changes; backup in ${backup}\n`,
+          );
         } else out('(dry run: pass --yes to apply)\n');
         return;
       }
       process.exitCode = await emit(report, o);
     });
 
-  outputFlags(audit.command('cluster').description('the policies section (5.x) and RBAC escalation risks, through the API'))
+  outputFlags(
+    audit.command('cluster').description('the policies section (5.x) and RBAC escalation risks, through the API'),
+  )
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: $KUBECONFIG, ~/.kube/config)')
     .option('--include-system', "also flag Kubernetes' own default roles and bindings")
     .action(async (o: OutputOptions & { kubeconfig?: string; includeSystem?: boolean }) => {
@@ -78,12 +102,18 @@ export function registerAuditCommands(program: Command): void {
       const { clusterReport, readRbac } = await import('../cis/cluster-audit.js');
       const client = apiClient(o.kubeconfig);
       let snap;
-      try { snap = await readRbac(client); } catch (e) { throw new CliError((e as Error).message); }
+      try {
+        snap = await readRbac(client);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       const { report, details } = clusterReport(snap, { includeSystem: o.includeSystem });
       process.exitCode = await emit(report, o, details);
     });
 
-  audit.command('versions').description('component versions against the version skew policy; --plan prints the kubeadm upgrade order')
+  audit
+    .command('versions')
+    .description('component versions against the version skew policy; --plan prints the kubeadm upgrade order')
     .option('--kubeconfig <file>', 'kubeconfig of the cluster')
     .option('--kubectl-version <v>', 'also check this kubectl client version')
     .option('--plan <target>', 'print the upgrade order to TARGET (e.g. v1.33.0)')
@@ -92,20 +122,30 @@ export function registerAuditCommands(program: Command): void {
       const { readComponentVersions } = await import('../cis/cluster-versions.js');
       const { checkSkew, upgradePlan } = await import('../cis/version-skew.js');
       let cv;
-      try { cv = await readComponentVersions(apiClient(o.kubeconfig)); } catch (e) { throw new CliError((e as Error).message); }
+      try {
+        cv = await readComponentVersions(apiClient(o.kubeconfig));
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       if (o.kubectlVersion) cv.components.push({ component: 'kubectl', where: 'client', version: o.kubectlVersion });
       const findings = checkSkew(cv.components);
       for (const f of findings) out(`[${f.status}] ${f.component} (${f.where}): ${f.message}\n`);
       if (o.plan) {
         const api = cv.components.find((c) => c.component === 'kube-apiserver')?.version ?? '';
         let steps;
-        try { steps = upgradePlan(api, o.plan, cv.nodes); } catch (e) { throw new CliError((e as Error).message); }
+        try {
+          steps = upgradePlan(api, o.plan, cv.nodes);
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
         out(`\n== Upgrade plan ${api} → ${o.plan} ==\n${steps.join('\n')}\n`);
       }
       if (findings.some((f) => f.status === 'FAIL')) process.exitCode = 1;
     });
 
-  outputFlags(audit.command('docker').description('audit the Docker daemon: TLS on TCP listeners, key material, socket'))
+  outputFlags(
+    audit.command('docker').description('audit the Docker daemon: TLS on TCP listeners, key material, socket'),
+  )
     .option('--daemon-json <file>', 'daemon.json', '/etc/docker/daemon.json')
     .option('--unit <file>', 'the docker.service unit (reads -H/--tls… from ExecStart)')
     .option('--socket <file>', 'the Docker socket', '/var/run/docker.sock')
@@ -114,7 +154,9 @@ export function registerAuditCommands(program: Command): void {
       process.exitCode = await emit(auditDocker({ daemonJson: o.daemonJson, unit: o.unit, socket: o.socket }), o);
     });
 
-  audit.command('verify-binary <file>').description('check a downloaded binary against its published sha256/sha512')
+  audit
+    .command('verify-binary <file>')
+    .description('check a downloaded binary against its published sha256/sha512')
     .option('--sha512 <hex>', 'the expected SHA-512 digest')
     .option('--sha256 <hex>', 'the expected SHA-256 digest')
     .option('--checksum-file <file>', 'a .sha256/.sha512 file (bare digest, or sha512sum lines)')
@@ -123,10 +165,21 @@ export function registerAuditCommands(program: Command): void {
       const given = [o.sha512, o.sha256, o.checksumFile].filter(Boolean);
       if (given.length !== 1) throw new CliError('pass exactly one of --sha512, --sha256, --checksum-file');
       let expected: string;
-      try { expected = o.checksumFile ? readChecksumFile(o.checksumFile, file) : (o.sha512 ?? o.sha256)!; } catch (e) { throw new CliError((e as Error).message); }
+      try {
+        expected = o.checksumFile ? readChecksumFile(o.checksumFile, file) : (o.sha512 ?? o.sha256)!;
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       let r;
-      try { r = await verifyBinary(file, expected); } catch (e) { throw new CliError((e as Error).message); }
-      if (r.ok) { out(`${file}: OK (${r.algorithm})\n`); return; }
+      try {
+        r = await verifyBinary(file, expected);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      if (r.ok) {
+        out(`${file}: OK (${r.algorithm})\n`);
+        return;
+      }
       out(`${file}: FAILED (${r.algorithm} mismatch)\n  expected ${r.expected}\n  actual   ${r.actual}\n`);
       process.exitCode = 1;
     });

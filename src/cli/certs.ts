@@ -29,7 +29,13 @@ export async function asCliErrors<T>(fn: () => Promise<T> | T): Promise<T> {
 const out = (text: string) => process.stdout.write(text);
 
 function splitList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 function kubeconfigDirFor(opts: { certDir: string; kubeconfigDir?: string }): string {
@@ -91,12 +97,23 @@ export function registerCertsCommands(program: Command): void {
     .description('Create the kubeadm certificate tree and kubeconfig files; existing valid files are kept')
     .option('--cert-dir <dir>', 'where certificates and keys are stored', DEFAULT_CERT_DIR)
     .option('--kubeconfig-dir <dir>', 'where kubeconfig files are written (default: the parent of --cert-dir)')
-    .option('--apiserver-advertise-address <ip>', 'the IP address the API server advertises (default: the host address)')
-    .option('--apiserver-cert-extra-sans <sans>', 'extra SANs (IPs or DNS names, comma-separated) for the apiserver certificate', splitList, [])
+    .option(
+      '--apiserver-advertise-address <ip>',
+      'the IP address the API server advertises (default: the host address)',
+    )
+    .option(
+      '--apiserver-cert-extra-sans <sans>',
+      'extra SANs (IPs or DNS names, comma-separated) for the apiserver certificate',
+      splitList,
+      [],
+    )
     .option('--service-cidr <cidr>', 'Service IP range; its first address joins the apiserver SANs', '10.96.0.0/12')
     .option('--service-dns-domain <domain>', 'cluster DNS domain', 'cluster.local')
     .option('--cert-algorithm <alg>', 'key algorithm: RSA-2048, RSA-3072, RSA-4096, ECDSA-P256, ECDSA-P384', 'RSA-2048')
-    .option('--control-plane-endpoint <endpoint>', 'stable endpoint for the API server (https://host:port), used in kubeconfigs')
+    .option(
+      '--control-plane-endpoint <endpoint>',
+      'stable endpoint for the API server (https://host:port), used in kubeconfigs',
+    )
     .option('--node-name <name>', 'node name (default: the host name)')
     .option('--ca-validity-period <duration>', 'validity of the CAs', '87600h')
     .option('--cert-validity-period <duration>', 'validity of the other certificates', '8760h')
@@ -116,7 +133,11 @@ export function registerCertsCommands(program: Command): void {
           leafValidityDays: parsePositiveDays(o.certValidityPeriod, '--cert-validity-period'),
           log: (line) => out(`${line}\n`),
         });
-        out(result.created.length ? `\nCreated ${result.created.length}, kept ${result.kept.length}.\n` : `\nNothing to do: all ${result.kept.length} files are in place.\n`);
+        out(
+          result.created.length
+            ? `\nCreated ${result.created.length}, kept ${result.kept.length}.\n`
+            : `\nNothing to do: all ${result.kept.length} files are in place.\n`,
+        );
       }),
     );
 
@@ -165,8 +186,13 @@ export function registerCertsCommands(program: Command): void {
         const specs = name ? CA_SPECS.filter((c) => c.name === name) : CA_SPECS;
         if (!specs.length) throw new CliError(`unknown CA "${name}": want ca, front-proxy-ca or etcd-ca`);
         const dir = resolve(o.certDir);
-        if (readIfExists(certPath(dir, specs[0]!.baseName)) === undefined && readIfExists(keyPath(dir, specs[0]!.baseName)) === undefined) {
-          throw new CliError(`${certPath(dir, specs[0]!.baseName)} does not exist; run "kauth certs init --cert-dir ${dir}" first`);
+        if (
+          readIfExists(certPath(dir, specs[0]!.baseName)) === undefined &&
+          readIfExists(keyPath(dir, specs[0]!.baseName)) === undefined
+        ) {
+          throw new CliError(
+            `${certPath(dir, specs[0]!.baseName)} does not exist; run "kauth certs init --cert-dir ${dir}" first`,
+          );
         }
         for (const spec of specs) printCa(spec.name, certPath(dir, spec.baseName));
       }),

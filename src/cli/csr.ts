@@ -38,7 +38,13 @@ interface CreateOptions {
 }
 
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** A CSR object name from the CN: lower-case, characters outside a DNS subdomain replaced by '-'. */
@@ -55,20 +61,33 @@ function nameFromCn(cn: string): string {
 
 function validate(o: CreateOptions, usages: string[], expiration: number | undefined, name: string): void {
   if (!isValidDnsSan(name) || name.startsWith('*')) {
-    throw new CliError(`invalid --name "${name}": a CertificateSigningRequest name must be a DNS subdomain (lower-case letters, digits, '-', '.')`);
+    throw new CliError(
+      `invalid --name "${name}": a CertificateSigningRequest name must be a DNS subdomain (lower-case letters, digits, '-', '.')`,
+    );
   }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/[-a-zA-Z0-9_.]+(\/[-a-zA-Z0-9_.]+)*$/.test(o.signer)) {
-    throw new CliError(`invalid --signer "${o.signer}": must be a fully qualified domain and path of the form 'example.com/signer-name'`);
+  if (
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/[-a-zA-Z0-9_.]+(\/[-a-zA-Z0-9_.]+)*$/.test(
+      o.signer,
+    )
+  ) {
+    throw new CliError(
+      `invalid --signer "${o.signer}": must be a fully qualified domain and path of the form 'example.com/signer-name'`,
+    );
   }
   if (!usages.length) throw new CliError('usages must be provided');
   for (const u of usages) {
-    if (!isKnownCsrUsage(u)) throw new CliError(`unsupported usage "${u}": supported values are ${KNOWN_CSR_USAGES.map((k) => `"${k}"`).join(', ')}`);
+    if (!isKnownCsrUsage(u))
+      throw new CliError(
+        `unsupported usage "${u}": supported values are ${KNOWN_CSR_USAGES.map((k) => `"${k}"`).join(', ')}`,
+      );
   }
-  if (expiration !== undefined && expiration < 600) throw new CliError('--expiration-seconds may not specify a duration less than 600 seconds (10 minutes)');
+  if (expiration !== undefined && expiration < 600)
+    throw new CliError('--expiration-seconds may not specify a duration less than 600 seconds (10 minutes)');
   if (o.signer === CLIENT_SIGNER) {
     const bad = usages.find((u) => !CLIENT_SIGNER_USAGES.has(u));
     if (bad) throw new CliError(`invalid usage for client certificate: ${bad}`);
-    if (!usages.includes('client auth')) throw new CliError('missing required usage for client certificate: client auth');
+    if (!usages.includes('client auth'))
+      throw new CliError('missing required usage for client certificate: client auth');
     if (o.org.includes('system:masters')) {
       throw new CliError('use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed');
     }
@@ -78,15 +97,20 @@ function validate(o: CreateOptions, usages: string[], expiration: number | undef
 async function create(o: CreateOptions): Promise<void> {
   if (!o.cn) throw new CliError('--cn is required');
   const usages = o.usages.length ? o.usages : ['client auth'];
-  const expiration = o.expirationSeconds === '' || o.expirationSeconds === '0' ? undefined : Number(o.expirationSeconds);
-  if (expiration !== undefined && !Number.isInteger(expiration)) throw new CliError(`invalid --expiration-seconds "${o.expirationSeconds}"`);
+  const expiration =
+    o.expirationSeconds === '' || o.expirationSeconds === '0' ? undefined : Number(o.expirationSeconds);
+  if (expiration !== undefined && !Number.isInteger(expiration))
+    throw new CliError(`invalid --expiration-seconds "${o.expirationSeconds}"`);
   const name = o.name ?? nameFromCn(o.cn);
   validate(o, usages, expiration, name);
   const keyOut = resolve(o.keyOut ?? `${name}.key`);
   const csrOut = resolve(o.csrOut ?? `${name}.csr`);
   // Nothing is overwritten unasked: check both outputs before writing either.
   for (const f of o.key ? [csrOut] : [keyOut, csrOut]) {
-    if (existsSync(f) && !o.force) throw new CliError(`${f} already exists; pass --force to overwrite it${f === keyOut ? ', or --key to reuse the key' : ''}`);
+    if (existsSync(f) && !o.force)
+      throw new CliError(
+        `${f} already exists; pass --force to overwrite it${f === keyOut ? ', or --key to reuse the key' : ''}`,
+      );
   }
   let privateKey;
   if (o.key) {
@@ -132,7 +156,8 @@ function signingCa(o: SignOptions): CertificateAuthority {
   const cert = loadCertFile(resolve(o.caCert), 'CA');
   const key = loadKeyFile(resolve(o.caKey), 'CA');
   if (!cert.info.isCA) throw new CliError(`certificate ${cert.path} is not a CA`);
-  if (!certificateMatchesKey(cert.pem, key)) throw new CliError(`the CA key ${o.caKey} does not match the certificate ${o.caCert}`);
+  if (!certificateMatchesKey(cert.pem, key))
+    throw new CliError(`the CA key ${o.caKey} does not match the certificate ${o.caCert}`);
   return { certPath: cert.path, certPem: cert.pem, cert: readCertificate(cert.pem), privateKey: key };
 }
 
@@ -141,16 +166,21 @@ async function sign(csrFile: string, o: SignOptions): Promise<void> {
   try {
     text = readFileSync(resolve(csrFile), 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read ${csrFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new CliError(
+      `cannot read ${csrFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   const csr = await parseVerifiedCsr(text);
   const ca = signingCa(o);
-  const { keyUsages, extKeyUsages } = usagesToX509(o.usages.length ? o.usages : ['digital signature', 'key encipherment', 'client auth']);
+  const { keyUsages, extKeyUsages } = usagesToX509(
+    o.usages.length ? o.usages : ['digital signature', 'key encipherment', 'client auth'],
+  );
   const days = parsePositiveDays(o.validityPeriod, '--validity-period');
   const now = Date.now();
   // As the Kubernetes signer does: never past the CA's own expiry.
   const notAfter = Math.min(now + days * 86_400_000, ca.cert.notAfter.getTime());
-  if (o.out && existsSync(resolve(o.out)) && !o.force) throw new CliError(`${resolve(o.out)} already exists; pass --force to overwrite it`);
+  if (o.out && existsSync(resolve(o.out)) && !o.force)
+    throw new CliError(`${resolve(o.out)} already exists; pass --force to overwrite it`);
   const pem = await issueCertificate({
     issuer: { certPem: ca.certPem, privateKey: ca.privateKey },
     publicKey: csr.publicKey,
@@ -182,7 +212,11 @@ export function registerCsrCommands(program: Command): void {
     .option('--key <file>', 'use this existing private key instead of generating one')
     .option('--key-out <file>', 'where to write the new private key (default: <name>.key)')
     .option('--csr-out <file>', 'where to write the CSR (default: <name>.csr)')
-    .option('--key-algorithm <alg>', 'algorithm of a new key: RSA-2048, RSA-3072, RSA-4096, ECDSA-P256, ECDSA-P384, Ed25519', 'RSA-2048')
+    .option(
+      '--key-algorithm <alg>',
+      'algorithm of a new key: RSA-2048, RSA-3072, RSA-4096, ECDSA-P256, ECDSA-P384, Ed25519',
+      'RSA-2048',
+    )
     .option('--name <name>', 'metadata.name of the CertificateSigningRequest (default: from the CN)')
     .option('--signer <name>', 'spec.signerName', CLIENT_SIGNER)
     .option('--expiration-seconds <n>', 'spec.expirationSeconds (0 to leave it out)', '86400')
@@ -197,7 +231,12 @@ export function registerCsrCommands(program: Command): void {
     .option('--cert-dir <dir>', 'where the cluster CA (ca.crt, ca.key) is stored', DEFAULT_CERT_DIR)
     .option('--ca-cert <file>', 'sign with this CA certificate instead')
     .option('--ca-key <file>', 'the key of --ca-cert')
-    .option('--usages <list>', 'certificate usages, comma-separated (default: "digital signature,key encipherment,client auth")', collect, [])
+    .option(
+      '--usages <list>',
+      'certificate usages, comma-separated (default: "digital signature,key encipherment,client auth")',
+      collect,
+      [],
+    )
     .option('--validity-period <duration>', 'certificate validity', '8760h')
     .option('--out <file>', 'write the certificate here instead of stdout')
     .option('--force', 'overwrite --out if it exists', false)

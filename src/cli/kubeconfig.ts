@@ -33,7 +33,13 @@ interface UserOptions {
 }
 
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** --server, else the server of <cert-dir>/../admin.conf, else https://<advertise address>:6443. */
@@ -56,7 +62,10 @@ export function registerKubeconfigCommands(program: Command): void {
     .option('--validity-period <duration>', 'validity of the client certificate', '8760h')
     .option('--validity <duration>', 'alias of --validity-period')
     .option('--cert-dir <dir>', 'where the cluster CA (ca.crt, ca.key) is stored', DEFAULT_CERT_DIR)
-    .option('--server <url>', 'API server URL (default: from <cert-dir>/../admin.conf, else https://<advertise address>:6443)')
+    .option(
+      '--server <url>',
+      'API server URL (default: from <cert-dir>/../admin.conf, else https://<advertise address>:6443)',
+    )
     .option('--token <token>', 'use this bearer token instead of a client certificate')
     .option('--cluster-name <name>', 'cluster name in the kubeconfig', CLUSTER_NAME)
     .option('--apiserver-advertise-address <ip>', 'address for the default server URL')
@@ -68,25 +77,45 @@ export function registerKubeconfigCommands(program: Command): void {
   // `kauth kubeconfig webhook`: the file a delegating API server's webhook flags take, pointing at this kauth.
   kubeconfig
     .command('webhook')
-    .description('Print the kubeconfig for --authentication-token-webhook-config-file (--authn) or --authorization-webhook-config-file (--authz)')
+    .description(
+      'Print the kubeconfig for --authentication-token-webhook-config-file (--authn) or --authorization-webhook-config-file (--authz)',
+    )
     .option('--authn', 'TokenReview webhook')
     .option('--authz', 'SubjectAccessReview webhook')
     .requiredOption('--server <url>', 'base URL of the kauth that answers the reviews')
     .requiredOption('--ca-file <file>', 'CA that verifies its serving certificate')
     .requiredOption('--client-certificate <file>', 'client certificate of the delegating server')
     .requiredOption('--client-key <file>', 'its key')
-    .action((o: { authn?: boolean; authz?: boolean; server: string; caFile: string; clientCertificate: string; clientKey: string }) =>
-      asCliErrors(() => {
-        if (!!o.authn === !!o.authz) throw new CliError('give exactly one of --authn and --authz');
-        const read = (f: string): string => readFileSync(f, 'utf8');
-        const cfg = buildWebhookKubeconfig({ kind: o.authn ? 'authn' : 'authz', server: o.server, caPem: read(o.caFile),
-          clientCertPem: read(o.clientCertificate), clientKeyPem: read(o.clientKey) });
-        process.stdout.write(`${serializeKubeconfig(cfg)}\n`);
-      }),
+    .action(
+      (o: {
+        authn?: boolean;
+        authz?: boolean;
+        server: string;
+        caFile: string;
+        clientCertificate: string;
+        clientKey: string;
+      }) =>
+        asCliErrors(() => {
+          if (!!o.authn === !!o.authz) throw new CliError('give exactly one of --authn and --authz');
+          const read = (f: string): string => readFileSync(f, 'utf8');
+          const cfg = buildWebhookKubeconfig({
+            kind: o.authn ? 'authn' : 'authz',
+            server: o.server,
+            caPem: read(o.caFile),
+            clientCertPem: read(o.clientCertificate),
+            clientKeyPem: read(o.clientKey),
+          });
+          process.stdout.write(`${serializeKubeconfig(cfg)}\n`);
+        }),
     );
 
   // `kauth kubeconfig oidc`: a user that logs in through `kauth login`; server and CA default to the local kauth's.
-  registerKubeconfigOidcCommand(kubeconfig, (certDir) => ({ server: defaultServer(certDir), caFile: join(certDir, 'ca.crt') }), DEFAULT_CERT_DIR, CLUSTER_NAME);
+  registerKubeconfigOidcCommand(
+    kubeconfig,
+    (certDir) => ({ server: defaultServer(certDir), caFile: join(certDir, 'ca.crt') }),
+    DEFAULT_CERT_DIR,
+    CLUSTER_NAME,
+  );
 }
 
 async function run(o: UserOptions): Promise<void> {
@@ -94,10 +123,18 @@ async function run(o: UserOptions): Promise<void> {
   const certDir = resolve(o.certDir);
   const validityDays = parsePositiveDays(o.validityPeriod, '--validity-period');
   const ca = loadCertificateAuthority(certDir, 'ca');
-  const server = o.server ? parseControlPlaneEndpoint(o.server).url : defaultServer(certDir, o.apiserverAdvertiseAddress);
+  const server = o.server
+    ? parseControlPlaneEndpoint(o.server).url
+    : defaultServer(certDir, o.apiserverAdvertiseAddress);
   let cfg;
   if (o.token !== undefined) {
-    cfg = buildKubeconfig({ clusterName: o.clusterName, server, caPem: ca.certPem, userName: o.clientName, token: o.token });
+    cfg = buildKubeconfig({
+      clusterName: o.clusterName,
+      server,
+      caPem: ca.certPem,
+      userName: o.clientName,
+      token: o.token,
+    });
   } else {
     const alg = o.certAlgorithm ? parseKeyAlgorithm(o.certAlgorithm) : keyAlgorithmOf(ca.privateKey);
     const key = await generateKeyPair(alg);

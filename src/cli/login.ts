@@ -70,7 +70,9 @@ function readCaBundle(files: string[], data: string[]): string | undefined {
     try {
       pems.push(readFileSync(path, 'utf8'));
     } catch (e) {
-      throw new CliError(`--certificate-authority ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new CliError(
+        `--certificate-authority ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   for (const d of data) pems.push(Buffer.from(d, 'base64').toString('utf8'));
@@ -119,15 +121,27 @@ export function registerLoginCommands(program: Command): void {
     .option('--oidc-extra-scope <scope>', 'a scope to request besides openid; repeat or comma-separate', collect, [])
     .option('--grant-type <type>', `how to log in: ${GRANT_TYPES.join('|')}`, 'auto')
     .addOption(
-      new Option('--listen-address <host:port>', '[authcode] redirect listener address; repeat for fallbacks, tried in order')
+      new Option(
+        '--listen-address <host:port>',
+        '[authcode] redirect listener address; repeat for fallbacks, tried in order',
+      )
         .argParser(collect)
         .default([], DEFAULT_LISTEN_ADDRESSES.join(',')),
     )
     .option('--oidc-redirect-url-hostname <host>', '[authcode] host of the redirect URI', DEFAULT_REDIRECT_HOSTNAME)
     .option('--skip-open-browser', '[authcode, device-code] print the URL only, do not open a browser')
     .option('--browser-command <command>', '[authcode, device-code] command to open the browser (default: xdg-open)')
-    .option('--authentication-timeout-sec <seconds>', 'how long the login may take', String(DEFAULT_AUTHENTICATION_TIMEOUT_SECONDS))
-    .option('--certificate-authority <file>', "PEM file of the CA of the provider's certificate; repeatable", append, [])
+    .option(
+      '--authentication-timeout-sec <seconds>',
+      'how long the login may take',
+      String(DEFAULT_AUTHENTICATION_TIMEOUT_SECONDS),
+    )
+    .option(
+      '--certificate-authority <file>',
+      "PEM file of the CA of the provider's certificate; repeatable",
+      append,
+      [],
+    )
     .option('--certificate-authority-data <base64>', 'the same, base64-encoded PEM; repeatable', append, [])
     .option('--token-cache-dir <dir>', 'directory of the token cache', DEFAULT_TOKEN_CACHE_DIR)
     .option('--force-refresh', 'renew the ID token even if the cached one is still valid')
@@ -234,7 +248,12 @@ export function registerKubeconfigOidcCommand(
     .option('--oidc-extra-scope <scope>', 'a scope to request besides openid; repeat or comma-separate', collect, [])
     .addOption(new Option('--grant-type <type>', 'how kauth login logs in').choices([...GRANT_TYPES]).default('auto'))
     .option('--oidc-ca-file <file>', "CA of the provider's TLS certificate, passed to kauth login")
-    .option('--login-arg <arg>', 'another argument for kauth login (e.g. --listen-address=127.0.0.1:9000); repeatable', append, [])
+    .option(
+      '--login-arg <arg>',
+      'another argument for kauth login (e.g. --listen-address=127.0.0.1:9000); repeatable',
+      append,
+      [],
+    )
     .option('--user-name <name>', 'user entry name (default: oidc@<cluster-name>)')
     .option('--context-name <name>', 'context name (default: the user name)')
     .option('--namespace <ns>', 'default namespace of the context')
@@ -252,9 +271,12 @@ export function registerKubeconfigOidcCommand(
       try {
         caPem = readFileSync(caFile, 'utf8');
       } catch (e) {
-        throw new CliError(`--certificate-authority ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new CliError(
+          `--certificate-authority ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
-      if (!caPem.includes(PEM_CERTIFICATE)) throw new CliError(`--certificate-authority ${caFile}: no PEM certificate found`);
+      if (!caPem.includes(PEM_CERTIFICATE))
+        throw new CliError(`--certificate-authority ${caFile}: no PEM certificate found`);
       const self = f.execCommand ? { command: f.execCommand, args: [] } : selfCommand();
       const exec = loginExecConfig(self.command, self.args, {
         issuerUrl: f.oidcIssuerUrl,

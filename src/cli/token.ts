@@ -22,13 +22,17 @@ export async function readTokenArgument(arg: string): Promise<string> {
   return token;
 }
 
-
 /** "in 2h3m" / "5d ago": how far a NumericDate is from now. */
 export function relativeTime(seconds: number, now: Date): string {
   const delta = Math.round(seconds - now.getTime() / 1000);
   let rest = Math.abs(delta);
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size || (unit === 's' && parts.length === 0)) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;
@@ -53,7 +57,8 @@ export function describeToken(token: string, now = new Date()): string {
   const known = times.filter((t): t is [string, number] => typeof t[1] === 'number');
   if (known.length > 0) {
     lines.push('Times:');
-    for (const [name, value] of known) lines.push(`  ${name.padEnd(9)} ${kubeTime(new Date(value * 1000))} (${relativeTime(value, now)})`);
+    for (const [name, value] of known)
+      lines.push(`  ${name.padEnd(9)} ${kubeTime(new Date(value * 1000))} (${relativeTime(value, now)})`);
   }
   if (jws.payload.iss === LEGACY_ISSUER) lines.push('Legacy Secret token: no expiry, valid while its Secret exists.');
   return lines.join('\n');
@@ -102,7 +107,7 @@ export function registerTokenCommands(program: Command): void {
 
   token
     .command('decode')
-    .description('Print a token\'s header and claims (not verified)')
+    .description("Print a token's header and claims (not verified)")
     .argument('<token>', 'the token, or - to read it from stdin')
     .action(async (arg: string) => {
       process.stdout.write(`${describeToken(await readTokenArgument(arg))}\n`);
@@ -110,7 +115,7 @@ export function registerTokenCommands(program: Command): void {
 
   token
     .command('verify')
-    .description('Check a token\'s signature, issuer, audience and expiry against the service-account public key(s)')
+    .description("Check a token's signature, issuer, audience and expiry against the service-account public key(s)")
     .argument('<token>', 'the token, or - to read it from stdin')
     .requiredOption('--key <file>', 'PEM file with the verification key(s), e.g. pki/sa.pub (repeatable)', collect, [])
     .option('--issuer <issuer>', 'expected issuer (--service-account-issuer)')
@@ -122,7 +127,11 @@ export function registerTokenCommands(program: Command): void {
       } catch (e) {
         throw new CliError((e as Error).message);
       }
-      const summary = verifyTokenOffline(await readTokenArgument(arg), { keys, issuer: opts.issuer, audience: opts.audience });
+      const summary = verifyTokenOffline(await readTokenArgument(arg), {
+        keys,
+        issuer: opts.issuer,
+        audience: opts.audience,
+      });
       process.stdout.write(`${summary}\n`);
     });
 

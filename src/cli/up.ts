@@ -13,7 +13,13 @@ import { collect } from './flags.js';
 import { addServerFlags, toConfig } from './server-flags.js';
 import { httpsUrl, reachableHost } from '../api/host-port.js';
 
-const KUBECONFIG_FILES = ['admin.conf', 'super-admin.conf', 'controller-manager.conf', 'scheduler.conf', 'kubelet.conf'];
+const KUBECONFIG_FILES = [
+  'admin.conf',
+  'super-admin.conf',
+  'controller-manager.conf',
+  'scheduler.conf',
+  'kubelet.conf',
+];
 
 async function run(config: ControlPlaneConfig, banner: (cp: ControlPlane) => string): Promise<void> {
   let cp: ControlPlane;
@@ -22,7 +28,8 @@ async function run(config: ControlPlaneConfig, banner: (cp: ControlPlane) => str
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new CliError(`${config.bindAddress}:${config.securePort} is already in use`);
-    if (err.code === 'EACCES') throw new CliError(`not allowed to listen on ${config.bindAddress}:${config.securePort}`);
+    if (err.code === 'EACCES')
+      throw new CliError(`not allowed to listen on ${config.bindAddress}:${config.securePort}`);
     throw e;
   }
   process.stdout.write(banner(cp));
@@ -31,7 +38,10 @@ async function run(config: ControlPlaneConfig, banner: (cp: ControlPlane) => str
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: shutting down\n`);
-    cp.stop().then(() => process.exit(0), () => process.exit(1));
+    cp.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -39,64 +49,84 @@ async function run(config: ControlPlaneConfig, banner: (cp: ControlPlane) => str
 
 export function registerServerCommands(program: Command): void {
   addServerFlags(
-    program.command('up')
-      .description('create the cluster PKI, kubeconfigs and database under --data-dir if missing, then run the control plane')
+    program
+      .command('up')
+      .description(
+        'create the cluster PKI, kubeconfigs and database under --data-dir if missing, then run the control plane',
+      )
       .option('--data-dir <dir>', 'where pki/, *.conf and the database live', '.kauth')
       .option('--cert-algorithm <alg>', 'RSA-2048 or ECDSA-P256 for a new PKI', 'RSA-2048')
       .option('--apiserver-cert-extra-sans <list>', 'extra SANs for a new apiserver certificate', collect, []),
     'up',
-  ).action(async (opts: Record<string, unknown> & { dataDir: string; certAlgorithm: string; apiserverCertExtraSans: string[] }) => {
-    const dir = resolve(opts.dataDir);
-    const pki = join(dir, 'pki');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // The PKI is made before the full config is checked (which wants its files to exist).
-    const bindAddress = (opts.bindAddress as string | undefined) ?? DEFAULT_CONFIG.bindAddress;
-    const securePort = (opts.securePort as number | undefined) ?? DEFAULT_CONFIG.securePort;
-    const serviceCidr = (opts.serviceClusterIpRange as string | undefined) ?? DEFAULT_CONFIG.serviceClusterIpRange;
-    const host = reachableHost(bindAddress);
-    const endpoint = httpsUrl(host, securePort);
-    if (opts.certAlgorithm !== 'RSA-2048' && opts.certAlgorithm !== 'ECDSA-P256') throw new CliError(`--cert-algorithm: unknown algorithm "${opts.certAlgorithm}" (want RSA-2048 or ECDSA-P256)`);
-    const pkiTree = await ensurePkiTree({
-      certDir: pki, kubeconfigDir: dir, algorithm: opts.certAlgorithm, controlPlaneEndpoint: endpoint,
-      // A fixed advertise address: the host's first IPv4 may change between runs and break the kept apiserver cert.
-      advertiseAddress: /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '127.0.0.1', serviceCidr,
-      extraSans: opts.apiserverCertExtraSans,
-    });
-    // Started on another address than last time: point the kubeconfigs at it.
-    for (const f of KUBECONFIG_FILES) if (existsSync(join(dir, f))) setKubeconfigServer(join(dir, f), endpoint);
-    const config = toConfig(opts, {
-      tlsCertFile: join(pki, 'apiserver.crt'),
-      tlsPrivateKeyFile: join(pki, 'apiserver.key'),
-      clientCaFile: join(pki, 'ca.crt'),
-      storagePath: join(dir, 'kauth.db'),
-      // Secrets encrypted at rest by default with a generated key (kube: plaintext unless configured).
-      encryptionProviderConfig: opts.encryptionProviderConfig === undefined ? ensureDefaultEncryptionConfig(dir) : undefined,
-      serviceAccountKeyFiles: [join(pki, 'sa.pub')],
-      serviceAccountSigningKeyFile: join(pki, 'sa.key'),
-      clusterSigningCertFile: join(pki, 'ca.crt'),
-      clusterSigningKeyFile: join(pki, 'ca.key'),
-      // The front proxy as kubeadm wires it (kube-apiserver manifest): front-proxy-ca, front-proxy-client.
-      requestheaderClientCaFile: join(pki, 'front-proxy-ca.crt'),
-      requestheaderAllowedNames: ['front-proxy-client'],
-      requestheaderUsernameHeaders: ['X-Remote-User'],
-      requestheaderGroupHeaders: ['X-Remote-Group'],
-      requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
-      // kubeadm's --enable-admission-plugins=NodeRestriction, unless it is disabled here.
-      enableAdmissionPlugins: ((opts.disableAdmissionPlugins as string[] | undefined) ?? []).includes('NodeRestriction') ? [] : ['NodeRestriction'],
-      // kubeadm init binds admin.conf's group to cluster-admin once, when it writes admin.conf.
-      kubeadmClusterAdminsBinding: pkiTree.created.includes('admin.conf'),
-    });
-    await run(config, (cp) => [
-      `kauth is ready at ${cp.url}`,
-      `admin kubeconfig: ${join(dir, 'admin.conf')}`,
-      `  export KUBECONFIG=${join(dir, 'admin.conf')}`,
-      `  kubectl get ns`,
-      '',
-    ].join('\n'));
-  });
+  ).action(
+    async (
+      opts: Record<string, unknown> & { dataDir: string; certAlgorithm: string; apiserverCertExtraSans: string[] },
+    ) => {
+      const dir = resolve(opts.dataDir);
+      const pki = join(dir, 'pki');
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // The PKI is made before the full config is checked (which wants its files to exist).
+      const bindAddress = (opts.bindAddress as string | undefined) ?? DEFAULT_CONFIG.bindAddress;
+      const securePort = (opts.securePort as number | undefined) ?? DEFAULT_CONFIG.securePort;
+      const serviceCidr = (opts.serviceClusterIpRange as string | undefined) ?? DEFAULT_CONFIG.serviceClusterIpRange;
+      const host = reachableHost(bindAddress);
+      const endpoint = httpsUrl(host, securePort);
+      if (opts.certAlgorithm !== 'RSA-2048' && opts.certAlgorithm !== 'ECDSA-P256')
+        throw new CliError(`--cert-algorithm: unknown algorithm "${opts.certAlgorithm}" (want RSA-2048 or ECDSA-P256)`);
+      const pkiTree = await ensurePkiTree({
+        certDir: pki,
+        kubeconfigDir: dir,
+        algorithm: opts.certAlgorithm,
+        controlPlaneEndpoint: endpoint,
+        // A fixed advertise address: the host's first IPv4 may change between runs and break the kept apiserver cert.
+        advertiseAddress: /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '127.0.0.1',
+        serviceCidr,
+        extraSans: opts.apiserverCertExtraSans,
+      });
+      // Started on another address than last time: point the kubeconfigs at it.
+      for (const f of KUBECONFIG_FILES) if (existsSync(join(dir, f))) setKubeconfigServer(join(dir, f), endpoint);
+      const config = toConfig(opts, {
+        tlsCertFile: join(pki, 'apiserver.crt'),
+        tlsPrivateKeyFile: join(pki, 'apiserver.key'),
+        clientCaFile: join(pki, 'ca.crt'),
+        storagePath: join(dir, 'kauth.db'),
+        // Secrets encrypted at rest by default with a generated key (kube: plaintext unless configured).
+        encryptionProviderConfig:
+          opts.encryptionProviderConfig === undefined ? ensureDefaultEncryptionConfig(dir) : undefined,
+        serviceAccountKeyFiles: [join(pki, 'sa.pub')],
+        serviceAccountSigningKeyFile: join(pki, 'sa.key'),
+        clusterSigningCertFile: join(pki, 'ca.crt'),
+        clusterSigningKeyFile: join(pki, 'ca.key'),
+        // The front proxy as kubeadm wires it (kube-apiserver manifest): front-proxy-ca, front-proxy-client.
+        requestheaderClientCaFile: join(pki, 'front-proxy-ca.crt'),
+        requestheaderAllowedNames: ['front-proxy-client'],
+        requestheaderUsernameHeaders: ['X-Remote-User'],
+        requestheaderGroupHeaders: ['X-Remote-Group'],
+        requestheaderExtraHeadersPrefix: ['X-Remote-Extra-'],
+        // kubeadm's --enable-admission-plugins=NodeRestriction, unless it is disabled here.
+        enableAdmissionPlugins: ((opts.disableAdmissionPlugins as string[] | undefined) ?? []).includes(
+          'NodeRestriction',
+        )
+          ? []
+          : ['NodeRestriction'],
+        // kubeadm init binds admin.conf's group to cluster-admin once, when it writes admin.conf.
+        kubeadmClusterAdminsBinding: pkiTree.created.includes('admin.conf'),
+      });
+      await run(config, (cp) =>
+        [
+          `kauth is ready at ${cp.url}`,
+          `admin kubeconfig: ${join(dir, 'admin.conf')}`,
+          `  export KUBECONFIG=${join(dir, 'admin.conf')}`,
+          `  kubectl get ns`,
+          '',
+        ].join('\n'),
+      );
+    },
+  );
 
   addServerFlags(
-    program.command('server')
+    program
+      .command('server')
       .description('run the control plane with kube-apiserver flags (TLS files given explicitly)'),
     'server',
   ).action(async (opts: Record<string, unknown>) => {

@@ -55,7 +55,8 @@ function parseList(data: Record<string, string>, key: string): string[] {
   if (!text) return [];
   const v: unknown = JSON.parse(text);
   if (v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error(`${key}: not a JSON list of strings`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new Error(`${key}: not a JSON list of strings`);
   return v as string[];
 }
 
@@ -113,7 +114,9 @@ export function configMapData(
   data['requestheader-username-headers'] = JSON.stringify(unionList(have.usernameHeaders, want.usernameHeaders));
   data['requestheader-uid-headers'] = JSON.stringify(unionList(have.uidHeaders, want.uidHeaders));
   data['requestheader-group-headers'] = JSON.stringify(unionList(have.groupHeaders, want.groupHeaders));
-  data['requestheader-extra-headers-prefix'] = JSON.stringify(unionList(have.extraHeaderPrefixes, want.extraHeaderPrefixes));
+  data['requestheader-extra-headers-prefix'] = JSON.stringify(
+    unionList(have.extraHeaderPrefixes, want.extraHeaderPrefixes),
+  );
   data['requestheader-client-ca-file'] = requestHeaderCa.map((c) => c.toString()).join('');
   data['requestheader-allowed-names'] = JSON.stringify(unionList(have.allowedNames, want.allowedNames));
   return data;
@@ -139,8 +142,14 @@ export class ClusterAuthenticationTrustController {
     this.queue = new WorkQueue('cluster_authentication_trust_controller', () => this.sync());
     const ours = (o: KubeObject): boolean =>
       o.metadata.namespace === AUTHENTICATION_CONFIGMAP_NAMESPACE && o.metadata.name === AUTHENTICATION_CONFIGMAP_NAME;
-    namespaces.on({ upsert: (o) => { if (o.metadata.name === AUTHENTICATION_CONFIGMAP_NAMESPACE) this.queue.add(key); } });
-    const enqueue = (o: KubeObject): void => { if (ours(o)) this.queue.add(key); };
+    namespaces.on({
+      upsert: (o) => {
+        if (o.metadata.name === AUTHENTICATION_CONFIGMAP_NAMESPACE) this.queue.add(key);
+      },
+    });
+    const enqueue = (o: KubeObject): void => {
+      if (ours(o)) this.queue.add(key);
+    };
     configMaps.on({ upsert: enqueue, remove: enqueue });
   }
 

@@ -8,7 +8,10 @@ import { Informer, WorkQueue } from './informer.js';
 export class ClusterRoleAggregationController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly objects: ObjectStore, private readonly clusterRoles: Informer) {
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly clusterRoles: Informer,
+  ) {
     this.queue = new WorkQueue('clusterrole-aggregation', (name) => this.sync(name));
     // Any ClusterRole change may change any aggregate: requeue every aggregating role.
     const requeue = (): void => {

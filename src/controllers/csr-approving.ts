@@ -9,7 +9,13 @@ import { log } from '../log.js';
 import type { ParsedCsr } from '../pki/csr.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import {
-  approvalState, asCsr, certificateBytes, CERTIFICATES_GROUP, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, parseCsrRequest, requestBytes,
+  approvalState,
+  asCsr,
+  certificateBytes,
+  CERTIFICATES_GROUP,
+  KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
+  parseCsrRequest,
+  requestBytes,
   type CsrCondition,
 } from '../registry/resources/certificates.js';
 import { kubeletClientError } from './csr-signing.js';
@@ -26,7 +32,9 @@ export interface Recognizer {
 
 function isNodeClientCert(csr: KubeObject, parsed: ParsedCsr): boolean {
   const spec = asCsr(csr).spec;
-  return spec.signerName === KUBE_APISERVER_CLIENT_KUBELET_SIGNER && kubeletClientError(parsed, spec.usages ?? []) === null;
+  return (
+    spec.signerName === KUBE_APISERVER_CLIENT_KUBELET_SIGNER && kubeletClientError(parsed, spec.usages ?? []) === null
+  );
 }
 
 /** Tried in order: a node renewing its own certificate first, then a bootstrapping kubelet. */
@@ -53,12 +61,21 @@ export type ApprovalDecision =
 function requesterMay(authorizer: Authorizer, csr: KubeObject, subresource: string): Promise<boolean> {
   const spec = asCsr(csr).spec;
   const user = { username: spec.username ?? '', uid: spec.uid, groups: spec.groups ?? [], extra: spec.extra };
-  const attrs = resourceAttributes(user, { verb: 'create', apiGroup: CERTIFICATES_GROUP, resource: 'certificatesigningrequests', subresource });
+  const attrs = resourceAttributes(user, {
+    verb: 'create',
+    apiGroup: CERTIFICATES_GROUP,
+    resource: 'certificatesigningrequests',
+    subresource,
+  });
   return authorizer.authorize(attrs).then((r) => r.decision === 'Allow' && !r.error);
 }
 
 /** sarApprover.handle without the write: what the controller would do with this request. */
-export async function decideApproval(csr: KubeObject, authorizer: Authorizer, now = new Date()): Promise<ApprovalDecision> {
+export async function decideApproval(
+  csr: KubeObject,
+  authorizer: Authorizer,
+  now = new Date(),
+): Promise<ApprovalDecision> {
   if (certificateBytes(csr).length > 0) return { kind: 'ignore' };
   const { approved, denied } = approvalState(csr);
   if (approved || denied) return { kind: 'ignore' };
@@ -69,7 +86,17 @@ export async function decideApproval(csr: KubeObject, authorizer: Authorizer, no
     tried.push(r.subresource);
     if (await requesterMay(authorizer, csr, r.subresource)) {
       const ts = kubeTime(now);
-      return { kind: 'approve', condition: { type: 'Approved', status: 'True', reason: 'AutoApproved', message: r.successMessage, lastUpdateTime: ts, lastTransitionTime: ts } };
+      return {
+        kind: 'approve',
+        condition: {
+          type: 'Approved',
+          status: 'True',
+          reason: 'AutoApproved',
+          message: r.successMessage,
+          lastUpdateTime: ts,
+          lastTransitionTime: ts,
+        },
+      };
     }
   }
   return tried.length ? { kind: 'refused', tried } : { kind: 'ignore' };
@@ -78,12 +105,22 @@ export async function decideApproval(csr: KubeObject, authorizer: Authorizer, no
 export class CsrApprovingController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly objects: ObjectStore, csrs: Informer, private readonly authorizer: () => Authorizer) {
+  constructor(
+    private readonly objects: ObjectStore,
+    csrs: Informer,
+    private readonly authorizer: () => Authorizer,
+  ) {
     this.queue = new WorkQueue('csrapproving', (name) => this.sync(name));
     csrs.on({
       upsert: (o) => {
         const { approved, denied } = approvalState(o);
-        if (!approved && !denied && certificateBytes(o).length === 0 && asCsr(o).spec.signerName === KUBE_APISERVER_CLIENT_KUBELET_SIGNER) this.queue.add(o.metadata.name!);
+        if (
+          !approved &&
+          !denied &&
+          certificateBytes(o).length === 0 &&
+          asCsr(o).spec.signerName === KUBE_APISERVER_CLIENT_KUBELET_SIGNER
+        )
+          this.queue.add(o.metadata.name!);
       },
     });
   }
@@ -94,7 +131,10 @@ export class CsrApprovingController {
     if (!current) return;
     const decision = await decideApproval(current, this.authorizer());
     if (decision.kind === 'refused') {
-      log.debug({ csr: name, tried: decision.tried }, `recognized csr as ${JSON.stringify(decision.tried)} but subject access review was not approved`);
+      log.debug(
+        { csr: name, tried: decision.tried },
+        `recognized csr as ${JSON.stringify(decision.tried)} but subject access review was not approved`,
+      );
       return;
     }
     if (decision.kind !== 'approve') return;

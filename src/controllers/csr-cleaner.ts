@@ -37,21 +37,30 @@ export function cleanupReason(csr: KubeObject, now = new Date()): string | null 
   const conds = conditionsOf(csr);
   const issued = certificateBytes(csr).length > 0;
   for (const c of conds) {
-    if (c.type === 'Approved' && issued && olderThan(c.lastUpdateTime, APPROVED_EXPIRATION_MS, now)) return 'approved and issued more than 1h ago';
+    if (c.type === 'Approved' && issued && olderThan(c.lastUpdateTime, APPROVED_EXPIRATION_MS, now))
+      return 'approved and issued more than 1h ago';
     if (c.type === 'Denied' && olderThan(c.lastUpdateTime, DENIED_EXPIRATION_MS, now)) return 'denied more than 1h ago';
     if (c.type === 'Failed' && olderThan(c.lastUpdateTime, FAILED_EXPIRATION_MS, now)) return 'failed more than 1h ago';
   }
-  if (conds.length === 0 && olderThan(csr.metadata.creationTimestamp, PENDING_EXPIRATION_MS, now)) return 'pending for more than 24h';
-  if (issued && conds.some((c) => c.type === 'Approved') && issuedExpired(csr, now)) return 'its certificate has expired';
+  if (conds.length === 0 && olderThan(csr.metadata.creationTimestamp, PENDING_EXPIRATION_MS, now))
+    return 'pending for more than 24h';
+  if (issued && conds.some((c) => c.type === 'Approved') && issuedExpired(csr, now))
+    return 'its certificate has expired';
   return null;
 }
 
 export class CsrCleaner {
   private timer?: NodeJS.Timeout;
   /** Each pass is a queue item, so that leader election pauses the cleaner with the other controllers. */
-  readonly queue = new WorkQueue('csrcleaner', async () => { await this.runOnce(); });
+  readonly queue = new WorkQueue('csrcleaner', async () => {
+    await this.runOnce();
+  });
 
-  constructor(private readonly objects: ObjectStore, private readonly csrs: Informer, private readonly intervalMs = POLLING_INTERVAL_MS) {}
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly csrs: Informer,
+    private readonly intervalMs = POLLING_INTERVAL_MS,
+  ) {}
 
   start(): void {
     this.queue.add('pass');

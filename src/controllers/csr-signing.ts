@@ -12,15 +12,28 @@ import { loadPrivateKeyPem } from '../pki/keys.js';
 import { usagesToX509 } from '../pki/usages.js';
 import type { ObjectStore } from '../registry/object-store.js';
 import {
-  asCsr, certificateBytes, hasTrueCondition, isApproved, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER,
-  KUBELET_SERVING_SIGNER, parseCsrRequest, requestBytes, signatureError, type CsrCondition,
+  asCsr,
+  certificateBytes,
+  hasTrueCondition,
+  isApproved,
+  KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
+  KUBE_APISERVER_CLIENT_SIGNER,
+  KUBELET_SERVING_SIGNER,
+  parseCsrRequest,
+  requestBytes,
+  signatureError,
+  type CsrCondition,
 } from '../registry/resources/certificates.js';
 import type { Informer } from './informer.js';
 import { WorkQueue } from './informer.js';
 import { kubeTime } from '../api/time.js';
 
 /** The signers kauth runs. legacy-unknown is never signed: v1 cannot create such requests. */
-export const SIGNED_SIGNERS: readonly string[] = [KUBE_APISERVER_CLIENT_SIGNER, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBELET_SERVING_SIGNER];
+export const SIGNED_SIGNERS: readonly string[] = [
+  KUBE_APISERVER_CLIENT_SIGNER,
+  KUBE_APISERVER_CLIENT_KUBELET_SIGNER,
+  KUBELET_SERVING_SIGNER,
+];
 
 const MINUTE = 60_000;
 const BACKDATE_MS = 5 * MINUTE;
@@ -48,7 +61,8 @@ export function kubeletServingError(csr: ParsedCsr, usages: string[]): string | 
   if (csr.dnsNames.length === 0 && csr.ipAddresses.length === 0) return 'DNS or IP subjectAltName is required';
   if (csr.emailAddresses.length > 0) return 'Email subjectAltNames are not allowed';
   if (csr.uris.length > 0) return 'URI subjectAltNames are not allowed';
-  if (!sameSet(set, KUBELET_SERVING_USAGES) && !sameSet(set, KUBELET_SERVING_USAGES_NO_RSA)) return `usages did not match ${sortedList(KUBELET_SERVING_USAGES)}`;
+  if (!sameSet(set, KUBELET_SERVING_USAGES) && !sameSet(set, KUBELET_SERVING_USAGES_NO_RSA))
+    return `usages did not match ${sortedList(KUBELET_SERVING_USAGES)}`;
   if (!csr.subject.commonName.startsWith('system:node:')) return 'subject common name does not begin with system:node:';
   return null;
 }
@@ -62,7 +76,8 @@ export function kubeletClientError(csr: ParsedCsr, usages: string[]): string | n
   if (csr.ipAddresses.length > 0) return 'IP subjectAltNames are not allowed';
   if (csr.uris.length > 0) return 'URI subjectAltNames are not allowed';
   if (!csr.subject.commonName.startsWith('system:node:')) return 'subject common name does not begin with system:node:';
-  if (!sameSet(set, KUBELET_CLIENT_USAGES) && !sameSet(set, KUBELET_CLIENT_USAGES_NO_RSA)) return `usages did not match ${sortedList(KUBELET_CLIENT_USAGES)}`;
+  if (!sameSet(set, KUBELET_CLIENT_USAGES) && !sameSet(set, KUBELET_CLIENT_USAGES_NO_RSA))
+    return `usages did not match ${sortedList(KUBELET_CLIENT_USAGES)}`;
   return null;
 }
 
@@ -124,15 +139,29 @@ export function validityWindow(now: Date, ttlMs: number, signerNotAfter: Date): 
   const notBefore = new Date(t - BACKDATE_MS);
   let notAfter = new Date(ttlMs < SHORT_MS ? t + ttlMs : t + ttlMs - BACKDATE_MS);
   if (notAfter.getTime() >= signerNotAfter.getTime()) notAfter = signerNotAfter;
-  if (notBefore.getTime() >= signerNotAfter.getTime()) throw new SignerExpiredError(`the signer has expired: NotAfter=${goTime(signerNotAfter)}`);
-  if (t >= signerNotAfter.getTime()) throw new SignerExpiredError(`refusing to sign a certificate that expired in the past: NotAfter=${goTime(signerNotAfter)}`);
+  if (notBefore.getTime() >= signerNotAfter.getTime())
+    throw new SignerExpiredError(`the signer has expired: NotAfter=${goTime(signerNotAfter)}`);
+  if (t >= signerNotAfter.getTime())
+    throw new SignerExpiredError(
+      `refusing to sign a certificate that expired in the past: NotAfter=${goTime(signerNotAfter)}`,
+    );
   return { notBefore, notAfter };
 }
 
 // Go's x509.ExtKeyUsage order: the signer sorts extended key usages by it.
 const EKU_ORDER: ExtKeyUsageName[] = [
-  'anyExtendedKeyUsage', 'serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'ipsecEndSystem', 'ipsecTunnel', 'ipsecUser',
-  'timeStamping', 'ocspSigning', 'microsoftServerGatedCrypto', 'netscapeServerGatedCrypto',
+  'anyExtendedKeyUsage',
+  'serverAuth',
+  'clientAuth',
+  'codeSigning',
+  'emailProtection',
+  'ipsecEndSystem',
+  'ipsecTunnel',
+  'ipsecUser',
+  'timeStamping',
+  'ocspSigning',
+  'microsoftServerGatedCrypto',
+  'netscapeServerGatedCrypto',
 ];
 
 /** keyUsagesFromStrings: CSR usages → keyUsage bits and extKeyUsages (deduplicated, in Go's order). */
@@ -162,13 +191,18 @@ export function loadSigningCa(certFile: string, keyFile: string): SigningCa {
 export class SigningCaFiles {
   private cached?: { ca: SigningCa; stamp: string };
 
-  constructor(readonly certFile: string, readonly keyFile: string) {}
+  constructor(
+    readonly certFile: string,
+    readonly keyFile: string,
+  ) {}
 
   current(): SigningCa {
-    const stamp = [this.certFile, this.keyFile].map((f) => {
-      const s = statSync(f);
-      return `${s.mtimeMs}:${s.size}`;
-    }).join('|');
+    const stamp = [this.certFile, this.keyFile]
+      .map((f) => {
+        const s = statSync(f);
+        return `${s.mtimeMs}:${s.size}`;
+      })
+      .join('|');
     if (this.cached?.stamp !== stamp) this.cached = { ca: loadSigningCa(this.certFile, this.keyFile), stamp };
     return this.cached.ca;
   }
@@ -191,12 +225,20 @@ export interface SignOptions {
 export async function signCsr(o: SignOptions): Promise<string> {
   const bad = signatureError(o.csr);
   if (bad) throw new Error(`unable to verify certificate request signature: ${bad}`);
-  const { notBefore, notAfter } = validityWindow(o.now ?? new Date(), certificateTtlMs(o.expirationSeconds, o.maxTtlSeconds * 1000), o.ca.notAfter);
+  const { notBefore, notAfter } = validityWindow(
+    o.now ?? new Date(),
+    certificateTtlMs(o.expirationSeconds, o.maxTtlSeconds * 1000),
+    o.ca.notAfter,
+  );
   const { keyUsages, extKeyUsages } = x509Usages(o.usages);
   return issueCertificate({
     issuer: { certPem: o.ca.certPem, privateKey: o.ca.privateKey },
     publicKey: o.csr.publicKey,
-    subject: { commonName: o.csr.subject.commonName, organizations: o.csr.subject.organizations, organizationalUnits: o.csr.subject.organizationalUnits },
+    subject: {
+      commonName: o.csr.subject.commonName,
+      organizations: o.csr.subject.organizations,
+      organizationalUnits: o.csr.subject.organizationalUnits,
+    },
     dnsNames: o.csr.dnsNames,
     ipAddresses: o.csr.ipAddresses,
     emailAddresses: o.csr.emailAddresses,
@@ -211,11 +253,15 @@ export async function signCsr(o: SignOptions): Promise<string> {
 // ---------------------------------------------------------------------------------------------------------------
 // The controller.
 
-
 /** Still ours to act on: approved, not failed, not issued, one of our signers. */
 export function wantsSigning(csr: KubeObject): boolean {
   const c = asCsr(csr);
-  return isApproved(c) && !hasTrueCondition(c, 'Failed') && certificateBytes(c).length === 0 && SIGNED_SIGNERS.includes(c.spec.signerName ?? '');
+  return (
+    isApproved(c) &&
+    !hasTrueCondition(c, 'Failed') &&
+    certificateBytes(c).length === 0 &&
+    SIGNED_SIGNERS.includes(c.spec.signerName ?? '')
+  );
 }
 
 export class CsrSigningController {
@@ -228,7 +274,11 @@ export class CsrSigningController {
     private readonly maxTtlSeconds: number,
   ) {
     this.queue = new WorkQueue('csrsigning', (name) => this.sync(name));
-    csrs.on({ upsert: (o) => { if (wantsSigning(o)) this.queue.add(o.metadata.name!); } });
+    csrs.on({
+      upsert: (o) => {
+        if (wantsSigning(o)) this.queue.add(o.metadata.name!);
+      },
+    });
   }
 
   private async sync(name: string): Promise<void> {
@@ -246,14 +296,27 @@ export class CsrSigningController {
     let update: (o: KubeObject) => void;
     if (refusal) {
       const ts = kubeTime();
-      const failed: CsrCondition = { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: refusal, lastUpdateTime: ts, lastTransitionTime: ts };
+      const failed: CsrCondition = {
+        type: 'Failed',
+        status: 'True',
+        reason: 'SignerValidationFailure',
+        message: refusal,
+        lastUpdateTime: ts,
+        lastTransitionTime: ts,
+      };
       update = (o) => {
         const status = (o.status as { conditions?: CsrCondition[] } | undefined) ?? {};
         o.status = { ...status, conditions: [...(status.conditions ?? []), failed] };
       };
       log.info({ csr: name, signer: spec.signerName, reason: refusal }, 'csr signer validation failed');
     } else {
-      const pem = await signCsr({ ca, csr: parsed, usages, expirationSeconds: spec.expirationSeconds, maxTtlSeconds: this.maxTtlSeconds });
+      const pem = await signCsr({
+        ca,
+        csr: parsed,
+        usages,
+        expirationSeconds: spec.expirationSeconds,
+        maxTtlSeconds: this.maxTtlSeconds,
+      });
       const certificate = Buffer.from(pem).toString('base64');
       update = (o) => {
         o.status = { ...((o.status as object | undefined) ?? {}), certificate };
@@ -262,7 +325,7 @@ export class CsrSigningController {
     }
     // The request's spec cannot change, so a decision made on it still holds; its status may have, so re-check.
     await this.objects.guaranteedUpdate(def, '', name, (o) => {
-      if (!wantsSigning(o) || (o.metadata.uid !== current.metadata.uid)) return undefined;
+      if (!wantsSigning(o) || o.metadata.uid !== current.metadata.uid) return undefined;
       update(o);
       return o;
     });

@@ -25,7 +25,11 @@ export class Informer {
   /** Only objects of these names are listed, cached and handed on (kube's metadata.name field selector). */
   private readonly names?: ReadonlySet<string>;
 
-  constructor(private readonly objects: ObjectStore, readonly def: ResourceDef, opts: InformerOptions = {}) {
+  constructor(
+    private readonly objects: ObjectStore,
+    readonly def: ResourceDef,
+    opts: InformerOptions = {},
+  ) {
     if (opts.names) this.names = new Set(opts.names);
   }
 
@@ -54,28 +58,36 @@ export class Informer {
    * gone meanwhile are removed, the rest upserted, so the views it feeds converge.
    */
   private async listAndWatch(): Promise<void> {
-    const page = this.names ? await listNamed(this.objects, this.def, this.names) : await this.objects.list(this.def, '');
+    const page = this.names
+      ? await listNamed(this.objects, this.def, this.names)
+      : await this.objects.list(this.def, '');
     if (this.stopped) return;
     const present = new Set<string>();
     for (const o of page.items) present.add(keyOf(o));
     for (const [key, o] of [...this.cache]) if (!present.has(key)) this.apply('remove', o, undefined);
     for (const o of page.items) this.apply('upsert', o, undefined);
-    this.watcher = this.objects.watch(this.def, '', page.revision, (ev) => {
-      if (this.names && !this.names.has(ev.object.metadata.name!)) return;
-      if (ev.type === 'DELETED') this.apply('remove', ev.object, undefined);
-      else this.apply('upsert', ev.object, ev.old);
-    }, (err) => {
-      if (this.stopped || err.name === 'StoreClosedError') return;
-      log.warn({ resource: this.def.resource, err: err.message }, 'informer watch failed; listing again');
-      const relist = (): void => {
-        if (this.stopped) return;
-        this.listAndWatch().catch((e: Error) => {
-          log.error({ resource: this.def.resource, err: e.message }, 'informer relist failed');
-          setTimeout(relist, 1000).unref();
-        });
-      };
-      relist();
-    });
+    this.watcher = this.objects.watch(
+      this.def,
+      '',
+      page.revision,
+      (ev) => {
+        if (this.names && !this.names.has(ev.object.metadata.name!)) return;
+        if (ev.type === 'DELETED') this.apply('remove', ev.object, undefined);
+        else this.apply('upsert', ev.object, ev.old);
+      },
+      (err) => {
+        if (this.stopped || err.name === 'StoreClosedError') return;
+        log.warn({ resource: this.def.resource, err: err.message }, 'informer watch failed; listing again');
+        const relist = (): void => {
+          if (this.stopped) return;
+          this.listAndWatch().catch((e: Error) => {
+            log.error({ resource: this.def.resource, err: e.message }, 'informer relist failed');
+            setTimeout(relist, 1000).unref();
+          });
+        };
+        relist();
+      },
+    );
   }
 
   private apply(kind: 'upsert' | 'remove', obj: KubeObject, old: KubeObject | undefined): void {
@@ -87,7 +99,10 @@ export class Informer {
         if (kind === 'remove') h.remove?.(obj);
         else h.upsert?.(obj, old ?? this.cache.get(key));
       } catch (e) {
-        log.error({ resource: this.def.resource, name: obj.metadata.name, err: (e as Error).message }, 'informer handler failed');
+        log.error(
+          { resource: this.def.resource, name: obj.metadata.name, err: (e as Error).message },
+          'informer handler failed',
+        );
       }
     }
   }
@@ -104,7 +119,11 @@ export class Informer {
  * The reads are not one snapshot; the watch starts at the revision read first, so whatever changed
  * meanwhile is delivered again, which level-triggered handlers absorb.
  */
-async function listNamed(objects: ObjectStore, def: ResourceDef, names: ReadonlySet<string>): Promise<{ items: KubeObject[]; revision: number }> {
+async function listNamed(
+  objects: ObjectStore,
+  def: ResourceDef,
+  names: ReadonlySet<string>,
+): Promise<{ items: KubeObject[]; revision: number }> {
   const revision = await objects.store.currentRevision();
   const namespaces = def.namespaced ? await namespaceNames(objects) : [''];
   const items: KubeObject[] = [];
@@ -150,7 +169,10 @@ export class WorkQueue {
   /** Paused (a replica not holding the controllers' Lease): keys are kept, not handled. */
   private paused = false;
 
-  constructor(private readonly name: string, private readonly handle: (key: string) => Promise<void>) {}
+  constructor(
+    private readonly name: string,
+    private readonly handle: (key: string) => Promise<void>,
+  ) {}
 
   add(key: string): void {
     if (this.stopped) return;

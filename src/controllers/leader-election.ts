@@ -75,11 +75,22 @@ export class LeaderElector {
     if (!this.leading) return;
     this.setLeading(false);
     try {
-      await this.write((spec) => (spec.holderIdentity === this.identity
-        ? { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: microTime(Date.now()), renewTime: microTime(Date.now()), leaseTransitions: spec.leaseTransitions ?? 0 }
-        : undefined));
+      await this.write((spec) =>
+        spec.holderIdentity === this.identity
+          ? {
+              holderIdentity: '',
+              leaseDurationSeconds: 1,
+              acquireTime: microTime(Date.now()),
+              renewTime: microTime(Date.now()),
+              leaseTransitions: spec.leaseTransitions ?? 0,
+            }
+          : undefined,
+      );
     } catch (err) {
-      log.warn({ err: (err as Error).message, lease: `${this.namespace}/${this.name}` }, 'could not release the leader lease');
+      log.warn(
+        { err: (err as Error).message, lease: `${this.namespace}/${this.name}` },
+        'could not release the leader lease',
+      );
     }
   }
 
@@ -95,7 +106,10 @@ export class LeaderElector {
     try {
       acquired = await this.tryAcquireOrRenew();
     } catch (err) {
-      log.warn({ err: (err as Error).message, lease: `${this.namespace}/${this.name}` }, 'error retrieving or updating the leader lease');
+      log.warn(
+        { err: (err as Error).message, lease: `${this.namespace}/${this.name}` },
+        'error retrieving or updating the leader lease',
+      );
     }
     if (this.stopped) return;
     const now = Date.now();
@@ -146,7 +160,10 @@ export class LeaderElector {
       if (held && this.observed && this.observed.at + this.observed.leaseMs > now) return undefined;
       if (holder === this.identity) return { ...spec, leaseDurationSeconds: leaseSeconds, renewTime: microTime(now) };
       return {
-        holderIdentity: this.identity, leaseDurationSeconds: leaseSeconds, acquireTime: microTime(now), renewTime: microTime(now),
+        holderIdentity: this.identity,
+        leaseDurationSeconds: leaseSeconds,
+        acquireTime: microTime(now),
+        renewTime: microTime(now),
         leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === '' && spec.leaseTransitions === undefined ? 0 : 1),
       };
     });
@@ -173,8 +190,15 @@ export class LeaderElector {
         const spec = decide({});
         if (!spec) return undefined;
         const lease = {
-          apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-          metadata: { name: this.name, namespace: this.namespace, uid: randomUUID(), resourceVersion: '', creationTimestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            uid: randomUUID(),
+            resourceVersion: '',
+            creationTimestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          },
           spec,
         };
         await this.opts.store.create(key, JSON.stringify(lease));
@@ -185,10 +209,15 @@ export class LeaderElector {
       this.observe(current, now);
       const spec = decide(current);
       if (!spec) return undefined;
-      await this.opts.store.update(key, JSON.stringify({ ...lease, metadata: { ...lease.metadata, resourceVersion: '' }, spec }), kv.modRevision);
+      await this.opts.store.update(
+        key,
+        JSON.stringify({ ...lease, metadata: { ...lease.metadata, resourceVersion: '' }, spec }),
+        kv.modRevision,
+      );
       return spec;
     } catch (err) {
-      if (err instanceof KeyExistsError || err instanceof RevisionMismatchError || err instanceof KeyNotFoundError) return undefined;
+      if (err instanceof KeyExistsError || err instanceof RevisionMismatchError || err instanceof KeyNotFoundError)
+        return undefined;
       throw err;
     }
   }

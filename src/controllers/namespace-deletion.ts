@@ -8,9 +8,16 @@ import { Informer, WorkQueue } from './informer.js';
 export class NamespaceDeletionController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly objects: ObjectStore, namespaces: Informer) {
+  constructor(
+    private readonly objects: ObjectStore,
+    namespaces: Informer,
+  ) {
     this.queue = new WorkQueue('namespace-deletion', (name) => this.sync(name));
-    namespaces.on({ upsert: (ns: KubeObject) => { if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!); } });
+    namespaces.on({
+      upsert: (ns: KubeObject) => {
+        if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);
+      },
+    });
   }
 
   private async sync(name: string): Promise<void> {

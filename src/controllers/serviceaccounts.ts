@@ -28,15 +28,27 @@ export function liveNamespace(ns: KubeObject | undefined): boolean {
 export class ServiceAccountsController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly objects: ObjectStore, private readonly namespaces: Informer, serviceAccounts: Informer) {
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly namespaces: Informer,
+    serviceAccounts: Informer,
+  ) {
     this.queue = new WorkQueue('serviceaccount', (ns) => this.sync(ns));
     namespaces.on({ upsert: (o) => this.queue.add(o.metadata.name!) });
-    serviceAccounts.on({ remove: (o) => { if (o.metadata.name === 'default') this.queue.add(o.metadata.namespace!); } });
+    serviceAccounts.on({
+      remove: (o) => {
+        if (o.metadata.name === 'default') this.queue.add(o.metadata.namespace!);
+      },
+    });
   }
 
   private async sync(ns: string): Promise<void> {
     if (!liveNamespace(this.namespaces.get('', ns))) return;
     if (await this.objects.get('serviceaccounts', ns, 'default')) return;
-    await createIfMissing(this.objects, 'serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+    await createIfMissing(this.objects, 'serviceaccounts', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: ns },
+    });
   }
 }

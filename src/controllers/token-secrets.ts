@@ -14,10 +14,22 @@ const SA_UID = 'kubernetes.io/service-account.uid';
 export class TokenSecretsController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly objects: ObjectStore, private readonly issuer: TokenIssuer, private readonly caPem: string, private readonly secrets: Informer, serviceAccounts: Informer) {
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly issuer: TokenIssuer,
+    private readonly caPem: string,
+    private readonly secrets: Informer,
+    serviceAccounts: Informer,
+  ) {
     this.queue = new WorkQueue('tokens', (key) => this.sync(key));
-    secrets.on({ upsert: (o) => { if (o.type === SA_TOKEN_TYPE) this.queue.add(`secret/${o.metadata.namespace}/${o.metadata.name}`); } });
-    serviceAccounts.on({ remove: (o) => this.queue.add(`sa-deleted/${o.metadata.namespace}/${o.metadata.name}/${o.metadata.uid}`) });
+    secrets.on({
+      upsert: (o) => {
+        if (o.type === SA_TOKEN_TYPE) this.queue.add(`secret/${o.metadata.namespace}/${o.metadata.name}`);
+      },
+    });
+    serviceAccounts.on({
+      remove: (o) => this.queue.add(`sa-deleted/${o.metadata.namespace}/${o.metadata.name}/${o.metadata.uid}`),
+    });
   }
 
   private async sync(key: string): Promise<void> {
@@ -30,7 +42,10 @@ export class TokenSecretsController {
     const sa = await this.objects.get('serviceaccounts', ns, saName);
     if (!sa) {
       // kube-controller-manager deletes token Secrets whose ServiceAccount does not exist.
-      log.info({ namespace: ns, secret: name, serviceAccount: saName }, 'deleting token secret of a missing service account');
+      log.info(
+        { namespace: ns, secret: name, serviceAccount: saName },
+        'deleting token secret of a missing service account',
+      );
       await this.objects.delete(this.objects.def('secrets'), ns, name).catch(() => undefined);
       return;
     }
@@ -38,12 +53,22 @@ export class TokenSecretsController {
     if (wantUid && wantUid !== sa.metadata.uid) return;
     const data = (secret.data ?? {}) as Record<string, string>;
     if (data.token && data['ca.crt'] && data.namespace) return;
-    const token = await this.issuer.issueLegacyToken({ namespace: ns, serviceAccountName: saName, serviceAccountUid: sa.metadata.uid!, secretName: name });
+    const token = await this.issuer.issueLegacyToken({
+      namespace: ns,
+      serviceAccountName: saName,
+      serviceAccountUid: sa.metadata.uid!,
+      secretName: name,
+    });
     await this.objects.guaranteedUpdate(this.objects.def('secrets'), ns, name, (o: KubeObject) => {
       const d = (o.data ?? {}) as Record<string, string>;
       if (d.token) return undefined;
       o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [SA_UID]: sa.metadata.uid! };
-      o.data = { ...d, token: Buffer.from(token).toString('base64'), 'ca.crt': Buffer.from(this.caPem).toString('base64'), namespace: Buffer.from(ns).toString('base64') };
+      o.data = {
+        ...d,
+        token: Buffer.from(token).toString('base64'),
+        'ca.crt': Buffer.from(this.caPem).toString('base64'),
+        namespace: Buffer.from(ns).toString('base64'),
+      };
       return o;
     });
   }

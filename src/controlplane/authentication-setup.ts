@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { ObjectGetter } from '../api/types.js';
 import { AudienceAgnosticRequestAuthenticator, AudienceAgnosticTokenAuthenticator } from '../authn/audiences.js';
 import { BootstrapTokenAuthenticator } from '../authn/bootstrap.js';
-import { setupStructuredAuthentication, type StructuredAuthentication } from '../authn/jwt/structured-authentication.js';
+import {
+  setupStructuredAuthentication,
+  type StructuredAuthentication,
+} from '../authn/jwt/structured-authentication.js';
 import type { Authenticator, TokenAuthenticator } from '../authn/interfaces.js';
 import { RequestHeaderAuthenticator } from '../authn/requestheader.js';
 import { loadTokenFile } from '../authn/tokenfile.js';
@@ -33,10 +36,15 @@ export function buildStructuredAuthentication(config: ControlPlaneConfig): Struc
   return setupStructuredAuthentication({
     authenticationConfigFile: config.authenticationConfig,
     oidc: {
-      issuerUrl: config.oidcIssuerUrl, clientId: config.oidcClientId, caFile: config.oidcCaFile,
-      usernameClaim: config.oidcUsernameClaim, usernamePrefix: config.oidcUsernamePrefix,
-      groupsClaim: config.oidcGroupsClaim, groupsPrefix: config.oidcGroupsPrefix,
-      signingAlgs: config.oidcSigningAlgs, requiredClaims: config.oidcRequiredClaims,
+      issuerUrl: config.oidcIssuerUrl,
+      clientId: config.oidcClientId,
+      caFile: config.oidcCaFile,
+      usernameClaim: config.oidcUsernameClaim,
+      usernamePrefix: config.oidcUsernamePrefix,
+      groupsClaim: config.oidcGroupsClaim,
+      groupsPrefix: config.oidcGroupsPrefix,
+      signingAlgs: config.oidcSigningAlgs,
+      requiredClaims: config.oidcRequiredClaims,
     },
     flagsSet: new Set(config.flagsSet ?? []),
     anonymousAuth: config.anonymousAuth,
@@ -47,10 +55,19 @@ export function buildStructuredAuthentication(config: ControlPlaneConfig): Struc
 /** One union of every configured token authenticator (undefined when none is). */
 export function buildTokenAuthenticators(s: TokenSetup): TokenAuthenticator | undefined {
   const list: TokenAuthenticator[] = [];
-  const agnostic = (a: TokenAuthenticator): TokenAuthenticator => new AudienceAgnosticTokenAuthenticator(s.apiAudiences, a);
+  const agnostic = (a: TokenAuthenticator): TokenAuthenticator =>
+    new AudienceAgnosticTokenAuthenticator(s.apiAudiences, a);
   if (s.config.tokenAuthFile) list.push(agnostic(loadTokenFile(s.config.tokenAuthFile)));
   if (s.publicKeys.length) {
-    list.push(new ServiceAccountTokenAuthenticator({ issuers: s.issuers, apiAudiences: s.apiAudiences, publicKeys: s.publicKeys, getter: s.getter, lookup: s.config.serviceAccountLookup }));
+    list.push(
+      new ServiceAccountTokenAuthenticator({
+        issuers: s.issuers,
+        apiAudiences: s.apiAudiences,
+        publicKeys: s.publicKeys,
+        getter: s.getter,
+        lookup: s.config.serviceAccountLookup,
+      }),
+    );
   }
   if (s.config.enableBootstrapTokenAuth) list.push(agnostic(new BootstrapTokenAuthenticator(s.getter)));
   if (s.jwt) list.push(agnostic(s.jwt));

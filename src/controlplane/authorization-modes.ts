@@ -11,7 +11,12 @@ import { log } from '../log.js';
 import type { Authorizer, RuleResolver } from '../authz/interfaces.js';
 import { PrivilegedGroupsAuthorizer } from '../authz/privileged-groups.js';
 import { RbacAuthorizer } from '../authz/rbac/authorizer.js';
-import { bootstrapClusterRoleBindings, bootstrapClusterRoles, bootstrapNamespaceRoleBindings, bootstrapNamespaceRoles } from '../authz/rbac/bootstrap-policy.js';
+import {
+  bootstrapClusterRoleBindings,
+  bootstrapClusterRoles,
+  bootstrapNamespaceRoleBindings,
+  bootstrapNamespaceRoles,
+} from '../authz/rbac/bootstrap-policy.js';
 import { UnionAuthorizer } from '../authz/union.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { Informer, type WorkQueue } from '../controllers/informer.js';
@@ -33,14 +38,29 @@ export class AuthorizationConfigError extends Error {}
 
 const RBAC = 'rbac.authorization.k8s.io';
 
-export async function buildAuthorization(config: ControlPlaneConfig, objects: ObjectStore, metrics?: ApiServerMetrics): Promise<AuthorizationSetup> {
+export async function buildAuthorization(
+  config: ControlPlaneConfig,
+  objects: ObjectStore,
+  metrics?: ApiServerMetrics,
+): Promise<AuthorizationSetup> {
   const authorizers: Authorizer[] = [new PrivilegedGroupsAuthorizer()];
-  const setup: AuthorizationSetup = { authorizer: undefined as never, ruleResolvers: [], admission: [], informers: [], queues: [], bootstrap: [], stop: () => undefined };
+  const setup: AuthorizationSetup = {
+    authorizer: undefined as never,
+    ruleResolvers: [],
+    admission: [],
+    informers: [],
+    queues: [],
+    bootstrap: [],
+    stop: () => undefined,
+  };
   // The RBAC index is always kept: escalation checks resolve rules from it whatever the modes are,
   // as kube-apiserver's RBAC storage does.
   const rbac = new RbacAuthorizer();
-  const rbacInformers = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map((r) => new Informer(objects, objects.def(`${r}.${RBAC}`)));
-  for (const inf of rbacInformers) inf.on({ upsert: (o) => rbac.index.upsert(o as Role | RoleBinding), remove: (o) => rbac.index.remove(o as Role) });
+  const rbacInformers = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map(
+    (r) => new Informer(objects, objects.def(`${r}.${RBAC}`)),
+  );
+  for (const inf of rbacInformers)
+    inf.on({ upsert: (o) => rbac.index.upsert(o as Role | RoleBinding), remove: (o) => rbac.index.remove(o as Role) });
   setup.informers.push(...rbacInformers);
   setup.queues.push(new ClusterRoleAggregationController(objects, rbacInformers[1]!).queue);
 
@@ -67,7 +87,10 @@ export async function buildAuthorization(config: ControlPlaneConfig, objects: Ob
         // The graph of node → pods → secrets/configmaps/PVCs/service accounts, fed by informers.
         const graph = new NodeGraph();
         const podsInf = new Informer(objects, objects.def('pods'));
-        podsInf.on({ upsert: (o) => graph.upsertPod(o), remove: (o) => graph.removePod(o.metadata.namespace!, o.metadata.name!) });
+        podsInf.on({
+          upsert: (o) => graph.upsertPod(o),
+          remove: (o) => graph.removePod(o.metadata.namespace!, o.metadata.name!),
+        });
         const nodesInf = new Informer(objects, objects.def('nodes'));
         nodesInf.on({ upsert: (o) => graph.upsertNode(o), remove: (o) => graph.removeNode(o.metadata.name!) });
         setup.informers.push(podsInf, nodesInf);
@@ -77,26 +100,34 @@ export async function buildAuthorization(config: ControlPlaneConfig, objects: Ob
         break;
       }
       case 'ABAC': {
-        if (!config.authorizationPolicyFile) throw new AuthorizationConfigError('authorization-mode ABAC needs --authorization-policy-file');
+        if (!config.authorizationPolicyFile)
+          throw new AuthorizationConfigError('authorization-mode ABAC needs --authorization-policy-file');
         const abac = AbacAuthorizer.fromFile(config.authorizationPolicyFile);
         authorizers.push(abac);
         setup.ruleResolvers.push(abac);
         break;
       }
       case 'Webhook': {
-        if (!config.authorizationWebhookConfigFile) throw new AuthorizationConfigError('authorization-mode Webhook needs --authorization-webhook-config-file');
+        if (!config.authorizationWebhookConfigFile)
+          throw new AuthorizationConfigError('authorization-mode Webhook needs --authorization-webhook-config-file');
         const hook = WebhookAuthorizer.fromKubeconfigFile(config.authorizationWebhookConfigFile, {
-          authorizedTTLms: config.authorizationWebhookCacheAuthorizedTtlMs, unauthorizedTTLms: config.authorizationWebhookCacheUnauthorizedTtlMs,
+          authorizedTTLms: config.authorizationWebhookCacheAuthorizedTtlMs,
+          unauthorizedTTLms: config.authorizationWebhookCacheUnauthorizedTtlMs,
           logger: { error: (obj, msg) => log.warn(obj, msg) },
         });
         authorizers.push(hook);
         setup.ruleResolvers.push(hook);
         const prev = setup.stop;
-        setup.stop = () => { prev(); hook.close(); };
+        setup.stop = () => {
+          prev();
+          hook.close();
+        };
         break;
       }
       default:
-        throw new AuthorizationConfigError(`unknown authorization mode "${mode}" (supported: AlwaysAllow, AlwaysDeny, ABAC, RBAC, Node, Webhook)`);
+        throw new AuthorizationConfigError(
+          `unknown authorization mode "${mode}" (supported: AlwaysAllow, AlwaysDeny, ABAC, RBAC, Node, Webhook)`,
+        );
     }
   }
 
@@ -105,9 +136,9 @@ export async function buildAuthorization(config: ControlPlaneConfig, objects: Ob
   const [privileged, ...modes] = authorizers;
   const counted = metrics
     ? modes.map((a, i) => {
-      const mode = config.authorizationMode[i]!;
-      return instrumentAuthorizer(mode, mode === 'Webhook' ? 'default' : mode.toLowerCase(), a, metrics);
-    })
+        const mode = config.authorizationMode[i]!;
+        return instrumentAuthorizer(mode, mode === 'Webhook' ? 'default' : mode.toLowerCase(), a, metrics);
+      })
     : modes;
   setup.authorizer = new UnionAuthorizer([privileged!, ...counted]);
   // The bootstrap policy and escalation checks exist whatever the mode, as in kube-apiserver (the RBAC API is always served).
@@ -115,10 +146,17 @@ export async function buildAuthorization(config: ControlPlaneConfig, objects: Ob
   for (const b of bootstrapClusterRoleBindings()) setup.bootstrap.push([`clusterrolebindings.${RBAC}`, b]);
   for (const r of bootstrapNamespaceRoles()) setup.bootstrap.push([`roles.${RBAC}`, r]);
   for (const b of bootstrapNamespaceRoleBindings()) setup.bootstrap.push([`rolebindings.${RBAC}`, b]);
-  setup.admission.push(rbacEscalation(
-    () => setup.authorizer,
-    () => rbac.escalationResolver,
-    async (kind, namespace, name) => (await objects.get(kind === 'Role' ? `roles.${RBAC}` : `clusterroles.${RBAC}`, kind === 'Role' ? namespace : '', name)) as Role | undefined,
-  ));
+  setup.admission.push(
+    rbacEscalation(
+      () => setup.authorizer,
+      () => rbac.escalationResolver,
+      async (kind, namespace, name) =>
+        (await objects.get(
+          kind === 'Role' ? `roles.${RBAC}` : `clusterroles.${RBAC}`,
+          kind === 'Role' ? namespace : '',
+          name,
+        )) as Role | undefined,
+    ),
+  );
   return setup;
 }

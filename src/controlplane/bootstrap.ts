@@ -18,29 +18,41 @@ export const KUBEADM_CLUSTER_ADMINS = 'kubeadm:cluster-admins';
 
 /** The binding kubeadm ≥ 1.29 creates at init (EnsureAdminClusterRoleBinding), giving admin.conf cluster-admin. */
 export function kubeadmClusterAdminsBinding(): [string, KubeObject] {
-  return ['clusterrolebindings.rbac.authorization.k8s.io', {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
-    metadata: { name: KUBEADM_CLUSTER_ADMINS },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: KUBEADM_CLUSTER_ADMINS }],
-  } as KubeObject];
+  return [
+    'clusterrolebindings.rbac.authorization.k8s.io',
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: KUBEADM_CLUSTER_ADMINS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: KUBEADM_CLUSTER_ADMINS }],
+    } as KubeObject,
+  ];
 }
 
 export async function bootstrapObjects(objects: ObjectStore, o: BootstrapOptions): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await createIfMissing(objects, 'namespaces', {
-      apiVersion: 'v1', kind: 'Namespace',
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
-      spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
     });
   }
   await createIfMissing(objects, 'services', {
-    apiVersion: 'v1', kind: 'Service',
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: {
       ports: [{ name: 'https', protocol: 'TCP', port: 443, targetPort: o.securePort }],
-      clusterIP: o.kubernetesServiceIp, clusterIPs: [o.kubernetesServiceIp], type: 'ClusterIP', sessionAffinity: 'None',
-      ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster',
+      clusterIP: o.kubernetesServiceIp,
+      clusterIPs: [o.kubernetesServiceIp],
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
     },
     status: { loadBalancer: {} },
   });

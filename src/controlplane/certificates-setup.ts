@@ -37,7 +37,9 @@ const NODES = 'system:nodes';
 
 function clusterRoleBinding(name: string, role: string, group: string): KubeObject {
   return {
-    apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata: { name },
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
     roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role },
     subjects: [{ apiGroup: RBAC, kind: 'Group', name: group }],
   };
@@ -51,14 +53,36 @@ function clusterRoleBinding(name: string, role: string, group: string): KubeObje
  */
 export function kubeadmNodeBootstrapRbac(): [string, KubeObject][] {
   return [
-    [`clusterroles.${RBAC}`, {
-      apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name: 'kubeadm:get-nodes' },
-      rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
-    }],
+    [
+      `clusterroles.${RBAC}`,
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: 'ClusterRole',
+        metadata: { name: 'kubeadm:get-nodes' },
+        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+      },
+    ],
     [`clusterrolebindings.${RBAC}`, clusterRoleBinding('kubeadm:get-nodes', 'kubeadm:get-nodes', BOOTSTRAPPERS)],
-    [`clusterrolebindings.${RBAC}`, clusterRoleBinding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', BOOTSTRAPPERS)],
-    [`clusterrolebindings.${RBAC}`, clusterRoleBinding('kubeadm:node-autoapprove-bootstrap', 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', BOOTSTRAPPERS)],
-    [`clusterrolebindings.${RBAC}`, clusterRoleBinding('kubeadm:node-autoapprove-certificate-rotation', 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', NODES)],
+    [
+      `clusterrolebindings.${RBAC}`,
+      clusterRoleBinding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', BOOTSTRAPPERS),
+    ],
+    [
+      `clusterrolebindings.${RBAC}`,
+      clusterRoleBinding(
+        'kubeadm:node-autoapprove-bootstrap',
+        'system:certificates.k8s.io:certificatesigningrequests:nodeclient',
+        BOOTSTRAPPERS,
+      ),
+    ],
+    [
+      `clusterrolebindings.${RBAC}`,
+      clusterRoleBinding(
+        'kubeadm:node-autoapprove-certificate-rotation',
+        'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
+        NODES,
+      ),
+    ],
   ];
 }
 
@@ -82,7 +106,8 @@ function signingCaSource(config: ControlPlaneConfig): () => SigningCa | undefine
       return ca;
     } catch (e) {
       const msg = (e as Error).message;
-      if (msg !== lastError) log.error({ certFile, keyFile, err: msg }, 'cannot load the cluster signing CA; approved CSRs are not signed');
+      if (msg !== lastError)
+        log.error({ certFile, keyFile, err: msg }, 'cannot load the cluster signing CA; approved CSRs are not signed');
       lastError = msg;
       return undefined;
     }
@@ -100,7 +125,12 @@ export function setupCertificates(deps: CertificatesDeps): CertificatesSetup {
       const objects = deps.objects();
       informer = new Informer(objects, objects.def(`certificatesigningrequests.${certificateSigningRequests.group}`));
       const approver = new CsrApprovingController(objects, informer, deps.authorizer);
-      const signer = new CsrSigningController(objects, informer, signingCaSource(deps.config), deps.config.clusterSigningDuration);
+      const signer = new CsrSigningController(
+        objects,
+        informer,
+        signingCaSource(deps.config),
+        deps.config.clusterSigningDuration,
+      );
       cleaner = new CsrCleaner(objects, informer);
       await informer.start();
       cleaner.start();

@@ -13,7 +13,10 @@ import { ConditionalAnonymousAuthenticator } from '../authn/jwt/anonymous-condit
 import { withAnonymousFallback } from '../authn/union.js';
 import type { Authenticator } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
-import { AUTHENTICATION_CONFIGMAP_NAME, ClusterAuthenticationTrustController } from '../controllers/cluster-authentication-trust.js';
+import {
+  AUTHENTICATION_CONFIGMAP_NAME,
+  ClusterAuthenticationTrustController,
+} from '../controllers/cluster-authentication-trust.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { NamespaceDeletionController } from '../controllers/namespace-deletion.js';
 import { ROOT_CA_CONFIGMAP, RootCaPublisher } from '../controllers/root-ca.js';
@@ -41,7 +44,11 @@ import { openStore, type StoreSpec } from '../storage/index.js';
 import { encryptionAtRest } from '../storage/encryption/index.js';
 import type { Store } from '../storage/interface.js';
 import { buildAuthorization, type AuthorizationSetup } from './authorization-modes.js';
-import { buildRequestHeaderAuthenticator, buildStructuredAuthentication, buildTokenAuthenticators } from './authentication-setup.js';
+import {
+  buildRequestHeaderAuthenticator,
+  buildStructuredAuthentication,
+  buildTokenAuthenticators,
+} from './authentication-setup.js';
 import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
 import { bootstrapObjects, kubeadmClusterAdminsBinding } from './bootstrap.js';
 import { warmUpInBackground } from './warm-up.js';
@@ -104,7 +111,11 @@ export class ControlPlane {
     }
   }
 
-  private static async assemble(config: ControlPlaneConfig, hooks: ControlPlaneHooks, started: StartedParts): Promise<ControlPlane> {
+  private static async assemble(
+    config: ControlPlaneConfig,
+    hooks: ControlPlaneHooks,
+    started: StartedParts,
+  ): Promise<ControlPlane> {
     const tlsCertPem = readFileSync(config.tlsCertFile, 'utf8');
     const tlsKeyPem = readFileSync(config.tlsPrivateKeyFile, 'utf8');
     const clientCaPem = config.clientCaFile ? readFileSync(config.clientCaFile, 'utf8') : undefined;
@@ -115,14 +126,28 @@ export class ControlPlane {
     const structured = buildStructuredAuthentication(config);
 
     // Service-account keys: the signing key's public half always verifies too.
-    const signingKey = config.serviceAccountSigningKeyFile ? loadSigningKey(config.serviceAccountSigningKeyFile) : undefined;
-    const publicKeys: ServiceAccountPublicKey[] = config.serviceAccountKeyFiles.length ? loadPublicKeys(config.serviceAccountKeyFiles) : [];
+    const signingKey = config.serviceAccountSigningKeyFile
+      ? loadSigningKey(config.serviceAccountSigningKeyFile)
+      : undefined;
+    const publicKeys: ServiceAccountPublicKey[] = config.serviceAccountKeyFiles.length
+      ? loadPublicKeys(config.serviceAccountKeyFiles)
+      : [];
     if (signingKey && !publicKeys.some((k) => k.kid === signingKey.kid)) publicKeys.push(signingKey);
-    const issuer = signingKey ? new TokenIssuer({ issuer: issuers[0]!, signingKey, apiAudiences, extendExpiration: config.serviceAccountExtendTokenExpiration }) : undefined;
+    const issuer = signingKey
+      ? new TokenIssuer({
+          issuer: issuers[0]!,
+          signingKey,
+          apiAudiences,
+          extendExpiration: config.serviceAccountExtendTokenExpiration,
+        })
+      : undefined;
 
     // --encryption-provider-config is loaded before the store opens: a bad file stops the start with kube's error.
     const encryption = config.encryptionProviderConfig
-      ? await encryptionAtRest({ path: config.encryptionProviderConfig, automaticReload: config.encryptionProviderConfigAutomaticReload })
+      ? await encryptionAtRest({
+          path: config.encryptionProviderConfig,
+          automaticReload: config.encryptionProviderConfigAutomaticReload,
+        })
       : undefined;
     const raw = await openStore(storeSpec(config));
     const opened = encryption ? encryption(raw) : raw;
@@ -136,15 +161,41 @@ export class ControlPlane {
       ...serviceAccounts,
       subresources: {
         // TokenRequests are admitted (NodeRestriction) before the token is issued.
-        token: admittedCreate(tokenSubresource({ getter: () => objects, issuer: () => issuer, apiAudiences, maxExpirationSeconds: config.serviceAccountMaxTokenExpiration }), serviceAccounts, () => admission),
+        token: admittedCreate(
+          tokenSubresource({
+            getter: () => objects,
+            issuer: () => issuer,
+            apiAudiences,
+            maxExpirationSeconds: config.serviceAccountMaxTokenExpiration,
+          }),
+          serviceAccounts,
+          () => admission,
+        ),
       },
     };
     const certificates = setupCertificates({ objects: () => objects, authorizer: () => authz.authorizer, config });
     // The remaining built-in kinds (jobs, leases, ingresses, …) as data; componentstatuses probe the store.
-    const builtin = builtinKinds(() => storageReachable(store).then(() => undefined, (e: Error) => e.message));
+    const builtin = builtinKinds(() =>
+      storageReachable(store).then(
+        () => undefined,
+        (e: Error) => e.message,
+      ),
+    );
     const defs: ResourceDef[] = [
-      namespaces, pods, saDef, secrets, configMaps, events, nodes, services, deployments,
-      roles, clusterRoles, roleBindings, clusterRoleBindings, ...certificates.defs,
+      namespaces,
+      pods,
+      saDef,
+      secrets,
+      configMaps,
+      events,
+      nodes,
+      services,
+      deployments,
+      roles,
+      clusterRoles,
+      roleBindings,
+      clusterRoleBindings,
+      ...certificates.defs,
       ...reviewResources({
         authorizer: () => authz.authorizer,
         ruleResolvers: () => authz.ruleResolvers,
@@ -160,50 +211,89 @@ export class ControlPlane {
     objects = new ObjectStore(store, defs);
 
     // /metrics, the in-flight limits and the request deadline (docs/operations.md); each authorizer reports to it.
-    const operations = setupOperations(config, { store, defs: () => registry.all(), prefixOf: (d) => objects.prefix(d) });
+    const operations = setupOperations(config, {
+      store,
+      defs: () => registry.all(),
+      prefixOf: (d) => objects.prefix(d),
+    });
     authz = await buildAuthorization(config, objects, operations.metrics);
     started.add(() => authz.stop());
     if (hooks.wrapAuthorizer) authz.authorizer = hooks.wrapAuthorizer(authz.authorizer);
     // --enable/--disable-admission-plugins pick among the kube plugins; NodeRestriction runs after ServiceAccount as in kube.
-    const plugins: AdmissionPlugin[] = selectAdmissionPlugins([
-      namespaceLifecycle(() => objects),
-      serviceAccountAdmission(() => objects),
-      nodeRestriction({ objects: () => objects, authorizer: () => authz.authorizer }),
-      serviceIpAllocator(() => objects, config.serviceClusterIpRange),
-      ...authz.admission,
-      ...certificates.admission,
-    ], config.enableAdmissionPlugins, config.disableAdmissionPlugins);
+    const plugins: AdmissionPlugin[] = selectAdmissionPlugins(
+      [
+        namespaceLifecycle(() => objects),
+        serviceAccountAdmission(() => objects),
+        nodeRestriction({ objects: () => objects, authorizer: () => authz.authorizer }),
+        serviceIpAllocator(() => objects, config.serviceClusterIpRange),
+        ...authz.admission,
+        ...certificates.admission,
+      ],
+      config.enableAdmissionPlugins,
+      config.disableAdmissionPlugins,
+    );
     const admission = new AdmissionChain(plugins);
     const rest = new RestHandler(objects, admission);
 
     // Informers feed the authorizers' indexes and the controllers.
     const informer = (resource: string): Informer => new Informer(objects, objects.def(resource));
     const inf = {
-      namespaces: informer('namespaces'), serviceaccounts: informer('serviceaccounts'), secrets: informer('secrets'),
+      namespaces: informer('namespaces'),
+      serviceaccounts: informer('serviceaccounts'),
+      secrets: informer('secrets'),
       // The two controllers that read ConfigMaps need one name each: only those are cached (docs/scale.md).
-      configmaps: new Informer(objects, objects.def('configmaps'), { names: [ROOT_CA_CONFIGMAP, AUTHENTICATION_CONFIGMAP_NAME] }),
+      configmaps: new Informer(objects, objects.def('configmaps'), {
+        names: [ROOT_CA_CONFIGMAP, AUTHENTICATION_CONFIGMAP_NAME],
+      }),
     };
     const crds = apiExtensions.start(objects, registry);
     started.add(() => crds.controller.stop());
     const informers: Informer[] = [...Object.values(inf), ...authz.informers, crds.informer];
     const queues: WorkQueue[] = [];
-    started.add(() => { for (const q of queues) q.stop(); });
-    started.add(() => { for (const i of informers) i.stop(); });
+    started.add(() => {
+      for (const q of queues) q.stop();
+    });
+    started.add(() => {
+      for (const i of informers) i.stop();
+    });
     queues.push(new ServiceAccountsController(objects, inf.namespaces, inf.serviceaccounts).queue);
     queues.push(new NamespaceDeletionController(objects, inf.namespaces).queue);
     if (rootCaPem) queues.push(new RootCaPublisher(objects, rootCaPem, inf.namespaces, inf.configmaps).queue);
-    queues.push(new ClusterAuthenticationTrustController(objects, {
-      clientCaPem,
-      requestHeader: config.requestheaderClientCaFile ? {
-        caPem: readFileSync(config.requestheaderClientCaFile, 'utf8'), allowedNames: config.requestheaderAllowedNames,
-        usernameHeaders: config.requestheaderUsernameHeaders, uidHeaders: config.requestheaderUidHeaders,
-        groupHeaders: config.requestheaderGroupHeaders, extraHeaderPrefixes: config.requestheaderExtraHeadersPrefix,
-      } : undefined,
-    }, inf.namespaces, inf.configmaps).queue);
-    if (issuer) queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
+    queues.push(
+      new ClusterAuthenticationTrustController(
+        objects,
+        {
+          clientCaPem,
+          requestHeader: config.requestheaderClientCaFile
+            ? {
+                caPem: readFileSync(config.requestheaderClientCaFile, 'utf8'),
+                allowedNames: config.requestheaderAllowedNames,
+                usernameHeaders: config.requestheaderUsernameHeaders,
+                uidHeaders: config.requestheaderUidHeaders,
+                groupHeaders: config.requestheaderGroupHeaders,
+                extraHeaderPrefixes: config.requestheaderExtraHeadersPrefix,
+              }
+            : undefined,
+        },
+        inf.namespaces,
+        inf.configmaps,
+      ).queue,
+    );
+    if (issuer)
+      queues.push(new TokenSecretsController(objects, issuer, rootCaPem, inf.secrets, inf.serviceaccounts).queue);
     queues.push(...authz.queues);
 
-    await bootstrapObjects(objects, { kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp, securePort: config.securePort, bindAddress: config.bindAddress, extra: [...authz.bootstrap, ...certificates.bootstrap, ...builtin.bootstrap, ...(config.kubeadmClusterAdminsBinding ? [kubeadmClusterAdminsBinding()] : [])] });
+    await bootstrapObjects(objects, {
+      kubernetesServiceIp: serviceRange(config.serviceClusterIpRange).firstIp,
+      securePort: config.securePort,
+      bindAddress: config.bindAddress,
+      extra: [
+        ...authz.bootstrap,
+        ...certificates.bootstrap,
+        ...builtin.bootstrap,
+        ...(config.kubeadmClusterAdminsBinding ? [kubeadmClusterAdminsBinding()] : []),
+      ],
+    });
     // With etcd, several replicas share the store: controllers run only on the one holding the Lease.
     const gate = config.leaderElect && storeSpec(config).backend === 'etcd' ? new LeaderGate() : undefined;
     gate?.add(...queues);
@@ -212,18 +302,34 @@ export class ControlPlane {
     const certificateQueues = await certificates.start();
     gate?.add(...certificateQueues); // synchronously after their informer's first delivery: nothing ran yet
     queues.push(...certificateQueues);
-    const elector = gate && new LeaderElector({
-      store, leaseDurationMs: config.leaderElectLeaseDuration * 1000, renewDeadlineMs: config.leaderElectRenewDeadline * 1000,
-      retryPeriodMs: config.leaderElectRetryPeriod * 1000, onStartedLeading: () => gate.started(), onStoppedLeading: () => gate.stopped(),
-    });
+    const elector =
+      gate &&
+      new LeaderElector({
+        store,
+        leaseDurationMs: config.leaderElectLeaseDuration * 1000,
+        renewDeadlineMs: config.leaderElectRenewDeadline * 1000,
+        retryPeriodMs: config.leaderElectRetryPeriod * 1000,
+        onStartedLeading: () => gate.started(),
+        onStoppedLeading: () => gate.stopped(),
+      });
     elector?.start();
     if (elector) started.add(() => elector.stop());
 
     const closers: (() => void)[] = [];
-    started.add(() => { for (const close of closers) close(); });
+    started.add(() => {
+      for (const close of closers) close();
+    });
     closers.push(() => crds.controller.stop());
     closers.push(structured.close);
-    const tokenAuthenticator = buildTokenAuthenticators({ config, getter: objects, publicKeys, issuers, apiAudiences, jwt: structured.tokenAuthenticator, onClose: (c) => closers.push(c) });
+    const tokenAuthenticator = buildTokenAuthenticators({
+      config,
+      getter: objects,
+      publicKeys,
+      issuers,
+      apiAudiences,
+      jwt: structured.tokenAuthenticator,
+      onClose: (c) => closers.push(c),
+    });
     const anonymousPaths = structured.anonymous.paths;
     const requestHeader = buildRequestHeaderAuthenticator(config, apiAudiences);
     const authnOptions = {
@@ -235,10 +341,13 @@ export class ControlPlane {
     };
     let built = buildAuthenticator(authnOptions);
     // The configuration file's anonymous section with conditions: anonymous on those paths only.
-    if (structured.anonymous.enabled && anonymousPaths.length) built = withAnonymousFallback(built, new ConditionalAnonymousAuthenticator(anonymousPaths));
+    if (structured.anonymous.enabled && anonymousPaths.length)
+      built = withAnonymousFallback(built, new ConditionalAnonymousAuthenticator(anonymousPaths));
     const authenticator = hooks.wrapAuthenticator ? hooks.wrapAuthenticator(built) : built;
     // TokenReview runs the same chain (group adder included) minus the 10 s cache: a review sees a revoked token at once.
-    tokenReviewAuthenticator = tokenAuthenticator ? buildAuthenticator({ ...authnOptions, tokenCache: false }) : undefined;
+    tokenReviewAuthenticator = tokenAuthenticator
+      ? buildAuthenticator({ ...authnOptions, tokenCache: false })
+      : undefined;
 
     const routes = new Map<string, NonResourceHandler>();
     const openapi = new OpenApiV3(defs, KUBERNETES_VERSION.gitVersion, registry);
@@ -246,7 +355,13 @@ export class ControlPlane {
     const openapiV2 = new OpenApiV2(defs, KUBERNETES_VERSION.gitVersion);
     routes.set('/openapi/v2', (ctx) => openapiV2.serve(ctx));
     const externalAddress = joinHostPort(reachableHost(config.bindAddress), config.securePort);
-    for (const [path, h] of oidcDiscoveryRoutes({ issuer: issuers[0]!, jwksUri: config.serviceAccountJwksUri, externalAddress, publicKeys })) routes.set(path, h);
+    for (const [path, h] of oidcDiscoveryRoutes({
+      issuer: issuers[0]!,
+      jwksUri: config.serviceAccountJwksUri,
+      externalAddress,
+      publicKeys,
+    }))
+      routes.set(path, h);
     routes.set('/metrics', operations.metricsRoute);
 
     // The request audit log (docs/audit-log.md): --audit-policy-file, --audit-log-*, --audit-webhook-*.
@@ -254,12 +369,23 @@ export class ControlPlane {
     started.add(() => auditor.close());
 
     const server = new ApiServer({
-      bindAddress: config.bindAddress, securePort: config.securePort, tlsCertPem, tlsKeyPem, clientCaPem,
+      bindAddress: config.bindAddress,
+      securePort: config.securePort,
+      tlsCertPem,
+      tlsKeyPem,
+      clientCaPem,
       authenticator: instrumentAuthenticator(authenticator, operations.metrics),
-      impersonate: async (requester, req) => (await impersonate(requester, req.headers, authz.authorizer, req.headersDistinct)).user,
+      impersonate: async (requester, req) =>
+        (await impersonate(requester, req.headers, authz.authorizer, req.headersDistinct)).user,
       authorizer: instrumentRequestAuthorizer(authz.authorizer, operations.metrics),
-      auditor, observer: operations.metrics, maxInFlight: operations.limiter, requestTimeoutSeconds: config.requestTimeout,
-      rest, defs, routes, registry,
+      auditor,
+      observer: operations.metrics,
+      maxInFlight: operations.limiter,
+      requestTimeoutSeconds: config.requestTimeout,
+      rest,
+      defs,
+      routes,
+      registry,
       prefixRoutes: [['/openapi/v3/', (ctx) => openapi.serve(ctx)]],
       // The web console's static assets (docs/console.md): no data, served to anyone like /livez.
       publicRoutes: [[CONSOLE_PREFIX, consoleRoute()]],
@@ -270,14 +396,30 @@ export class ControlPlane {
         { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
       ],
       version: {
-        ...KUBERNETES_VERSION, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean',
-        buildDate: '2026-11-22T00:00:00Z', goVersion: `node${process.versions.node}`, compiler: 'tsc', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+        ...KUBERNETES_VERSION,
+        gitCommit: '0000000000000000000000000000000000000000',
+        gitTreeState: 'clean',
+        buildDate: '2026-11-22T00:00:00Z',
+        goVersion: `node${process.versions.node}`,
+        compiler: 'tsc',
+        platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
       },
     });
     const address = await server.listen();
     warmUpInBackground();
     log.info({ url: httpsUrl(address.address, address.port) }, 'kauth API server listening');
-    const controlPlane = new ControlPlane(config, store, objects, server, address, informers, queues, authz, certificates, closers);
+    const controlPlane = new ControlPlane(
+      config,
+      store,
+      objects,
+      server,
+      address,
+      informers,
+      queues,
+      authz,
+      certificates,
+      closers,
+    );
     controlPlane.elector = elector;
     controlPlane.auditor = auditor;
     return controlPlane;
@@ -328,8 +470,12 @@ function storeSpec(config: ControlPlaneConfig): StoreSpec {
     return {
       backend: 'etcd',
       etcd: {
-        servers: config.etcdServers, prefix: config.etcdPrefix, caFile: config.etcdCafile, certFile: config.etcdCertfile,
-        keyFile: config.etcdKeyfile, compactionIntervalMs: config.etcdCompactionInterval * 1000,
+        servers: config.etcdServers,
+        prefix: config.etcdPrefix,
+        caFile: config.etcdCafile,
+        certFile: config.etcdCertfile,
+        keyFile: config.etcdKeyfile,
+        compactionIntervalMs: config.etcdCompactionInterval * 1000,
       },
     };
   }
@@ -339,7 +485,9 @@ function storeSpec(config: ControlPlaneConfig): StoreSpec {
 /** /readyz's etcd check: the store answers a linearizable read within 2 s (kube: its etcd health check). */
 async function storageReachable(store: Store): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('etcd did not answer within 2s')), 2000); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('etcd did not answer within 2s')), 2000);
+  });
   try {
     await Promise.race([store.currentRevision(), timeout]);
   } finally {

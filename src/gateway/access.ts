@@ -7,6 +7,9 @@ import type { GatewayAccessRule } from './config.js';
  * (or "*") and the caller's name or one of their groups. */
 export function mayReachCluster(access: GatewayAccessRule[] | undefined, user: UserInfo, cluster: string): boolean {
   if (!access) return true;
-  return access.some((rule) => (rule.clusters.includes('*') || rule.clusters.includes(cluster)) &&
-    (rule.users.includes(user.username) || rule.groups.some((g) => user.groups.includes(g))));
+  return access.some(
+    (rule) =>
+      (rule.clusters.includes('*') || rule.clusters.includes(cluster)) &&
+      (rule.users.includes(user.username) || rule.groups.some((g) => user.groups.includes(g))),
+  );
 }

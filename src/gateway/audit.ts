@@ -57,7 +57,8 @@ export class GatewayAuditLog {
     if (maxBackups === 0) rmSync(path, { force: true });
     else {
       rmSync(`${path}.${maxBackups}`, { force: true });
-      for (let i = maxBackups - 1; i >= 1; i--) if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+      for (let i = maxBackups - 1; i >= 1; i--)
+        if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
       renameSync(path, `${path}.1`);
     }
     this.fd = openSync(path, 'a', KEY_MODE);

@@ -18,12 +18,18 @@ export interface GatewayAuthentication {
 }
 
 export async function buildGatewayAuthentication(config: GatewayConfig, file: string): Promise<GatewayAuthentication> {
-  const clientCaPem = config.authentication.clientCAFile ? readFileSync(config.authentication.clientCAFile, 'utf8') : undefined;
+  const clientCaPem = config.authentication.clientCAFile
+    ? readFileSync(config.authentication.clientCAFile, 'utf8')
+    : undefined;
   const tokenAuthenticators: TokenAuthenticator[] = await jwtAuthenticators(config.authentication.jwt, file);
   const hook = config.authentication.webhook;
   // The gateway serves no audience of its own: the review carries none and the webhook's answer decides.
   const webhook = hook
-    ? createWebhookTokenAuthenticator(hook.configFile, { version: hook.version, cacheTtlSeconds: hook.cacheTTL, implicitAudiences: [] })
+    ? createWebhookTokenAuthenticator(hook.configFile, {
+        version: hook.version,
+        cacheTtlSeconds: hook.cacheTTL,
+        implicitAudiences: [],
+      })
     : undefined;
   if (webhook) tokenAuthenticators.push(webhook.authenticator);
   const authenticator = buildAuthenticator({

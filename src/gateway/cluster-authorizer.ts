@@ -22,22 +22,43 @@ export class ClusterSubjectAccessReviewer implements Authorizer {
     };
     if (attrs.isResourceRequest) {
       spec.resourceAttributes = {
-        namespace: attrs.namespace, verb: attrs.verb, group: attrs.apiGroup, version: attrs.apiVersion,
-        resource: attrs.resource, subresource: attrs.subresource, name: attrs.name,
+        namespace: attrs.namespace,
+        verb: attrs.verb,
+        group: attrs.apiGroup,
+        version: attrs.apiVersion,
+        resource: attrs.resource,
+        subresource: attrs.subresource,
+        name: attrs.name,
       };
     } else {
       spec.nonResourceAttributes = { path: attrs.path, verb: attrs.verb };
     }
     const { code, json } = await this.cluster.postJson(SAR_PATH, {
-      apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec,
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec,
     });
     if (code !== 201 && code !== 200) {
       // The gateway's credential could not ask: a misconfigured cluster, not a refusal of the caller.
-      if (code >= 500 || code === 0) throw new UpstreamUnavailableError(this.cluster.name, `SubjectAccessReview answered ${code}`);
-      return { decision: 'NoOpinion', reason: '', error: `SubjectAccessReview answered ${code}: ${String(json.message ?? '')}` };
+      if (code >= 500 || code === 0)
+        throw new UpstreamUnavailableError(this.cluster.name, `SubjectAccessReview answered ${code}`);
+      return {
+        decision: 'NoOpinion',
+        reason: '',
+        error: `SubjectAccessReview answered ${code}: ${String(json.message ?? '')}`,
+      };
     }
-    const status = (json.status ?? {}) as { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
+    const status = (json.status ?? {}) as {
+      allowed?: boolean;
+      denied?: boolean;
+      reason?: string;
+      evaluationError?: string;
+    };
     const decision = status.allowed ? 'Allow' : status.denied ? 'Deny' : 'NoOpinion';
-    return { decision, reason: status.reason ?? '', ...(status.evaluationError ? { error: status.evaluationError } : {}) };
+    return {
+      decision,
+      reason: status.reason ?? '',
+      ...(status.evaluationError ? { error: status.evaluationError } : {}),
+    };
   }
 }

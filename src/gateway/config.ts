@@ -5,7 +5,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseGoDuration } from '../api/duration.js';
 import {
-  DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS, DEFAULT_WEBHOOK_TOKEN_VERSION, WEBHOOK_TOKEN_VERSIONS, type WebhookTokenVersion,
+  DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS,
+  DEFAULT_WEBHOOK_TOKEN_VERSION,
+  WEBHOOK_TOKEN_VERSIONS,
+  type WebhookTokenVersion,
 } from '../authn/webhook-token.js';
 import { fieldInvalid, fieldNotSupported, fieldRequired, fieldDuplicate, type FieldError } from '../api/errors.js';
 
@@ -121,7 +124,9 @@ const AUTHENTICATION_KEYS = ['jwt', 'clientCAFile', 'webhook'];
 
 /** authentication.webhook: {configFile, cacheTTL: 2m, version: v1beta1}. */
 function parseTokenWebhook(
-  v: unknown, fileField: (v: unknown, field: string, required: boolean) => string | undefined, errs: FieldError[],
+  v: unknown,
+  fileField: (v: unknown, field: string, required: boolean) => string | undefined,
+  errs: FieldError[],
 ): GatewayTokenWebhook | undefined {
   const at = 'authentication.webhook';
   if (!isObject(v)) {
@@ -129,17 +134,25 @@ function parseTokenWebhook(
     return undefined;
   }
   const configFile = fileField(v.configFile, `${at}.configFile`, true);
-  const cacheTTL = v.cacheTTL === undefined ? DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS
-    : typeof v.cacheTTL === 'string' ? parseGoDuration(v.cacheTTL) : undefined;
-  if (cacheTTL === undefined) errs.push(fieldInvalid(`${at}.cacheTTL`, v.cacheTTL, 'must be a duration such as 2m or 30s'));
+  const cacheTTL =
+    v.cacheTTL === undefined
+      ? DEFAULT_WEBHOOK_TOKEN_CACHE_TTL_SECONDS
+      : typeof v.cacheTTL === 'string'
+        ? parseGoDuration(v.cacheTTL)
+        : undefined;
+  if (cacheTTL === undefined)
+    errs.push(fieldInvalid(`${at}.cacheTTL`, v.cacheTTL, 'must be a duration such as 2m or 30s'));
   const version = v.version ?? DEFAULT_WEBHOOK_TOKEN_VERSION;
   if (!WEBHOOK_TOKEN_VERSIONS.includes(version as WebhookTokenVersion)) {
     errs.push(fieldNotSupported(`${at}.version`, version, [...WEBHOOK_TOKEN_VERSIONS]));
   }
   for (const key of Object.keys(v)) {
-    if (!['configFile', 'cacheTTL', 'version'].includes(key)) errs.push(fieldNotSupported(`${at}.${key}`, key, ['configFile', 'cacheTTL', 'version']));
+    if (!['configFile', 'cacheTTL', 'version'].includes(key))
+      errs.push(fieldNotSupported(`${at}.${key}`, key, ['configFile', 'cacheTTL', 'version']));
   }
-  return configFile && cacheTTL !== undefined ? { configFile, cacheTTL, version: version as WebhookTokenVersion } : undefined;
+  return configFile && cacheTTL !== undefined
+    ? { configFile, cacheTTL, version: version as WebhookTokenVersion }
+    : undefined;
 }
 
 /** Validates a parsed document; `baseDir` anchors relative file paths (the config file's directory). */
@@ -157,10 +170,13 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
     }
     return path(v);
   };
-  if (!isObject(doc)) throw new GatewayConfigError(file, [fieldInvalid('<root>', typeof doc, `must be a ${GATEWAY_KIND} mapping`)]);
-  if (doc.apiVersion !== GATEWAY_API_VERSION) errs.push(fieldNotSupported('apiVersion', doc.apiVersion ?? '', [GATEWAY_API_VERSION]));
+  if (!isObject(doc))
+    throw new GatewayConfigError(file, [fieldInvalid('<root>', typeof doc, `must be a ${GATEWAY_KIND} mapping`)]);
+  if (doc.apiVersion !== GATEWAY_API_VERSION)
+    errs.push(fieldNotSupported('apiVersion', doc.apiVersion ?? '', [GATEWAY_API_VERSION]));
   if (doc.kind !== GATEWAY_KIND) errs.push(fieldNotSupported('kind', doc.kind ?? '', [GATEWAY_KIND]));
-  for (const key of Object.keys(doc)) if (!KNOWN_TOP_LEVEL.includes(key)) errs.push(fieldNotSupported(key, key, KNOWN_TOP_LEVEL));
+  for (const key of Object.keys(doc))
+    if (!KNOWN_TOP_LEVEL.includes(key)) errs.push(fieldNotSupported(key, key, KNOWN_TOP_LEVEL));
 
   const listen = parseListen(doc.listen, errs);
 
@@ -179,7 +195,8 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
   if (!isObject(authn)) errs.push(fieldRequired('authentication', 'at least one of jwt, clientCAFile or webhook'));
   else {
     if (authn.jwt !== undefined && authn.jwt !== null) {
-      if (!Array.isArray(authn.jwt)) errs.push(fieldInvalid('authentication.jwt', authn.jwt, 'must be a list of JWT authenticators'));
+      if (!Array.isArray(authn.jwt))
+        errs.push(fieldInvalid('authentication.jwt', authn.jwt, 'must be a list of JWT authenticators'));
       else {
         authn.jwt.forEach((j, i) => {
           if (isObject(j)) authentication.jwt.push(j);
@@ -194,7 +211,8 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
       if (webhook) authentication.webhook = webhook;
     }
     for (const key of Object.keys(authn)) {
-      if (!AUTHENTICATION_KEYS.includes(key)) errs.push(fieldNotSupported(`authentication.${key}`, key, AUTHENTICATION_KEYS));
+      if (!AUTHENTICATION_KEYS.includes(key))
+        errs.push(fieldNotSupported(`authentication.${key}`, key, AUTHENTICATION_KEYS));
     }
     const none = authentication.jwt.length === 0 && !authentication.clientCAFile && !authentication.webhook;
     if (none && !errs.some((e) => e.field.startsWith('authentication'))) {
@@ -203,7 +221,8 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
   }
 
   const clusters: GatewayCluster[] = [];
-  if (!Array.isArray(doc.clusters) || doc.clusters.length === 0) errs.push(fieldRequired('clusters', 'at least one {name, kubeconfig}'));
+  if (!Array.isArray(doc.clusters) || doc.clusters.length === 0)
+    errs.push(fieldRequired('clusters', 'at least one {name, kubeconfig}'));
   else {
     const seen = new Set<string>();
     doc.clusters.forEach((c, i) => {
@@ -212,8 +231,7 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
       if (typeof c.name !== 'string' || c.name === '') errs.push(fieldRequired(`${at}.name`));
       else if (!CLUSTER_NAME.test(c.name)) {
         errs.push(fieldInvalid(`${at}.name`, c.name, 'must be a DNS label (lower-case letters, digits, -)'));
-      }
-      else if (seen.has(c.name)) errs.push(fieldDuplicate(`${at}.name`, c.name));
+      } else if (seen.has(c.name)) errs.push(fieldDuplicate(`${at}.name`, c.name));
       else seen.add(c.name);
       const kubeconfig = fileField(c.kubeconfig, `${at}.kubeconfig`, true);
       if (typeof c.name === 'string' && kubeconfig) clusters.push({ name: c.name, kubeconfig });
@@ -223,7 +241,8 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
 
   let access: GatewayAccessRule[] | undefined;
   if (doc.access !== undefined && doc.access !== null) {
-    if (!Array.isArray(doc.access)) errs.push(fieldInvalid('access', doc.access, 'must be a list of {clusters, users, groups}'));
+    if (!Array.isArray(doc.access))
+      errs.push(fieldInvalid('access', doc.access, 'must be a list of {clusters, users, groups}'));
     else {
       access = doc.access.map((rule, i) => {
         const at = `access[${i}]`;
@@ -231,10 +250,14 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
           errs.push(fieldInvalid(at, rule, 'must be a mapping {clusters, users, groups}'));
           return { clusters: [], users: [], groups: [] };
         }
-        const r = { clusters: stringList(rule.clusters, `${at}.clusters`, errs), users: stringList(rule.users, `${at}.users`, errs),
-          groups: stringList(rule.groups, `${at}.groups`, errs) };
+        const r = {
+          clusters: stringList(rule.clusters, `${at}.clusters`, errs),
+          users: stringList(rule.users, `${at}.users`, errs),
+          groups: stringList(rule.groups, `${at}.groups`, errs),
+        };
         if (r.clusters.length === 0) errs.push(fieldRequired(`${at}.clusters`, 'cluster names or "*"'));
-        if (r.users.length === 0 && r.groups.length === 0) errs.push(fieldRequired(`${at}.users`, 'at least one user or group'));
+        if (r.users.length === 0 && r.groups.length === 0)
+          errs.push(fieldRequired(`${at}.users`, 'at least one user or group'));
         for (const [j, name] of r.clusters.entries()) {
           if (name !== '*' && !clusters.some((c) => c.name === name)) {
             errs.push(fieldNotSupported(`${at}.clusters[${j}]`, name, ['*', ...clusters.map((c) => c.name)]));
@@ -247,12 +270,15 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
 
   let audit: GatewayAudit | undefined;
   if (doc.audit !== undefined && doc.audit !== null) {
-    if (!isObject(doc.audit)) errs.push(fieldInvalid('audit', doc.audit, 'must be a mapping {path, maxSize, maxBackups}'));
+    if (!isObject(doc.audit))
+      errs.push(fieldInvalid('audit', doc.audit, 'must be a mapping {path, maxSize, maxBackups}'));
     else {
       const auditPath = fileField(doc.audit.path, 'audit.path', true);
       const maxSize = doc.audit.maxSize === undefined ? DEFAULT_AUDIT_MAX_SIZE : parseByteSize(doc.audit.maxSize);
       if (maxSize === undefined) {
-        errs.push(fieldInvalid('audit.maxSize', doc.audit.maxSize, 'must be a size such as 100Mi, 512Ki or a byte count'));
+        errs.push(
+          fieldInvalid('audit.maxSize', doc.audit.maxSize, 'must be a size such as 100Mi, 512Ki or a byte count'),
+        );
       }
       const maxBackups = doc.audit.maxBackups ?? DEFAULT_AUDIT_MAX_BACKUPS;
       if (!Number.isInteger(maxBackups) || (maxBackups as number) < 0 || (maxBackups as number) > 1000) {
@@ -263,7 +289,14 @@ export function validateGatewayConfig(doc: unknown, baseDir: string, file = 'gat
   }
 
   if (errs.length > 0) throw new GatewayConfigError(file, errs);
-  return { listen, ...(tls ? { tls } : {}), authentication, clusters, ...(access ? { access } : {}), ...(audit ? { audit } : {}) };
+  return {
+    listen,
+    ...(tls ? { tls } : {}),
+    authentication,
+    clusters,
+    ...(access ? { access } : {}),
+    ...(audit ? { audit } : {}),
+  };
 }
 
 /** Reads and parses a GatewayConfiguration file (YAML or JSON) without validating it. */
@@ -278,7 +311,9 @@ export function readGatewayDocument(file: string): unknown {
   try {
     return parse(text);
   } catch (e) {
-    throw new GatewayConfigError(file, [fieldInvalid('<file>', file, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`)]);
+    throw new GatewayConfigError(file, [
+      fieldInvalid('<file>', file, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`),
+    ]);
   }
 }
 

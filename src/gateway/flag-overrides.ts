@@ -42,7 +42,8 @@ function jwtIssuersOf(file: string): unknown[] {
 
 /** The document with the flags applied (the file's, or a fresh one when there is no --config). */
 export function applyGatewayFlags(fileDoc: unknown, flags: GatewayFlags, cwd = process.cwd()): unknown {
-  if (fileDoc !== undefined && (typeof fileDoc !== 'object' || fileDoc === null || Array.isArray(fileDoc))) return fileDoc;
+  if (fileDoc !== undefined && (typeof fileDoc !== 'object' || fileDoc === null || Array.isArray(fileDoc)))
+    return fileDoc;
   const doc: Doc = fileDoc ? { ...(fileDoc as Doc) } : { apiVersion: GATEWAY_API_VERSION, kind: GATEWAY_KIND };
   const path = (p: string) => resolve(cwd, p);
   if (flags.tlsCertFile || flags.tlsPrivateKeyFile) {

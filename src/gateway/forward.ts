@@ -34,15 +34,20 @@ function writeForwardedHead(res: ServerResponse, status: number, rawPairs: strin
   for (let i = 0; i + 1 < rawPairs.length; i += 2) {
     const name = rawPairs[i]!.toLowerCase();
     const prev = headers[name];
-    headers[name] = prev === undefined ? rawPairs[i + 1]! : [...(Array.isArray(prev) ? prev : [prev]), rawPairs[i + 1]!];
+    headers[name] =
+      prev === undefined ? rawPairs[i + 1]! : [...(Array.isArray(prev) ? prev : [prev]), rawPairs[i + 1]!];
   }
   res.writeHead(status, headers);
 }
 
 /** Resolves with the status code sent to the client once the exchange is over (0: the client went away). */
 export function forwardRequest(
-  req: IncomingMessage, res: ServerResponse, cluster: UpstreamCluster, pathAndQuery: string,
-  headers: OutgoingHttpHeaders, asGateway: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+  cluster: UpstreamCluster,
+  pathAndQuery: string,
+  headers: OutgoingHttpHeaders,
+  asGateway: boolean,
 ): Promise<number> {
   return new Promise((resolve) => {
     const upstream = cluster.request(req.method ?? 'GET', pathAndQuery, headers, asGateway);

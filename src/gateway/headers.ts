@@ -10,8 +10,18 @@ import { isImpersonationHeader } from '../server/filters/impersonation.js';
 export const ORIGINAL_USER_EXTRA = 'authentication.kauth.io/original-user';
 
 /** RFC 7230 hop-by-hop headers: they describe one connection, never the request. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te',
-  'trailer', 'transfer-encoding', 'upgrade', 'http2-settings']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
 
 /** Headers a client may not set for the cluster: the gateway's credential and host belong to the gateway. */
 const GATEWAY_OWNED = new Set(['host', 'authorization']);
@@ -30,7 +40,8 @@ function connectionTokens(req: IncomingMessage): Set<string> {
  * `passthrough` keeps Authorization and Impersonate-* untouched (a cluster-issued token speaks for itself).
  */
 export function forwardedRequestHeaders(
-  req: IncomingMessage, opts: { upgrade?: boolean; passthrough?: boolean } = {},
+  req: IncomingMessage,
+  opts: { upgrade?: boolean; passthrough?: boolean } = {},
 ): OutgoingHttpHeaders {
   const named = connectionTokens(req);
   const out: OutgoingHttpHeaders = {};

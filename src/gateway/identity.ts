@@ -53,7 +53,10 @@ export class IdentityResolver {
    * Step 1: who is calling. A credential the gateway does not know may still be a service-account token of the
    * target cluster: that cluster's TokenReview decides, and the request then goes on untouched.
    */
-  async authenticate(req: IncomingMessage, cluster: UpstreamCluster): Promise<{ caller: UserInfo; passthrough: boolean }> {
+  async authenticate(
+    req: IncomingMessage,
+    cluster: UpstreamCluster,
+  ): Promise<{ caller: UserInfo; passthrough: boolean }> {
     const token = bearerToken(req);
     try {
       return { caller: await this.caller(req), passthrough: false };
@@ -72,7 +75,12 @@ export class IdentityResolver {
     if (buildImpersonationRequests(req.headers, req.headersDistinct).length === 0) {
       return { kind: 'impersonate', caller, user: caller, impersonated: false };
     }
-    const result = await impersonate(caller, req.headers, new ClusterSubjectAccessReviewer(cluster), req.headersDistinct);
+    const result = await impersonate(
+      caller,
+      req.headers,
+      new ClusterSubjectAccessReviewer(cluster),
+      req.headersDistinct,
+    );
     return { kind: 'impersonate', caller, user: result.user, impersonated: true };
   }
 
@@ -83,15 +91,19 @@ export class IdentityResolver {
     const hit = this.reviews.get(key);
     if (hit && now < hit.until) return hit.user;
     const { code, json } = await cluster.postJson(TOKEN_REVIEW_PATH, {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token },
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token },
     });
     const status = (json.status ?? {}) as { authenticated?: boolean; user?: UserInfo };
-    const ok = (code === 201 || code === 200) && status.authenticated === true &&
-      typeof status.user?.username === 'string' && status.user.username.startsWith(SERVICE_ACCOUNT_PREFIX);
+    const ok =
+      (code === 201 || code === 200) &&
+      status.authenticated === true &&
+      typeof status.user?.username === 'string' &&
+      status.user.username.startsWith(SERVICE_ACCOUNT_PREFIX);
     const user = ok ? { ...status.user!, groups: status.user!.groups ?? [] } : null;
     if (this.reviews.size >= REVIEW_CACHE_MAX) this.reviews.clear();
     this.reviews.set(key, { user, until: now + (user ? REVIEW_TTL_OK_MS : REVIEW_TTL_NO_MS) });
     return user;
   }
 }
-

@@ -21,10 +21,15 @@ export async function jwtAuthenticators(jwt: unknown[], file: string): Promise<J
   try {
     result = validateAuthenticationConfiguration(decodeAuthenticationConfiguration(document), []);
   } catch (e) {
-    throw new GatewayConfigError(file, [fieldInvalid('authentication.jwt', `${jwt.length} issuer(s)`, (e as Error).message)]);
+    throw new GatewayConfigError(file, [
+      fieldInvalid('authentication.jwt', `${jwt.length} issuer(s)`, (e as Error).message),
+    ]);
   }
   if (result.errors.length > 0) {
-    throw new GatewayConfigError(file, result.errors.map((e) => ({ ...e, field: `authentication.${e.field}` })));
+    throw new GatewayConfigError(
+      file,
+      result.errors.map((e) => ({ ...e, field: `authentication.${e.field}` })),
+    );
   }
   const authenticators = new JwtAuthenticators({ algorithms: ALLOWED_SIGNING_ALGS }).start(result.jwt);
   // Serve once the keys are in (or after the wait: the key sets keep retrying, and tokens are 401 meanwhile).

@@ -54,7 +54,8 @@ function splitClusterPath(url: string): { name: string; rest: string } | undefin
 
 function pathOnly(pathAndQuery: string): { path: string; query: URLSearchParams } {
   const q = pathAndQuery.indexOf('?');
-  return q < 0 ? { path: pathAndQuery, query: new URLSearchParams() }
+  return q < 0
+    ? { path: pathAndQuery, query: new URLSearchParams() }
     : { path: pathAndQuery.slice(0, q), query: new URLSearchParams(pathAndQuery.slice(q + 1)) };
 }
 
@@ -86,15 +87,22 @@ export class Gateway {
     if (options.config.access) this.access = options.config.access;
     // HTTP/2 where the client negotiates it (kubectl does), HTTP/1.1 otherwise and for upgrades.
     this.server = http2.createSecureServer({
-      cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2', allowHTTP1: true,
+      cert: options.tls.cert,
+      key: options.tls.key,
+      minVersion: 'TLSv1.2',
+      allowHTTP1: true,
       // Ask for a client certificate; the x509 authenticator decides whether it is any good.
-      requestCert: true, rejectUnauthorized: false,
+      requestCert: true,
+      rejectUnauthorized: false,
       ...(options.clientCaPem ? { ca: options.clientCaPem } : {}),
     });
     // HTTP/1.1 connections: watches run as long as the cluster keeps them open; only the request head has a deadline.
     Object.assign(this.server, { requestTimeout: 0, headersTimeout: 30_000 });
-    this.server.on('request', (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) =>
-      void this.handle(asHttp1Request(req), res as ServerResponse));
+    this.server.on(
+      'request',
+      (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) =>
+        void this.handle(asHttp1Request(req), res as ServerResponse),
+    );
     this.server.on('upgrade', (req, socket, head) => void this.handleUpgrade(req, socket, head));
     this.server.on('clientError', (_err, socket) => socket.destroy());
     // Upgraded (exec/attach/port-forward) sockets leave the HTTP server's bookkeeping; close() ends them too.
@@ -150,7 +158,8 @@ export class Gateway {
   private async listClusters(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const caller = await this.identities.caller(req);
     const host = req.headers.host ?? '';
-    const items = [...this.clusters.keys()].filter((name) => this.mayReach(caller, name))
+    const items = [...this.clusters.keys()]
+      .filter((name) => this.mayReach(caller, name))
       .map((name) => ({ name, server: `https://${host}${CLUSTERS_PREFIX}${name}` }));
     writeJson(req, res, 200, { apiVersion: 'gateway.kauth.dev/v1alpha1', kind: 'ClusterList', items });
   }
@@ -158,9 +167,16 @@ export class Gateway {
   /** The cluster's own /readyz (asked with the gateway's credential), or 503 naming it when unreachable. */
   private async clusterReadyz(req: IncomingMessage, res: ServerResponse, cluster: UpstreamCluster): Promise<void> {
     await new Promise<void>((resolve) => {
-      const up = cluster.request('GET', upstreamReadyzPath(req.url ?? ''), { accept: req.headers.accept ?? '*/*' }, true);
+      const up = cluster.request(
+        'GET',
+        upstreamReadyzPath(req.url ?? ''),
+        { accept: req.headers.accept ?? '*/*' },
+        true,
+      );
       up.on('response', (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, { 'Content-Type': upRes.headers['content-type'] ?? 'text/plain; charset=utf-8' });
+        res.writeHead(upRes.statusCode ?? 502, {
+          'Content-Type': upRes.headers['content-type'] ?? 'text/plain; charset=utf-8',
+        });
         upRes.pipe(res);
         upRes.on('end', resolve);
         upRes.on('error', () => resolve());
@@ -178,20 +194,30 @@ export class Gateway {
    * (for --as) allowed by the cluster to impersonate. `known` receives the caller as soon as it is known, so a
    * refused request is audited under its caller's name.
    */
-  private async identityFor(req: IncomingMessage, route: Route, known: { caller?: UserInfo }): Promise<RequestIdentity> {
+  private async identityFor(
+    req: IncomingMessage,
+    route: Route,
+    known: { caller?: UserInfo },
+  ): Promise<RequestIdentity> {
     const { caller, passthrough } = await this.identities.authenticate(req, route.cluster);
     known.caller = caller;
     if (passthrough) return { kind: 'passthrough', caller };
     if (!this.mayReach(caller, route.cluster.name)) {
-      throw forbidden({ group: '', resource: '' }, '',
-        `User ${JSON.stringify(caller.username)} cannot reach cluster ${JSON.stringify(route.cluster.name)} through the gateway`);
+      throw forbidden(
+        { group: '', resource: '' },
+        '',
+        `User ${JSON.stringify(caller.username)} cannot reach cluster ${JSON.stringify(route.cluster.name)} through the gateway`,
+      );
     }
     return this.identities.actAs(req, route.cluster, caller);
   }
 
   private headersFor(req: IncomingMessage, identity: RequestIdentity, upgrade: boolean) {
     if (identity.kind === 'passthrough') return forwardedRequestHeaders(req, { upgrade, passthrough: true });
-    return { ...forwardedRequestHeaders(req, { upgrade }), ...impersonationHeaders(identity.user, identity.caller.username) };
+    return {
+      ...forwardedRequestHeaders(req, { upgrade }),
+      ...impersonationHeaders(identity.user, identity.caller.username),
+    };
   }
 
   private async proxy(req: IncomingMessage, res: ServerResponse, route: Route): Promise<void> {
@@ -204,8 +230,14 @@ export class Gateway {
       this.recordRefusal(req, route, known.caller, e, started);
       throw e;
     }
-    const code = await forwardRequest(req, res, route.cluster, route.pathAndQuery, this.headersFor(req, identity, false),
-      identity.kind === 'impersonate');
+    const code = await forwardRequest(
+      req,
+      res,
+      route.cluster,
+      route.pathAndQuery,
+      this.headersFor(req, identity, false),
+      identity.kind === 'impersonate',
+    );
     this.record(req, route, identity, code || res.statusCode, started);
   }
 
@@ -223,8 +255,15 @@ export class Gateway {
         this.recordRefusal(req, route, known.caller, e, started);
         throw e;
       }
-      const code = await forwardUpgrade(req, socket, head, route.cluster, route.pathAndQuery, this.headersFor(req, identity, true),
-        identity.kind === 'impersonate');
+      const code = await forwardUpgrade(
+        req,
+        socket,
+        head,
+        route.cluster,
+        route.pathAndQuery,
+        this.headersFor(req, identity, true),
+        identity.kind === 'impersonate',
+      );
       this.record(req, route, identity, code, started);
     } catch (e) {
       writeSocketStatus(socket, this.toStatusError(e, url));
@@ -239,13 +278,32 @@ export class Gateway {
   }
 
   /** A request refused before it reached the cluster (401, 403, 503) is audited too. */
-  private recordRefusal(req: IncomingMessage, route: Route, caller: UserInfo | undefined, e: unknown, started: number): void {
+  private recordRefusal(
+    req: IncomingMessage,
+    route: Route,
+    caller: UserInfo | undefined,
+    e: unknown,
+    started: number,
+  ): void {
     const who = caller ?? { username: '', groups: [] };
-    this.record(req, route, { kind: 'impersonate', caller: who, user: who, impersonated: false },
-      this.toStatusError(e, req.url ?? '').code, started, true);
+    this.record(
+      req,
+      route,
+      { kind: 'impersonate', caller: who, user: who, impersonated: false },
+      this.toStatusError(e, req.url ?? '').code,
+      started,
+      true,
+    );
   }
 
-  private record(req: IncomingMessage, route: Route, identity: RequestIdentity, code: number, started: number, refused = false): void {
+  private record(
+    req: IncomingMessage,
+    route: Route,
+    identity: RequestIdentity,
+    code: number,
+    started: number,
+    refused = false,
+  ): void {
     if (!this.audit) return;
     const rec: GatewayAuditRecord = {
       time: new Date(started).toISOString(),
@@ -289,4 +347,3 @@ function asHttp1Request(req: IncomingMessage | Http2ServerRequest): IncomingMess
 function upstreamReadyzPath(url: string): string {
   return splitClusterPath(url)?.rest ?? '/readyz';
 }
-

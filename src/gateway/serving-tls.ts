@@ -3,7 +3,14 @@
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import {
-  createSelfSignedCa, generateKeyPair, issueCertificate, loadPrivateKeyPem, privateKeyToPem, writeFileAtomic, CERT_MODE, KEY_MODE,
+  createSelfSignedCa,
+  generateKeyPair,
+  issueCertificate,
+  loadPrivateKeyPem,
+  privateKeyToPem,
+  writeFileAtomic,
+  CERT_MODE,
+  KEY_MODE,
 } from '../pki/index.js';
 import { readIfExists } from '../pki/files.js';
 import { readFileSync } from 'node:fs';
@@ -22,13 +29,19 @@ const SERVING_DAYS = 365;
 export function gatewayPkiPaths(dataDir: string) {
   const dir = join(dataDir, 'pki');
   return {
-    dir, caCert: join(dir, 'gateway-ca.crt'), caKey: join(dir, 'gateway-ca.key'), cert: join(dir, 'gateway.crt'), key: join(dir, 'gateway.key'),
+    dir,
+    caCert: join(dir, 'gateway-ca.crt'),
+    caKey: join(dir, 'gateway-ca.key'),
+    cert: join(dir, 'gateway.crt'),
+    key: join(dir, 'gateway.key'),
   };
 }
 
 /** Reads the configured pair, or generates/reuses the default one for `host` (the listen address). */
 export async function servingTls(
-  tls: { certFile: string; keyFile: string } | undefined, dataDir: string, host: string,
+  tls: { certFile: string; keyFile: string } | undefined,
+  dataDir: string,
+  host: string,
 ): Promise<ServingTls> {
   if (tls) return { cert: readFileSync(tls.certFile, 'utf8'), key: readFileSync(tls.keyFile, 'utf8') };
   const p = gatewayPkiPaths(dataDir);
@@ -40,8 +53,12 @@ export async function servingTls(
   let caKeyPem = readIfExists(p.caKey);
   if (!caCert || !caKeyPem) {
     const ca = await generateKeyPair('ecdsa-p256');
-    caCert = await createSelfSignedCa({ commonName: 'kauth-gateway-ca', privateKey: ca.privateKey, notBefore: now,
-      notAfter: new Date(now.getTime() + CA_DAYS * DAY_MS) });
+    caCert = await createSelfSignedCa({
+      commonName: 'kauth-gateway-ca',
+      privateKey: ca.privateKey,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + CA_DAYS * DAY_MS),
+    });
     caKeyPem = privateKeyToPem(ca.privateKey);
     writeFileAtomic(p.caKey, caKeyPem, { mode: KEY_MODE, overwrite: true });
     writeFileAtomic(p.caCert, caCert, { mode: CERT_MODE, overwrite: true });

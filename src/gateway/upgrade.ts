@@ -12,8 +12,10 @@ import type { UpstreamCluster } from './upstream.js';
 /** A Status error on a socket that has not switched protocols yet (there is no ServerResponse for upgrades). */
 export function writeSocketStatus(socket: Duplex, err: StatusError): void {
   const body = JSON.stringify(err.toStatus());
-  socket.end(`HTTP/1.1 ${err.code} ${STATUS_CODES[err.code] ?? ''}\r\nContent-Type: application/json\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${err.code} ${STATUS_CODES[err.code] ?? ''}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function headerBlock(statusCode: number, statusMessage: string, rawHeaders: string[]): string {
@@ -24,8 +26,13 @@ function headerBlock(statusCode: number, statusMessage: string, rawHeaders: stri
 
 /** Resolves with the cluster's status code once both sockets are closed (101 for a completed stream). */
 export function forwardUpgrade(
-  req: IncomingMessage, socket: Duplex, head: Buffer, cluster: UpstreamCluster, pathAndQuery: string,
-  headers: OutgoingHttpHeaders, asGateway: boolean,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  cluster: UpstreamCluster,
+  pathAndQuery: string,
+  headers: OutgoingHttpHeaders,
+  asGateway: boolean,
 ): Promise<number> {
   return new Promise((resolve) => {
     const upstream = cluster.request(req.method ?? 'GET', pathAndQuery, headers, asGateway);
@@ -54,7 +61,8 @@ export function forwardUpgrade(
       // Without Content-Length: the body ends when the connection closes.
       const raw = forwardedResponseHeaders(upRes.rawHeaders);
       const pairs: string[] = [];
-      for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() !== 'content-length') pairs.push(raw[i]!, raw[i + 1]!);
+      for (let i = 0; i + 1 < raw.length; i += 2)
+        if (raw[i]!.toLowerCase() !== 'content-length') pairs.push(raw[i]!, raw[i + 1]!);
       socket.write(headerBlock(upRes.statusCode ?? 502, upRes.statusMessage ?? '', [...pairs, 'Connection', 'close']));
       upRes.pipe(socket);
       upRes.on('end', () => resolve(upRes.statusCode ?? 502));

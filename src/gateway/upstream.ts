@@ -15,7 +15,10 @@ const REVIEW_TIMEOUT_MS = 5000;
 const MAX_REVIEW_RESPONSE_BYTES = 1 << 20;
 
 export class UpstreamUnavailableError extends Error {
-  constructor(readonly cluster: string, cause: string) {
+  constructor(
+    readonly cluster: string,
+    cause: string,
+  ) {
     super(`cluster "${cluster}" is unavailable: ${cause}`);
     this.name = 'UpstreamUnavailableError';
   }
@@ -34,13 +37,18 @@ export class UpstreamCluster {
     this.name = config.name;
     const creds = resolveClusterCredentials(loadKubeconfig(config.kubeconfig));
     if (creds.exec) {
-      throw new Error(`clusters "${config.name}": ${config.kubeconfig}: exec credential plugins are not supported for the gateway's own credential`);
+      throw new Error(
+        `clusters "${config.name}": ${config.kubeconfig}: exec credential plugins are not supported for the gateway's own credential`,
+      );
     }
     if (!creds.clientCertPem && !creds.token) {
-      throw new Error(`clusters "${config.name}": ${config.kubeconfig}: needs a client certificate or a token for the gateway`);
+      throw new Error(
+        `clusters "${config.name}": ${config.kubeconfig}: needs a client certificate or a token for the gateway`,
+      );
     }
     this.base = new URL(creds.server);
-    if (this.base.protocol !== 'https:') throw new Error(`clusters "${config.name}": server ${creds.server} must be https`);
+    if (this.base.protocol !== 'https:')
+      throw new Error(`clusters "${config.name}": server ${creds.server} must be https`);
     // One TLS context per agent, shared by its connections: without it Node builds a context (CA store, key,
     // certificate) for every connection — per-watch memory and CPU for each new upstream connection.
     const ca = creds.caPem ? { ca: creds.caPem } : {};
@@ -52,7 +60,12 @@ export class UpstreamCluster {
       maxFreeSockets: 64,
       scheduling: 'lifo' as const,
     };
-    this.agent = new https.Agent({ ...common, ...ca, ...clientCert, secureContext: tls.createSecureContext({ ...ca, ...clientCert }) });
+    this.agent = new https.Agent({
+      ...common,
+      ...ca,
+      ...clientCert,
+      secureContext: tls.createSecureContext({ ...ca, ...clientCert }),
+    });
     this.passthroughAgent = new https.Agent({ ...common, ...ca, secureContext: tls.createSecureContext(ca) });
     if (creds.token) this.token = creds.token;
   }
@@ -71,8 +84,13 @@ export class UpstreamCluster {
     const h: OutgoingHttpHeaders = { ...headers, host: this.base.host };
     if (asGateway && this.token) h.authorization = `Bearer ${this.token}`;
     const req = https.request({
-      protocol: 'https:', hostname: this.base.hostname, port: this.base.port || 443, method,
-      path: this.upstreamPath(pathAndQuery), headers: h, agent: asGateway ? this.agent : this.passthroughAgent,
+      protocol: 'https:',
+      hostname: this.base.hostname,
+      port: this.base.port || 443,
+      method,
+      path: this.upstreamPath(pathAndQuery),
+      headers: h,
+      agent: asGateway ? this.agent : this.passthroughAgent,
     });
     failFastOnConnect(req);
     return req;
@@ -82,10 +100,20 @@ export class UpstreamCluster {
   postJson(path: string, body: unknown): Promise<{ code: number; json: Record<string, unknown> }> {
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = this.request('POST', path, {
-        'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload),
-      }, true);
-      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${REVIEW_TIMEOUT_MS} ms`)), REVIEW_TIMEOUT_MS);
+      const req = this.request(
+        'POST',
+        path,
+        {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+        true,
+      );
+      const timer = setTimeout(
+        () => req.destroy(new Error(`no answer within ${REVIEW_TIMEOUT_MS} ms`)),
+        REVIEW_TIMEOUT_MS,
+      );
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -129,7 +157,10 @@ export function failFastOnConnect(req: ClientRequest): void {
   req.on('socket', (socket) => {
     socket.setNoDelay(true);
     if (!socket.connecting) return;
-    let timer = setTimeout(() => req.destroy(new Error(`connect timeout after ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    let timer = setTimeout(
+      () => req.destroy(new Error(`connect timeout after ${CONNECT_TIMEOUT_MS} ms`)),
+      CONNECT_TIMEOUT_MS,
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       const tooSlow = new Error(`TLS handshake timeout after ${TLS_HANDSHAKE_TIMEOUT_MS} ms`);

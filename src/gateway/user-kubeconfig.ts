@@ -28,7 +28,10 @@ export function gatewayUserKubeconfig(o: UserKubeconfigOptions): Kubeconfig {
   const base = o.server.endsWith('/') ? o.server.slice(0, -1) : o.server;
   let user: AuthInfo;
   if (o.clientCertificate) {
-    user = { 'client-certificate-data': b64(o.clientCertificate.certPem), 'client-key-data': b64(o.clientCertificate.keyPem) };
+    user = {
+      'client-certificate-data': b64(o.clientCertificate.certPem),
+      'client-key-data': b64(o.clientCertificate.keyPem),
+    };
   } else {
     user = { exec: o.exec! };
   }
@@ -38,7 +41,10 @@ export function gatewayUserKubeconfig(o: UserKubeconfigOptions): Kubeconfig {
     kind: 'Config',
     clusters: o.clusters.map((name) => ({
       name: contextName(name),
-      cluster: { server: `${base}/clusters/${name}`, ...(o.caPem ? { 'certificate-authority-data': b64(o.caPem) } : {}) },
+      cluster: {
+        server: `${base}/clusters/${name}`,
+        ...(o.caPem ? { 'certificate-authority-data': b64(o.caPem) } : {}),
+      },
     })),
     users: [{ name: o.user, user }],
     contexts: o.clusters.map((name) => ({

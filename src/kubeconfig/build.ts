@@ -35,7 +35,10 @@ export function buildKubeconfig(o: BuildKubeconfigOptions): Kubeconfig {
     preferences: {},
     clusters: [{ name: o.clusterName, cluster: { 'certificate-authority-data': b64(o.caPem), server: o.server } }],
     contexts: [
-      { name: contextName, context: { cluster: o.clusterName, user: o.userName, ...(o.namespace ? { namespace: o.namespace } : {}) } },
+      {
+        name: contextName,
+        context: { cluster: o.clusterName, user: o.userName, ...(o.namespace ? { namespace: o.namespace } : {}) },
+      },
     ],
     users: [{ name: o.userName, user }],
     'current-context': contextName,

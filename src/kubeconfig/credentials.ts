@@ -32,7 +32,9 @@ function readRef(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new KubeconfigError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new KubeconfigError(
+      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
 }
 
@@ -53,20 +55,26 @@ export function resolveClusterCredentials(cfg: Kubeconfig, contextName?: string)
   const ctx = resolved.contexts.find((c) => c.name === name);
   if (!ctx) throw new KubeconfigError(`context "${name}" does not exist`);
   const cluster: NamedCluster | undefined = resolved.clusters.find((c) => c.name === ctx.context.cluster);
-  if (!cluster) throw new KubeconfigError(`context "${name}" refers to cluster "${ctx.context.cluster ?? ''}", which does not exist`);
+  if (!cluster)
+    throw new KubeconfigError(
+      `context "${name}" refers to cluster "${ctx.context.cluster ?? ''}", which does not exist`,
+    );
   const server = cluster.cluster.server;
   if (!server) throw new KubeconfigError(`cluster "${cluster.name}" has no server defined`);
   // A context without a user is legal (anonymous); a named user that is missing is a broken file.
   let user: NamedAuthInfo | undefined;
   if (ctx.context.user) {
     user = resolved.users.find((u) => u.name === ctx.context.user);
-    if (!user) throw new KubeconfigError(`context "${name}" refers to user "${ctx.context.user}", which does not exist`);
+    if (!user)
+      throw new KubeconfigError(`context "${name}" refers to user "${ctx.context.user}", which does not exist`);
   }
   const u = user?.user ?? {};
   const clientCertPem = dataOrFile(u['client-certificate-data'], u['client-certificate'], 'client-certificate');
   const clientKeyPem = dataOrFile(u['client-key-data'], u['client-key'], 'client-key');
   if ((clientCertPem === undefined) !== (clientKeyPem === undefined)) {
-    throw new KubeconfigError(`user "${user?.name}" has a client ${clientCertPem ? 'certificate without a key' : 'key without a certificate'}`);
+    throw new KubeconfigError(
+      `user "${user?.name}" has a client ${clientCertPem ? 'certificate without a key' : 'key without a certificate'}`,
+    );
   }
   let token = typeof u.token === 'string' && u.token !== '' ? u.token : undefined;
   if (!token && typeof u.tokenFile === 'string' && u.tokenFile !== '') token = readRef(u.tokenFile, 'tokenFile').trim();
@@ -76,7 +84,11 @@ export function resolveClusterCredentials(cfg: Kubeconfig, contextName?: string)
     userName: user?.name ?? '',
     ...(ctx.context.namespace ? { namespace: ctx.context.namespace } : {}),
     server,
-    caPem: dataOrFile(cluster.cluster['certificate-authority-data'], cluster.cluster['certificate-authority'], 'certificate-authority'),
+    caPem: dataOrFile(
+      cluster.cluster['certificate-authority-data'],
+      cluster.cluster['certificate-authority'],
+      'certificate-authority',
+    ),
     insecureSkipTlsVerify: cluster.cluster['insecure-skip-tls-verify'] === true,
     ...(cluster.cluster['tls-server-name'] ? { tlsServerName: cluster.cluster['tls-server-name'] } : {}),
     ...(clientCertPem !== undefined ? { clientCertPem, clientKeyPem } : {}),

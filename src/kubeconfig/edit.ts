@@ -21,7 +21,8 @@ function load(file: string): { doc: Document; mode: number } {
     throw new KubeconfigError(`cannot read kubeconfig file ${file}: ${(e as Error).message}`);
   }
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new KubeconfigError(`${file}: not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
+  if (doc.errors.length)
+    throw new KubeconfigError(`${file}: not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
   return { doc, mode };
 }
 
@@ -49,9 +50,11 @@ export function setKubeconfigServer(file: string, serverUrl: string, contextName
   let clusterName: unknown = ctx?.get('cluster');
   if (!ctx) {
     const clusters = doc.get('clusters', true);
-    if (isSeq(clusters) && clusters.items.length === 1 && isMap(clusters.items[0])) clusterName = clusters.items[0].get('name');
+    if (isSeq(clusters) && clusters.items.length === 1 && isMap(clusters.items[0]))
+      clusterName = clusters.items[0].get('name');
   }
-  if (typeof clusterName !== 'string') throw new KubeconfigError(`${file}: cannot tell which cluster to update (no current-context)`);
+  if (typeof clusterName !== 'string')
+    throw new KubeconfigError(`${file}: cannot tell which cluster to update (no current-context)`);
   const cluster = named(doc, 'clusters', clusterName);
   const body = cluster?.get('cluster', true);
   if (!cluster || !isMap(body)) throw new KubeconfigError(`${file}: cluster "${clusterName}" does not exist`);
@@ -62,15 +65,24 @@ export function setKubeconfigServer(file: string, serverUrl: string, contextName
 }
 
 /** The embedded client certificate and key PEMs of the current context's user. */
-export function readEmbeddedClientCredentials(file: string, contextName?: string): { certPem: string; keyPem: string; userName: string } {
+export function readEmbeddedClientCredentials(
+  file: string,
+  contextName?: string,
+): { certPem: string; keyPem: string; userName: string } {
   const { doc } = load(file);
   const user = currentUser(file, doc, contextName);
   const cert = user.body.get('client-certificate-data');
   const key = user.body.get('client-key-data');
   if (typeof cert !== 'string' || typeof key !== 'string' || !cert || !key) {
-    throw new KubeconfigError(`${file}: user "${user.name}" has no embedded client-certificate-data and client-key-data`);
+    throw new KubeconfigError(
+      `${file}: user "${user.name}" has no embedded client-certificate-data and client-key-data`,
+    );
   }
-  return { certPem: Buffer.from(cert, 'base64').toString('utf8'), keyPem: Buffer.from(key, 'base64').toString('utf8'), userName: user.name };
+  return {
+    certPem: Buffer.from(cert, 'base64').toString('utf8'),
+    keyPem: Buffer.from(key, 'base64').toString('utf8'),
+    userName: user.name,
+  };
 }
 
 function currentUser(file: string, doc: Document, contextName?: string): { name: string; body: YAMLMap } {
@@ -84,7 +96,12 @@ function currentUser(file: string, doc: Document, contextName?: string): { name:
 }
 
 /** Replaces the embedded client certificate and key of the current context's user (kubeadm certs renew). */
-export function setKubeconfigClientCredentials(file: string, certPem: string, keyPem: string, contextName?: string): void {
+export function setKubeconfigClientCredentials(
+  file: string,
+  certPem: string,
+  keyPem: string,
+  contextName?: string,
+): void {
   const { doc, mode } = load(file);
   const user = currentUser(file, doc, contextName);
   user.body.set('client-certificate-data', Buffer.from(certPem, 'utf8').toString('base64'));

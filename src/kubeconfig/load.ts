@@ -16,7 +16,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function namedList(doc: Record<string, unknown>, key: 'clusters' | 'contexts' | 'users', body: 'cluster' | 'context' | 'user', where: string) {
+function namedList(
+  doc: Record<string, unknown>,
+  key: 'clusters' | 'contexts' | 'users',
+  body: 'cluster' | 'context' | 'user',
+  where: string,
+) {
   const list = doc[key];
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new KubeconfigError(`${where}: "${key}" must be a list`);
@@ -28,7 +33,8 @@ function namedList(doc: Record<string, unknown>, key: 'clusters' | 'contexts' | 
     if (seen.has(item.name)) throw new KubeconfigError(`${where}: duplicate name "${item.name}" in ${key}`);
     seen.add(item.name);
     const value = item[body] ?? {};
-    if (!isObject(value)) throw new KubeconfigError(`${where}: ${key}[${i}] ("${item.name}") has a "${body}" that is not a mapping`);
+    if (!isObject(value))
+      throw new KubeconfigError(`${where}: ${key}[${i}] ("${item.name}") has a "${body}" that is not a mapping`);
     return { ...item, name: item.name, [body]: value };
   });
 }
@@ -43,8 +49,12 @@ export function parseKubeconfig(text: string, sourcePath?: string): Kubeconfig {
     throw new KubeconfigError(`${where}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
   }
   if (doc === null || doc === undefined) doc = {};
-  if (!isObject(doc)) throw new KubeconfigError(`${where}: a kubeconfig must be a mapping, not ${Array.isArray(doc) ? 'a list' : typeof doc}`);
-  if (doc.kind !== undefined && doc.kind !== 'Config') throw new KubeconfigError(`${where}: kind "${String(doc.kind)}" is not a kubeconfig (want "Config")`);
+  if (!isObject(doc))
+    throw new KubeconfigError(
+      `${where}: a kubeconfig must be a mapping, not ${Array.isArray(doc) ? 'a list' : typeof doc}`,
+    );
+  if (doc.kind !== undefined && doc.kind !== 'Config')
+    throw new KubeconfigError(`${where}: kind "${String(doc.kind)}" is not a kubeconfig (want "Config")`);
   const current = doc['current-context'];
   if (current !== undefined && current !== null && typeof current !== 'string') {
     throw new KubeconfigError(`${where}: "current-context" must be a string`);
@@ -69,7 +79,9 @@ export function loadKubeconfig(path: string): Kubeconfig {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new KubeconfigError(
-      err.code === 'ENOENT' ? `kubeconfig file ${path} does not exist` : `cannot read kubeconfig file ${path}: ${err.message}`,
+      err.code === 'ENOENT'
+        ? `kubeconfig file ${path} does not exist`
+        : `cannot read kubeconfig file ${path}: ${err.message}`,
     );
   }
   return parseKubeconfig(text, path);
@@ -92,7 +104,10 @@ export function resolveLocalPaths(cfg: Kubeconfig, baseDir?: string): Kubeconfig
     ...cfg,
     clusters: cfg.clusters.map((c) => ({
       ...c,
-      cluster: { ...c.cluster, 'certificate-authority': resolveRef(c.cluster['certificate-authority'], base) as string | undefined },
+      cluster: {
+        ...c.cluster,
+        'certificate-authority': resolveRef(c.cluster['certificate-authority'], base) as string | undefined,
+      },
     })),
     users: cfg.users.map((u) => {
       const user = {
@@ -104,11 +119,13 @@ export function resolveLocalPaths(cfg: Kubeconfig, baseDir?: string): Kubeconfig
       if (user.exec && typeof user.exec.command === 'string' && user.exec.command.includes('/')) {
         user.exec = { ...user.exec, command: resolveRef(user.exec.command, base) as string };
       }
-      for (const k of ['client-certificate', 'client-key', 'tokenFile'] as const) if (user[k] === undefined) delete user[k];
+      for (const k of ['client-certificate', 'client-key', 'tokenFile'] as const)
+        if (user[k] === undefined) delete user[k];
       return { ...u, user };
     }),
   };
-  for (const c of out.clusters) if (c.cluster['certificate-authority'] === undefined) delete c.cluster['certificate-authority'];
+  for (const c of out.clusters)
+    if (c.cluster['certificate-authority'] === undefined) delete c.cluster['certificate-authority'];
   if (source) sources.set(out, source);
   return out;
 }

@@ -27,14 +27,20 @@ export function mergeKubeconfigs(list: Kubeconfig[]): Kubeconfig {
   merged.clusters = mergeNamed(resolved.map((c) => c.clusters));
   merged.contexts = mergeNamed(resolved.map((c) => c.contexts));
   merged.users = mergeNamed(resolved.map((c) => c.users));
-  merged['current-context'] = resolved.map((c) => c['current-context']).find((v) => typeof v === 'string' && v !== '') ?? '';
+  merged['current-context'] =
+    resolved.map((c) => c['current-context']).find((v) => typeof v === 'string' && v !== '') ?? '';
   const preferences: Record<string, unknown> = {};
   for (const cfg of resolved) {
-    for (const [k, v] of Object.entries(cfg.preferences ?? {})) if (!(k in preferences) && v !== undefined) preferences[k] = v;
+    for (const [k, v] of Object.entries(cfg.preferences ?? {}))
+      if (!(k in preferences) && v !== undefined) preferences[k] = v;
   }
   merged.preferences = preferences;
   const extensions = mergeNamed(
-    resolved.map((c) => (Array.isArray(c.extensions) ? (c.extensions.filter((e) => typeof (e as { name?: unknown })?.name === 'string') as { name: string }[]) : [])),
+    resolved.map((c) =>
+      Array.isArray(c.extensions)
+        ? (c.extensions.filter((e) => typeof (e as { name?: unknown })?.name === 'string') as { name: string }[])
+        : [],
+    ),
   );
   if (extensions.length) merged.extensions = extensions;
   return merged;

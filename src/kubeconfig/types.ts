@@ -87,5 +87,13 @@ export class KubeconfigError extends Error {
 }
 
 export function emptyKubeconfig(): Kubeconfig {
-  return { apiVersion: 'v1', kind: 'Config', preferences: {}, clusters: [], contexts: [], users: [], 'current-context': '' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: [],
+    contexts: [],
+    users: [],
+    'current-context': '',
+  };
 }

@@ -24,7 +24,12 @@ export function buildWebhookKubeconfig(o: WebhookKubeconfigOptions): Kubeconfig 
   url.pathname = trimTrailingSlashes(url.pathname) + WEBHOOK_PATHS[o.kind];
   const name = o.kind === 'authn' ? 'token-webhook' : 'authorization-webhook';
   return buildKubeconfig({
-    clusterName: name, server: url.href, caPem: o.caPem, userName: 'delegating-apiserver',
-    clientCertPem: o.clientCertPem, clientKeyPem: o.clientKeyPem, contextName: 'webhook',
+    clusterName: name,
+    server: url.href,
+    caPem: o.caPem,
+    userName: 'delegating-apiserver',
+    clientCertPem: o.clientCertPem,
+    clientKeyPem: o.clientKeyPem,
+    contextName: 'webhook',
   });
 }

@@ -18,7 +18,9 @@ export async function loginWithDeviceCode(
 ): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   const authorization = await oidc.initiateDeviceAuthorization(config, { scope: o.scopes.join(' ') });
   const verificationUri = printable(authorization.verification_uri);
-  const complete = authorization.verification_uri_complete ? printable(authorization.verification_uri_complete) : undefined;
+  const complete = authorization.verification_uri_complete
+    ? printable(authorization.verification_uri_complete)
+    : undefined;
   o.log(`Please visit the following URL in your browser: ${verificationUri}`);
   o.log(`and enter the code: ${printable(authorization.user_code, 64)}`);
   if (complete) o.log(`(or open ${complete})`);

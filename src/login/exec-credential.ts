@@ -43,9 +43,12 @@ export function parseExecInfo(value: string | undefined): ExecInfo {
   }
   if (typeof apiVersion !== 'string' || !SUPPORTED_API_VERSIONS.includes(apiVersion)) {
     const supported = SUPPORTED_API_VERSIONS.join(', ');
-    throw new ExecInfoError(`KUBERNETES_EXEC_INFO has apiVersion ${JSON.stringify(apiVersion)}; supported: ${supported}`);
+    throw new ExecInfoError(
+      `KUBERNETES_EXEC_INFO has apiVersion ${JSON.stringify(apiVersion)}; supported: ${supported}`,
+    );
   }
-  const interactive = typeof spec === 'object' && spec !== null ? (spec as { interactive?: unknown }).interactive : null;
+  const interactive =
+    typeof spec === 'object' && spec !== null ? (spec as { interactive?: unknown }).interactive : null;
   return { apiVersion, ...(typeof interactive === 'boolean' ? { interactive } : {}) };
 }
 

@@ -84,7 +84,8 @@ export async function startLoopbackListener(o: LoopbackOptions): Promise<Loopbac
     const url = new URL(redirectUri);
     url.search = q < 0 ? '' : target.slice(q);
     const path = q < 0 ? target : target.slice(0, q);
-    if (req.method !== 'GET' || path !== CALLBACK_PATH) return send(404, 'Not found', 'This is the kauth login callback.');
+    if (req.method !== 'GET' || path !== CALLBACK_PATH)
+      return send(404, 'Not found', 'This is the kauth login callback.');
     if (done) return send(410, 'Gone', 'This login has already completed.');
     if (url.searchParams.get('state') !== o.expectedState) {
       return send(400, 'Login refused', 'The state parameter does not match this login. Start the login again.');

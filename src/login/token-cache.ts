@@ -22,7 +22,9 @@ export interface CacheKeyInput {
 /** The cache file name: sha256 over the issuer, client and (sorted) scopes, so one login serves one identity. */
 export function tokenCacheKey(k: CacheKeyInput): string {
   const scopes = [...new Set(k.scopes)].sort();
-  return createHash('sha256').update(JSON.stringify({ issuer: k.issuerUrl, clientId: k.clientId, scopes })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ issuer: k.issuerUrl, clientId: k.clientId, scopes }))
+    .digest('hex');
 }
 
 /** Names written by this cache: 64 hex digits (the key), optionally `.lock`. */
@@ -46,14 +48,18 @@ export class TokenCache {
       text = readFileSync(this.pathFor(key), 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`cannot read the token cache ${this.pathFor(key)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new Error(
+        `cannot read the token cache ${this.pathFor(key)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
     try {
       const doc = JSON.parse(text) as Record<string, unknown>;
       if (typeof doc.id_token !== 'string' || doc.id_token === '') return undefined;
       return {
         id_token: doc.id_token,
-        ...(typeof doc.refresh_token === 'string' && doc.refresh_token !== '' ? { refresh_token: doc.refresh_token } : {}),
+        ...(typeof doc.refresh_token === 'string' && doc.refresh_token !== ''
+          ? { refresh_token: doc.refresh_token }
+          : {}),
       };
     } catch {
       return undefined;

@@ -307,7 +307,11 @@ const keyFacts = new WeakMap<KeyObject, KeyFacts>();
 function factsOf(pub: KeyObject): KeyFacts {
   let f = keyFacts.get(pub);
   if (!f) {
-    f = { spki: pub.export({ type: 'spki', format: 'der' }), keyId: keyIdentifier(pub), rsa: pub.asymmetricKeyType === 'rsa' };
+    f = {
+      spki: pub.export({ type: 'spki', format: 'der' }),
+      keyId: keyIdentifier(pub),
+      rsa: pub.asymmetricKeyType === 'rsa',
+    };
     keyFacts.set(pub, f);
   }
   return f;
@@ -324,7 +328,8 @@ function keyIdentifier(pub: KeyObject): string {
   } else {
     const jwk = pub.export({ format: 'jwk' });
     const x = Buffer.from(jwk.x ?? '', 'base64url');
-    bits = pub.asymmetricKeyType === 'ec' ? Buffer.concat([Buffer.from([4]), x, Buffer.from(jwk.y ?? '', 'base64url')]) : x;
+    bits =
+      pub.asymmetricKeyType === 'ec' ? Buffer.concat([Buffer.from([4]), x, Buffer.from(jwk.y ?? '', 'base64url')]) : x;
   }
   return createHash('sha1').update(bits).digest('hex');
 }
@@ -334,11 +339,19 @@ function second(d: Date): Date {
 }
 
 function checkValidity(notBefore: Date, notAfter: Date): void {
-  if (!(notBefore instanceof Date) || isNaN(notBefore.getTime()) || !(notAfter instanceof Date) || isNaN(notAfter.getTime())) {
+  if (
+    !(notBefore instanceof Date) ||
+    isNaN(notBefore.getTime()) ||
+    !(notAfter instanceof Date) ||
+    isNaN(notAfter.getTime())
+  ) {
     throw new PkiError('notBefore and notAfter must be valid dates', 'ERR_PKI_INVALID');
   }
   if (notAfter.getTime() <= notBefore.getTime()) {
-    throw new PkiError(`notAfter (${notAfter.toISOString()}) must be after notBefore (${notBefore.toISOString()})`, 'ERR_PKI_INVALID');
+    throw new PkiError(
+      `notAfter (${notAfter.toISOString()}) must be after notBefore (${notBefore.toISOString()})`,
+      'ERR_PKI_INVALID',
+    );
   }
 }
 
@@ -351,9 +364,13 @@ function checkIssuer(issuer: LoadedCert, key: KeyObject): void {
   if (seen?.has(id)) return;
   if (key.type !== 'private') throw new PkiError('the issuer needs a private key to sign', 'ERR_PKI_KEY');
   if (!issuer.node.checkPrivateKey(key)) {
-    throw new PkiError(`the issuer private key does not match the issuer certificate (${issuer.node.subject})`, 'ERR_PKI_KEY');
+    throw new PkiError(
+      `the issuer private key does not match the issuer certificate (${issuer.node.subject})`,
+      'ERR_PKI_KEY',
+    );
   }
-  if (!issuer.node.ca) throw new PkiError(`the issuer certificate (${issuer.node.subject}) is not a CA`, 'ERR_PKI_INVALID');
+  if (!issuer.node.ca)
+    throw new PkiError(`the issuer certificate (${issuer.node.subject}) is not a CA`, 'ERR_PKI_INVALID');
   (seen ?? issuerChecked.set(key, new Set()).get(key)!).add(id);
 }
 
@@ -398,14 +415,18 @@ function buildExtensions(o: {
   if (o.extKeyUsages.length) {
     const oids = o.extKeyUsages.map((u) => {
       const oid = EKU_OIDS[u] ?? (/^\d+(\.\d+)+$/.test(u) ? u : undefined);
-      if (!oid) throw new PkiError(`unknown extended key usage "${u}" (want clientAuth or serverAuth)`, 'ERR_PKI_INVALID');
+      if (!oid)
+        throw new PkiError(`unknown extended key usage "${u}" (want clientAuth or serverAuth)`, 'ERR_PKI_INVALID');
       return oid;
     });
     exts.push(memo(`eku:${oids.join(',')}`, () => new x509.ExtendedKeyUsageExtension(oids, false)));
   }
   exts.push(memo(`bc:${o.isCA}`, () => new x509.BasicConstraintsExtension(o.isCA, undefined, true)));
   exts.push(new x509.SubjectKeyIdentifierExtension(o.key.keyId, false));
-  if (o.authorityKeyId) exts.push(memo(`aki:${o.authorityKeyId}`, () => new x509.AuthorityKeyIdentifierExtension(o.authorityKeyId!, false)));
+  if (o.authorityKeyId)
+    exts.push(
+      memo(`aki:${o.authorityKeyId}`, () => new x509.AuthorityKeyIdentifierExtension(o.authorityKeyId!, false)),
+    );
   // RFC 5280 4.2.1.6: the SAN is critical when the subject is empty.
   const san = buildSanExtension(o.alt, o.subjectEmpty);
   if (san) exts.push(san);
@@ -426,8 +447,10 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<s
   checkValidity(opts.notBefore, opts.notAfter);
   const key = factsOf(toPublicKeyObject(opts.publicKey));
   const signing = await toSigningKey(opts.issuer.privateKey);
-  const issuerSki = pxOf(issuer).getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? factsOf(issuer.node.publicKey).keyId;
-  const subjectEmpty = !opts.subject.commonName && !opts.subject.organizations?.length && !opts.subject.organizationalUnits?.length;
+  const issuerSki =
+    pxOf(issuer).getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? factsOf(issuer.node.publicKey).keyId;
+  const subjectEmpty =
+    !opts.subject.commonName && !opts.subject.organizations?.length && !opts.subject.organizationalUnits?.length;
   const extensions = buildExtensions({
     key,
     isCA: opts.isCA ?? false,
@@ -437,13 +460,28 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<s
     subjectEmpty,
     alt: opts,
   });
-  return generate({ serialNumber: opts.serialNumber, subject: buildName(opts.subject), issuer: pxOf(issuer).subjectName, notBefore: opts.notBefore, notAfter: opts.notAfter, spki: key.spki, signing, extensions });
+  return generate({
+    serialNumber: opts.serialNumber,
+    subject: buildName(opts.subject),
+    issuer: pxOf(issuer).subjectName,
+    notBefore: opts.notBefore,
+    notAfter: opts.notAfter,
+    spki: key.spki,
+    signing,
+    extensions,
+  });
 }
 
 /** One certificate, signed: the part issuing a leaf and making a self-signed CA share. */
 async function generate(p: {
-  serialNumber?: string; subject: x509Types.Name; issuer: x509Types.Name; notBefore: Date; notAfter: Date;
-  spki: Buffer; signing: { key: unknown; algorithm: unknown }; extensions: x509Types.Extension[];
+  serialNumber?: string;
+  subject: x509Types.Name;
+  issuer: x509Types.Name;
+  notBefore: Date;
+  notAfter: Date;
+  spki: Buffer;
+  signing: { key: unknown; algorithm: unknown };
+  extensions: x509Types.Extension[];
 }): Promise<string> {
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: p.serialNumber,
@@ -476,7 +514,16 @@ export async function createSelfSignedCa(opts: CreateSelfSignedCaOptions): Promi
     subjectEmpty: false,
     alt: { dnsNames: [opts.commonName].filter((cn) => /^[a-z0-9.-]+$/i.test(cn)) },
   });
-  return generate({ serialNumber: opts.serialNumber, subject: name, issuer: name, notBefore: opts.notBefore, notAfter: opts.notAfter, spki: key.spki, signing, extensions });
+  return generate({
+    serialNumber: opts.serialNumber,
+    subject: name,
+    issuer: name,
+    notBefore: opts.notBefore,
+    notAfter: opts.notAfter,
+    spki: key.spki,
+    signing,
+    extensions,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -489,7 +536,8 @@ export interface VerifyOptions {
 
 function validityProblem(c: LoadedCert, at: Date): string | null {
   const info = infoOf(c);
-  if (at < info.notBefore) return `certificate "${info.subjectString}" is not valid before ${info.notBefore.toISOString()}`;
+  if (at < info.notBefore)
+    return `certificate "${info.subjectString}" is not valid before ${info.notBefore.toISOString()}`;
   if (at > info.notAfter) return `certificate "${info.subjectString}" expired at ${info.notAfter.toISOString()}`;
   return null;
 }
@@ -508,7 +556,11 @@ function signedBy(child: LoadedCert, parent: LoadedCert): boolean {
  * signed by the next, every issuer is a CA allowed to sign certificates, every certificate is within its validity
  * period, and the chain ends at a self-signed certificate from `caPems` — what `openssl verify -CAfile` checks.
  */
-export function explainChainFailure(leafPem: string | Uint8Array, caPems: (string | Uint8Array)[], opts: VerifyOptions = {}): string | null {
+export function explainChainFailure(
+  leafPem: string | Uint8Array,
+  caPems: (string | Uint8Array)[],
+  opts: VerifyOptions = {},
+): string | null {
   const at = opts.at ?? new Date();
   const pool = caPems.flatMap((p) => certificateDers(p)).map(loadDer);
   let current = loadFirst(leafPem);
@@ -522,7 +574,8 @@ export function explainChainFailure(leafPem: string | Uint8Array, caPems: (strin
         : `certificate "${info.subjectString}" is self-signed and not one of the trusted CAs`;
     }
     const parent = pool.find((p) => p !== current && signedBy(current, p));
-    if (!parent) return `certificate "${info.subjectString}" is signed by an unknown authority ("${info.issuerString}")`;
+    if (!parent)
+      return `certificate "${info.subjectString}" is signed by an unknown authority ("${info.issuerString}")`;
     const pInfo = infoOf(parent);
     if (!pInfo.isCA) return `issuer "${pInfo.subjectString}" is not a CA`;
     if (pInfo.keyUsages.length && !pInfo.keyUsages.includes('keyCertSign')) {
@@ -534,7 +587,11 @@ export function explainChainFailure(leafPem: string | Uint8Array, caPems: (strin
 }
 
 /** True when `leafPem` chains to one of `caPems` (see explainChainFailure). */
-export function verifyChain(leafPem: string | Uint8Array, caPems: (string | Uint8Array)[], opts: VerifyOptions = {}): boolean {
+export function verifyChain(
+  leafPem: string | Uint8Array,
+  caPems: (string | Uint8Array)[],
+  opts: VerifyOptions = {},
+): boolean {
   return explainChainFailure(leafPem, caPems, opts) === null;
 }
 

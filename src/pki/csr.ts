@@ -60,7 +60,8 @@ export function csrDer(pemOrDer: string | Uint8Array): Buffer {
     const text = typeof pemOrDer === 'string' ? pemOrDer : Buffer.from(pemOrDer).toString('utf8');
     const blocks = pemBlocks(text);
     const block = blocks.find((b) => CSR_PEM_TYPES.has(b.type));
-    if (!block) throw new PkiError(`expected a PEM "CERTIFICATE REQUEST" block, found ${describeBlocks(blocks)}`, 'ERR_PKI_PEM');
+    if (!block)
+      throw new PkiError(`expected a PEM "CERTIFICATE REQUEST" block, found ${describeBlocks(blocks)}`, 'ERR_PKI_PEM');
     return block.der;
   }
   if (typeof pemOrDer === 'string') {
@@ -73,7 +74,10 @@ function decode(der: Buffer): x509Types.Pkcs10CertificateRequest {
   try {
     return new x509.Pkcs10CertificateRequest(der);
   } catch (e) {
-    throw new PkiError(`the data is not a valid PKCS#10 certificate request (${(e as Error).message})`, 'ERR_PKI_PARSE');
+    throw new PkiError(
+      `the data is not a valid PKCS#10 certificate request (${(e as Error).message})`,
+      'ERR_PKI_PARSE',
+    );
   }
 }
 
@@ -107,16 +111,26 @@ export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr
   try {
     publicKey = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
   } catch (e) {
-    throw new PkiError(`the certificate request carries an unusable public key (${(e as Error).message})`, 'ERR_PKI_PARSE');
+    throw new PkiError(
+      `the certificate request carries an unusable public key (${(e as Error).message})`,
+      'ERR_PKI_PARSE',
+    );
   }
   let alt;
   try {
     const ext = csr.getExtension(SAN_OID);
     alt = readSanExtension(
-      ext === null ? null : ext instanceof x509.SubjectAlternativeNameExtension ? ext : new x509.SubjectAlternativeNameExtension(ext.rawData),
+      ext === null
+        ? null
+        : ext instanceof x509.SubjectAlternativeNameExtension
+          ? ext
+          : new x509.SubjectAlternativeNameExtension(ext.rawData),
     );
   } catch (e) {
-    throw new PkiError(`the certificate request has a malformed subjectAltName (${(e as Error).message})`, 'ERR_PKI_PARSE');
+    throw new PkiError(
+      `the certificate request has a malformed subjectAltName (${(e as Error).message})`,
+      'ERR_PKI_PARSE',
+    );
   }
   const signature = await checkSignature(csr);
   return {
@@ -139,10 +153,16 @@ export async function verifyCsrSignature(pemOrDer: string | Uint8Array): Promise
 export async function parseVerifiedCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr> {
   const csr = await parseCsr(pemOrDer);
   if (csr.signatureError) {
-    throw new PkiError(`the certificate request signature cannot be checked: ${csr.signatureError}`, 'ERR_PKI_SIGNATURE');
+    throw new PkiError(
+      `the certificate request signature cannot be checked: ${csr.signatureError}`,
+      'ERR_PKI_SIGNATURE',
+    );
   }
   if (!csr.signatureValid) {
-    throw new PkiError('the certificate request signature is invalid: it was altered after signing or not signed by its key', 'ERR_PKI_SIGNATURE');
+    throw new PkiError(
+      'the certificate request signature is invalid: it was altered after signing or not signed by its key',
+      'ERR_PKI_SIGNATURE',
+    );
   }
   return csr;
 }

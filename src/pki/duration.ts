@@ -2,7 +2,16 @@
 // day unit (`365d`) for convenience.
 import { PkiError } from './errors.js';
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** Milliseconds in a duration such as `8760h`, `1h30m` or `365d`. Throws PkiError when it is not one. */
 export function parseDuration(text: string): number {
@@ -15,7 +24,10 @@ export function parseDuration(text: string): number {
     consumed += m[0].length;
   }
   if (!t || consumed !== t.length) {
-    throw new PkiError(`invalid duration "${text}": use a number with a unit, e.g. 8760h, 90m, 365d`, 'ERR_PKI_INVALID');
+    throw new PkiError(
+      `invalid duration "${text}": use a number with a unit, e.g. 8760h, 90m, 365d`,
+      'ERR_PKI_INVALID',
+    );
   }
   return total;
 }

@@ -24,9 +24,22 @@ export interface ExpirationReport {
   authorities: ExpirationEntry[];
 }
 
-function entry(name: string, expires: Date | undefined, now: Date, externallyManaged: boolean, caName?: string): ExpirationEntry {
+function entry(
+  name: string,
+  expires: Date | undefined,
+  now: Date,
+  externallyManaged: boolean,
+  caName?: string,
+): ExpirationEntry {
   return expires
-    ? { name, missing: false, expires, residualSeconds: Math.floor((expires.getTime() - now.getTime()) / 1000), caName, externallyManaged }
+    ? {
+        name,
+        missing: false,
+        expires,
+        residualSeconds: Math.floor((expires.getTime() - now.getTime()) / 1000),
+        caName,
+        externallyManaged,
+      }
     : { name, missing: true, caName, externallyManaged };
 }
 
@@ -48,7 +61,10 @@ function kubeconfigExpiry(path: string, label: string): Date | undefined {
     if (!creds.clientCertPem) throw new PkiError('it has no client certificate');
     return readCertificate(creds.clientCertPem).notAfter;
   } catch (e) {
-    throw new PkiError(`failure loading the ${label} certificate embedded in ${path}: ${(e as Error).message}`, 'ERR_PKI_FILE');
+    throw new PkiError(
+      `failure loading the ${label} certificate embedded in ${path}: ${(e as Error).message}`,
+      'ERR_PKI_FILE',
+    );
   }
 }
 
@@ -56,17 +72,23 @@ function kubeconfigExpiry(path: string, label: string): Date | undefined {
 export function checkExpiration(certDir: string, kubeconfigDir: string, now = new Date()): ExpirationReport {
   // A CA is externally managed when its certificate is present without its key (kubeadm's external CA mode).
   const external = new Map(
-    CA_SPECS.map((ca) => [ca.name, readIfExists(certPath(certDir, ca.baseName)) !== undefined && readIfExists(keyPath(certDir, ca.baseName)) === undefined]),
+    CA_SPECS.map((ca) => [
+      ca.name,
+      readIfExists(certPath(certDir, ca.baseName)) !== undefined &&
+        readIfExists(keyPath(certDir, ca.baseName)) === undefined,
+    ]),
   );
   const certificates: ExpirationEntry[] = [
-    ...LEAF_SPECS.map((l) => entry(l.name, certExpiry(certPath(certDir, l.baseName), l.name), now, external.get(l.ca)!, l.ca)),
+    ...LEAF_SPECS.map((l) =>
+      entry(l.name, certExpiry(certPath(certDir, l.baseName), l.name), now, external.get(l.ca)!, l.ca),
+    ),
     ...KUBECONFIG_SPECS.filter((k) => k.renewable).map((k) =>
       entry(k.fileName, kubeconfigExpiry(join(kubeconfigDir, k.fileName), k.fileName), now, external.get('ca')!, 'ca'),
     ),
   ].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const authorities = CA_SPECS.map((ca) => entry(ca.name, certExpiry(certPath(certDir, ca.baseName), ca.name), now, external.get(ca.name)!)).sort(
-    (a, b) => (a.name < b.name ? -1 : 1),
-  );
+  const authorities = CA_SPECS.map((ca) =>
+    entry(ca.name, certExpiry(certPath(certDir, ca.baseName), ca.name), now, external.get(ca.name)!),
+  ).sort((a, b) => (a.name < b.name ? -1 : 1));
   return { certificates, authorities };
 }
 
@@ -103,7 +125,9 @@ export function tabwrite(lines: string[]): string {
       widths[i] = Math.max(widths[i] ?? 0, Math.max(cell.length + 3, 10));
     });
   }
-  return rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('')).join('\n') + '\n';
+  return (
+    rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('')).join('\n') + '\n'
+  );
 }
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no').padEnd(8);

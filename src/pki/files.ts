@@ -1,6 +1,17 @@
 // File writes for key material: the mode is set at creation (0600 keys, 0644 certificates), content appears
 // atomically (a temp file renamed or linked into place), and "create" never replaces an existing file.
-import { closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PkiError } from './errors.js';

@@ -1,7 +1,15 @@
 // The PKI toolkit: keys, CSRs, certificates, the kubeadm tree, expiry and renewal.
 export { PkiError, type PkiErrorCode } from './errors.js';
 export * from './keys.js';
-export { createCsr, parseCsr, parseVerifiedCsr, verifyCsrSignature, csrDer, type CreateCsrOptions, type ParsedCsr } from './csr.js';
+export {
+  createCsr,
+  parseCsr,
+  parseVerifiedCsr,
+  verifyCsrSignature,
+  csrDer,
+  type CreateCsrOptions,
+  type ParsedCsr,
+} from './csr.js';
 export * from './certificate.js';
 export type { Subject, ParsedSubject, AltNames } from './names.js';
 export { splitSans, isValidDnsSan } from './names.js';

@@ -13,7 +13,10 @@ export function ipToBytes(text: string): Buffer | null {
   const lastColon = text.lastIndexOf(':');
   if (text.slice(lastColon + 1).includes('.')) {
     // IPv4-embedded form (::ffff:1.2.3.4)
-    tail4 = text.slice(lastColon + 1).split('.').map(Number);
+    tail4 = text
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
     head = text.slice(0, lastColon + 1) + '0:0';
   }
   const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
@@ -32,16 +35,23 @@ export function bytesToIp(bytes: Uint8Array): string {
   if (bytes.length === 4) return Array.from(bytes).join('.');
   if (bytes.length !== 16) throw new PkiError(`an IP address has 4 or 16 bytes, not ${bytes.length}`, 'ERR_PKI_PARSE');
   const b = Buffer.from(bytes);
-  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return Array.from(b.subarray(12)).join('.');
+  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff)
+    return Array.from(b.subarray(12)).join('.');
   const groups = Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2));
   // The longest run (≥2) of zero groups collapses to "::".
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));

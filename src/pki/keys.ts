@@ -9,7 +9,14 @@ import { describeBlocks, pemBlocks } from './pem.js';
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096' | 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519';
 export type PrivateKeyFormat = 'pkcs1' | 'sec1' | 'pkcs8';
 
-export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ecdsa-p256', 'ecdsa-p384', 'ed25519'];
+export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
+  'rsa-2048',
+  'rsa-3072',
+  'rsa-4096',
+  'ecdsa-p256',
+  'ecdsa-p384',
+  'ed25519',
+];
 
 export interface KeyPair {
   privateKey: KeyObject;
@@ -25,11 +32,25 @@ const generate = promisify(generateKeyPairCb);
 export function parseKeyAlgorithm(name: string): KeyAlgorithm {
   const n = name.trim().toLowerCase().replace(/_/g, '-');
   const aliases: Record<string, KeyAlgorithm> = {
-    'rsa-2048': 'rsa-2048', rsa2048: 'rsa-2048', rsa: 'rsa-2048',
-    'rsa-3072': 'rsa-3072', rsa3072: 'rsa-3072',
-    'rsa-4096': 'rsa-4096', rsa4096: 'rsa-4096',
-    'ecdsa-p256': 'ecdsa-p256', 'ecdsa-p-256': 'ecdsa-p256', 'ec-p256': 'ecdsa-p256', p256: 'ecdsa-p256', 'p-256': 'ecdsa-p256', ecdsa: 'ecdsa-p256', ec: 'ecdsa-p256',
-    'ecdsa-p384': 'ecdsa-p384', 'ecdsa-p-384': 'ecdsa-p384', 'ec-p384': 'ecdsa-p384', p384: 'ecdsa-p384', 'p-384': 'ecdsa-p384',
+    'rsa-2048': 'rsa-2048',
+    rsa2048: 'rsa-2048',
+    rsa: 'rsa-2048',
+    'rsa-3072': 'rsa-3072',
+    rsa3072: 'rsa-3072',
+    'rsa-4096': 'rsa-4096',
+    rsa4096: 'rsa-4096',
+    'ecdsa-p256': 'ecdsa-p256',
+    'ecdsa-p-256': 'ecdsa-p256',
+    'ec-p256': 'ecdsa-p256',
+    p256: 'ecdsa-p256',
+    'p-256': 'ecdsa-p256',
+    ecdsa: 'ecdsa-p256',
+    ec: 'ecdsa-p256',
+    'ecdsa-p384': 'ecdsa-p384',
+    'ecdsa-p-384': 'ecdsa-p384',
+    'ec-p384': 'ecdsa-p384',
+    p384: 'ecdsa-p384',
+    'p-384': 'ecdsa-p384',
     ed25519: 'ed25519',
   };
   const alg = aliases[n];
@@ -132,11 +153,17 @@ export function loadPrivateKeyPem(pem: string | Buffer): KeyObject {
   const text = typeof pem === 'string' ? pem : pem.toString('utf8');
   const blocks = pemBlocks(text);
   if (blocks.some((b) => b.type === 'ENCRYPTED PRIVATE KEY' || (PRIVATE_KEY_TYPES.has(b.type) && b.hasHeaders))) {
-    throw new PkiError('encrypted private keys are not supported; decrypt it first (openssl pkey -in KEY -out KEY)', 'ERR_PKI_KEY');
+    throw new PkiError(
+      'encrypted private keys are not supported; decrypt it first (openssl pkey -in KEY -out KEY)',
+      'ERR_PKI_KEY',
+    );
   }
   const block = blocks.find((b) => PRIVATE_KEY_TYPES.has(b.type));
   if (!block) {
-    throw new PkiError(`expected a PEM private key (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY), found ${describeBlocks(blocks)}`, 'ERR_PKI_PEM');
+    throw new PkiError(
+      `expected a PEM private key (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY), found ${describeBlocks(blocks)}`,
+      'ERR_PKI_PEM',
+    );
   }
   try {
     const type = block.type === 'RSA PRIVATE KEY' ? 'pkcs1' : block.type === 'EC PRIVATE KEY' ? 'sec1' : 'pkcs8';
@@ -152,7 +179,10 @@ export function loadPublicKeyPem(pem: string | Buffer): KeyObject {
   const blocks = pemBlocks(text);
   const block = blocks.find((b) => b.type === 'PUBLIC KEY' || b.type === 'RSA PUBLIC KEY' || b.type === 'CERTIFICATE');
   if (!block) {
-    throw new PkiError(`expected a PEM public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE), found ${describeBlocks(blocks)}`, 'ERR_PKI_PEM');
+    throw new PkiError(
+      `expected a PEM public key (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE), found ${describeBlocks(blocks)}`,
+      'ERR_PKI_PEM',
+    );
   }
   try {
     if (block.type === 'PUBLIC KEY') return createPublicKey({ key: block.der, format: 'der', type: 'spki' });

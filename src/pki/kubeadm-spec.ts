@@ -48,13 +48,34 @@ export interface KubeconfigSpec {
 }
 
 export const CA_SPECS: readonly CaSpec[] = [
-  { name: 'ca', baseName: 'ca', commonName: 'kubernetes', longName: 'self-signed Kubernetes CA to provision identities for other Kubernetes components' },
-  { name: 'front-proxy-ca', baseName: 'front-proxy-ca', commonName: 'front-proxy-ca', longName: 'self-signed CA to provision identities for front proxy' },
-  { name: 'etcd-ca', baseName: 'etcd/ca', commonName: 'etcd-ca', longName: 'self-signed CA to provision identities for etcd' },
+  {
+    name: 'ca',
+    baseName: 'ca',
+    commonName: 'kubernetes',
+    longName: 'self-signed Kubernetes CA to provision identities for other Kubernetes components',
+  },
+  {
+    name: 'front-proxy-ca',
+    baseName: 'front-proxy-ca',
+    commonName: 'front-proxy-ca',
+    longName: 'self-signed CA to provision identities for front proxy',
+  },
+  {
+    name: 'etcd-ca',
+    baseName: 'etcd/ca',
+    commonName: 'etcd-ca',
+    longName: 'self-signed CA to provision identities for etcd',
+  },
 ];
 
 function apiServerAltNames(ctx: TreeContext) {
-  const dnsNames = [ctx.nodeName, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${ctx.dnsDomain}`];
+  const dnsNames = [
+    ctx.nodeName,
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    `kubernetes.default.svc.${ctx.dnsDomain}`,
+  ];
   const ipAddresses = [ctx.serviceIp, ctx.advertiseAddress];
   if (ctx.controlPlaneHost) {
     if (/^[0-9.]+$|:/.test(ctx.controlPlaneHost)) ipAddresses.push(ctx.controlPlaneHost);
@@ -63,7 +84,10 @@ function apiServerAltNames(ctx: TreeContext) {
   // kauth serves on loopback by default, so unlike kubeadm the apiserver certificate also covers localhost.
   dnsNames.push('localhost');
   ipAddresses.push('127.0.0.1');
-  return { dnsNames: [...dnsNames, ...ctx.extraSans.dnsNames], ipAddresses: [...ipAddresses, ...ctx.extraSans.ipAddresses] };
+  return {
+    dnsNames: [...dnsNames, ...ctx.extraSans.dnsNames],
+    ipAddresses: [...ipAddresses, ...ctx.extraSans.ipAddresses],
+  };
 }
 
 // GetEtcdAltNames / GetEtcdPeerAltNames: the node name, localhost, the advertise address and both loopbacks.

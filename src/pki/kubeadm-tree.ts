@@ -9,8 +9,27 @@ import { pemBlocks } from './pem.js';
 import { PkiError } from './errors.js';
 import { CERT_MODE, ensureDir, KEY_MODE, readIfExists, writeFileAtomic } from './files.js';
 import { firstIpOfCidr, normalizeIp } from './ip.js';
-import { generateKeyPair, loadPublicKeyPem, parseKeyAlgorithm, privateKeyToPem, publicKeyToPem, sameKey, type KeyAlgorithm, type KeyPair } from './keys.js';
-import { CA_SPECS, CLUSTER_NAME, KUBECONFIG_SPECS, LEAF_SPECS, type CaName, type CaSpec, type KubeconfigSpec, type LeafSpec, type TreeContext } from './kubeadm-spec.js';
+import {
+  generateKeyPair,
+  loadPublicKeyPem,
+  parseKeyAlgorithm,
+  privateKeyToPem,
+  publicKeyToPem,
+  sameKey,
+  type KeyAlgorithm,
+  type KeyPair,
+} from './keys.js';
+import {
+  CA_SPECS,
+  CLUSTER_NAME,
+  KUBECONFIG_SPECS,
+  LEAF_SPECS,
+  type CaName,
+  type CaSpec,
+  type KubeconfigSpec,
+  type LeafSpec,
+  type TreeContext,
+} from './kubeadm-spec.js';
 import { dedupeAltNames, isValidDnsSan, splitSans } from './names.js';
 import { certPath, checkPeriod, keyPath, parseCertFile, parseKeyFile, type LoadedCertFile } from './pki-files.js';
 import { buildKubeconfig } from '../kubeconfig/build.js';
@@ -78,11 +97,21 @@ export function parseControlPlaneEndpoint(endpoint: string): { url: string; host
   try {
     url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
   } catch {
-    throw new PkiError(`invalid control plane endpoint "${endpoint}": want https://host:port or host:port`, 'ERR_PKI_INVALID');
+    throw new PkiError(
+      `invalid control plane endpoint "${endpoint}": want https://host:port or host:port`,
+      'ERR_PKI_INVALID',
+    );
   }
-  if (url.protocol !== 'https:') throw new PkiError(`invalid control plane endpoint "${endpoint}": the API server is served over https`, 'ERR_PKI_INVALID');
+  if (url.protocol !== 'https:')
+    throw new PkiError(
+      `invalid control plane endpoint "${endpoint}": the API server is served over https`,
+      'ERR_PKI_INVALID',
+    );
   if (url.pathname !== '/' || url.search || url.username) {
-    throw new PkiError(`invalid control plane endpoint "${endpoint}": want only scheme, host and port`, 'ERR_PKI_INVALID');
+    throw new PkiError(
+      `invalid control plane endpoint "${endpoint}": want only scheme, host and port`,
+      'ERR_PKI_INVALID',
+    );
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return { url: `https://${url.hostname}:${url.port || '6443'}`, host };
@@ -91,7 +120,10 @@ export function parseControlPlaneEndpoint(endpoint: string): { url: string; host
 export function toKeyAlgorithm(alg: string | undefined): KeyAlgorithm {
   const parsed = parseKeyAlgorithm(alg ?? 'RSA-2048');
   if (parsed === 'ed25519') {
-    throw new PkiError('kubeadm trees use RSA or ECDSA keys (service-account tokens cannot be signed with Ed25519)', 'ERR_PKI_ALGORITHM');
+    throw new PkiError(
+      'kubeadm trees use RSA or ECDSA keys (service-account tokens cannot be signed with Ed25519)',
+      'ERR_PKI_ALGORITHM',
+    );
   }
   return parsed;
 }
@@ -109,7 +141,8 @@ interface ResolvedOptions {
 
 function validityMs(days: number | undefined, fallback: number, what: string): number {
   const d = days ?? fallback;
-  if (!Number.isFinite(d) || d <= 0) throw new PkiError(`${what} must be a positive number of days, not ${String(days)}`, 'ERR_PKI_INVALID');
+  if (!Number.isFinite(d) || d <= 0)
+    throw new PkiError(`${what} must be a positive number of days, not ${String(days)}`, 'ERR_PKI_INVALID');
   return d * DAY_MS;
 }
 
@@ -117,13 +150,18 @@ export function resolveTreeOptions(opts: EnsurePkiTreeOptions): ResolvedOptions 
   const certDir = resolve(opts.certDir);
   const advertise = opts.advertiseAddress ?? defaultAdvertiseAddress();
   const advertiseAddress = normalizeIp(advertise);
-  if (!advertiseAddress) throw new PkiError(`invalid advertise address "${advertise}": want an IP address`, 'ERR_PKI_INVALID');
+  if (!advertiseAddress)
+    throw new PkiError(`invalid advertise address "${advertise}": want an IP address`, 'ERR_PKI_INVALID');
   const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
   if (!isValidDnsSan(nodeName) || nodeName.startsWith('*.')) {
-    throw new PkiError(`invalid node name "${nodeName}": want a DNS-1123 subdomain (pass --node-name)`, 'ERR_PKI_INVALID');
+    throw new PkiError(
+      `invalid node name "${nodeName}": want a DNS-1123 subdomain (pass --node-name)`,
+      'ERR_PKI_INVALID',
+    );
   }
   const dnsDomain = opts.dnsDomain ?? 'cluster.local';
-  if (!isValidDnsSan(dnsDomain) || dnsDomain.startsWith('*.')) throw new PkiError(`invalid service DNS domain "${dnsDomain}"`, 'ERR_PKI_INVALID');
+  if (!isValidDnsSan(dnsDomain) || dnsDomain.startsWith('*.'))
+    throw new PkiError(`invalid service DNS domain "${dnsDomain}"`, 'ERR_PKI_INVALID');
   const endpoint = opts.controlPlaneEndpoint ? parseControlPlaneEndpoint(opts.controlPlaneEndpoint) : undefined;
   const server = endpoint?.url ?? httpsUrl(advertiseAddress, 6443);
   return {
@@ -181,14 +219,18 @@ function checkCa(o: ResolvedOptions, spec: CaSpec): CaState {
   const keyText = readIfExists(kp);
   if (certText === undefined && keyText === undefined) return { spec, status: 'missing' };
   if (certText === undefined) {
-    throw new PkiError(`found the ${spec.name} key ${kp} but not its certificate ${cp}; restore it or remove the key`, 'ERR_PKI_TREE');
+    throw new PkiError(
+      `found the ${spec.name} key ${kp} but not its certificate ${cp}; restore it or remove the key`,
+      'ERR_PKI_TREE',
+    );
   }
   const cert = parseCertFile(cp, certText, spec.name);
   if (!cert.info.isCA) throw new PkiError(`certificate ${cp} is not a CA`, 'ERR_PKI_TREE');
   checkPeriod(cert, spec.name, o.now);
   if (keyText === undefined) return { spec, status: 'external', cert };
   const key = parseKeyFile(kp, keyText, spec.name);
-  if (!certificateMatchesKey(certText, key)) throw new PkiError(`the ${spec.name} key ${kp} does not match the certificate ${cp}`, 'ERR_PKI_KEY');
+  if (!certificateMatchesKey(certText, key))
+    throw new PkiError(`the ${spec.name} key ${kp} does not match the certificate ${cp}`, 'ERR_PKI_KEY');
   return { spec, status: 'present', cert, key };
 }
 
@@ -199,17 +241,26 @@ function checkLeaf(o: ResolvedOptions, spec: LeafSpec, ca: CaState): LeafState {
   const keyText = readIfExists(kp);
   if (certText === undefined && keyText === undefined) {
     if (ca.status === 'external') {
-      throw new PkiError(`the ${ca.spec.name} key is missing (external CA) and ${cp} does not exist, so kauth cannot create it`, 'ERR_PKI_TREE');
+      throw new PkiError(
+        `the ${ca.spec.name} key is missing (external CA) and ${cp} does not exist, so kauth cannot create it`,
+        'ERR_PKI_TREE',
+      );
     }
     return { spec, status: 'missing' };
   }
-  if (certText === undefined) throw new PkiError(`found ${kp} but not ${cp}; remove the key to regenerate both`, 'ERR_PKI_TREE');
-  if (keyText === undefined) throw new PkiError(`found ${cp} but not ${kp}; remove the certificate to regenerate both`, 'ERR_PKI_TREE');
+  if (certText === undefined)
+    throw new PkiError(`found ${kp} but not ${cp}; remove the key to regenerate both`, 'ERR_PKI_TREE');
+  if (keyText === undefined)
+    throw new PkiError(`found ${cp} but not ${kp}; remove the certificate to regenerate both`, 'ERR_PKI_TREE');
   const cert = parseCertFile(cp, certText, spec.name);
   const key = parseKeyFile(kp, keyText, spec.name);
-  if (!certificateMatchesKey(certText, key)) throw new PkiError(`the ${spec.name} key ${kp} does not match the certificate ${cp}`, 'ERR_PKI_KEY');
+  if (!certificateMatchesKey(certText, key))
+    throw new PkiError(`the ${spec.name} key ${kp} does not match the certificate ${cp}`, 'ERR_PKI_KEY');
   if (ca.status === 'missing') {
-    throw new PkiError(`${cp} exists but its CA ${certPath(o.certDir, ca.spec.baseName)} does not; restore the CA or remove the stale files`, 'ERR_PKI_TREE');
+    throw new PkiError(
+      `${cp} exists but its CA ${certPath(o.certDir, ca.spec.baseName)} does not; restore the CA or remove the stale files`,
+      'ERR_PKI_TREE',
+    );
   }
   if (!isSignedBy(certText, ca.cert.pem)) {
     throw new PkiError(`certificate ${cp} is not signed by the ${ca.spec.name} CA ${ca.cert.path}`, 'ERR_PKI_TREE');
@@ -237,7 +288,8 @@ function checkSa(o: ResolvedOptions): SaState {
   const keyText = readIfExists(kp);
   const pubText = readIfExists(pp);
   if (keyText === undefined) {
-    if (pubText !== undefined) throw new PkiError(`found ${pp} but not ${kp}; tokens cannot be signed without the private key`, 'ERR_PKI_TREE');
+    if (pubText !== undefined)
+      throw new PkiError(`found ${pp} but not ${kp}; tokens cannot be signed without the private key`, 'ERR_PKI_TREE');
     return { status: 'missing' };
   }
   const key = parseKeyFile(kp, keyText, 'sa');
@@ -257,26 +309,39 @@ function checkKubeconfig(o: ResolvedOptions, spec: KubeconfigSpec, ca: CaState, 
   const path = join(o.kubeconfigDir, spec.fileName);
   const text = readIfExists(path);
   if (text === undefined) {
-    if (ca.status === 'external') throw new PkiError(`the ca key is missing (external CA) and ${path} does not exist, so kauth cannot create it`, 'ERR_PKI_TREE');
+    if (ca.status === 'external')
+      throw new PkiError(
+        `the ca key is missing (external CA) and ${path} does not exist, so kauth cannot create it`,
+        'ERR_PKI_TREE',
+      );
     return { spec, path, status: 'missing' };
   }
   let creds;
   try {
     creds = resolveClusterCredentials(parseKubeconfig(text, path));
   } catch (e) {
-    throw new PkiError(`failed to load kubeconfig file ${path} that already exists on disk: ${(e as Error).message}`, 'ERR_PKI_FILE');
+    throw new PkiError(
+      `failed to load kubeconfig file ${path} that already exists on disk: ${(e as Error).message}`,
+      'ERR_PKI_FILE',
+    );
   }
   let sameCa = false;
   if (ca.status !== 'missing' && creds.caPem) {
     try {
-      sameCa = pemBlocks(creds.caPem).find((b) => b.type === 'CERTIFICATE')?.der.equals(ca.cert.info.raw) ?? false;
+      sameCa =
+        pemBlocks(creds.caPem)
+          .find((b) => b.type === 'CERTIFICATE')
+          ?.der.equals(ca.cert.info.raw) ?? false;
     } catch {
       sameCa = false;
     }
   }
-  if (!sameCa) throw new PkiError(`a kubeconfig file "${path}" exists already but has got the wrong CA cert`, 'ERR_PKI_TREE');
+  if (!sameCa)
+    throw new PkiError(`a kubeconfig file "${path}" exists already but has got the wrong CA cert`, 'ERR_PKI_TREE');
   if (creds.server !== o.server) {
-    warnings.push(`a kubeconfig file "${path}" exists already but has an unexpected API Server URL: expected: ${o.server}, got: ${creds.server}`);
+    warnings.push(
+      `a kubeconfig file "${path}" exists already but has an unexpected API Server URL: expected: ${o.server}, got: ${creds.server}`,
+    );
   }
   if (creds.clientCertPem && creds.clientKeyPem && ca.status !== 'missing') {
     let ok = false;
@@ -286,7 +351,8 @@ function checkKubeconfig(o: ResolvedOptions, spec: KubeconfigSpec, ca: CaState, 
       throw new PkiError(`the client credentials in ${path} are unusable: ${(e as Error).message}`, 'ERR_PKI_TREE');
     }
     if (!ok) throw new PkiError(`the client certificate in ${path} does not match its key`, 'ERR_PKI_KEY');
-    if (!isSignedBy(creds.clientCertPem, ca.cert.pem)) throw new PkiError(`the client certificate in ${path} is not signed by the cluster CA`, 'ERR_PKI_TREE');
+    if (!isSignedBy(creds.clientCertPem, ca.cert.pem))
+      throw new PkiError(`the client certificate in ${path} is not signed by the cluster CA`, 'ERR_PKI_TREE');
   }
   return { spec, path, status: 'present' };
 }
@@ -341,7 +407,8 @@ export async function ensurePkiTree(opts: EnsurePkiTreeOptions): Promise<EnsureP
     p.kubeconfigs.some((k) => k.status === 'missing');
   if (missingAnything) {
     ensureDir(o.certDir);
-    if ([...p.cas.values(), ...p.leaves].some((x) => x.spec.baseName.startsWith('etcd/') && x.status === 'missing')) ensureDir(join(o.certDir, 'etcd'));
+    if ([...p.cas.values(), ...p.leaves].some((x) => x.spec.baseName.startsWith('etcd/') && x.status === 'missing'))
+      ensureDir(join(o.certDir, 'etcd'));
     if (p.kubeconfigs.some((k) => k.status === 'missing')) ensureDir(o.kubeconfigDir);
   }
 
@@ -413,7 +480,11 @@ export async function ensurePkiTree(opts: EnsurePkiTreeOptions): Promise<EnsureP
     writeFileAtomic(keyPath(o.certDir, name), privateKeyToPem(kp.privateKey), { mode: KEY_MODE });
     writeFileAtomic(certPath(o.certDir, name), certPem, { mode: CERT_MODE });
     say(name, `[certs] Generating "${name}" certificate and key`);
-    if (alt) say(name, `[certs] ${name} serving cert is signed for DNS names ${fmtList(alt.dnsNames)} and IPs ${fmtList(alt.ipAddresses)}`);
+    if (alt)
+      say(
+        name,
+        `[certs] ${name} serving cert is signed for DNS names ${fmtList(alt.dnsNames)} and IPs ${fmtList(alt.ipAddresses)}`,
+      );
     created.push(name);
   });
 
@@ -468,8 +539,17 @@ export async function ensurePkiTree(opts: EnsurePkiTreeOptions): Promise<EnsureP
   // Report in kubeadm's order, whatever order the parallel jobs finished in.
   if (opts.log) {
     const order = [
-      'ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client',
-      'etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client', 'sa',
+      'ca',
+      'apiserver',
+      'apiserver-kubelet-client',
+      'front-proxy-ca',
+      'front-proxy-client',
+      'etcd/ca',
+      'etcd/server',
+      'etcd/peer',
+      'etcd/healthcheck-client',
+      'apiserver-etcd-client',
+      'sa',
     ];
     opts.log(`[certs] Using certificateDir folder "${o.certDir}"`);
     for (const item of order) for (const line of lines.get(item) ?? []) opts.log(line);
@@ -478,7 +558,12 @@ export async function ensurePkiTree(opts: EnsurePkiTreeOptions): Promise<EnsureP
     for (const k of KUBECONFIG_SPECS) for (const line of lines.get(k.fileName) ?? []) opts.log(line);
   }
   const rank = (n: string) => {
-    const all = [...CA_SPECS.map((c) => c.baseName), ...LEAF_SPECS.map((l) => l.baseName), 'sa', ...KUBECONFIG_SPECS.map((k) => k.fileName)];
+    const all = [
+      ...CA_SPECS.map((c) => c.baseName),
+      ...LEAF_SPECS.map((l) => l.baseName),
+      'sa',
+      ...KUBECONFIG_SPECS.map((k) => k.fileName),
+    ];
     return all.indexOf(n);
   };
   created.sort((a, b) => rank(a) - rank(b));

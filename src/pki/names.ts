@@ -67,19 +67,29 @@ export function splitSans(values: string[]): { dnsNames: string[]; ipAddresses: 
     const ip = normalizeIp(v);
     if (ip) ipAddresses.push(ip);
     else if (isValidDnsSan(v)) dnsNames.push(v);
-    else throw new PkiError(`"${v}" is neither an IP address nor a valid DNS name (RFC 1123 subdomain)`, 'ERR_PKI_INVALID');
+    else
+      throw new PkiError(
+        `"${v}" is neither an IP address nor a valid DNS name (RFC 1123 subdomain)`,
+        'ERR_PKI_INVALID',
+      );
   }
   return { dnsNames, ipAddresses };
 }
 
 /** Removes duplicates, keeping the first occurrence (IPs compared in canonical form). */
-export function dedupeAltNames(dnsNames: string[], ipAddresses: string[]): { dnsNames: string[]; ipAddresses: string[] } {
+export function dedupeAltNames(
+  dnsNames: string[],
+  ipAddresses: string[],
+): { dnsNames: string[]; ipAddresses: string[] } {
   const dns = [...new Set(dnsNames)];
   const ips = [...new Set(ipAddresses.map((ip) => normalizeIp(ip) ?? ip))];
   return { dnsNames: dns, ipAddresses: ips };
 }
 
-export function buildSanExtension(alt: Partial<AltNames>, critical = false): x509Types.SubjectAlternativeNameExtension | null {
+export function buildSanExtension(
+  alt: Partial<AltNames>,
+  critical = false,
+): x509Types.SubjectAlternativeNameExtension | null {
   const names: x509Types.JsonGeneralName[] = [];
   for (const d of alt.dnsNames ?? []) names.push({ type: 'dns', value: d });
   for (const e of alt.emailAddresses ?? []) names.push({ type: 'email', value: e });

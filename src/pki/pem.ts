@@ -145,7 +145,8 @@ function decodeWith(s: PemScanner, from: number, onBadBody?: (type: string) => v
     }
     const typeLine = s.line(rest);
     rest = typeLine.next;
-    if (typeLine.end - typeLine.start < DASHES.length || !text.startsWith(DASHES, typeLine.end - DASHES.length)) continue;
+    if (typeLine.end - typeLine.start < DASHES.length || !text.startsWith(DASHES, typeLine.end - DASHES.length))
+      continue;
     const type = text.slice(typeLine.start, typeLine.end - DASHES.length);
 
     const headersEnd = s.headersEnd(rest);
@@ -164,7 +165,12 @@ function decodeWith(s: PemScanner, from: number, onBadBody?: (type: string) => v
       trailer = endIndex + 1 + END.length;
     }
     const afterTrailer = trailer + type.length + DASHES.length;
-    if (afterTrailer > text.length || !text.startsWith(type, trailer) || !text.startsWith(DASHES, trailer + type.length)) continue;
+    if (
+      afterTrailer > text.length ||
+      !text.startsWith(type, trailer) ||
+      !text.startsWith(DASHES, trailer + type.length)
+    )
+      continue;
     const endLineStart = text.startsWith('\n', endIndex) ? endIndex + 1 : endIndex;
     if (!s.restOfLineBlank(endLineStart, afterTrailer)) continue;
 
@@ -198,7 +204,9 @@ export function pemBlocks(text: string): PemBlock[] {
   let bad: string | undefined;
   const scanner = new PemScanner(text);
   const blocks: PemBlock[] = [];
-  const onBadBody = (type: string): void => { bad ??= type; };
+  const onBadBody = (type: string): void => {
+    bad ??= type;
+  };
   for (let d = decodeWith(scanner, 0, onBadBody); d; d = decodeWith(scanner, d.next, onBadBody)) blocks.push(d.block);
   if (bad !== undefined) throw new PkiError(`the PEM block "${bad}" does not contain valid base64`, 'ERR_PKI_PEM');
   return blocks;
@@ -206,7 +214,8 @@ export function pemBlocks(text: string): PemBlock[] {
 
 /** True when the input looks like PEM text rather than DER bytes. */
 export function looksLikePem(input: string | Uint8Array): boolean {
-  const head = typeof input === 'string' ? input.slice(0, 4096) : Buffer.from(input.subarray(0, 4096)).toString('latin1');
+  const head =
+    typeof input === 'string' ? input.slice(0, 4096) : Buffer.from(input.subarray(0, 4096)).toString('latin1');
   return head.includes('-----BEGIN ');
 }
 

@@ -2,7 +2,13 @@
 // errors that name the file and say what is wrong with it.
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { certificateFacts, certificateMatchesKey, readCertificate, type CertFacts, type CertInfo } from './certificate.js';
+import {
+  certificateFacts,
+  certificateMatchesKey,
+  readCertificate,
+  type CertFacts,
+  type CertInfo,
+} from './certificate.js';
 import { PkiError } from './errors.js';
 import { readIfExists } from './files.js';
 import { loadPrivateKeyPem } from './keys.js';
@@ -47,8 +53,13 @@ export function loadKeyFile(path: string, label: string): KeyObject {
 /** An error when the certificate is outside its validity period at `now`. */
 export function checkPeriod(file: LoadedCertFile, label: string, now: Date, hint = ''): void {
   const { notBefore, notAfter } = file.info;
-  if (now < notBefore) throw new PkiError(`${label} certificate ${file.path} is not valid until ${notBefore.toISOString()}`, 'ERR_PKI_TREE');
-  if (now > notAfter) throw new PkiError(`${label} certificate ${file.path} expired on ${notAfter.toISOString()}${hint}`, 'ERR_PKI_TREE');
+  if (now < notBefore)
+    throw new PkiError(
+      `${label} certificate ${file.path} is not valid until ${notBefore.toISOString()}`,
+      'ERR_PKI_TREE',
+    );
+  if (now > notAfter)
+    throw new PkiError(`${label} certificate ${file.path} expired on ${notAfter.toISOString()}${hint}`, 'ERR_PKI_TREE');
 }
 
 export interface CertificateAuthority {
@@ -68,15 +79,23 @@ export function loadCertificateAuthority(certDir: string, baseName = 'ca', now =
   const kp = keyPath(certDir, baseName);
   const certText = readIfExists(cp);
   if (certText === undefined) {
-    throw new PkiError(`the ${label} certificate ${cp} does not exist; run "kauth certs init --cert-dir ${certDir}" first`, 'ERR_PKI_FILE');
+    throw new PkiError(
+      `the ${label} certificate ${cp} does not exist; run "kauth certs init --cert-dir ${certDir}" first`,
+      'ERR_PKI_FILE',
+    );
   }
   const cert = parseCertFile(cp, certText, label);
   if (!cert.info.isCA) throw new PkiError(`certificate ${cp} is not a CA`, 'ERR_PKI_TREE');
   checkPeriod(cert, label, now);
   const info = readCertificate(certText);
   const keyText = readIfExists(kp);
-  if (keyText === undefined) throw new PkiError(`the ${label} key ${kp} does not exist (external CA): kauth cannot sign with it`, 'ERR_PKI_FILE');
+  if (keyText === undefined)
+    throw new PkiError(
+      `the ${label} key ${kp} does not exist (external CA): kauth cannot sign with it`,
+      'ERR_PKI_FILE',
+    );
   const privateKey = parseKeyFile(kp, keyText, label);
-  if (!certificateMatchesKey(certText, privateKey)) throw new PkiError(`the ${label} key ${kp} does not match the certificate ${cp}`, 'ERR_PKI_KEY');
+  if (!certificateMatchesKey(certText, privateKey))
+    throw new PkiError(`the ${label} key ${kp} does not match the certificate ${cp}`, 'ERR_PKI_KEY');
   return { certPath: cp, certPem: certText, cert: info, privateKey };
 }

@@ -32,14 +32,21 @@ const BACKDATE_MS = 5 * 60 * 1000;
 
 /** Every name `renew` accepts, sorted as kubeadm lists them. */
 export function renewableNames(): string[] {
-  return [...LEAF_SPECS.map((l) => l.name), ...KUBECONFIG_SPECS.filter((k) => k.renewable).map((k) => k.fileName)].sort();
+  return [
+    ...LEAF_SPECS.map((l) => l.name),
+    ...KUBECONFIG_SPECS.filter((k) => k.renewable).map((k) => k.fileName),
+  ].sort();
 }
 
 async function reissue(o: RenewOptions, caName: CaName, current: CertInfo, currentKey: KeyObject) {
   const now = o.now ?? new Date();
   const ca = loadCertificateAuthority(o.certDir, caSpec(caName).baseName, now);
   const validityDays = o.validityDays ?? 365;
-  if (!(validityDays > 0)) throw new PkiError(`certificate validity must be a positive number of days, not ${validityDays}`, 'ERR_PKI_INVALID');
+  if (!(validityDays > 0))
+    throw new PkiError(
+      `certificate validity must be a positive number of days, not ${validityDays}`,
+      'ERR_PKI_INVALID',
+    );
   const key = o.keepKey ? currentKey : (await generateKeyPair(keyAlgorithmOf(currentKey))).privateKey;
   const certPem = await issueCertificate({
     issuer: { certPem: ca.certPem, privateKey: ca.privateKey },
@@ -65,7 +72,11 @@ function externalCa(certDir: string, caName: CaName): boolean {
 export async function renewCertificate(name: string, o: RenewOptions): Promise<RenewResult> {
   const leaf = LEAF_SPECS.find((l) => l.name === name);
   const kc = KUBECONFIG_SPECS.find((k) => k.fileName === name && k.renewable);
-  if (!leaf && !kc) throw new PkiError(`unknown certificate "${name}"; valid names: ${renewableNames().join(', ')}, all`, 'ERR_PKI_INVALID');
+  if (!leaf && !kc)
+    throw new PkiError(
+      `unknown certificate "${name}"; valid names: ${renewableNames().join(', ')}, all`,
+      'ERR_PKI_INVALID',
+    );
   const caName: CaName = leaf?.ca ?? 'ca';
   const longName = leaf?.longName ?? kc!.longName;
   if (externalCa(o.certDir, caName)) {

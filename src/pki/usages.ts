@@ -46,7 +46,11 @@ export function usagesToX509(usages: string[]): { keyUsages: KeyUsageName[]; ext
   for (const u of usages) {
     if (u in KEY_USAGES) keyUsages.add(KEY_USAGES[u]!);
     else if (u in EXT_KEY_USAGES) extKeyUsages.add(EXT_KEY_USAGES[u]!);
-    else throw new PkiError(`unsupported usage "${u}": supported values are ${KNOWN_CSR_USAGES.map((k) => `"${k}"`).join(', ')}`, 'ERR_PKI_INVALID');
+    else
+      throw new PkiError(
+        `unsupported usage "${u}": supported values are ${KNOWN_CSR_USAGES.map((k) => `"${k}"`).join(', ')}`,
+        'ERR_PKI_INVALID',
+      );
   }
   return { keyUsages: [...keyUsages], extKeyUsages: [...extKeyUsages] };
 }

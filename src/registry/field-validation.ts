@@ -31,7 +31,8 @@ function walk(plan: MessagePlan, value: unknown, path: string, out: string[]): v
     }
     if (!f.message || v === null) continue;
     if (f.shape === 'repeated' && Array.isArray(v)) v.forEach((item, i) => walk(f.message!, item, `${p}[${i}]`, out));
-    else if (f.shape === 'map' && isPlainObject(v)) for (const [k, item] of Object.entries(v)) walk(f.message, item, `${p}[${k}]`, out);
+    else if (f.shape === 'map' && isPlainObject(v))
+      for (const [k, item] of Object.entries(v)) walk(f.message, item, `${p}[${k}]`, out);
     else walk(f.message, v, p, out);
   }
 }
@@ -88,5 +89,7 @@ function prune(plan: MessagePlan, value: unknown, keep?: Set<string>): void {
 
 function strictDecodingError(obj: KubeObject, problems: string[]): StatusError {
   const version = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[1] : obj.apiVersion;
-  return badRequest(`${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: strict decoding error: ${problems.join(', ')}`);
+  return badRequest(
+    `${obj.kind} in version "${version}" cannot be handled as a ${obj.kind}: strict decoding error: ${problems.join(', ')}`,
+  );
 }

@@ -27,7 +27,9 @@ export function goValue(v: unknown): string {
       const o = x as Record<string, Json>;
       // fmt prints map keys sorted.
       const parts: unknown[] = [new Literal('map[')];
-      Object.keys(o).sort().forEach((k, i) => parts.push(new Literal(`${i > 0 ? ' ' : ''}${k}:`), o[k]));
+      Object.keys(o)
+        .sort()
+        .forEach((k, i) => parts.push(new Literal(`${i > 0 ? ' ' : ''}${k}:`), o[k]));
       parts.push(new Literal(']'));
       for (let i = parts.length - 1; i >= 0; i--) stack.push(parts[i]);
     } else {

@@ -3,7 +3,16 @@
 // what copies add, deep-clones the whole document to validate every move and copy (a 10,000-op patch of a
 // large object is quadratic), and clones and compares recursively (a value nested a few thousand levels deep,
 // which Go accepts, overflows the stack). This walks without recursion and keeps to kauth's budgets.
-import { cloneJson, encodedSize, hasOwn, isJsonObject, jsonEqual, setOwn, type Json, type JsonObject } from './json-walk.js';
+import {
+  cloneJson,
+  encodedSize,
+  hasOwn,
+  isJsonObject,
+  jsonEqual,
+  setOwn,
+  type Json,
+  type JsonObject,
+} from './json-walk.js';
 import { MAX_JSON_PATCH_COPY_BYTES, MAX_JSON_PATCH_WORK } from './limits.js';
 
 /** The patch could not be applied; kube-apiserver answers these 422 without saying why (patch.go). */
@@ -30,7 +39,9 @@ export function patchOperations(patch: unknown): JsonObject[] {
   }
   for (const op of patch) {
     if (op !== null && !isJsonObject(op)) {
-      throw new JsonPatchDecodeError(`json: cannot unmarshal ${jsonKind(op)} into Go value of type jsonpatch.Operation`);
+      throw new JsonPatchDecodeError(
+        `json: cannot unmarshal ${jsonKind(op)} into Go value of type jsonpatch.Operation`,
+      );
     }
   }
   return patch.map((op) => (op ?? {}) as JsonObject);
@@ -64,7 +75,8 @@ function isContainer(v: unknown): v is Container {
 function stringField(op: JsonObject, name: string): string {
   const v = own(op, name);
   if (v === undefined || v === null) throw new JsonPatchApplyError(`operation missing ${name} field`);
-  if (typeof v !== 'string') throw new JsonPatchApplyError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type string`);
+  if (typeof v !== 'string')
+    throw new JsonPatchApplyError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type string`);
   return v;
 }
 
@@ -108,7 +120,9 @@ function applyOperation(doc: Container, op: JsonObject, state: State): void {
       const left = state.budget.copyBytes - state.copied;
       state.copied += value === null ? 0 : encodedSize(value, left);
       if (state.copied > state.budget.copyBytes) {
-        throw new JsonPatchApplyError(`Unable to complete the copy, the accumulated size increase of copy is ${state.copied}, exceeding the limit ${state.budget.copyBytes}`);
+        throw new JsonPatchApplyError(
+          `Unable to complete the copy, the accumulated size increase of copy is ${state.copied}, exceeding the limit ${state.budget.copyBytes}`,
+        );
       }
       return add(to.con, to.key, cloneJson(value), state);
     }
@@ -118,7 +132,10 @@ function applyOperation(doc: Container, op: JsonObject, state: State): void {
       const actual = get(con, key);
       const expected = own(op, 'value');
       // v4: a missing or null value equals a missing or null value.
-      const ok = actual === undefined || actual === null ? expected === undefined || expected === null : expected !== undefined && jsonEqual(actual, expected);
+      const ok =
+        actual === undefined || actual === null
+          ? expected === undefined || expected === null
+          : expected !== undefined && jsonEqual(actual, expected);
       if (!ok) throw new JsonPatchApplyError(`testing value ${path} failed: test failed`);
       return;
     }

@@ -23,7 +23,14 @@ const INT_RANGES: Partial<Record<ScalarKind, [number, number]>> = {
 };
 
 const GO_SCALAR: Record<ScalarKind, string> = {
-  string: 'string', bytes: '[]uint8', bool: 'bool', int32: 'int32', int64: 'int64', uint32: 'uint32', uint64: 'uint64', double: 'float64',
+  string: 'string',
+  bytes: '[]uint8',
+  bool: 'bool',
+  int32: 'int32',
+  int64: 'int64',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  double: 'float64',
 };
 
 const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
@@ -136,7 +143,9 @@ function checkScalar(scalar: ScalarKind, v: unknown, ctx: Context): string | und
     default: {
       if (typeof v !== 'number') return unmarshalError(jsonKind(v), ctx, GO_SCALAR[scalar]);
       const [min, max] = INT_RANGES[scalar]!;
-      return Number.isInteger(v) && v >= min && v <= max ? undefined : unmarshalError(`number ${v}`, ctx, GO_SCALAR[scalar]);
+      return Number.isInteger(v) && v >= min && v <= max
+        ? undefined
+        : unmarshalError(`number ${v}`, ctx, GO_SCALAR[scalar]);
     }
   }
 }
@@ -157,7 +166,8 @@ function checkMessageValue(plan: MessagePlan, v: unknown, ctx: Context): string 
       return undefined;
     case 'items':
       if (!Array.isArray(v)) return unmarshalError(jsonKind(v), ctx, messageType(plan));
-      for (const item of v) if (item !== null && typeof item !== 'string') return unmarshalError(jsonKind(item), ctx, 'string');
+      for (const item of v)
+        if (item !== null && typeof item !== 'string') return unmarshalError(jsonKind(item), ctx, 'string');
       return undefined;
     default:
       if (!isPlainObject(v)) return unmarshalError(jsonKind(v), ctx, messageType(plan));
@@ -199,7 +209,8 @@ function scanDepth(text: string, limit: number): { max: number; over?: string } 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
       continue;
     }
@@ -228,7 +239,11 @@ export function jsonDepthError(text: string, limit = MAX_JSON_DEPTH): string | u
  * then struct fields in declaration order, map keys sorted; fields the schema does not know keep their
  * place after the known ones. Kinds without a schema only get kind and apiVersion moved to the front.
  */
-export function inGoOrder<T>(obj: T, apiVersion = (obj as { apiVersion?: string }).apiVersion, kind = (obj as { kind?: string }).kind): T {
+export function inGoOrder<T>(
+  obj: T,
+  apiVersion = (obj as { apiVersion?: string }).apiVersion,
+  kind = (obj as { kind?: string }).kind,
+): T {
   if (!isPlainObject(obj)) return obj;
   const message = apiVersion && kind ? messageForKind(apiVersion, kind) : undefined;
   const out: Record<string, unknown> = {};
@@ -247,7 +262,10 @@ function orderMessage(plan: MessagePlan, value: Record<string, unknown>): Record
   const out: Record<string, unknown> = {};
   const place = (p: MessagePlan): void => {
     for (const f of p.fields) {
-      if (f.json === 'inline' && f.message) { place(f.message); continue; }
+      if (f.json === 'inline' && f.message) {
+        place(f.message);
+        continue;
+      }
       if (Object.prototype.hasOwnProperty.call(value, f.name) && !Object.prototype.hasOwnProperty.call(out, f.name)) {
         define(out, f.name, orderField(f, value[f.name]));
       }
@@ -274,7 +292,16 @@ function orderField(f: FieldPlan, v: unknown): unknown {
   return orderElement(f, v);
 }
 
-const ZERO: Record<ScalarKind, unknown> = { string: '', bytes: '', bool: false, int32: 0, int64: 0, uint32: 0, uint64: 0, double: 0 };
+const ZERO: Record<ScalarKind, unknown> = {
+  string: '',
+  bytes: '',
+  bool: false,
+  int32: 0,
+  int64: 0,
+  uint32: 0,
+  uint64: 0,
+  double: 0,
+};
 
 /**
  * What Go's decoder makes of `null` inside a typed list: the element's zero value (`finalizers: [null]` is

@@ -11,7 +11,8 @@ export function isJsonObject(v: unknown): v is JsonObject {
 
 /** Own-property assignment: a `__proto__` key is data, never the object's prototype. */
 export function setOwn(target: object, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else (target as Record<string, unknown>)[key] = value;
 }
 
@@ -75,7 +76,8 @@ function goStringBytes(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) {
       if (c === 0x22 || c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08 || c === 0x0c) n += 2;
-      else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26) n += 6; // \u00XX
+      else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26)
+        n += 6; // \u00XX
       else n += 1;
     } else if (c < 0x800) {
       n += 2;
@@ -131,7 +133,8 @@ export function nestingDepth(value: unknown, limit = Number.POSITIVE_INFINITY): 
     const d = depth + 1;
     if (d > max) max = d;
     if (max > limit) return max;
-    for (const item of Array.isArray(v) ? v : Object.values(v)) if (typeof item === 'object' && item !== null) stack.push([item, d]);
+    for (const item of Array.isArray(v) ? v : Object.values(v))
+      if (typeof item === 'object' && item !== null) stack.push([item, d]);
   }
   return max;
 }
@@ -157,8 +160,14 @@ function stringifyDeep(value: unknown): string {
   const skipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
   while (stack.length) {
     const v = stack.pop();
-    if (v instanceof Literal) { out.push(v.text); continue; }
-    if (typeof v !== 'object' || v === null) { out.push(JSON.stringify(v) ?? 'null'); continue; }
+    if (v instanceof Literal) {
+      out.push(v.text);
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) {
+      out.push(JSON.stringify(v) ?? 'null');
+      continue;
+    }
     // Pushed in reverse, so that they come off the stack in order.
     const parts: unknown[] = [];
     if (Array.isArray(v)) {

@@ -1,8 +1,24 @@
 // Kubernetes objects on top of the etcd-shaped Store: keys, JSON, and resourceVersion = modRevision.
 // Store errors become the Statuses kube-apiserver answers with (404, 409 AlreadyExists, 409 Conflict).
-import { alreadyExists, conflict, etcdRequestTooLarge, gone, notFound, OPTIMISTIC_LOCK_MESSAGE } from '../api/errors.js';
+import {
+  alreadyExists,
+  conflict,
+  etcdRequestTooLarge,
+  gone,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+} from '../api/errors.js';
 import type { KubeObject, ObjectGetter } from '../api/types.js';
-import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue, type Store, type WatchEvent, type Watcher } from '../storage/interface.js';
+import {
+  CompactedError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionMismatchError,
+  type KeyValue,
+  type Store,
+  type WatchEvent,
+  type Watcher,
+} from '../storage/interface.js';
 import type { ResourceDef } from './types.js';
 import { inGoOrder } from './json-types.js';
 import { stringifyJson } from './json-walk.js';
@@ -29,7 +45,10 @@ export interface ObjectEvent {
 export class ObjectStore implements ObjectGetter {
   private readonly byName = new Map<string, ResourceDef>();
 
-  constructor(readonly store: Store, readonly defs: ResourceDef[]) {
+  constructor(
+    readonly store: Store,
+    readonly defs: ResourceDef[],
+  ) {
     this.reindex();
   }
 
@@ -81,7 +100,12 @@ export class ObjectStore implements ObjectGetter {
 
   /** The object was read with an outdated encryption key: a no-op update must still be written (Store.isStale). */
   isStale(def: ResourceDef, obj: KubeObject): boolean {
-    return this.store.isStale?.(this.key(def, obj.metadata.namespace ?? '', obj.metadata.name!), Number(obj.metadata.resourceVersion)) ?? false;
+    return (
+      this.store.isStale?.(
+        this.key(def, obj.metadata.namespace ?? '', obj.metadata.name!),
+        Number(obj.metadata.resourceVersion),
+      ) ?? false
+    );
   }
 
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
@@ -96,7 +120,11 @@ export class ObjectStore implements ObjectGetter {
     return this.decode(kv, def);
   }
 
-  async list(def: ResourceDef, namespace: string, opts: { limit?: number; after?: string; revision?: number } = {}): Promise<ListPage> {
+  async list(
+    def: ResourceDef,
+    namespace: string,
+    opts: { limit?: number; after?: string; revision?: number } = {},
+  ): Promise<ListPage> {
     try {
       const res = await this.store.list(this.prefix(def, namespace), opts);
       const items = res.items.map((kv) => this.decode(kv, def));
@@ -106,7 +134,10 @@ export class ObjectStore implements ObjectGetter {
       return page;
     } catch (e) {
       // etcd3 store's interpretListError: a continue token or an exact resourceVersion past compaction.
-      if (e instanceof CompactedError && opts.after !== undefined) throw gone(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`);
+      if (e instanceof CompactedError && opts.after !== undefined)
+        throw gone(
+          `The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.`,
+        );
       if (e instanceof CompactedError) throw gone('The resourceVersion for the provided list is too old.');
       throw e;
     }
@@ -155,7 +186,12 @@ export class ObjectStore implements ObjectGetter {
    * Read-modify-write with retries on conflict, for controllers and internal writers.
    * mutate returns the new object, or undefined to leave it alone.
    */
-  async guaranteedUpdate(def: ResourceDef, namespace: string, name: string, mutate: (cur: KubeObject) => KubeObject | undefined): Promise<KubeObject | undefined> {
+  async guaranteedUpdate(
+    def: ResourceDef,
+    namespace: string,
+    name: string,
+    mutate: (cur: KubeObject) => KubeObject | undefined,
+  ): Promise<KubeObject | undefined> {
     for (let attempt = 0; attempt < 16; attempt++) {
       const kv = await this.store.get(this.key(def, namespace, name));
       if (!kv) return undefined;
@@ -173,16 +209,32 @@ export class ObjectStore implements ObjectGetter {
   }
 
   /** Object-level events for one resource (optionally one namespace), from a revision. */
-  watch(def: ResourceDef, namespace: string, fromRevision: number, onEvent: (ev: ObjectEvent) => void, onError?: (e: Error) => void): Watcher {
+  watch(
+    def: ResourceDef,
+    namespace: string,
+    fromRevision: number,
+    onEvent: (ev: ObjectEvent) => void,
+    onError?: (e: Error) => void,
+  ): Watcher {
     // Decoded once per store event and shared by all its watchers (shared-decode.ts): never mutate them.
     const decode = (kv: KeyValue): KubeObject => decodeShared(kv, def, (v) => this.decode(v, def));
-    return this.store.watch(this.prefix(def, namespace), { fromRevision }, (ev: WatchEvent) => {
-      if (ev.type === 'DELETE') {
-        const object = decode(ev.kv);
-        onEvent({ type: 'DELETED', object, revision: ev.kv.modRevision });
-      } else {
-        onEvent({ type: ev.created ? 'ADDED' : 'MODIFIED', object: decode(ev.kv), old: ev.prevKv ? decode(ev.prevKv) : undefined, revision: ev.kv.modRevision });
-      }
-    }, onError);
+    return this.store.watch(
+      this.prefix(def, namespace),
+      { fromRevision },
+      (ev: WatchEvent) => {
+        if (ev.type === 'DELETE') {
+          const object = decode(ev.kv);
+          onEvent({ type: 'DELETED', object, revision: ev.kv.modRevision });
+        } else {
+          onEvent({
+            type: ev.created ? 'ADDED' : 'MODIFIED',
+            object: decode(ev.kv),
+            old: ev.prevKv ? decode(ev.prevKv) : undefined,
+            revision: ev.kv.modRevision,
+          });
+        }
+      },
+      onError,
+    );
   }
 }

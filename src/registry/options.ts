@@ -16,7 +16,11 @@ function quoted(values: string[]): string {
 /** field.NotSupported rendered as Go renders it: `[]string{"x"}` for a list value. */
 function notSupported(field: string, value: string | string[], supported: string[]): FieldError {
   const rendered = Array.isArray(value) ? `[]string{${quoted(value)}}` : JSON.stringify(value);
-  return { type: 'FieldValueNotSupported', field, message: `Unsupported value: ${rendered}: supported values: ${quoted(supported)}` };
+  return {
+    type: 'FieldValueNotSupported',
+    field,
+    message: `Unsupported value: ${rendered}: supported values: ${quoted(supported)}`,
+  };
 }
 
 function forbidden(field: string, detail: string): FieldError {
@@ -31,11 +35,14 @@ function dryRunErrors(values: string[]): FieldError[] {
 export function validateWriteOptions(query: URLSearchParams, kind: WriteOptionsKind, patchType?: string): void {
   const errs = dryRunErrors(query.getAll('dryRun'));
   const fv = query.get('fieldValidation') ?? '';
-  if (!['', 'Ignore', 'Strict', 'Warn'].includes(fv)) errs.push(notSupported('fieldValidation', fv, ['', 'Ignore', 'Strict', 'Warn']));
+  if (!['', 'Ignore', 'Strict', 'Warn'].includes(fv))
+    errs.push(notSupported('fieldValidation', fv, ['', 'Ignore', 'Strict', 'Warn']));
   const manager = query.get('fieldManager') ?? '';
-  if (manager.length > 128) errs.push({ type: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: must have at most 128 bytes' });
+  if (manager.length > 128)
+    errs.push({ type: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: must have at most 128 bytes' });
   // ValidatePatchOptions: force belongs to apply, and an apply must name its manager.
-  if (kind === 'PatchOptions' && patchType !== 'apply' && query.has('force')) errs.push(forbidden('force', 'may not be specified for non-apply patch'));
+  if (kind === 'PatchOptions' && patchType !== 'apply' && query.has('force'))
+    errs.push(forbidden('force', 'may not be specified for non-apply patch'));
   if (kind === 'PatchOptions' && patchType === 'apply' && manager === '') {
     errs.push(fieldRequired('fieldManager', 'is required for apply patch'));
   }
@@ -52,7 +59,8 @@ export function int64Param(query: URLSearchParams, name: string): number | undef
   if (raw === null || raw === '') return undefined;
   if (!/^[+-]?\d+$/.test(raw)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
   const n = Number(raw);
-  if (!Number.isSafeInteger(n)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: value out of range`);
+  if (!Number.isSafeInteger(n))
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: value out of range`);
   return n;
 }
 
@@ -74,21 +82,39 @@ export function validateListOptions(query: URLSearchParams, watch: boolean): voi
   const errs: FieldError[] = [];
   if (watch) {
     if (sendInitialEvents !== undefined && match !== 'NotOlderThan') {
-      errs.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+      errs.push(
+        forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'),
+      );
     }
     if (match) {
-      if (sendInitialEvents === undefined) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (sendInitialEvents === undefined)
+        errs.push(
+          forbidden(
+            'resourceVersionMatch',
+            'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+          ),
+        );
       if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
-      if (cont) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+      if (cont)
+        errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
     }
   } else {
     if (match) {
-      if (!rv) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
-      if (cont) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-      if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
-      if (match === 'Exact' && rv === '0') errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+      if (!rv)
+        errs.push(
+          forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'),
+        );
+      if (cont)
+        errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+      if (match !== 'Exact' && match !== 'NotOlderThan')
+        errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+      if (match === 'Exact' && rv === '0')
+        errs.push(
+          forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'),
+        );
     }
-    if (sendInitialEvents !== undefined) errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+    if (sendInitialEvents !== undefined)
+      errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
   }
   if (errs.length) throw invalid('ListOptions', '', META_GROUP, errs);
 }
@@ -113,7 +139,11 @@ export function deleteOptionsFromQuery(query: URLSearchParams): DeleteOptions {
 export function validateDeleteOptions(options: DeleteOptions): void {
   const errs: FieldError[] = [];
   if (options.orphanDependents !== undefined && options.propagationPolicy !== undefined) {
-    errs.push({ type: 'FieldValueInvalid', field: 'propagationPolicy', message: `Invalid value: ${JSON.stringify(options.propagationPolicy)}: orphanDependents and deletionPropagation cannot be both set` });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'propagationPolicy',
+      message: `Invalid value: ${JSON.stringify(options.propagationPolicy)}: orphanDependents and deletionPropagation cannot be both set`,
+    });
   }
   if (options.propagationPolicy !== undefined && !PROPAGATION.includes(options.propagationPolicy)) {
     errs.push(notSupported('propagationPolicy', options.propagationPolicy, [...PROPAGATION, 'nil']));

@@ -63,7 +63,10 @@ const BY_KIND: Record<string, Record<string, ListPatchMeta>> = {
   ReplicaSet: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
   StatefulSet: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
   DaemonSet: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
-  ReplicationController: { ...podTemplate('spec.template'), 'status.conditions': { strategy: 'merge', mergeKey: 'type' } },
+  ReplicationController: {
+    ...podTemplate('spec.template'),
+    'status.conditions': { strategy: 'merge', mergeKey: 'type' },
+  },
   PodTemplate: podTemplate('template'),
   Job: podTemplate('spec.template'),
   CronJob: podTemplate('spec.jobTemplate.spec.template'),

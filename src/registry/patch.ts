@@ -2,7 +2,14 @@
 // (RFC 7386) and strategic merge patch (the one `kubectl apply` and `kubectl label` send), with the error
 // answers of endpoints/handlers/patch.go. Nothing here recurses into the patch (it may nest 10,000 levels),
 // and list merges use maps, so a patch's cost grows with its size, not with its size squared.
-import { badRequest, requestEntityTooLargeError, StatusError, UnknownStatusError, unsupportedMediaType, unsupportedMediaTypeError } from '../api/errors.js';
+import {
+  badRequest,
+  requestEntityTooLargeError,
+  StatusError,
+  UnknownStatusError,
+  unsupportedMediaType,
+  unsupportedMediaTypeError,
+} from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { applyJsonPatch, JsonPatchApplyError, JsonPatchDecodeError, patchOperations } from './json-patch.js';
 import { jsonDepthError } from './json-types.js';
@@ -62,13 +69,16 @@ export function applyPatch(contentType: string, current: KubeObject, patchText: 
         throw e;
       }
       if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
-        throw requestEntityTooLargeError(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+        throw requestEntityTooLargeError(
+          `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`,
+        );
       }
       try {
         return applyJsonPatch(original, ops) as unknown as KubeObject;
       } catch (e) {
         // NewGenericServerResponse(422, …) keeps only its generic text; the library's reason is dropped.
-        if (e instanceof JsonPatchApplyError) throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+        if (e instanceof JsonPatchApplyError)
+          throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
         throw e;
       }
     }
@@ -161,7 +171,12 @@ export function strategicMerge(kind: string, path: string[], original: JsonObjec
       const cur = own(out, field);
       if (!Array.isArray(v)) throw smpBadRequest('invalid patch format of primitive list');
       const deleted = new Set<Json>(v);
-      if (Array.isArray(cur)) put(out, field, cur.filter((x) => !deleted.has(x)));
+      if (Array.isArray(cur))
+        put(
+          out,
+          field,
+          cur.filter((x) => !deleted.has(x)),
+        );
       continue;
     }
     if (v === null) {
@@ -212,7 +227,8 @@ function applySetElementOrder(kind: string, path: string[], out: JsonObject, wor
     const original = own(out, field);
     const patchList = own(work, field);
     if (original !== undefined && !Array.isArray(original)) continue;
-    if (patchList !== undefined && patchList !== null && !Array.isArray(patchList)) throw smpBadRequest('invalid patch format of setElementOrder list');
+    if (patchList !== undefined && patchList !== null && !Array.isArray(patchList))
+      throw smpBadRequest('invalid patch format of setElementOrder list');
     if (Array.isArray(patchList)) checkOrderMatches(patchList, order, meta?.mergeKey);
     let merged: Json[];
     if (Array.isArray(original) && Array.isArray(patchList)) merged = mergeList(kind, fieldPath, original, patchList);
@@ -221,10 +237,22 @@ function applySetElementOrder(kind: string, path: string[], out: JsonObject, wor
     else continue;
     delete work[field];
     const key = meta?.mergeKey;
-    if (key) for (const item of [...merged, ...order]) if (!isObject(item) || own(item, key) === undefined) throw noMergeKey(isObject(item) ? item : {}, key);
+    if (key)
+      for (const item of [...merged, ...order])
+        if (!isObject(item) || own(item, key) === undefined) throw noMergeKey(isObject(item) ? item : {}, key);
     const ordered = keySet(order, key);
     const inOrder = (x: Json): boolean => inKeySet(ordered, x, key);
-    put(out, field, normalizeElementOrder(merged.filter(inOrder), merged.filter((x) => !inOrder(x)), order, Array.isArray(original) ? original : [], key));
+    put(
+      out,
+      field,
+      normalizeElementOrder(
+        merged.filter(inOrder),
+        merged.filter((x) => !inOrder(x)),
+        order,
+        Array.isArray(original) ? original : [],
+        key,
+      ),
+    );
   }
 }
 
@@ -237,7 +265,9 @@ function checkOrderMatches(patchList: Json[], order: Json[], key: string | undef
   let i = 0;
   for (let j = 0; i < items.length && j < order.length; j++) if (sameItem(items[i]!, order[j]!, key)) i++;
   if (i < items.length) {
-    throw new UnknownStatusError(`The order in patch list:\n${goValue(patchList)}\n doesn't match ${SET_ORDER} list:\n${goValue(order)}\n`);
+    throw new UnknownStatusError(
+      `The order in patch list:\n${goValue(patchList)}\n doesn't match ${SET_ORDER} list:\n${goValue(order)}\n`,
+    );
   }
 }
 
@@ -278,21 +308,29 @@ function firstIndexes(list: Json[], key: string | undefined): Map<Json, number> 
 
 function indexIn(positions: Map<Json, number>, item: Json, key: string | undefined): number {
   const k = mergeKeyOf(item, key);
-  return k === undefined ? -1 : positions.get(k) ?? -1;
+  return k === undefined ? -1 : (positions.get(k) ?? -1);
 }
 
 /**
  * normalizeElementOrder: patch items sorted by the patch's order, server-only items by the live order,
  * then interleaved by their live positions; where that cannot decide, the patch item comes first.
  */
-function normalizeElementOrder(patchItems: Json[], serverOnly: Json[], patchOrder: Json[], serverOrder: Json[], key: string | undefined): Json[] {
+function normalizeElementOrder(
+  patchItems: Json[],
+  serverOnly: Json[],
+  patchOrder: Json[],
+  serverOrder: Json[],
+  key: string | undefined,
+): Json[] {
   const patchPositions = firstIndexes(patchOrder, key);
   const serverPositions = firstIndexes(serverOrder, key);
-  const byOrder = (positions: Map<Json, number>) => (a: Json, b: Json): number => {
-    const ia = indexIn(positions, a, key);
-    const ib = indexIn(positions, b, key);
-    return ia >= 0 && ib >= 0 ? ia - ib : 0;
-  };
+  const byOrder =
+    (positions: Map<Json, number>) =>
+    (a: Json, b: Json): number => {
+      const ia = indexIn(positions, a, key);
+      const ib = indexIn(positions, b, key);
+      return ia >= 0 && ib >= 0 ? ia - ib : 0;
+    };
   const right = [...patchItems].sort(byOrder(patchPositions));
   const left = [...serverOnly].sort(byOrder(serverPositions));
   const out: Json[] = [];
@@ -328,9 +366,13 @@ function mergeList(kind: string, path: string[], original: Json[], patch: Json[]
     const deleted = new Set<Json>();
     let replace = false;
     for (const item of patch) {
-      if (!isObject(item)) throw new UnknownStatusError(`expected a map[string]interface {}, but received a ${goTypeName(item)}`);
+      if (!isObject(item))
+        throw new UnknownStatusError(`expected a map[string]interface {}, but received a ${goTypeName(item)}`);
       const directive = own(item, DIRECTIVE);
-      if (directive === undefined) { plain.push(item); continue; }
+      if (directive === undefined) {
+        plain.push(item);
+        continue;
+      }
       if (directive === 'delete') {
         const value = own(item, key);
         if (value === undefined) throw noMergeKey(item, key);
@@ -368,7 +410,13 @@ function mergeList(kind: string, path: string[], original: Json[], patch: Json[]
   }
   const inPatch = keySet(items, key);
   const isInPatch = (x: Json): boolean => inKeySet(inPatch, x, key);
-  return normalizeElementOrder(merged.filter(isInPatch), merged.filter((x) => !isInPatch(x)), items, original, key);
+  return normalizeElementOrder(
+    merged.filter(isInPatch),
+    merged.filter((x) => !isInPatch(x)),
+    items,
+    original,
+    key,
+  );
 }
 
 function dedupe(list: Json[]): Json[] {

@@ -11,11 +11,23 @@ export function pathNotFound(): StatusError {
 }
 
 export function methodNotAllowed(): StatusError {
-  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+  return new StatusError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+    {},
+  );
 }
 
 const METHOD_OF_VERB: Record<Verb, string> = {
-  get: 'GET', list: 'GET', watch: 'GET', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE',
+  get: 'GET',
+  list: 'GET',
+  watch: 'GET',
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  deletecollection: 'DELETE',
 };
 
 type PathShape = 'collection' | 'object' | 'subresource';
@@ -33,7 +45,9 @@ function routedVerbs(def: ResourceDef, info: RequestInfo, shape: PathShape): Ver
   const clusterWideOfNamespaced = def.namespaced && !info.namespace;
   if (shape === 'collection') {
     // A namespaced resource is listed across namespaces at /api/v1/pods, but nothing else lives there.
-    const onCollection: Verb[] = clusterWideOfNamespaced ? ['list', 'watch'] : ['list', 'watch', 'create', 'deletecollection'];
+    const onCollection: Verb[] = clusterWideOfNamespaced
+      ? ['list', 'watch']
+      : ['list', 'watch', 'create', 'deletecollection'];
     return verbs.filter((v) => onCollection.includes(v));
   }
   if (clusterWideOfNamespaced) return [];

@@ -26,7 +26,9 @@ const EVERYTHING: Matcher = () => true;
 
 function checkLength(param: string, selector: string): void {
   if (selector.length > MAX_SELECTOR_LENGTH) {
-    throw badRequest(`${param} is too long: ${selector.length} characters, at most ${MAX_SELECTOR_LENGTH} are accepted`);
+    throw badRequest(
+      `${param} is too long: ${selector.length} characters, at most ${MAX_SELECTOR_LENGTH} are accepted`,
+    );
   }
 }
 
@@ -50,8 +52,17 @@ export function parseLabelSelector(selector: string | null): Matcher {
 type Token = 'error' | 'end' | ')' | ',' | '!' | '==' | '=' | '>' | 'id' | 'in' | '<' | '!=' | 'notin' | '(';
 
 const LITERAL_TOKENS: ReadonlyMap<string, Token> = new Map<string, Token>([
-  [')', ')'], [',', ','], ['!', '!'], ['==', '=='], ['=', '='], ['>', '>'], ['in', 'in'], ['<', '<'], ['!=', '!='],
-  ['notin', 'notin'], ['(', '('],
+  [')', ')'],
+  [',', ','],
+  ['!', '!'],
+  ['==', '=='],
+  ['=', '='],
+  ['>', '>'],
+  ['in', 'in'],
+  ['<', '<'],
+  ['!=', '!='],
+  ['notin', 'notin'],
+  ['(', '('],
 ]);
 
 const BINARY_OPERATORS = ['in', 'notin', '=', '==', '!=', 'gt', 'lt'];
@@ -151,7 +162,9 @@ class LabelParser {
   /** In the values context `in` and `notin` are plain identifiers (`x in (in)`). */
   private lookahead(context: Context): ScannedItem {
     const item = this.items[this.position]!;
-    return context === 'values' && (item.tok === 'in' || item.tok === 'notin') ? { tok: 'id', literal: item.literal } : item;
+    return context === 'values' && (item.tok === 'in' || item.tok === 'notin')
+      ? { tok: 'id', literal: item.literal }
+      : item;
   }
 
   private consume(context: Context): ScannedItem {
@@ -165,7 +178,8 @@ class LabelParser {
     for (;;) {
       const { tok, literal } = this.lookahead('values');
       if (tok === 'end') break;
-      if (tok !== 'id' && tok !== '!') throw new SelectorError(`found '${literal}', expected: !, identifier, or 'end of string'`);
+      if (tok !== 'id' && tok !== '!')
+        throw new SelectorError(`found '${literal}', expected: !, identifier, or 'end of string'`);
       try {
         reqs.push(this.parseRequirement());
       } catch (e) {
@@ -176,7 +190,8 @@ class LabelParser {
       if (next.tok === 'end') break;
       if (next.tok !== ',') throw new SelectorError(`found '${next.literal}', expected: ',' or 'end of string'`);
       const after = this.lookahead('values');
-      if (after.tok !== 'id' && after.tok !== '!') throw new SelectorError(`found '${after.literal}', expected: identifier after ','`);
+      if (after.tok !== 'id' && after.tok !== '!')
+        throw new SelectorError(`found '${after.literal}', expected: identifier after ','`);
     }
     return reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -198,7 +213,8 @@ class LabelParser {
     }
     if (item.tok !== 'id') throw new SelectorError(`found '${item.literal}', expected: identifier`);
     const keyErrors = isQualifiedName(item.literal);
-    if (keyErrors.length) throw new SelectorError(`<nil>: Invalid value: ${goQuote(item.literal)}: ${keyErrors.join('; ')}`);
+    if (keyErrors.length)
+      throw new SelectorError(`<nil>: Invalid value: ${goQuote(item.literal)}: ${keyErrors.join('; ')}`);
     const next = this.lookahead('values').tok;
     if ((next === 'end' || next === ',') && op !== '!') op = 'exists';
     return { key: item.literal, op };
@@ -207,14 +223,22 @@ class LabelParser {
   private parseOperator(): Operator {
     const { tok, literal } = this.consume('keyAndOperator');
     switch (tok) {
-      case 'in': return 'in';
-      case '=': return '=';
-      case '==': return '==';
-      case '>': return 'gt';
-      case '<': return 'lt';
-      case 'notin': return 'notin';
-      case '!=': return '!=';
-      default: throw new SelectorError(`found '${literal}', expected: ${BINARY_OPERATORS.join(', ')}`);
+      case 'in':
+        return 'in';
+      case '=':
+        return '=';
+      case '==':
+        return '==';
+      case '>':
+        return 'gt';
+      case '<':
+        return 'lt';
+      case 'notin':
+        return 'notin';
+      case '!=':
+        return '!=';
+      default:
+        throw new SelectorError(`found '${literal}', expected: ${BINARY_OPERATORS.join(', ')}`);
     }
   }
 
@@ -281,7 +305,8 @@ function newRequirement(key: string, op: Operator, values: string[]): Requiremen
   const errs: string[] = [];
   if (op === 'gt' || op === 'lt') {
     values.forEach((v, i) => {
-      if (parseInt64(v) === undefined) errs.push(`values[${i}]: Invalid value: ${goQuote(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+      if (parseInt64(v) === undefined)
+        errs.push(`values[${i}]: Invalid value: ${goQuote(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
     });
   }
   values.forEach((v, i) => {
@@ -298,11 +323,19 @@ function matches(r: Requirement, labels: Record<string, string>): boolean {
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
   const v = labels[r.key];
   switch (r.op) {
-    case 'exists': return has;
-    case '!': return !has;
-    case '=': case '==': case 'in': return has && r.set.has(v!);
-    case '!=': case 'notin': return !has || !r.set.has(v!);
-    case 'gt': case 'lt': {
+    case 'exists':
+      return has;
+    case '!':
+      return !has;
+    case '=':
+    case '==':
+    case 'in':
+      return has && r.set.has(v!);
+    case '!=':
+    case 'notin':
+      return !has || !r.set.has(v!);
+    case 'gt':
+    case 'lt': {
       if (!has) return false;
       const have = parseInt64(v!);
       const want = parseInt64(r.values[0]!);
@@ -375,7 +408,8 @@ function unescapeValue(s: string): string {
   let inSlash = false;
   for (const ch of s) {
     if (inSlash) {
-      if (ch !== '\\' && ch !== ',' && ch !== '=') throw badRequest(`invalid field selector: invalid escape sequence: \\${ch}`);
+      if (ch !== '\\' && ch !== ',' && ch !== '=')
+        throw badRequest(`invalid field selector: invalid escape sequence: \\${ch}`);
       out += ch;
       inSlash = false;
     } else if (ch === '\\') {

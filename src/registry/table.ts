@@ -2,8 +2,21 @@
 import type { KubeObject } from '../api/types.js';
 import type { ResourceDef, TableColumn, TableConvertor } from './types.js';
 
-const NAME_COLUMN: TableColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 };
-const AGE_COLUMN: TableColumn = { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata', priority: 0 };
+const NAME_COLUMN: TableColumn = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description:
+    'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  priority: 0,
+};
+const AGE_COLUMN: TableColumn = {
+  name: 'Age',
+  type: 'string',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  priority: 0,
+};
 
 /** The default convertor (apiserver's DefaultTableConvertor): Name and Created At. */
 export const DEFAULT_TABLE: TableConvertor = {
@@ -12,7 +25,11 @@ export const DEFAULT_TABLE: TableConvertor = {
 };
 
 /** Builds a convertor from extra columns placed between Name and Age (kubectl's usual layout). */
-export function table(columns: Omit<TableColumn, 'description'>[], cells: (o: KubeObject) => unknown[], opts: { age?: 'last' | 'none' } = {}): TableConvertor {
+export function table(
+  columns: Omit<TableColumn, 'description'>[],
+  cells: (o: KubeObject) => unknown[],
+  opts: { age?: 'last' | 'none' } = {},
+): TableConvertor {
   const cols: TableColumn[] = [NAME_COLUMN, ...columns.map((c) => ({ description: c.name, ...c }))];
   if (opts.age !== 'none') cols.push(AGE_COLUMN);
   return {
@@ -37,14 +54,26 @@ export function humanDuration(ms: number): string {
   if (s < 0) return '0s';
   if (s < 60 * 2) return `${s}s`;
   const m = Math.floor(s / 60);
-  if (m < 10) { const rs = s % 60; return rs === 0 ? `${m}m` : `${m}m${rs}s`; }
+  if (m < 10) {
+    const rs = s % 60;
+    return rs === 0 ? `${m}m` : `${m}m${rs}s`;
+  }
   if (m < 60 * 3) return `${m}m`;
   const h = Math.floor(s / 3600);
-  if (h < 8) { const rm = m % 60; return rm === 0 ? `${h}h` : `${h}h${rm}m`; }
+  if (h < 8) {
+    const rm = m % 60;
+    return rm === 0 ? `${h}h` : `${h}h${rm}m`;
+  }
   if (h < 48) return `${h}h`;
-  if (h < 24 * 8) { const rh = h % 24; return rh === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${rh}h`; }
+  if (h < 24 * 8) {
+    const rh = h % 24;
+    return rh === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${rh}h`;
+  }
   if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
-  if (h < 24 * 365 * 8) { const dy = Math.floor(h / 24) % 365; return dy === 0 ? `${Math.floor(h / 24 / 365)}y` : `${Math.floor(h / 24 / 365)}y${dy}d`; }
+  if (h < 24 * 365 * 8) {
+    const dy = Math.floor(h / 24) % 365;
+    return dy === 0 ? `${Math.floor(h / 24 / 365)}y` : `${Math.floor(h / 24 / 365)}y${dy}d`;
+  }
   return `${Math.floor(h / 24 / 365)}y`;
 }
 
@@ -65,7 +94,12 @@ function partialMetadata(o: KubeObject): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
 }
 
-export function toTable(def: ResourceDef, objs: KubeObject[], listMeta: Record<string, unknown>, opts: { includeObject?: string; noHeaders?: boolean; version?: string } = {}): unknown {
+export function toTable(
+  def: ResourceDef,
+  objs: KubeObject[],
+  listMeta: Record<string, unknown>,
+  opts: { includeObject?: string; noHeaders?: boolean; version?: string } = {},
+): unknown {
   const conv = def.table ?? DEFAULT_TABLE;
   const include = opts.includeObject ?? 'Metadata';
   return {

@@ -18,21 +18,30 @@ export type NameValidator = (name: string) => string[];
 export const dns1123Subdomain: NameValidator = (v) => {
   const errs: string[] = [];
   if (byteLength(v) > 253) errs.push('must be no more than 253 characters');
-  if (!SUBDOMAIN_RE.test(v)) errs.push(`a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`);
+  if (!SUBDOMAIN_RE.test(v))
+    errs.push(
+      `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`,
+    );
   return errs;
 };
 
 export const dns1123Label: NameValidator = (v) => {
   const errs: string[] = [];
   if (byteLength(v) > 63) errs.push('must be no more than 63 characters');
-  if (!LABEL_RE.test(v)) errs.push(`a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${DNS1123_LABEL}')`);
+  if (!LABEL_RE.test(v))
+    errs.push(
+      `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${DNS1123_LABEL}')`,
+    );
   return errs;
 };
 
 export const dns1035Label: NameValidator = (v) => {
   const errs: string[] = [];
   if (byteLength(v) > 63) errs.push('must be no more than 63 characters');
-  if (!DNS1035_RE.test(v)) errs.push(`a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '${DNS1035_LABEL}')`);
+  if (!DNS1035_RE.test(v))
+    errs.push(
+      `a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '${DNS1035_LABEL}')`,
+    );
   return errs;
 };
 
@@ -46,11 +55,13 @@ export const pathSegmentName: NameValidator = (v) => {
 
 const QUALIFIED_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const QUALIFIED_RE = new RegExp(`^${QUALIFIED_NAME}$`);
-const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_MSG =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const QUALIFIED_NAME_MAX = 63;
 const LABEL_VALUE = `(${QUALIFIED_NAME})?`;
 const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE}$`);
-const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_MAX = 63;
 /** ValidateAnnotationsSize: keys and values together, in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024;
@@ -72,11 +83,15 @@ export function isQualifiedName(value: string): string[] {
     if (!prefix) errs.push('prefix part must be non-empty');
     else errs.push(...dns1123Subdomain(prefix).map((e) => `prefix part ${e}`));
   } else if (parts.length > 2) {
-    return [`a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [
+      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
   }
   if (!name) errs.push('name part must be non-empty');
-  else if (byteLength(name) > QUALIFIED_NAME_MAX) errs.push(`name part must be no more than ${QUALIFIED_NAME_MAX} characters`);
-  if (!QUALIFIED_RE.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')}`);
+  else if (byteLength(name) > QUALIFIED_NAME_MAX)
+    errs.push(`name part must be no more than ${QUALIFIED_NAME_MAX} characters`);
+  if (!QUALIFIED_RE.test(name))
+    errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
 
@@ -98,7 +113,8 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameVal
   const errs: FieldError[] = [];
   const m = obj.metadata ?? {};
   if (typeof m.generateName === 'string' && m.generateName) {
-    for (const msg of nameValidator(maskTrailingDash(m.generateName))) errs.push(fieldInvalid('metadata.generateName', m.generateName, msg));
+    for (const msg of nameValidator(maskTrailingDash(m.generateName)))
+      errs.push(fieldInvalid('metadata.generateName', m.generateName, msg));
   }
   if (!m.name) {
     errs.push(fieldRequired('metadata.name', 'name or generateName is required'));
@@ -111,7 +127,8 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameVal
   } else if (m.namespace) {
     errs.push(fieldForbidden('metadata.namespace', 'not allowed on this type'));
   }
-  if (typeof m.generation === 'number' && m.generation < 0) errs.push(fieldInvalid('metadata.generation', m.generation, 'must be greater than or equal to 0'));
+  if (typeof m.generation === 'number' && m.generation < 0)
+    errs.push(fieldInvalid('metadata.generation', m.generation, 'must be greater than or equal to 0'));
   // ValidateLabels, then ValidateAnnotations (keys are qualified names ignoring case; 256 KiB in all).
   for (const [k, v] of Object.entries(m.labels ?? {})) {
     for (const msg of isQualifiedName(k)) errs.push(fieldInvalid('metadata.labels', k, msg));
@@ -124,7 +141,11 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameVal
     annotationBytes += byteLength(k) + (typeof v === 'string' ? byteLength(v) : 0);
   }
   if (annotationBytes > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES) {
-    errs.push({ type: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes` });
+    errs.push({
+      type: 'FieldValueTooLong',
+      field: 'metadata.annotations',
+      message: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes`,
+    });
   }
   errs.push(...validateOwnerReferences(m.ownerReferences));
   errs.push(...validateFinalizers(m.finalizers));
@@ -140,13 +161,21 @@ function validateOwnerReferences(refs: unknown): FieldError[] {
   for (const ref of refs as Record<string, unknown>[]) {
     if (typeof ref !== 'object' || ref === null) continue;
     const apiVersion = String(ref.apiVersion ?? '');
-    if (!apiVersion.split('/').pop()) errs.push(fieldInvalid(`${field}.apiVersion`, apiVersion, 'version must not be empty'));
+    if (!apiVersion.split('/').pop())
+      errs.push(fieldInvalid(`${field}.apiVersion`, apiVersion, 'version must not be empty'));
     if (!ref.kind) errs.push(fieldInvalid(`${field}.kind`, ref.kind ?? '', 'must not be empty'));
     if (!ref.name) errs.push(fieldInvalid(`${field}.name`, ref.name ?? '', 'must not be empty'));
     if (!ref.uid) errs.push(fieldInvalid(`${field}.uid`, ref.uid ?? '', 'must not be empty'));
     if (ref.controller === true) {
       const current = `${String(ref.kind)}/${String(ref.name)}`;
-      if (controller) errs.push(fieldInvalid(field, refs, `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`));
+      if (controller)
+        errs.push(
+          fieldInvalid(
+            field,
+            refs,
+            `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`,
+          ),
+        );
       else controller = current;
     }
   }
@@ -165,7 +194,9 @@ function validateFinalizers(finalizers: unknown): FieldError[] {
     for (const msg of isQualifiedName(f)) errs.push(fieldInvalid('metadata.finalizers', f, msg));
   }
   if (finalizers.includes(ORPHAN) && finalizers.includes(FOREGROUND)) {
-    errs.push(fieldInvalid('metadata.finalizers', finalizers, `finalizer ${ORPHAN} and ${FOREGROUND} cannot be both set`));
+    errs.push(
+      fieldInvalid('metadata.finalizers', finalizers, `finalizer ${ORPHAN} and ${FOREGROUND} cannot be both set`),
+    );
   }
   return errs;
 }
@@ -174,7 +205,10 @@ function validateFinalizers(finalizers: unknown): FieldError[] {
 function goTime(ts: unknown): string {
   const d = typeof ts === 'string' ? new Date(ts) : undefined;
   if (!d || Number.isNaN(d.getTime())) return String(ts);
-  return `${d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')} +0000 UTC`;
+  return `${d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '')} +0000 UTC`;
 }
 
 /** ValidateObjectMetaAccessorUpdate, for what an update may not touch once the server set it. */
@@ -185,15 +219,28 @@ export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject): Fiel
   if (o.deletionTimestamp) {
     const extra = (m.finalizers ?? []).filter((f) => !(o.finalizers ?? []).includes(f));
     if (extra.length) {
-      const list = [...new Set(extra)].sort().map((f) => JSON.stringify(f)).join(', ');
-      errs.push({ type: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${list}}` });
+      const list = [...new Set(extra)]
+        .sort()
+        .map((f) => JSON.stringify(f))
+        .join(', ');
+      errs.push({
+        type: 'FieldValueForbidden',
+        field: 'metadata.finalizers',
+        message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${list}}`,
+      });
     }
   }
   if ((m.deletionTimestamp ?? null) !== (o.deletionTimestamp ?? null)) {
-    errs.push({ type: 'FieldValueInvalid', field: 'metadata.deletionTimestamp', message: `Invalid value: ${m.deletionTimestamp ? goTime(m.deletionTimestamp) : 'null'}: field is immutable` });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.deletionTimestamp',
+      message: `Invalid value: ${m.deletionTimestamp ? goTime(m.deletionTimestamp) : 'null'}: field is immutable`,
+    });
   }
   if ((m.deletionGracePeriodSeconds ?? null) !== (o.deletionGracePeriodSeconds ?? null)) {
-    errs.push(fieldInvalid('metadata.deletionGracePeriodSeconds', m.deletionGracePeriodSeconds ?? null, 'field is immutable'));
+    errs.push(
+      fieldInvalid('metadata.deletionGracePeriodSeconds', m.deletionGracePeriodSeconds ?? null, 'field is immutable'),
+    );
   }
   return errs;
 }

@@ -12,7 +12,10 @@ import { MAX_DECODED_YAML_BYTES, MAX_YAML_DEPTH } from './limits.js';
 export type YamlFailure = 'syntax' | 'depth' | 'aliasing' | 'size';
 
 export class YamlDecodeError extends Error {
-  constructor(readonly reason: YamlFailure, message: string) {
+  constructor(
+    readonly reason: YamlFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'YamlDecodeError';
   }
@@ -57,12 +60,19 @@ class Converter {
   private readonly anchors = new Map<string, Anchor>();
   readonly duplicates: string[] = [];
 
-  constructor(private readonly lines: LineCounter, private readonly maxDepth: number) {}
+  constructor(
+    private readonly lines: LineCounter,
+    private readonly maxDepth: number,
+  ) {}
 
   private count(decodes: number, fromAlias: boolean): void {
     this.decodes += decodes;
     if (fromAlias) this.aliasDecodes += decodes;
-    if (this.aliasDecodes > 100 && this.decodes > 1000 && this.aliasDecodes / this.decodes > allowedAliasRatio(this.decodes)) {
+    if (
+      this.aliasDecodes > 100 &&
+      this.decodes > 1000 &&
+      this.aliasDecodes / this.decodes > allowedAliasRatio(this.decodes)
+    ) {
       throw new YamlDecodeError('aliasing', 'yaml: document contains excessive aliasing');
     }
   }
@@ -70,7 +80,10 @@ class Converter {
   /** go-yaml's max_flow_level / max_indents: flow and block collections are counted apart. */
   private tooDeep(node: Node): YamlDecodeError {
     const line = node.range ? this.lines.linePos(node.range[0]).line : 1;
-    return new YamlDecodeError('depth', `yaml: ${line > 1 ? `line ${line}: ` : ''}exceeded max depth of ${this.maxDepth}`);
+    return new YamlDecodeError(
+      'depth',
+      `yaml: ${line > 1 ? `line ${line}: ` : ''}exceeded max depth of ${this.maxDepth}`,
+    );
   }
 
   convert(node: Node | null | undefined, flowDepth: number, blockDepth: number): unknown {
@@ -97,7 +110,7 @@ class Converter {
 
   private convertNode(node: Node, flowDepth: number, blockDepth: number): unknown {
     this.count(1, false);
-    if (isScalar(node)) return typeof node.value === 'bigint' ? Number(node.value) : node.value ?? null;
+    if (isScalar(node)) return typeof node.value === 'bigint' ? Number(node.value) : (node.value ?? null);
     const flow = (node as { flow?: boolean }).flow === true;
     const [f, b] = flow ? [flowDepth + 1, blockDepth] : [flowDepth, blockDepth + 1];
     if (f > this.maxDepth || b > this.maxDepth) throw this.tooDeep(node);
@@ -125,7 +138,10 @@ class Converter {
     const key = this.convert(keyNode, flowDepth, blockDepth);
     if (key === null || key === undefined) return '';
     if (typeof key !== 'object') return String(key);
-    throw new YamlDecodeError('syntax', `unsupported map key of type: ${Array.isArray(key) ? '[]interface {}' : 'map[interface {}]interface {}'}`);
+    throw new YamlDecodeError(
+      'syntax',
+      `unsupported map key of type: ${Array.isArray(key) ? '[]interface {}' : 'map[interface {}]interface {}'}`,
+    );
   }
 }
 
@@ -137,15 +153,18 @@ export function yamlToJson(text: string, limits: YamlLimits = DEFAULT_YAML_LIMIT
   const error = doc.errors[0];
   if (error) {
     // Past what the parser's stack holds (well beyond 10,000 levels), it reports the overflow as a parse error.
-    if (error.message.includes('Maximum call stack size exceeded')) throw new YamlDecodeError('depth', `yaml: exceeded max depth of ${limits.maxDepth}`);
+    if (error.message.includes('Maximum call stack size exceeded'))
+      throw new YamlDecodeError('depth', `yaml: exceeded max depth of ${limits.maxDepth}`);
     throw new YamlDecodeError('syntax', error.message.split('\n')[0]!);
   }
   const converter = new Converter(lines, limits.maxDepth);
   const value = converter.convert(doc.contents as Node | null, 0, 0);
   // Aliases share their anchor's value, so the JSON is measured (at no more than the budget's cost) before it is made.
   const size = encodedSize(value, limits.maxBytes);
-  if (size > limits.maxBytes) throw new YamlDecodeError('size', `the YAML body decodes to more than ${limits.maxBytes} bytes of JSON`);
+  if (size > limits.maxBytes)
+    throw new YamlDecodeError('size', `the YAML body decodes to more than ${limits.maxBytes} bytes of JSON`);
   const out: DecodedYaml = { json: stringifyJson(value) };
-  if (converter.duplicates.length) out.duplicateKeys = `yaml: unmarshal errors:\n  ${converter.duplicates.join('\n  ')}`;
+  if (converter.duplicates.length)
+    out.duplicateKeys = `yaml: unmarshal errors:\n  ${converter.duplicates.join('\n  ')}`;
   return out;
 }

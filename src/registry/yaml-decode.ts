@@ -62,7 +62,12 @@ export class YamlDecoder {
 
   decode(text: string): Promise<DecodedYaml> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, text, limits: this.limits }, deadline: Date.now() + this.timeoutMs, resolve, reject });
+      this.queue.push({
+        job: { id: this.nextId++, text, limits: this.limits },
+        deadline: Date.now() + this.timeoutMs,
+        resolve,
+        reject,
+      });
       this.pump();
     });
   }
@@ -114,7 +119,12 @@ export class YamlDecoder {
       if (this.worker !== w) return;
       this.worker = undefined;
       // The heap limit is the likely cause: a body too large to decode.
-      if (this.current) this.finish(this.current, undefined, new YamlDecodeError('size', `the YAML body could not be decoded (${why})`));
+      if (this.current)
+        this.finish(
+          this.current,
+          undefined,
+          new YamlDecodeError('size', `the YAML body could not be decoded (${why})`),
+        );
     };
     w.on('error', (e) => lost(e.message));
     w.on('exit', (code) => lost(`worker exited with code ${code}`));
@@ -136,7 +146,10 @@ let shared: YamlDecoder | undefined;
 /** The process's decoder, started on first use. */
 export function decodeYaml(text: string): Promise<DecodedYaml> {
   const line = flowDepthExceededAt(text, MAX_YAML_DEPTH);
-  if (line) return Promise.reject(new YamlDecodeError('depth', `yaml: ${line > 1 ? `line ${line}: ` : ''}exceeded max depth of ${MAX_YAML_DEPTH}`));
+  if (line)
+    return Promise.reject(
+      new YamlDecodeError('depth', `yaml: ${line > 1 ? `line ${line}: ` : ''}exceeded max depth of ${MAX_YAML_DEPTH}`),
+    );
   shared ??= new YamlDecoder();
   return shared.decode(text);
 }

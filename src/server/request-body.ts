@@ -19,7 +19,12 @@ const DEFAULT_DRAIN: DrainBudget = { bytes: MAX_DRAINED_BODY_BYTES, ms: MAX_DRAI
  * Resolves with the body when it is at most limit bytes; otherwise rejects with the 413 once the client has
  * finished sending (or the drain budget is spent, after which res closes the connection once it is written).
  */
-export function readBody(req: IncomingMessage, res: ServerResponse, limit: number, drain: DrainBudget = DEFAULT_DRAIN): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  drain: DrainBudget = DEFAULT_DRAIN,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

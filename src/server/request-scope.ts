@@ -24,7 +24,6 @@ export interface RequestScope {
   audit?: RequestAudit;
 }
 
-
 /** Sees every request begin and end (the metrics); the server calls it, whatever the outcome. */
 export interface RequestObserver {
   begin(req: IncomingMessage, scope: RequestScope): void;

@@ -98,8 +98,18 @@ export function splitRequestTarget(target: string): { path: string; query: URLSe
 export function parseRequestInfo(method: string, rawPath: string, query: URLSearchParams): RequestInfo {
   const path = unescapePath(rawPath);
   const info: RequestInfo = {
-    isResourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: '', apiGroup: '', apiVersion: '',
-    namespace: '', resource: '', subresource: '', name: '', parts: [], namespacedPath: false,
+    isResourceRequest: false,
+    path,
+    verb: method.toLowerCase(),
+    apiPrefix: '',
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    parts: [],
+    namespacedPath: false,
   };
   let parts = splitPath(path);
   if (parts.length < 3 || !API_PREFIXES.has(parts[0]!)) return info;
@@ -119,7 +129,13 @@ export function parseRequestInfo(method: string, rawPath: string, query: URLSear
     info.verb = parts[0]!;
     parts = parts.slice(1);
   } else {
-    info.verb = ({ POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as Record<string, string>)[method] ?? '';
+    info.verb =
+      (
+        { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as Record<
+          string,
+          string
+        >
+      )[method] ?? '';
   }
 
   if (parts[0] === 'namespaces') {

@@ -19,7 +19,13 @@ export function wantsPretty(req: IncomingMessage): boolean {
   return ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0');
 }
 
-export function writeJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+export function writeJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
   const text = wantsPretty(req) ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body) + '\n';
   if (res.headersSent) return;
   res.writeHead(status, {
@@ -33,7 +39,12 @@ export function writeJson(req: IncomingMessage, res: ServerResponse, status: num
 
 export function writeText(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -49,6 +60,13 @@ export function writeError(req: IncomingMessage, res: ServerResponse, err: unkno
     // Go's http.Error ends the text with a newline.
     return writeText(res, err.code, `${err.text}\n`);
   }
-  log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.url?.split('?')[0], method: req.method }, 'internal error');
+  log.error(
+    {
+      err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err),
+      path: req.url?.split('?')[0],
+      method: req.method,
+    },
+    'internal error',
+  );
   writeStatusError(req, res, internalError(err instanceof Error ? err.message : String(err)));
 }

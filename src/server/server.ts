@@ -12,7 +12,13 @@ import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { authenticate } from './filters/authentication.js';
 import { attributesFor, authorize, type AuthorizationOutcome } from './filters/authorization.js';
-import { parseRequestInfo, RequestInfoError, splitRequestTarget, trimTrailingSlashes, type RequestInfo } from './requestinfo.js';
+import {
+  parseRequestInfo,
+  RequestInfoError,
+  splitRequestTarget,
+  trimTrailingSlashes,
+  type RequestInfo,
+} from './requestinfo.js';
 import { readBody } from './request-body.js';
 import type { RequestObserver, RequestScope } from './request-scope.js';
 import { writeError, writeJson, writeStatusError } from './respond.js';
@@ -104,17 +110,20 @@ export class ApiServer {
   }
 
   async listen(): Promise<AddressInfo> {
-    const server = https.createServer({
-      cert: this.opts.tlsCertPem,
-      key: this.opts.tlsKeyPem,
-      ca: this.opts.clientCaPem,
-      requestCert: true,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      // Go's http.Server limit (DefaultMaxHeaderBytes + its 4 KiB slack): larger headers get 431.
-      maxHeaderSize: 1024 * 1024 + 4096,
-      keepAliveTimeout: 65_000,
-    }, (req, res) => void this.handle(req, res));
+    const server = https.createServer(
+      {
+        cert: this.opts.tlsCertPem,
+        key: this.opts.tlsKeyPem,
+        ca: this.opts.clientCaPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+        // Go's http.Server limit (DefaultMaxHeaderBytes + its 4 KiB slack): larger headers get 431.
+        maxHeaderSize: 1024 * 1024 + 4096,
+        keepAliveTimeout: 65_000,
+      },
+      (req, res) => void this.handle(req, res),
+    );
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -126,7 +135,9 @@ export class ApiServer {
       const status = malformedRequest(err.code === 'HPE_HEADER_OVERFLOW');
       const body = JSON.stringify(status.toStatus());
       const reason = status.code === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-      socket.end(`HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -181,11 +192,23 @@ export class ApiServer {
    * WithRequestDeadline and WithTimeoutForNonLongRunningRequests: a non-long-running request gets the smaller of
    * --request-timeout and `?timeout=` (a bad value is kube's 400), counted from its arrival; past it, kube's 504.
    */
-  private armRequestDeadline(req: IncomingMessage, res: ServerResponse, scope: RequestScope, query: URLSearchParams): void {
+  private armRequestDeadline(
+    req: IncomingMessage,
+    res: ServerResponse,
+    scope: RequestScope,
+    query: URLSearchParams,
+  ): void {
     const seconds = this.opts.requestTimeoutSeconds;
     if (!seconds || !scope.info || isLongRunning(scope.info)) return;
     const left = requestDeadlineMs(query, seconds) - (performance.now() - scope.receivedAt);
-    armDeadline(res, left, (r) => writeStatusError(req, r, requestTimedOut()), () => { scope.timedOut = true; });
+    armDeadline(
+      res,
+      left,
+      (r) => writeStatusError(req, r, requestTimedOut()),
+      () => {
+        scope.timedOut = true;
+      },
+    );
   }
 
   /** WithMaxInFlightLimit, after impersonation and before authorization: a seat until the response ends, or 429. */
@@ -228,10 +251,15 @@ export class ApiServer {
     scope.requester = requester;
     // Audit runs after authentication and before impersonation, as in kube's chain: the policy sees the requester.
     audit?.authenticated(info, requester);
-    const user = this.opts.impersonate && hasImpersonationHeaders(req) ? await this.opts.impersonate(requester, req) : requester;
+    const user =
+      this.opts.impersonate && hasImpersonationHeaders(req) ? await this.opts.impersonate(requester, req) : requester;
     scope.user = user;
     if (user !== requester) audit?.impersonated(user);
-    if (user !== requester) log.info({ requester: requester.username, user: user.username, verb: info.verb, path: info.path }, `${requester.username} is impersonating ${user.username}`);
+    if (user !== requester)
+      log.info(
+        { requester: requester.username, user: user.username, verb: info.verb, path: info.path },
+        `${requester.username} is impersonating ${user.username}`,
+      );
     this.admitInFlight(res, scope, info, user);
     const recordDecision = audit && ((o: AuthorizationOutcome) => audit.authorized(o));
     await authorize(attributesFor(info, user), this.opts.authorizer, req.url ?? '/', recordDecision);
@@ -248,7 +276,9 @@ export class ApiServer {
     if ((!def.namespaced && info.namespacedPath) || trimTrailingSlashes(info.path).includes('//')) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req, res, this.opts.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES) : undefined;
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)
+      ? await readBody(req, res, this.opts.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES)
+      : undefined;
     audit?.requestBody(body);
     const dryRun = query.getAll('dryRun').includes('All');
     await this.opts.rest.serve({ req, res, def, body, ctx: { user, info, dryRun, query } });
@@ -262,8 +292,15 @@ export class ApiServer {
     if (path === '/version') return writeJson(req, res, 200, this.opts.version);
     if (path === '/api' || path === '/apis') {
       const agg = wantsAggregated(req.headers.accept);
-      if (agg) return writeJson(req, res, 200, this.discovery.aggregated(path === '/api', agg), aggregatedContentType(agg));
-      if (path === '/api') return writeJson(req, res, 200, this.discovery.apiVersions(joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0)));
+      if (agg)
+        return writeJson(req, res, 200, this.discovery.aggregated(path === '/api', agg), aggregatedContentType(agg));
+      if (path === '/api')
+        return writeJson(
+          req,
+          res,
+          200,
+          this.discovery.apiVersions(joinHostPort(req.socket.localAddress ?? '', req.socket.localPort ?? 0)),
+        );
       return writeJson(req, res, 200, this.discovery.apiGroupList());
     }
     const gv = /^\/api\/(v1)$/.exec(path)?.[1] ?? /^\/apis\/([^/]+\/[^/]+)$/.exec(path)?.[1];
@@ -289,8 +326,21 @@ export class ApiServer {
   }
 
   private paths(): string[] {
-    const out = new Set<string>(['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/version', ...this.opts.routes.keys()]);
-    for (const gv of this.discovery.groupVersions()) if (gv.includes('/')) { out.add(`/apis/${gv}`); out.add(`/apis/${gv.split('/')[0]}`); }
+    const out = new Set<string>([
+      '/api',
+      '/api/v1',
+      '/apis',
+      '/healthz',
+      '/livez',
+      '/readyz',
+      '/version',
+      ...this.opts.routes.keys(),
+    ]);
+    for (const gv of this.discovery.groupVersions())
+      if (gv.includes('/')) {
+        out.add(`/apis/${gv}`);
+        out.add(`/apis/${gv.split('/')[0]}`);
+      }
     return [...out].sort();
   }
 }

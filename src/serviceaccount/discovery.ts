@@ -76,7 +76,10 @@ export function validateIssuerUrl(issuer: string): void {
 
 /** `https://<external address>/openid/v1/jwks`, the default when --service-account-jwks-uri is unset. */
 export function defaultJwksUri(externalAddress: string): string {
-  if (!externalAddress) throw new DiscoveryError(`attempted to build jwks_uri from external address ${externalAddress}, but could not construct a valid URL. Error: empty address`);
+  if (!externalAddress)
+    throw new DiscoveryError(
+      `attempted to build jwks_uri from external address ${externalAddress}, but could not construct a valid URL. Error: empty address`,
+    );
   return `https://${externalAddress}${JWKS_PATH}`;
 }
 
@@ -84,7 +87,11 @@ export function defaultJwksUri(externalAddress: string): string {
  * The OIDC provider configuration. `id_token_signing_alg_values_supported` lists the keys' algorithms,
  * de-duplicated and sorted, as kube-apiserver derives it from the key set.
  */
-export function openIdConfiguration(issuer: string, jwksUri: string, publicKeys: ServiceAccountPublicKey[] = []): OpenIdConfiguration {
+export function openIdConfiguration(
+  issuer: string,
+  jwksUri: string,
+  publicKeys: ServiceAccountPublicKey[] = [],
+): OpenIdConfiguration {
   validateIssuerUrl(issuer);
   if (!jwksUri.startsWith('https://')) throw new DiscoveryError(`jwksURI requires https scheme, parsed as: ${jwksUri}`);
   const algs = publicKeys.length > 0 ? [...new Set(publicKeys.map((k) => k.alg))].sort() : ['RS256'];

@@ -60,8 +60,12 @@ export class TokenIssuer {
     }
     let expirationSeconds = req.expirationSeconds;
     let warnAfterSeconds: number | undefined;
-    if (this.extendExpiration && req.boundObject?.kind === 'Pod' && expirationSeconds === WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS
-      && req.audiences.every((a) => this.apiAudiences.has(a))) {
+    if (
+      this.extendExpiration &&
+      req.boundObject?.kind === 'Pod' &&
+      expirationSeconds === WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS &&
+      req.audiences.every((a) => this.apiAudiences.has(a))
+    ) {
       warnAfterSeconds = expirationSeconds;
       expirationSeconds = EXPIRATION_EXTENSION_SECONDS;
     }

@@ -26,7 +26,9 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
   if (!bytes || bytes.length === 0) return undefined;
   try {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -55,13 +57,15 @@ const HASHES: Record<SigningAlgorithm, string> = { RS256: 'sha256', ES256: 'sha2
  */
 export function verifyJwsSignature(jws: ParsedJws, key: ServiceAccountPublicKey): void {
   const alg = jws.header.alg;
-  if (alg !== key.alg) throw new Error(`go-jose/go-jose: unexpected signature algorithm ${JSON.stringify(alg)}; expected ["${key.alg}"]`);
+  if (alg !== key.alg)
+    throw new Error(`go-jose/go-jose: unexpected signature algorithm ${JSON.stringify(alg)}; expected ["${key.alg}"]`);
   let ok = false;
   try {
     const data = Buffer.from(jws.signingInput);
-    ok = key.alg === 'RS256'
-      ? cryptoVerify(HASHES[key.alg], data, key.key, jws.signature)
-      : cryptoVerify(HASHES[key.alg], data, { key: key.key, dsaEncoding: 'ieee-p1363' }, jws.signature);
+    ok =
+      key.alg === 'RS256'
+        ? cryptoVerify(HASHES[key.alg], data, key.key, jws.signature)
+        : cryptoVerify(HASHES[key.alg], data, { key: key.key, dsaEncoding: 'ieee-p1363' }, jws.signature);
   } catch {
     // malformed signature bytes (wrong length for the curve, …): a failed verification, not a crash
   }

@@ -52,7 +52,12 @@ export function tokenRequestInvalid(name: string, errs: FieldError[]): StatusErr
   const base = invalid(TOKEN_REQUEST_KIND, name, TOKEN_REQUEST_GROUP, errs);
   const rendered = errs.map((e) => `${e.field}: ${e.message}`);
   const agg = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
-  return new StatusError(422, 'Invalid', `${TOKEN_REQUEST_KIND}.${TOKEN_REQUEST_GROUP} ${JSON.stringify(name)} is invalid: ${agg}`, base.details);
+  return new StatusError(
+    422,
+    'Invalid',
+    `${TOKEN_REQUEST_KIND}.${TOKEN_REQUEST_GROUP} ${JSON.stringify(name)} is invalid: ${agg}`,
+    base.details,
+  );
 }
 
 /** A body that does not decode into a TokenRequest is a 400, as the JSON decoder makes it. */
@@ -61,7 +66,11 @@ function decodeError(detail: string): StatusError {
 }
 
 /** Type checks the decoder would do, plus the defaults: audiences [] and expirationSeconds 3600. */
-export function decodeTokenRequestSpec(body: TokenRequestBody | undefined): { audiences: string[]; expirationSeconds: number; boundObjectRef?: BoundObjectReference } {
+export function decodeTokenRequestSpec(body: TokenRequestBody | undefined): {
+  audiences: string[];
+  expirationSeconds: number;
+  boundObjectRef?: BoundObjectReference;
+} {
   const spec = body?.spec ?? {};
   const audiences = spec.audiences ?? [];
   if (!Array.isArray(audiences) || !audiences.every((a) => typeof a === 'string')) {
@@ -69,23 +78,35 @@ export function decodeTokenRequestSpec(body: TokenRequestBody | undefined): { au
   }
   const expirationSeconds = spec.expirationSeconds ?? DEFAULT_TOKEN_EXPIRATION_SECONDS;
   if (typeof expirationSeconds !== 'number' || !Number.isSafeInteger(expirationSeconds)) {
-    throw decodeError('json: cannot unmarshal into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64');
+    throw decodeError(
+      'json: cannot unmarshal into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64',
+    );
   }
   const ref = spec.boundObjectRef ?? undefined;
   if (ref !== undefined && (typeof ref !== 'object' || Array.isArray(ref))) {
-    throw decodeError('json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef of type v1.BoundObjectReference');
+    throw decodeError(
+      'json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef of type v1.BoundObjectReference',
+    );
   }
   return { audiences, expirationSeconds, boundObjectRef: ref };
 }
 
 /** The URL names the ServiceAccount; a body naming another one is refused. */
-export function validateTokenRequestMetadata(name: string, namespace: string, body: TokenRequestBody | undefined): void {
+export function validateTokenRequestMetadata(
+  name: string,
+  namespace: string,
+  body: TokenRequestBody | undefined,
+): void {
   const meta = body?.metadata ?? {};
   if (meta.name && meta.name !== name) {
-    throw tokenRequestInvalid(name, [fieldInvalid('metadata.name', meta.name, 'must match the service account name if specified')]);
+    throw tokenRequestInvalid(name, [
+      fieldInvalid('metadata.name', meta.name, 'must match the service account name if specified'),
+    ]);
   }
   if (meta.namespace && meta.namespace !== namespace) {
-    throw tokenRequestInvalid(name, [fieldInvalid('metadata.namespace', meta.namespace, 'must match the service account namespace if specified')]);
+    throw tokenRequestInvalid(name, [
+      fieldInvalid('metadata.namespace', meta.namespace, 'must match the service account namespace if specified'),
+    ]);
   }
 }
 
@@ -93,10 +114,14 @@ export function validateTokenRequestMetadata(name: string, namespace: string, bo
 export function validateExpirationSeconds(expirationSeconds: number): void {
   const errs: FieldError[] = [];
   if (expirationSeconds < MIN_TOKEN_EXPIRATION_SECONDS) {
-    errs.push(fieldInvalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration less than 10 minutes'));
+    errs.push(
+      fieldInvalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration less than 10 minutes'),
+    );
   }
   if (expirationSeconds > MAX_TOKEN_EXPIRATION_SECONDS) {
-    errs.push(fieldInvalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration larger than 2^32 seconds'));
+    errs.push(
+      fieldInvalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration larger than 2^32 seconds'),
+    );
   }
   if (errs.length > 0) throw tokenRequestInvalid('', errs);
 }
@@ -107,9 +132,15 @@ export function defaultAudiences(audiences: string[], apiAudiences: string[]): s
 }
 
 /** --service-account-max-token-expiration (0: no limit) shortens the request, with kube-apiserver's warning. */
-export function clampExpirationSeconds(expirationSeconds: number, maxExpirationSeconds: number): { expirationSeconds: number; warning?: string } {
+export function clampExpirationSeconds(
+  expirationSeconds: number,
+  maxExpirationSeconds: number,
+): { expirationSeconds: number; warning?: string } {
   if (maxExpirationSeconds > 0 && expirationSeconds > maxExpirationSeconds) {
-    return { expirationSeconds: maxExpirationSeconds, warning: `requested expiration of ${expirationSeconds} seconds shortened to ${maxExpirationSeconds} seconds` };
+    return {
+      expirationSeconds: maxExpirationSeconds,
+      warning: `requested expiration of ${expirationSeconds} seconds shortened to ${maxExpirationSeconds} seconds`,
+    };
   }
   return { expirationSeconds };
 }
@@ -125,7 +156,12 @@ function groupVersionKind(ref: BoundObjectReference): { group: string; version: 
   return { group: '', version: '', kind };
 }
 
-async function getObject(getter: ObjectGetter, resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+async function getObject(
+  getter: ObjectGetter,
+  resource: string,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
   try {
     return await getter.get(resource, namespace, name);
   } catch (e) {
@@ -139,7 +175,12 @@ async function getObject(getter: ObjectGetter, resource: string, namespace: stri
  * running as another ServiceAccount, 409 when the request pins a UID the object no longer has.
  * A pod-bound token also records the pod's node (name only when the Node object is missing).
  */
-export async function resolveBoundObject(getter: ObjectGetter, namespace: string, serviceAccountName: string, ref: BoundObjectReference | undefined): Promise<BoundObject | undefined> {
+export async function resolveBoundObject(
+  getter: ObjectGetter,
+  namespace: string,
+  serviceAccountName: string,
+  ref: BoundObjectReference | undefined,
+): Promise<BoundObject | undefined> {
   if (!ref) return undefined;
   const gvk = groupVersionKind(ref);
   const name = ref.name ?? '';
@@ -149,7 +190,9 @@ export async function resolveBoundObject(getter: ObjectGetter, namespace: string
     if (!pod) throw notFound({ group: '', resource: 'pods' }, name);
     const spec = (pod.spec ?? {}) as { serviceAccountName?: string; nodeName?: string };
     if (serviceAccountName !== (spec.serviceAccountName ?? '')) {
-      throw badRequest(`cannot bind token for serviceaccount ${JSON.stringify(serviceAccountName)} to pod running with different serviceaccount name.`);
+      throw badRequest(
+        `cannot bind token for serviceaccount ${JSON.stringify(serviceAccountName)} to pod running with different serviceaccount name.`,
+      );
     }
     bound = { kind: 'Pod', name: pod.metadata.name ?? name, uid: pod.metadata.uid ?? '' };
     if (spec.nodeName) {
@@ -169,8 +212,11 @@ export async function resolveBoundObject(getter: ObjectGetter, namespace: string
     throw badRequest(`cannot bind token to object of type ${gvk.group}/${gvk.version}, Kind=${gvk.kind}`);
   }
   if (ref.uid && ref.uid !== bound.uid) {
-    throw conflict({ group: gvk.group, resource: gvk.kind }, name,
-      `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+    throw conflict(
+      { group: gvk.group, resource: gvk.kind },
+      name,
+      `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+    );
   }
   return bound;
 }
@@ -224,18 +270,24 @@ export async function prepareTokenRequest(input: PrepareTokenRequestInput): Prom
   };
 }
 
-
 /**
  * The TokenRequest kube-apiserver answers with (201): the request, defaulted, plus status. The
  * status expiry is now + the requested (clamped) seconds, even when the token was extended.
  */
 export function tokenRequestResponse(prepared: PreparedTokenRequest, token: string): KubeObject {
-  const spec: Record<string, unknown> = { audiences: prepared.audiences, expirationSeconds: prepared.expirationSeconds };
+  const spec: Record<string, unknown> = {
+    audiences: prepared.audiences,
+    expirationSeconds: prepared.expirationSeconds,
+  };
   if (prepared.boundObjectRef) spec.boundObjectRef = prepared.boundObjectRef;
   return {
     kind: TOKEN_REQUEST_KIND,
     apiVersion: TOKEN_REQUEST_API_VERSION,
-    metadata: { name: prepared.serviceAccount.name, namespace: prepared.namespace, creationTimestamp: kubeTime(prepared.now) },
+    metadata: {
+      name: prepared.serviceAccount.name,
+      namespace: prepared.namespace,
+      creationTimestamp: kubeTime(prepared.now),
+    },
     spec,
     status: {
       token,

@@ -94,7 +94,8 @@ export class ServiceAccountJwtVerifier {
     const iss = jws.payload.iss;
     if (typeof iss !== 'string' || !this.issuers.has(iss)) return null;
     // A header go-jose cannot even parse (alg/kid not strings) makes ParseSigned fail: not ours either.
-    if (typeof jws.header.alg !== 'string' || (jws.header.kid !== undefined && typeof jws.header.kid !== 'string')) return null;
+    if (typeof jws.header.alg !== 'string' || (jws.header.kid !== undefined && typeof jws.header.kid !== 'string'))
+      return null;
 
     this.checkSignature(jws);
     const claims = jws.payload;
@@ -106,7 +107,9 @@ export class ServiceAccountJwtVerifier {
     const target = requested ?? this.apiAudiences;
     const accepted = intersectAudiences(tokenAudiences, target);
     if (accepted.length === 0 && this.apiAudiences.length !== 0) {
-      throw new AuthenticationError(`token audiences ${goQuotedList(tokenAudiences)} is invalid for the target audiences ${goQuotedList(target)}`);
+      throw new AuthenticationError(
+        `token audiences ${goQuotedList(tokenAudiences)} is invalid for the target audiences ${goQuotedList(target)}`,
+      );
     }
     return { kind: iss === LEGACY_ISSUER ? 'legacy' : 'bound', header: jws.header, claims, audiences: accepted };
   }
@@ -114,7 +117,7 @@ export class ServiceAccountJwtVerifier {
   private checkSignature(jws: ParsedJws): void {
     if (jws.header.crit !== undefined) throw new AuthenticationError('go-jose/go-jose: unsupported crit header');
     const kid = typeof jws.header.kid === 'string' ? jws.header.kid : '';
-    const keys = kid ? this.keysById.get(kid) ?? [] : this.allKeys;
+    const keys = kid ? (this.keysById.get(kid) ?? []) : this.allKeys;
     if (keys.length === 0) throw new AuthenticationError('invalid signature, no keys found');
     const errors: string[] = [];
     for (const key of keys) {
@@ -138,7 +141,10 @@ function aggregate(messages: string[]): string {
 function numericDate(claims: Record<string, unknown>, name: string): number | undefined {
   const v = claims[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new AuthenticationError('service account token claims could not be validated due to unexpected validation error');
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new AuthenticationError(
+      'service account token claims could not be validated due to unexpected validation error',
+    );
   return v;
 }
 
@@ -146,14 +152,20 @@ function numericDate(claims: Record<string, unknown>, name: string): number | un
  * go-jose Claims.ValidateWithLeeway(DefaultLeeway) as claims.go words its failures. Order matters:
  * nbf, then exp, then iat.
  */
-export function checkTokenTimes(claims: Record<string, unknown>, now: Date, leewaySeconds = JWT_DEFAULT_LEEWAY_SECONDS): void {
+export function checkTokenTimes(
+  claims: Record<string, unknown>,
+  now: Date,
+  leewaySeconds = JWT_DEFAULT_LEEWAY_SECONDS,
+): void {
   const t = now.getTime() / 1000;
   const nbf = numericDate(claims, 'nbf');
   const exp = numericDate(claims, 'exp');
   const iat = numericDate(claims, 'iat');
-  if (nbf !== undefined && t + leewaySeconds < nbf) throw new AuthenticationError('service account token is not valid yet');
+  if (nbf !== undefined && t + leewaySeconds < nbf)
+    throw new AuthenticationError('service account token is not valid yet');
   if (exp !== undefined && t - leewaySeconds > exp) throw new AuthenticationError('service account token has expired');
-  if (iat !== undefined && t + leewaySeconds < iat) throw new AuthenticationError('service account token is issued in the future');
+  if (iat !== undefined && t + leewaySeconds < iat)
+    throw new AuthenticationError('service account token is issued in the future');
 }
 
 export interface ServiceAccountTokenAuthenticatorOptions extends JwtVerifyOptions {
@@ -179,7 +191,8 @@ function asRef(v: unknown): ObjectRefClaim | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v)) throw new Error('bad ref');
   const o = v as Record<string, unknown>;
-  if ((o.name !== undefined && typeof o.name !== 'string') || (o.uid !== undefined && typeof o.uid !== 'string')) throw new Error('bad ref');
+  if ((o.name !== undefined && typeof o.name !== 'string') || (o.uid !== undefined && typeof o.uid !== 'string'))
+    throw new Error('bad ref');
   return { name: o.name as string | undefined, uid: o.uid as string | undefined };
 }
 
@@ -220,7 +233,11 @@ interface ServiceAccountInfo {
 
 /** apiserver serviceaccount.ServiceAccountInfo.UserInfo(). */
 function userInfo(sa: ServiceAccountInfo): UserInfo {
-  const user: UserInfo = { username: serviceAccountUsername(sa.namespace, sa.name), uid: sa.uid, groups: serviceAccountGroups(sa.namespace) };
+  const user: UserInfo = {
+    username: serviceAccountUsername(sa.namespace, sa.name),
+    uid: sa.uid,
+    groups: serviceAccountGroups(sa.namespace),
+  };
   const extra: Record<string, string[]> = {};
   if (sa.podName && sa.podUid) {
     extra[POD_NAME_KEY] = [sa.podName];
@@ -253,7 +270,10 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const verified = this.verifier.verify(token, audiences);
     if (!verified) return null;
     try {
-      const info = verified.kind === 'legacy' ? await this.validateLegacy(token, verified.claims) : await this.validateBound(verified.claims);
+      const info =
+        verified.kind === 'legacy'
+          ? await this.validateLegacy(token, verified.claims)
+          : await this.validateBound(verified.claims);
       return { user: userInfo(info), audiences: verified.audiences };
     } catch (e) {
       if (e instanceof AuthenticationError) throw e;
@@ -283,8 +303,10 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
 
     const sa = await this.get('serviceaccounts', namespace, saName);
     if (!sa) throw new AuthenticationError(`serviceaccounts "${saName}" not found`);
-    if ((sa.metadata.uid ?? '') !== saUid) throw new AuthenticationError(`service account UID (${sa.metadata.uid ?? ''}) does not match claim (${saUid})`);
-    if (this.deletedBeforeLeeway(sa, now)) throw new AuthenticationError(`service account ${namespace}/${saName} has been deleted`);
+    if ((sa.metadata.uid ?? '') !== saUid)
+      throw new AuthenticationError(`service account UID (${sa.metadata.uid ?? ''}) does not match claim (${saUid})`);
+    if (this.deletedBeforeLeeway(sa, now))
+      throw new AuthenticationError(`service account ${namespace}/${saName} has been deleted`);
 
     await this.checkBoundObject('secrets', 'secret', namespace, k8s.secret, now);
     let podName: string | undefined;
@@ -303,15 +325,32 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
       nodeUid = k8s.node.uid;
     }
     const jti = stringClaim(claims, 'jti');
-    return { namespace, name: saName, uid: saUid, podName, podUid, nodeName, nodeUid, credentialId: jti ? `JTI=${jti}` : undefined };
+    return {
+      namespace,
+      name: saName,
+      uid: saUid,
+      podName,
+      podUid,
+      nodeName,
+      nodeUid,
+      credentialId: jti ? `JTI=${jti}` : undefined,
+    };
   }
 
-  private async checkBoundObject(resource: 'secrets' | 'pods' | 'nodes', what: 'secret' | 'pod' | 'node', namespace: string, ref: ObjectRefClaim | undefined, now: Date): Promise<void> {
+  private async checkBoundObject(
+    resource: 'secrets' | 'pods' | 'nodes',
+    what: 'secret' | 'pod' | 'node',
+    namespace: string,
+    ref: ObjectRefClaim | undefined,
+    now: Date,
+  ): Promise<void> {
     if (!ref) return;
     const obj = await this.get(resource, namespace, ref.name ?? '');
     if (!obj) throw new AuthenticationError('service account token has been invalidated');
     if ((ref.uid ?? '') !== (obj.metadata.uid ?? '')) {
-      throw new AuthenticationError(`${what} UID (${obj.metadata.uid ?? ''}) does not match service account ${what} ref claim (${ref.uid ?? ''})`);
+      throw new AuthenticationError(
+        `${what} UID (${obj.metadata.uid ?? ''}) does not match service account ${what} ref claim (${ref.uid ?? ''})`,
+      );
     }
     if (this.deletedBeforeLeeway(obj, now)) throw new AuthenticationError('service account token has been invalidated');
   }
@@ -328,21 +367,27 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     if (!saName) throw new AuthenticationError('serviceAccountName claim is missing');
     if (!saUid) throw new AuthenticationError('serviceAccountUID claim is missing');
     const subject = splitServiceAccountUsername(sub);
-    if (!subject || subject.namespace !== namespace || subject.name !== saName) throw new AuthenticationError('sub claim is invalid');
+    if (!subject || subject.namespace !== namespace || subject.name !== saName)
+      throw new AuthenticationError('sub claim is invalid');
 
     if (this.lookup) {
       const secret = await this.get('secrets', namespace, secretName);
       if (!secret || secret.metadata.deletionTimestamp) throw new AuthenticationError('Token has been invalidated');
       const stored = Buffer.from(String((secret.data as Record<string, unknown> | undefined)?.token ?? ''), 'base64');
       const presented = Buffer.from(token);
-      if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) throw new AuthenticationError("Token does not match server's copy");
+      if (stored.length !== presented.length || !timingSafeEqual(stored, presented))
+        throw new AuthenticationError("Token does not match server's copy");
 
       const sa = await this.get('serviceaccounts', namespace, saName);
       if (!sa) throw new AuthenticationError(`serviceaccounts "${saName}" not found`);
-      if (sa.metadata.deletionTimestamp) throw new AuthenticationError(`ServiceAccount ${namespace}/${saName} has been deleted`);
-      if ((sa.metadata.uid ?? '') !== saUid) throw new AuthenticationError(`ServiceAccount UID (${sa.metadata.uid ?? ''}) does not match claim (${saUid})`);
+      if (sa.metadata.deletionTimestamp)
+        throw new AuthenticationError(`ServiceAccount ${namespace}/${saName} has been deleted`);
+      if ((sa.metadata.uid ?? '') !== saUid)
+        throw new AuthenticationError(`ServiceAccount UID (${sa.metadata.uid ?? ''}) does not match claim (${saUid})`);
       if (secret.metadata.labels?.[LEGACY_TOKEN_INVALID_SINCE_LABEL]) {
-        throw new AuthenticationError(`the token in secret ${namespace}/${secretName} for service account ${namespace}/${saName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${LEGACY_TOKEN_INVALID_SINCE_LABEL}' label from the secret to temporarily allow use of this token`);
+        throw new AuthenticationError(
+          `the token in secret ${namespace}/${secretName} for service account ${namespace}/${saName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${LEGACY_TOKEN_INVALID_SINCE_LABEL}' label from the secret to temporarily allow use of this token`,
+        );
       }
     }
     return { namespace, name: saName, uid: saUid };

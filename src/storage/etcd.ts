@@ -52,8 +52,10 @@ const DEFAULT_COMPACTION_INTERVAL_MS = 5 * 60 * 1000;
 /** How long a write waits for this process's watchers to deliver it. */
 const OWN_WATCH_WAIT_MS = 1000;
 
-const isCompacted = (err: unknown): boolean => /required revision has been compacted/.test(String((err as Error)?.message));
-const isFutureRevision = (err: unknown): boolean => /required revision is a future revision/.test(String((err as Error)?.message));
+const isCompacted = (err: unknown): boolean =>
+  /required revision has been compacted/.test(String((err as Error)?.message));
+const isFutureRevision = (err: unknown): boolean =>
+  /required revision is a future revision/.test(String((err as Error)?.message));
 
 interface PendingStart {
   firstWrite: number;
@@ -100,7 +102,12 @@ export class EtcdStore implements Store {
     if (interval > 0) {
       let state = { version: 0, revision: 0 };
       this.compactTimer = setInterval(() => {
-        this.compactOnce(state).then((next) => { state = next; }, (err) => log.warn({ err: (err as Error).message }, 'etcd compaction failed'));
+        this.compactOnce(state).then(
+          (next) => {
+            state = next;
+          },
+          (err) => log.warn({ err: (err as Error).message }, 'etcd compaction failed'),
+        );
       }, interval);
       this.compactTimer.unref();
     }
@@ -115,7 +122,10 @@ export class EtcdStore implements Store {
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     const start = this.keys.prefixToEtcd(prefix);
     const end = bytePrefixEnd(start);
-    const from = opts.after !== undefined && compareKeys(opts.after, prefix) >= 0 ? keySuccessor(this.keys.toEtcd(opts.after)) : start;
+    const from =
+      opts.after !== undefined && compareKeys(opts.after, prefix) >= 0
+        ? keySuccessor(this.keys.toEtcd(opts.after))
+        : start;
     const req: IRangeRequest = { key: from, range_end: end };
     if (opts.limit) req.limit = opts.limit;
     let res: IRangeResponse;
@@ -131,7 +141,11 @@ export class EtcdStore implements Store {
     }
     const current = Number(res.header.revision);
     const items = res.kvs.map((kv) => toKeyValue(this.keys, kv));
-    return { items, revision: atRevision && atRevision < current ? atRevision : current, remaining: Number(res.count) - items.length };
+    return {
+      items,
+      revision: atRevision && atRevision < current ? atRevision : current,
+      remaining: Number(res.count) - items.length,
+    };
   }
 
   async count(prefix: string): Promise<number> {
@@ -170,7 +184,10 @@ export class EtcdStore implements Store {
   async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
     const k = this.keys.toEtcd(key);
     const res = await this.txn({
-      compare: expectedModRevision === undefined ? [] : [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
+      compare:
+        expectedModRevision === undefined
+          ? []
+          : [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
       success: [{ request_delete_range: { key: k, prev_kv: true } }],
       failure: [{ request_range: { key: k } }],
     });
@@ -179,16 +196,34 @@ export class EtcdStore implements Store {
     if (!prev) throw new KeyNotFoundError(key);
     const revision = Number(res.header.revision);
     await this.ownWatchersAt(k, revision);
-    return { key, value: prev.value.toString('utf8'), createRevision: Number(prev.create_revision), modRevision: revision };
+    return {
+      key,
+      value: prev.value.toString('utf8'),
+      createRevision: Number(prev.create_revision),
+      modRevision: revision,
+    };
   }
 
-  watch(prefix: string, opts: WatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Watcher {
+  watch(
+    prefix: string,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent) => void,
+    onError?: (err: Error) => void,
+  ): Watcher {
     if (this.closed) return failedWatcher(new StoreClosedError(), onError);
     const start = this.keys.prefixToEtcd(prefix);
     const spec = {
-      client: this.client, keys: this.keys, start, end: bytePrefixEnd(start), onEvent, onError,
+      client: this.client,
+      keys: this.keys,
+      start,
+      end: bytePrefixEnd(start),
+      onEvent,
+      onError,
       onProgress: () => this.checkWaits(),
-      onStop: (w: EtcdWatch) => { this.watches.delete(w); this.checkWaits(); },
+      onStop: (w: EtcdWatch) => {
+        this.watches.delete(w);
+        this.checkWaits();
+      },
     };
     const from = opts.fromRevision ?? 0;
     if (from > 0 || this.seenRevision > 0) {
@@ -212,16 +247,24 @@ export class EtcdStore implements Store {
       await Promise.allSettled(pending.writes);
       return revision;
     };
-    startRevision().then((revision) => {
-      if (stopped) return;
-      if (this.closed) return void onError?.(new StoreClosedError());
-      inner = new EtcdWatch({ ...spec, afterRevision: Math.min(revision, pending.firstWrite - 1) });
-      this.watches.add(inner);
-    }, (err: Error) => {
-      this.pendingStarts.delete(pending);
-      if (!stopped) onError?.(closedOr(err));
-    });
-    return { stop: () => { stopped = true; inner?.stop(); } };
+    startRevision().then(
+      (revision) => {
+        if (stopped) return;
+        if (this.closed) return void onError?.(new StoreClosedError());
+        inner = new EtcdWatch({ ...spec, afterRevision: Math.min(revision, pending.firstWrite - 1) });
+        this.watches.add(inner);
+      },
+      (err: Error) => {
+        this.pendingStarts.delete(pending);
+        if (!stopped) onError?.(closedOr(err));
+      },
+    );
+    return {
+      stop: () => {
+        stopped = true;
+        inner?.stop();
+      },
+    };
   }
 
   async currentRevision(): Promise<number> {
@@ -281,7 +324,10 @@ export class EtcdStore implements Store {
    * on compact_rev_key's version wins records the current revision and compacts to the one recorded
    * an interval ago, so several replicas compact once per interval between them.
    */
-  private async compactOnce(state: { version: number; revision: number }): Promise<{ version: number; revision: number }> {
+  private async compactOnce(state: {
+    version: number;
+    revision: number;
+  }): Promise<{ version: number; revision: number }> {
     const key = Buffer.from(COMPACT_REV_KEY);
     const res = await this.txn({
       compare: [{ key, target: 'Version', result: 'Equal', version: state.version }],
@@ -333,7 +379,15 @@ export class EtcdStore implements Store {
   private ownWatchersAt(key: Buffer, revision: number): Promise<void> {
     if (!this.behind(key, revision)) return Promise.resolve();
     return new Promise((resolve) => {
-      const wait: PendingWait = { key, revision, resolve: () => { clearTimeout(timer); this.waits.delete(wait); resolve(); } };
+      const wait: PendingWait = {
+        key,
+        revision,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waits.delete(wait);
+          resolve();
+        },
+      };
       const timer = setTimeout(wait.resolve, OWN_WATCH_WAIT_MS);
       this.waits.add(wait);
     });
@@ -351,7 +405,9 @@ export class EtcdStore implements Store {
 
 function failedWatcher(err: Error, onError?: (err: Error) => void): Watcher {
   let stopped = false;
-  queueMicrotask(() => { if (!stopped) onError?.(err); });
+  queueMicrotask(() => {
+    if (!stopped) onError?.(err);
+  });
   return {
     stop: () => {
       stopped = true;

@@ -7,10 +7,14 @@ export class EtcdKeyspace {
    * @param storePrefix what every store key starts with (`/registry`)
    * @param etcdPrefix what replaces it in etcd (--etcd-prefix)
    */
-  constructor(readonly storePrefix: string, readonly etcdPrefix: string) {}
+  constructor(
+    readonly storePrefix: string,
+    readonly etcdPrefix: string,
+  ) {}
 
   toEtcd(key: string): Buffer {
-    if (!key.startsWith(this.storePrefix)) throw new Error(`key outside the store's prefix ${this.storePrefix}: ${key}`);
+    if (!key.startsWith(this.storePrefix))
+      throw new Error(`key outside the store's prefix ${this.storePrefix}: ${key}`);
     return Buffer.from(this.etcdPrefix + key.slice(this.storePrefix.length), 'utf8');
   }
 

@@ -33,7 +33,10 @@ export interface EtcdWatchSpec {
   onStop: (w: EtcdWatch) => void;
 }
 
-export function toKeyValue(keys: EtcdKeyspace, kv: { key: Buffer; value: Buffer; create_revision: string; mod_revision: string }): KeyValue {
+export function toKeyValue(
+  keys: EtcdKeyspace,
+  kv: { key: Buffer; value: Buffer; create_revision: string; mod_revision: string },
+): KeyValue {
   return {
     key: keys.fromEtcd(kv.key),
     value: kv.value.toString('utf8'),
@@ -55,7 +58,10 @@ export class EtcdWatch {
   }
 
   covers(key: Buffer): boolean {
-    return Buffer.compare(key, this.spec.start) >= 0 && (this.spec.end.equals(Buffer.from([0])) || Buffer.compare(key, this.spec.end) < 0);
+    return (
+      Buffer.compare(key, this.spec.start) >= 0 &&
+      (this.spec.end.equals(Buffer.from([0])) || Buffer.compare(key, this.spec.end) < 0)
+    );
   }
 
   stop(): void {
@@ -78,20 +84,29 @@ export class EtcdWatch {
 
   private connect(): void {
     if (this.stopped) return;
-    this.spec.client.watchClient.watch().then((raw) => {
-      const stream = raw as unknown as WatchStream;
-      if (this.stopped) {
-        stream.cancel?.();
-        return;
-      }
-      this.stream = stream;
-      stream.on('data', (res) => this.handle(stream, res));
-      stream.on('error', () => this.broken(stream));
-      stream.on('end', () => this.broken(stream));
-      stream.write({
-        create_request: { key: this.spec.start, range_end: this.spec.end, start_revision: this.lastRevision + 1, prev_kv: true, progress_notify: true },
-      });
-    }, () => this.retry());
+    this.spec.client.watchClient.watch().then(
+      (raw) => {
+        const stream = raw as unknown as WatchStream;
+        if (this.stopped) {
+          stream.cancel?.();
+          return;
+        }
+        this.stream = stream;
+        stream.on('data', (res) => this.handle(stream, res));
+        stream.on('error', () => this.broken(stream));
+        stream.on('end', () => this.broken(stream));
+        stream.write({
+          create_request: {
+            key: this.spec.start,
+            range_end: this.spec.end,
+            start_revision: this.lastRevision + 1,
+            prev_kv: true,
+            progress_notify: true,
+          },
+        });
+      },
+      () => this.retry(),
+    );
   }
 
   private broken(stream: WatchStream): void {

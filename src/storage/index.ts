@@ -41,11 +41,17 @@ export async function openStore(spec: StoreSpec): Promise<Store> {
       if (!etcd?.servers.length) throw new Error('storage backend "etcd" needs --etcd-servers');
       const { EtcdStore } = await import('./etcd.js');
       return new EtcdStore({
-        endpoints: etcd.servers, prefix: etcd.prefix, caFile: etcd.caFile, certFile: etcd.certFile, keyFile: etcd.keyFile,
+        endpoints: etcd.servers,
+        prefix: etcd.prefix,
+        caFile: etcd.caFile,
+        certFile: etcd.certFile,
+        keyFile: etcd.keyFile,
         compactionIntervalMs: etcd.compactionIntervalMs,
       });
     }
     default:
-      throw new Error(`unknown storage backend "${(spec as { backend: string }).backend}" (want sqlite, memory or etcd)`);
+      throw new Error(
+        `unknown storage backend "${(spec as { backend: string }).backend}" (want sqlite, memory or etcd)`,
+      );
   }
 }

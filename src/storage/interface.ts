@@ -98,14 +98,21 @@ export class KeyNotFoundError extends Error {
 }
 
 export class RevisionMismatchError extends Error {
-  constructor(readonly key: string, readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly key: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(`revision mismatch on ${key}: expected ${expected}, have ${actual}`);
     this.name = 'RevisionMismatchError';
   }
 }
 
 export class CompactedError extends Error {
-  constructor(readonly requested: number, readonly compacted: number) {
+  constructor(
+    readonly requested: number,
+    readonly compacted: number,
+  ) {
     super(`required revision ${requested} has been compacted (compacted revision ${compacted})`);
     this.name = 'CompactedError';
   }

@@ -36,7 +36,8 @@ export class MemoryStore implements Store {
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     const atRevision = this.readRevision(opts.revision);
-    const rows = atRevision === this.revision ? this.liveRows(prefix, opts.after) : this.rowsAt(prefix, atRevision, opts.after);
+    const rows =
+      atRevision === this.revision ? this.liveRows(prefix, opts.after) : this.rowsAt(prefix, atRevision, opts.after);
     const end = opts.limit ? Math.min(rows.length, opts.limit) : rows.length;
     return { items: rows.slice(0, end).map(rowKeyValue), revision: atRevision, remaining: rows.length - end };
   }
@@ -48,7 +49,15 @@ export class MemoryStore implements Store {
   async create(key: string, value: string): Promise<KeyValue> {
     const latest = this.latest.get(key);
     if (latest && !latest.deleted) throw new KeyExistsError(key);
-    return this.append({ name: key, created: 1, deleted: 0, createRevision: 0, prevRevision: latest?.id ?? 0, value, oldValue: null });
+    return this.append({
+      name: key,
+      created: 1,
+      deleted: 0,
+      createRevision: 0,
+      prevRevision: latest?.id ?? 0,
+      value,
+      oldValue: null,
+    });
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
@@ -77,10 +86,16 @@ export class MemoryStore implements Store {
     });
   }
 
-  watch(prefix: string, opts: WatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Watcher {
+  watch(
+    prefix: string,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent) => void,
+    onError?: (err: Error) => void,
+  ): Watcher {
     const from = opts.fromRevision ?? 0;
     if (from > 0 && from < this.compacted) return this.hub.failed(new CompactedError(from, this.compacted), onError);
-    const replay = from > 0 ? this.log.slice(firstAbove(this.log, from)).filter((row) => row.name.startsWith(prefix)) : [];
+    const replay =
+      from > 0 ? this.log.slice(firstAbove(this.log, from)).filter((row) => row.name.startsWith(prefix)) : [];
     return this.hub.watch(prefix, from > 0 ? from : this.revision, replay, onEvent, onError);
   }
 

@@ -91,7 +91,8 @@ export class SqliteStore implements Store {
       // only before the first table exists, so older files are converted once below.
       db.pragma('auto_vacuum = INCREMENTAL');
       const journal = db.pragma('journal_mode = WAL', { simple: true });
-      if (journal !== 'wal' && path !== ':memory:') throw new Error(`${path}: SQLite refused WAL mode (got ${String(journal)})`);
+      if (journal !== 'wal' && path !== ':memory:')
+        throw new Error(`${path}: SQLite refused WAL mode (got ${String(journal)})`);
       // FULL syncs the WAL on every commit: an acknowledged write survives power loss, not only kill -9.
       db.pragma('synchronous = FULL');
       db.pragma('fullfsync = ON'); // macOS: fsync alone does not reach the platter
@@ -122,7 +123,15 @@ export class SqliteStore implements Store {
           const { lastInsertRowid } = this.statement(
             'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
               'VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
-          ).run(w.key, fields.created, fields.deleted, fields.createRevision, fields.prevRevision, fields.value, fields.oldValue);
+          ).run(
+            w.key,
+            fields.created,
+            fields.deleted,
+            fields.createRevision,
+            fields.prevRevision,
+            fields.value,
+            fields.oldValue,
+          );
           w.row = { id: Number(lastInsertRowid), name: w.key, ...fields };
           overlay.set(w.key, w.row);
         } catch (err) {
@@ -196,7 +205,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  watch(prefix: string, opts: WatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): Watcher {
+  watch(
+    prefix: string,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent) => void,
+    onError?: (err: Error) => void,
+  ): Watcher {
     if (this.closed) return this.hub.failed(new StoreClosedError(), onError);
     const from = opts.fromRevision ?? 0;
     if (from > 0 && from < this.compacted) return this.hub.failed(new CompactedError(from, this.compacted), onError);
@@ -225,7 +239,10 @@ export class SqliteStore implements Store {
       ).run(from, to, from, to);
       // A surviving row's previous value only served watchers its event can no longer reach (it is at or below
       // the compacted revision): drop it, so replaced bytes (say, Secrets under a rotated-out key) leave the file.
-      this.statement('UPDATE kine SET old_value = NULL WHERE id > ? AND id <= ? AND old_value IS NOT NULL').run(from, to);
+      this.statement('UPDATE kine SET old_value = NULL WHERE id > ? AND id <= ? AND old_value IS NOT NULL').run(
+        from,
+        to,
+      );
       this.statement('INSERT OR REPLACE INTO kine_meta (key, value) VALUES (?, ?)').run(COMPACT_REVISION_KEY, to);
     });
     while (!this.closed && this.compacted < target) {
@@ -334,9 +351,9 @@ export class SqliteStore implements Store {
   private latestRow(key: string): LogRow | undefined {
     const cached = this.latest.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    const row = this.statement(`SELECT ${rowColumns('kine')} FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`).get(key) as
-      | LogRow
-      | undefined;
+    const row = this.statement(`SELECT ${rowColumns('kine')} FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`).get(
+      key,
+    ) as LogRow | undefined;
     this.remember(key, row);
     return row;
   }
@@ -367,7 +384,12 @@ export class SqliteStore implements Store {
    * Walks the name index and keeps a row when it is its key's newest (a correlated MAX(id)), so that a
    * page stops after `limit` rows instead of sorting the whole range as `GROUP BY name` would.
    */
-  private liveRows(prefix: string, after: string | undefined, atRevision: number | undefined, limit?: number): LogRow[] {
+  private liveRows(
+    prefix: string,
+    after: string | undefined,
+    atRevision: number | undefined,
+    limit?: number,
+  ): LogRow[] {
     const [range, params] = nameRange(prefix, 'kv.name', after);
     let sql = `SELECT ${rowColumns('kv')} FROM kine kv WHERE ${range}`;
     if (atRevision !== undefined) {

@@ -40,7 +40,14 @@ export class WatchHub {
     onEvent: (ev: WatchEvent) => void,
     onError?: (err: Error) => void,
   ): Watcher {
-    const sub: Subscription = { prefix, afterRevision, onEvent, onError, backlog: replay.map(rowEvent), stopped: false };
+    const sub: Subscription = {
+      prefix,
+      afterRevision,
+      onEvent,
+      onError,
+      backlog: replay.map(rowEvent),
+      stopped: false,
+    };
     this.subscriptions.add(sub);
     queueMicrotask(() => this.flush(sub));
     return { stop: () => this.stop(sub) };

@@ -62,8 +62,13 @@ export class Api {
     let res: Response;
     try {
       res = await fetch(path, {
-        method: o.method ?? 'GET', headers, body: o.body === undefined ? undefined : JSON.stringify(o.body),
-        credentials: 'same-origin', cache: 'no-store', redirect: 'error', signal: o.signal,
+        method: o.method ?? 'GET',
+        headers,
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+        redirect: 'error',
+        signal: o.signal,
       });
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
@@ -98,7 +103,12 @@ export class Api {
 }
 
 /** Runs fn over items with at most `limit` in flight (the browser allows ~6 connections per origin anyway). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>, onDone?: (n: number) => void): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+  onDone?: (n: number) => void,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let done = 0;

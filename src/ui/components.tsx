@@ -6,19 +6,36 @@ import { ApiError } from './api';
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
   const e = error as Error;
-  const code = error instanceof ApiError && error.code ? ` (${error.code}${error.reason ? ` ${error.reason}` : ''})` : '';
+  const code =
+    error instanceof ApiError && error.code ? ` (${error.code}${error.reason ? ` ${error.reason}` : ''})` : '';
   return (
     <div class="error" role="alert">
-      <strong>{title ?? 'The API refused'}{code}:</strong> <span class="error-message">{e.message}</span>
+      <strong>
+        {title ?? 'The API refused'}
+        {code}:
+      </strong>{' '}
+      <span class="error-message">{e.message}</span>
     </div>
   );
 }
 
 export function Busy({ children }: { children?: ComponentChildren }) {
-  return <p class="busy" role="status" aria-live="polite">{children ?? 'Loading…'}</p>;
+  return (
+    <p class="busy" role="status" aria-live="polite">
+      {children ?? 'Loading…'}
+    </p>
+  );
 }
 
-export function Section({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Section({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+}) {
   return (
     <section aria-labelledby={`h-${slug(title)}`}>
       <div class="section-head">

@@ -32,8 +32,12 @@ export async function servedResources(api: Api): Promise<ServedResource[]> {
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({
-        group, resource: r.resource, namespaced: r.scope === 'Namespaced', shortNames: r.shortNames ?? [],
-        subresources: (r.subresources ?? []).map((s) => s.subresource), verbs: r.verbs ?? [],
+        group,
+        resource: r.resource,
+        namespaced: r.scope === 'Namespaced',
+        shortNames: r.shortNames ?? [],
+        subresources: (r.subresources ?? []).map((s) => s.subresource),
+        verbs: r.verbs ?? [],
       });
     }
   }

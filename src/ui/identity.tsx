@@ -25,7 +25,10 @@ export function serviceAccountUser(namespace: string, name: string): UserInfo {
 
 /** A user name from a form, with the groups typed beside it (comma or space separated). */
 export function parseGroups(text: string): string[] {
-  return text.split(/[\s,]+/).map((g) => g.trim()).filter(Boolean);
+  return text
+    .split(/[\s,]+/)
+    .map((g) => g.trim())
+    .filter(Boolean);
 }
 
 export function isServiceAccount(username: string): { namespace: string; name: string } | undefined {

@@ -34,7 +34,10 @@ function currentPath(): string {
 }
 
 async function whoAmI(api: Api): Promise<UserInfo> {
-  const r = await api.create<SelfSubjectReview>('/apis/authentication.k8s.io/v1/selfsubjectreviews', SELF_SUBJECT_REVIEW);
+  const r = await api.create<SelfSubjectReview>(
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    SELF_SUBJECT_REVIEW,
+  );
   return r.status.userInfo;
 }
 
@@ -48,7 +51,9 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session, me: UserInfo) => void
     try {
       const me = await whoAmI(new Api(s));
       if (s.mode === 'certificate' && me.username === 'system:anonymous') {
-        throw new Error('The browser presented no client certificate the server accepts: you would be system:anonymous.');
+        throw new Error(
+          'The browser presented no client certificate the server accepts: you would be system:anonymous.',
+        );
       }
       onSignedIn(s, me);
     } catch (e) {
@@ -68,10 +73,20 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session, me: UserInfo) => void
         }}
       >
         <label for="token">Bearer token</label>
-        <textarea id="token" name="token" rows={4} autocomplete="off" spellcheck={false} value={token}
-          onInput={(e) => setToken((e.target as HTMLTextAreaElement).value)} placeholder="eyJhbGciOi…" />
+        <textarea
+          id="token"
+          name="token"
+          rows={4}
+          autocomplete="off"
+          spellcheck={false}
+          value={token}
+          onInput={(e) => setToken((e.target as HTMLTextAreaElement).value)}
+          placeholder="eyJhbGciOi…"
+        />
         <div class="row">
-          <button type="submit" disabled={busy || !token.trim()}>Sign in with token</button>
+          <button type="submit" disabled={busy || !token.trim()}>
+            Sign in with token
+          </button>
           <button type="button" class="secondary" disabled={busy} onClick={() => void attempt({ mode: 'certificate' })}>
             Use my client certificate
           </button>
@@ -111,12 +126,28 @@ function App() {
   if (!session || (!me && error)) {
     return (
       <>
-        <SignIn onSignedIn={(s, who) => { saveSession(s); setSession(s); setMe(who); setError(undefined); }} />
-        {error ? <div class="signin"><ErrorBox error={error} title="Your session ended" /></div> : null}
+        <SignIn
+          onSignedIn={(s, who) => {
+            saveSession(s);
+            setSession(s);
+            setMe(who);
+            setError(undefined);
+          }}
+        />
+        {error ? (
+          <div class="signin">
+            <ErrorBox error={error} title="Your session ended" />
+          </div>
+        ) : null}
       </>
     );
   }
-  if (!me || !api) return <p class="busy" role="status">Signing in…</p>;
+  if (!me || !api)
+    return (
+      <p class="busy" role="status">
+        Signing in…
+      </p>
+    );
   const View = VIEWS.find((v) => v.path === path)!.view;
   const signOut = () => {
     clearSession();
@@ -126,20 +157,26 @@ function App() {
   return (
     <>
       {/* A button, not a link: the console routes by the URL's hash, so `#main` would be read as a page. */}
-      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>Skip to content</button>
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
       <header>
         <span class="brand">kauth console</span>
         <span class="me" title={(me.groups ?? []).join(', ')}>
           Signed in as <strong data-testid="username">{me.username}</strong>
           {session.mode === 'certificate' ? ' (client certificate)' : ''}
         </span>
-        <button type="button" class="secondary" onClick={signOut}>Sign out</button>
+        <button type="button" class="secondary" onClick={signOut}>
+          Sign out
+        </button>
       </header>
       <nav aria-label="Views">
         <ul>
           {VIEWS.map((v) => (
             <li key={v.path}>
-              <a href={`#/${v.path}`} aria-current={v.path === path ? 'page' : undefined}>{v.label}</a>
+              <a href={`#/${v.path}`} aria-current={v.path === path ? 'page' : undefined}>
+                {v.label}
+              </a>
             </li>
           ))}
         </ul>

@@ -2,7 +2,11 @@
 // tsyringe, which the library uses inside, wants the Reflect metadata API: the polyfill comes first.
 import 'reflect-metadata';
 import {
-  BasicConstraintsExtension, Pkcs10CertificateRequest, PemConverter, SubjectAlternativeNameExtension, X509Certificate,
+  BasicConstraintsExtension,
+  Pkcs10CertificateRequest,
+  PemConverter,
+  SubjectAlternativeNameExtension,
+  X509Certificate,
 } from '@peculiar/x509';
 
 export interface CertInfo {
@@ -38,7 +42,11 @@ export function parseCertificates(pem: string): CertInfo[] {
   return PemConverter.decode(pem).map((der) => {
     const c = new X509Certificate(der);
     return {
-      subject: c.subject, issuer: c.issuer, serial: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter,
+      subject: c.subject,
+      issuer: c.issuer,
+      serial: c.serialNumber,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
       isCa: c.getExtension(BasicConstraintsExtension)?.ca ?? false,
       sans: sansOf(c.getExtension(SubjectAlternativeNameExtension)),
     };
@@ -49,7 +57,9 @@ export function parseCertificates(pem: string): CertInfo[] {
 export function parseCsr(pem: string): CsrInfo {
   const r = new Pkcs10CertificateRequest(pem);
   const alg = r.publicKey.algorithm as { name?: string; namedCurve?: string; modulusLength?: number };
-  const keyAlgorithm = [alg.name, alg.namedCurve ?? (alg.modulusLength ? String(alg.modulusLength) : '')].filter(Boolean).join(' ');
+  const keyAlgorithm = [alg.name, alg.namedCurve ?? (alg.modulusLength ? String(alg.modulusLength) : '')]
+    .filter(Boolean)
+    .join(' ');
   return { subject: r.subject, sans: sansOf(subjectAltName(r.getExtension(SUBJECT_ALT_NAME))), keyAlgorithm };
 }
 

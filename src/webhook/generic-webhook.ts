@@ -30,7 +30,10 @@ export interface GenericWebhookOptions {
 
 /** A failed call; `retryable` says whether DefaultShouldRetry would try again. */
 export class WebhookCallError extends Error {
-  constructor(message: string, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
     super(message);
     this.name = 'WebhookCallError';
   }
@@ -43,17 +46,25 @@ export class GenericWebhook {
   private readonly maxResponseBytes: number;
   private readonly agent: http.Agent;
 
-  constructor(readonly config: WebhookClientConfig, options: GenericWebhookOptions = {}) {
+  constructor(
+    readonly config: WebhookClientConfig,
+    options: GenericWebhookOptions = {},
+  ) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.deadlineMs = options.deadlineMs ?? 60_000;
     this.retry = options.retry ?? DEFAULT_WEBHOOK_RETRY;
     this.maxResponseBytes = options.maxResponseBytes ?? 1 << 20;
-    this.agent = config.server.protocol === 'https:'
-      ? new https.Agent({
-        keepAlive: true, ca: config.ca, cert: config.cert, key: config.key,
-        rejectUnauthorized: !config.insecureSkipTLSVerify, servername: config.tlsServerName,
-      })
-      : new http.Agent({ keepAlive: true });
+    this.agent =
+      config.server.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            ca: config.ca,
+            cert: config.cert,
+            key: config.key,
+            rejectUnauthorized: !config.insecureSkipTLSVerify,
+            servername: config.tlsServerName,
+          })
+        : new http.Agent({ keepAlive: true });
   }
 
   /**
@@ -84,10 +95,13 @@ export class GenericWebhook {
   private attempt(body: string, deadline: number): Promise<string> {
     const budget = Math.min(this.requestTimeoutMs, deadline - Date.now());
     const url = this.config.server;
-    if (budget <= 0) return Promise.reject(new WebhookCallError(`Post "${url.href}": context deadline exceeded`, false));
+    if (budget <= 0)
+      return Promise.reject(new WebhookCallError(`Post "${url.href}": context deadline exceeded`, false));
     const client = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body),
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'Content-Length': Buffer.byteLength(body),
     };
     if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
     return new Promise<string>((resolvePost, rejectPost) => {
@@ -142,7 +156,10 @@ function retryableStatus(code: number, retryAfter: string | undefined): boolean 
 function httpFailure(code: number, text: string): string {
   try {
     const doc = JSON.parse(text) as Record<string, unknown>;
-    if (doc && doc.kind === 'Status' && typeof doc.message === 'string') return `HTTP ${code}: ${doc.message.slice(0, 300)}`;
-  } catch { /* not JSON */ }
+    if (doc && doc.kind === 'Status' && typeof doc.message === 'string')
+      return `HTTP ${code}: ${doc.message.slice(0, 300)}`;
+  } catch {
+    /* not JSON */
+  }
   return `HTTP ${code}`;
 }

@@ -37,9 +37,17 @@ export function parseWebhookKubeconfig(text: string, file: string): WebhookClien
     const only = cfg.contexts.length === 1 ? cfg.contexts[0]!.name : undefined;
     if (cfg.contexts.length === 0 && cfg.clusters.length === 1) {
       // A file with one cluster (and at most one user) and no contexts still says who to call.
-      cfg.contexts = [{ name: 'webhook', context: { cluster: cfg.clusters[0]!.name, user: cfg.users.length === 1 ? cfg.users[0]!.name : '' } }];
+      cfg.contexts = [
+        {
+          name: 'webhook',
+          context: { cluster: cfg.clusters[0]!.name, user: cfg.users.length === 1 ? cfg.users[0]!.name : '' },
+        },
+      ];
     }
-    creds = resolveClusterCredentials(cfg, cfg['current-context'] ? undefined : (only ?? (cfg.contexts.length === 1 ? cfg.contexts[0]!.name : undefined)));
+    creds = resolveClusterCredentials(
+      cfg,
+      cfg['current-context'] ? undefined : (only ?? (cfg.contexts.length === 1 ? cfg.contexts[0]!.name : undefined)),
+    );
   } catch (e) {
     throw new WebhookConfigError(file, (e as Error).message.replace(`${file}: `, ''));
   }
@@ -49,7 +57,11 @@ export function parseWebhookKubeconfig(text: string, file: string): WebhookClien
   } catch {
     throw new WebhookConfigError(file, `cluster.server ${JSON.stringify(creds.server)} is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new WebhookConfigError(file, `cluster.server ${JSON.stringify(creds.server)}: only https (or http) is supported`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new WebhookConfigError(
+      file,
+      `cluster.server ${JSON.stringify(creds.server)}: only https (or http) is supported`,
+    );
   const config: WebhookClientConfig = { server: url, insecureSkipTLSVerify: creds.insecureSkipTlsVerify };
   if (creds.caPem !== undefined) config.ca = Buffer.from(creds.caPem);
   if (creds.tlsServerName) config.tlsServerName = creds.tlsServerName;
@@ -66,7 +78,10 @@ export function loadWebhookKubeconfig(path: string): WebhookClientConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new WebhookConfigError(path, `cannot read the webhook config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new WebhookConfigError(
+      path,
+      `cannot read the webhook config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return parseWebhookKubeconfig(text, path);
 }

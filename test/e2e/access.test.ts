@@ -23,37 +23,94 @@ import { prng } from '../unit/authz/rbac-reference.js';
 const V = 'rbac.authorization.k8s.io/v1';
 const NAMESPACES = ['ns0', 'ns1'];
 const SUBJECTS = [
-  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u0' }, { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u1' },
-  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u2' }, { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'g0' },
+  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u0' },
+  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u1' },
+  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u2' },
+  { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'g0' },
   { kind: 'ServiceAccount', name: 'sa0', namespace: 'ns0' },
 ];
 /** The identities asked about: [--as, --as-group…]. */
-const IDENTITIES: [string, string[]][] = [['u0', []], ['u1', []], ['u2', []], ['someone', ['g0']], ['system:serviceaccount:ns0:sa0', []]];
-const REQUESTS: [string, string][] = [['get', 'pods'], ['create', 'pods'], ['delete', 'secrets'], ['get', 'secrets'], ['list', 'deployments.apps'], ['get', 'pods/log']];
+const IDENTITIES: [string, string[]][] = [
+  ['u0', []],
+  ['u1', []],
+  ['u2', []],
+  ['someone', ['g0']],
+  ['system:serviceaccount:ns0:sa0', []],
+];
+const REQUESTS: [string, string][] = [
+  ['get', 'pods'],
+  ['create', 'pods'],
+  ['delete', 'secrets'],
+  ['get', 'secrets'],
+  ['list', 'deployments.apps'],
+  ['get', 'pods/log'],
+];
 
 /** A seeded world of valid objects (kube's validation: SA subjects carry a namespace; Roles have no URLs). */
 function randomWorld(seed: number): RbacObject[] {
   const rand = prng(seed);
   const int = (n: number): number => Math.floor(rand() * n);
-  const some = <T>(xs: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + int(max) }, () => xs[int(xs.length)]!))];
-  const rules = (): object[] => Array.from({ length: 1 + int(2) }, () => ({
-    apiGroups: some(['', 'apps'], 2), resources: some(['pods', 'secrets', 'deployments', 'pods/log', '*'], 2), verbs: some(['get', 'list', 'create', 'delete', '*'], 3),
-  }));
+  const some = <T>(xs: readonly T[], max: number): T[] => [
+    ...new Set(Array.from({ length: 1 + int(max) }, () => xs[int(xs.length)]!)),
+  ];
+  const rules = (): object[] =>
+    Array.from({ length: 1 + int(2) }, () => ({
+      apiGroups: some(['', 'apps'], 2),
+      resources: some(['pods', 'secrets', 'deployments', 'pods/log', '*'], 2),
+      verbs: some(['get', 'list', 'create', 'delete', '*'], 3),
+    }));
   const out: object[] = [];
-  for (let i = 0; i < 5; i++) out.push({ apiVersion: V, kind: 'ClusterRole', metadata: { name: `acc-cr${i}`, labels: i % 2 ? { 'acc/agg': 'true' } : {} }, rules: rules() });
-  out.push({ apiVersion: V, kind: 'ClusterRole', metadata: { name: 'acc-agg' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'acc/agg': 'true' } }] } });
-  for (const ns of NAMESPACES) for (let i = 0; i < 2; i++) out.push({ apiVersion: V, kind: 'Role', metadata: { name: `acc-r${i}`, namespace: ns }, rules: rules() });
-  const roleRef = (ns: boolean): object => (ns && rand() < 0.4 ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `acc-r${int(2)}` }
-    : { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rand() < 0.2 ? 'acc-agg' : `acc-cr${int(5)}` });
-  for (let i = 0; i < 3; i++) out.push({ apiVersion: V, kind: 'ClusterRoleBinding', metadata: { name: `acc-crb${i}` }, roleRef: roleRef(false), subjects: some(SUBJECTS, 1) });
-  for (let i = 0; i < 6; i++) out.push({ apiVersion: V, kind: 'RoleBinding', metadata: { name: `acc-rb${i}`, namespace: NAMESPACES[i % 2] }, roleRef: roleRef(true), subjects: some(SUBJECTS, 2) });
+  for (let i = 0; i < 5; i++)
+    out.push({
+      apiVersion: V,
+      kind: 'ClusterRole',
+      metadata: { name: `acc-cr${i}`, labels: i % 2 ? { 'acc/agg': 'true' } : {} },
+      rules: rules(),
+    });
+  out.push({
+    apiVersion: V,
+    kind: 'ClusterRole',
+    metadata: { name: 'acc-agg' },
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'acc/agg': 'true' } }] },
+  });
+  for (const ns of NAMESPACES)
+    for (let i = 0; i < 2; i++)
+      out.push({ apiVersion: V, kind: 'Role', metadata: { name: `acc-r${i}`, namespace: ns }, rules: rules() });
+  const roleRef = (ns: boolean): object =>
+    ns && rand() < 0.4
+      ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `acc-r${int(2)}` }
+      : {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: rand() < 0.2 ? 'acc-agg' : `acc-cr${int(5)}`,
+        };
+  for (let i = 0; i < 3; i++)
+    out.push({
+      apiVersion: V,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `acc-crb${i}` },
+      roleRef: roleRef(false),
+      subjects: some(SUBJECTS, 1),
+    });
+  for (let i = 0; i < 6; i++)
+    out.push({
+      apiVersion: V,
+      kind: 'RoleBinding',
+      metadata: { name: `acc-rb${i}`, namespace: NAMESPACES[i % 2] },
+      roleRef: roleRef(true),
+      subjects: some(SUBJECTS, 2),
+    });
   return out as RbacObject[];
 }
 
 function kubectlAsync(c: Cluster, args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((res) => {
-    execFile(KUBECTL, ['--kubeconfig', c.adminKubeconfig, ...args], { timeout: 60_000, env: { ...process.env, HOME: join(dirname(c.adminKubeconfig), '.home') } },
-      (err, stdout) => res({ code: err ? 1 : 0, out: stdout }));
+    execFile(
+      KUBECTL,
+      ['--kubeconfig', c.adminKubeconfig, ...args],
+      { timeout: 60_000, env: { ...process.env, HOME: join(dirname(c.adminKubeconfig), '.home') } },
+      (err, stdout) => res({ code: err ? 1 : 0, out: stdout }),
+    );
   });
 }
 
@@ -61,24 +118,49 @@ function kubectlAsync(c: Cluster, args: string[]): Promise<{ code: number; out: 
 async function pool<T>(tasks: (() => Promise<T>)[], width = 4): Promise<T[]> {
   const out: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { while (next < tasks.length) { const i = next++; out[i] = await tasks[i]!(); } }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        out[i] = await tasks[i]!();
+      }
+    }),
+  );
   return out;
 }
 
-function canI(c: Cluster, [as, groups]: [string, string[]], verb: string, resource: string, ns: string): Promise<boolean> {
+function canI(
+  c: Cluster,
+  [as, groups]: [string, string[]],
+  verb: string,
+  resource: string,
+  ns: string,
+): Promise<boolean> {
   // kubectl reads `pods/log` as TYPE/NAME; kauth as RBAC writes it, a subresource (kubectl's --subresource).
   const [res, sub] = resource.split('/');
-  const args = ['auth', 'can-i', verb, res!, ...(sub ? ['--subresource', sub] : []), '--as', as, ...groups.flatMap((g) => ['--as-group', g])];
+  const args = [
+    'auth',
+    'can-i',
+    verb,
+    res!,
+    ...(sub ? ['--subresource', sub] : []),
+    '--as',
+    as,
+    ...groups.flatMap((g) => ['--as-group', g]),
+  ];
   return kubectlAsync(c, ns ? [...args, '-n', ns] : args).then((r) => r.out.trim() === 'yes');
 }
 
 /** Whether who-can lists the impersonated user (its name or any of its groups, impersonation's included). */
 function listed(r: WhoCanResult, [as, groups]: [string, string[]]): boolean {
   const u = impersonatedUser(as, groups);
-  return r.entries.some((e) => (e.subject.kind === 'Group' ? u.groups.includes(e.identity) : e.identity === u.username));
+  return r.entries.some((e) =>
+    e.subject.kind === 'Group' ? u.groups.includes(e.identity) : e.identity === u.username,
+  );
 }
 
-const signature = (r: WhoCanResult): string[] => r.entries.map((e) => `${e.subject.kind}:${e.identity}:${e.binding?.name ?? ''}`).sort();
+const signature = (r: WhoCanResult): string[] =>
+  r.entries.map((e) => `${e.subject.kind}:${e.identity}:${e.binding?.name ?? ''}`).sort();
 
 describe('access review against kauth and kubectl', { timeout: 240_000 }, () => {
   let c: Cluster;
@@ -91,8 +173,16 @@ describe('access review against kauth and kubectl', { timeout: 240_000 }, () => 
     c = await startCluster();
     mkdirSync(join(c.dir, 'manifests'));
     manifests = join(c.dir, 'manifests', 'world.yaml');
-    writeFileSync(manifests, [...NAMESPACES.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa0', namespace: 'ns0' } }, ...objects].map((o) => stringify(o)).join('---\n'));
+    writeFileSync(
+      manifests,
+      [
+        ...NAMESPACES.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa0', namespace: 'ns0' } },
+        ...objects,
+      ]
+        .map((o) => stringify(o))
+        .join('---\n'),
+    );
     const r = kubectl(c, ['apply', '-f', manifests]);
     assert.equal(r.code, 0, r.err);
     const api = apiClient(c.adminKubeconfig);
@@ -100,19 +190,42 @@ describe('access review against kauth and kubectl', { timeout: 240_000 }, () => 
     const want = new RbacWorld(offlinePolicy([manifests]));
     for (let i = 0; i < 100; i++) {
       live = new RbacWorld(await fetchPolicy(api));
-      const agg = (w: RbacWorld): string => JSON.stringify((w.roles.find((x) => x.metadata.name === 'acc-agg')?.rules ?? [])
-        .map((x) => [x.verbs, x.apiGroups, x.resources, x.resourceNames ?? [], x.nonResourceURLs ?? []]));
+      const agg = (w: RbacWorld): string =>
+        JSON.stringify(
+          (w.roles.find((x) => x.metadata.name === 'acc-agg')?.rules ?? []).map((x) => [
+            x.verbs,
+            x.apiGroups,
+            x.resources,
+            x.resourceNames ?? [],
+            x.nonResourceURLs ?? [],
+          ]),
+        );
       if (agg(live) === agg(want)) break;
       assert.ok(i < 99, `aggregation did not converge: live ${agg(live)} offline ${agg(want)}`);
       await new Promise((res) => setTimeout(res, 100));
     }
     offline = want;
   });
-  after(async () => { await c?.stop(); c?.cleanup(); });
+  after(async () => {
+    await c?.stop();
+    c?.cleanup();
+  });
 
-  it('the offline resource table is the server\'s discovery', async () => {
+  it("the offline resource table is the server's discovery", async () => {
     const served = await fetchServedResources(apiClient(c.adminKubeconfig));
-    const norm = (xs: readonly typeof served[number][]): string[] => xs.map((x) => JSON.stringify([x.group, x.resource, x.namespaced, [...x.shortNames].sort(), [...x.subresources].sort(), [...x.verbs].sort()])).sort();
+    const norm = (xs: readonly (typeof served)[number][]): string[] =>
+      xs
+        .map((x) =>
+          JSON.stringify([
+            x.group,
+            x.resource,
+            x.namespaced,
+            [...x.shortNames].sort(),
+            [...x.subresources].sort(),
+            [...x.verbs].sort(),
+          ]),
+        )
+        .sort();
     assert.deepEqual(norm(SERVED_RESOURCES), norm(served));
   });
 
@@ -135,37 +248,69 @@ describe('access review against kauth and kubectl', { timeout: 240_000 }, () => 
     let yes = 0;
     cells.forEach((x, i) => {
       const got = listed(whoCanInWorld(live, x.req), x.id);
-      assert.equal(got, answers[i], `who-can ${x.verb} ${x.resource} -n '${x.ns}' for ${x.id.join(' ')}: listed ${got}, kubectl ${answers[i]}`);
+      assert.equal(
+        got,
+        answers[i],
+        `who-can ${x.verb} ${x.resource} -n '${x.ns}' for ${x.id.join(' ')}: listed ${got}, kubectl ${answers[i]}`,
+      );
       if (answers[i]) yes++;
     });
     assert.ok(yes > 5 && yes < cells.length, `a world with both answers (${yes}/${cells.length})`);
   });
 
   it('access-matrix agrees with kubectl auth can-i for every cell', async () => {
-    const served = SERVED_RESOURCES.filter((r) => ['pods', 'secrets', 'deployments', 'services', 'jobs'].includes(r.resource));
+    const served = SERVED_RESOURCES.filter((r) =>
+      ['pods', 'secrets', 'deployments', 'services', 'jobs'].includes(r.resource),
+    );
     const cells: { id: [string, string[]]; verb: string; resource: string; want: string }[] = [];
     for (const id of [IDENTITIES[0]!, IDENTITIES[3]!]) {
-      const m = accessMatrix(live, impersonatedUser(id[0], id[1]), served, { namespace: 'ns0', verbs: ['get', 'create', 'delete'] });
-      for (const row of m.rows) for (const verb of m.verbs) cells.push({ id, verb, resource: row.name, want: row.cells[verb]! });
+      const m = accessMatrix(live, impersonatedUser(id[0], id[1]), served, {
+        namespace: 'ns0',
+        verbs: ['get', 'create', 'delete'],
+      });
+      for (const row of m.rows)
+        for (const verb of m.verbs) cells.push({ id, verb, resource: row.name, want: row.cells[verb]! });
     }
     const answers = await pool(cells.map((x) => () => canI(c, x.id, x.verb, x.resource, 'ns0')));
-    cells.forEach((x, i) => { assert.equal(x.want, answers[i] ? 'yes' : 'no', `${x.id.join(' ')} ${x.verb} ${x.resource}`); });
+    cells.forEach((x, i) => {
+      assert.equal(x.want, answers[i] ? 'yes' : 'no', `${x.id.join(' ')} ${x.verb} ${x.resource}`);
+    });
     // The CLI prints the same matrix live and offline.
-    const cli = (src: string[]): unknown => JSON.parse(kauth(['access-matrix', '--as', 'u0', '-n', 'ns0', ...src, '-o', 'json']).out);
+    const cli = (src: string[]): unknown =>
+      JSON.parse(kauth(['access-matrix', '--as', 'u0', '-n', 'ns0', ...src, '-o', 'json']).out);
     assert.deepEqual(cli(['--kubeconfig', c.adminKubeconfig]), cli(['--manifests', manifests]));
   });
 
   it('rbac check and rbac test: live (SubjectAccessReview) and offline agree; a broken expectation fails with JUnit', () => {
     for (const [as, groups] of [IDENTITIES[0]!, IDENTITIES[3]!, IDENTITIES[4]!]) {
-      const args = ['rbac', 'check', 'get', 'secrets', '-n', 'ns0', '--as', as, ...groups.flatMap((g) => ['--as-group', g])];
+      const args = [
+        'rbac',
+        'check',
+        'get',
+        'secrets',
+        '-n',
+        'ns0',
+        '--as',
+        as,
+        ...groups.flatMap((g) => ['--as-group', g]),
+      ];
       const l = kauth([...args, '--kubeconfig', c.adminKubeconfig]);
       const o = kauth([...args, '--manifests', manifests]);
       assert.equal(l.out.split(/[\s-]/)[0], o.out.split(/[\s-]/)[0], `${as}: live ${l.out} offline ${o.out}`);
       assert.equal(l.code, o.code);
       assert.equal(l.code, l.out.startsWith('yes') ? 0 : 1);
     }
-    const truth = (as: string): boolean => kubectl(c, ['auth', 'can-i', 'get', 'secrets', '-n', 'ns0', '--as', as]).out.trim() === 'yes';
-    const tests = ['u0', 'u1', 'u2'].map((u) => ({ name: `${u} get secrets`, user: u, groups: [], verb: 'get', resource: 'secrets', namespace: 'ns0', allowed: truth(u) }));
+    const truth = (as: string): boolean =>
+      kubectl(c, ['auth', 'can-i', 'get', 'secrets', '-n', 'ns0', '--as', as]).out.trim() === 'yes';
+    const tests = ['u0', 'u1', 'u2'].map((u) => ({
+      name: `${u} get secrets`,
+      user: u,
+      groups: [],
+      verb: 'get',
+      resource: 'secrets',
+      namespace: 'ns0',
+      allowed: truth(u),
+    }));
     const file = join(c.dir, 'tests.yaml');
     writeFileSync(file, stringify({ tests }));
     assert.equal(kauth(['rbac', 'test', file, '--kubeconfig', c.adminKubeconfig]).code, 0);
@@ -175,7 +320,10 @@ describe('access review against kauth and kubectl', { timeout: 240_000 }, () => 
     const junit = join(c.dir, 'junit.xml');
     const r = kauth(['rbac', 'test', file, '--kubeconfig', c.adminKubeconfig, '--junit', junit]);
     assert.equal(r.code, 1);
-    assert.match(r.out, /FAIL {2}u1 get secrets: expected u1 to be (allowed|denied) to get secrets in namespace ns0, but was (allowed|denied)/);
+    assert.match(
+      r.out,
+      /FAIL {2}u1 get secrets: expected u1 to be (allowed|denied) to get secrets in namespace ns0, but was (allowed|denied)/,
+    );
     const x = readFileSync(junit, 'utf8');
     assert.equal((x.match(/<testcase /g) ?? []).length, 3);
     assert.equal((x.match(/<failure /g) ?? []).length, 1);

@@ -4,7 +4,19 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { clientCert, freePort, kauth, kubectl, request, ROOT, sleep, startCluster, type Cluster, type Who, KUBECTL } from './harness.js';
+import {
+  clientCert,
+  freePort,
+  kauth,
+  kubectl,
+  request,
+  ROOT,
+  sleep,
+  startCluster,
+  type Cluster,
+  type Who,
+  KUBECTL,
+} from './harness.js';
 
 const SEED_MANIFESTS = `apiVersion: v1
 kind: ServiceAccount
@@ -53,17 +65,35 @@ describe('kauth up with the real kubectl', () => {
     assert.match(k.out, /Kubernetes control plane.* is running at .*https:\/\/127\.0\.0\.1:\d+/);
     k = kubectl(c, ['api-resources', '-o', 'name']);
     assert.equal(k.code, 0, k.err);
-    for (const r of ['namespaces', 'serviceaccounts', 'secrets', 'configmaps', 'pods', 'services', 'nodes', 'events', 'deployments.apps',
-      'clusterroles.rbac.authorization.k8s.io', 'rolebindings.rbac.authorization.k8s.io', 'selfsubjectaccessreviews.authorization.k8s.io', 'tokenreviews.authentication.k8s.io']) {
+    for (const r of [
+      'namespaces',
+      'serviceaccounts',
+      'secrets',
+      'configmaps',
+      'pods',
+      'services',
+      'nodes',
+      'events',
+      'deployments.apps',
+      'clusterroles.rbac.authorization.k8s.io',
+      'rolebindings.rbac.authorization.k8s.io',
+      'selfsubjectaccessreviews.authorization.k8s.io',
+      'tokenreviews.authentication.k8s.io',
+    ]) {
       assert.ok(k.out.split('\n').includes(r), `${r} missing from api-resources:\n${k.out}`);
     }
     k = kubectl(c, ['get', 'ns']);
     assert.match(k.out, /^NAME\s+STATUS\s+AGE$/m);
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(k.out, new RegExp(`^${ns}\\s+Active\\s+\\d+s$`, 'm'));
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      assert.match(k.out, new RegExp(`^${ns}\\s+Active\\s+\\d+s$`, 'm'));
   });
 
   it('creates and applies the seed manifests without --validate=false, and apply again is unchanged', () => {
-    assert.equal(kubectl(c, ['create', '-f', '-'], { input: '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo"}}' }).code, 0);
+    assert.equal(
+      kubectl(c, ['create', '-f', '-'], { input: '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo"}}' })
+        .code,
+      0,
+    );
     const f = join(c.dir, 'seed.yaml');
     writeFileSync(f, SEED_MANIFESTS);
     let k = kubectl(c, ['apply', '-f', f]);
@@ -78,10 +108,16 @@ describe('kauth up with the real kubectl', () => {
 
   it('validates fields server-side: Strict refuses a typo, --validate=warn warns', () => {
     const f = join(c.dir, 'typo.yaml');
-    writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: demo\ndata:\n  a: b\nbinarydata: {}\n');
+    writeFileSync(
+      f,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\n  namespace: demo\ndata:\n  a: b\nbinarydata: {}\n',
+    );
     let k = kubectl(c, ['create', '-f', f]);
     assert.notEqual(k.code, 0);
-    assert.match(k.err, /ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "binarydata"/);
+    assert.match(
+      k.err,
+      /ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "binarydata"/,
+    );
     k = kubectl(c, ['create', '-f', f, '--validate=warn']);
     assert.equal(k.code, 0, k.err);
     assert.match(k.err, /Warning: unknown field "binarydata"/);
@@ -119,55 +155,112 @@ describe('kauth up with the real kubectl', () => {
 
   it('labels (patch) and selects by label and field', () => {
     assert.equal(kubectl(c, ['label', 'sa', 'pod-viewer', '-n', 'demo', 'team=a']).code, 0);
-    assert.equal(kubectl(c, ['get', 'sa', '-n', 'demo', '-l', 'team=a', '-o', 'name']).out.trim(), 'serviceaccount/pod-viewer');
-    assert.equal(kubectl(c, ['get', 'sa', '-n', 'demo', '-l', 'team notin (a)', '-o', 'name']).out.trim(), 'serviceaccount/default');
-    assert.equal(kubectl(c, ['get', 'sa', '-A', '--field-selector', 'metadata.name=pod-viewer', '-o', 'name']).out.trim(), 'serviceaccount/pod-viewer');
+    assert.equal(
+      kubectl(c, ['get', 'sa', '-n', 'demo', '-l', 'team=a', '-o', 'name']).out.trim(),
+      'serviceaccount/pod-viewer',
+    );
+    assert.equal(
+      kubectl(c, ['get', 'sa', '-n', 'demo', '-l', 'team notin (a)', '-o', 'name']).out.trim(),
+      'serviceaccount/default',
+    );
+    assert.equal(
+      kubectl(c, ['get', 'sa', '-A', '--field-selector', 'metadata.name=pod-viewer', '-o', 'name']).out.trim(),
+      'serviceaccount/pod-viewer',
+    );
     const k = kubectl(c, ['get', 'sa', '-A', '--field-selector', 'spec.nope=x']);
     assert.notEqual(k.code, 0);
     assert.match(k.err, /field label not supported: spec\.nope/);
   });
 
   it('pages lists with limit and continue', async () => {
-    for (let i = 0; i < 7; i++) assert.equal(kubectl(c, ['create', 'configmap', `page-${i}`, '-n', 'demo', '--from-literal=i=' + i]).code, 0);
+    for (let i = 0; i < 7; i++)
+      assert.equal(kubectl(c, ['create', 'configmap', `page-${i}`, '-n', 'demo', '--from-literal=i=' + i]).code, 0);
     const names: string[] = [];
     let token = '';
     let pages = 0;
     do {
-      const r = await request(c, { path: `/api/v1/namespaces/demo/configmaps?limit=3${token ? `&continue=${encodeURIComponent(token)}` : ''}`, who: admin });
+      const r = await request(c, {
+        path: `/api/v1/namespaces/demo/configmaps?limit=3${token ? `&continue=${encodeURIComponent(token)}` : ''}`,
+        who: admin,
+      });
       assert.equal(r.code, 200, r.text);
       names.push(...r.json.items.map((i: { metadata: { name: string } }) => i.metadata.name));
       token = r.json.metadata.continue ?? '';
       pages++;
     } while (token);
     assert.ok(pages >= 3);
-    assert.deepEqual(names.filter((n) => n.startsWith('page-')), ['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('page-')),
+      ['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6'],
+    );
   });
 
   it('answers bad input with the right Status and keeps serving', async () => {
     let r = await request(c, { path: '/api/v1/namespaces/demo/serviceaccounts/pod-viewer', who: admin });
     const stale = r.json;
     stale.metadata.resourceVersion = String(Number(stale.metadata.resourceVersion) - 1);
-    r = await request(c, { method: 'PUT', path: '/api/v1/namespaces/demo/serviceaccounts/pod-viewer', body: stale, who: admin });
+    r = await request(c, {
+      method: 'PUT',
+      path: '/api/v1/namespaces/demo/serviceaccounts/pod-viewer',
+      body: stale,
+      who: admin,
+    });
     assert.equal(r.code, 409);
     assert.equal(r.json.reason, 'Conflict');
-    assert.equal(r.json.message, 'Operation cannot be fulfilled on serviceaccounts "pod-viewer": the object has been modified; please apply your changes to the latest version and try again');
-    r = await request(c, { method: 'POST', path: '/api/v1/namespaces/demo/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } }, who: admin });
+    assert.equal(
+      r.json.message,
+      'Operation cannot be fulfilled on serviceaccounts "pod-viewer": the object has been modified; please apply your changes to the latest version and try again',
+    );
+    r = await request(c, {
+      method: 'POST',
+      path: '/api/v1/namespaces/demo/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } },
+      who: admin,
+    });
     assert.equal(r.code, 422);
-    assert.match(r.json.message, /^ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/);
+    assert.match(
+      r.json.message,
+      /^ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/,
+    );
     assert.equal(r.json.details.causes[0].field, 'metadata.name');
-    r = await request(c, { method: 'POST', path: '/api/v1/namespaces/demo/configmaps', body: '{"apiVersion":"v1",', who: admin });
+    r = await request(c, {
+      method: 'POST',
+      path: '/api/v1/namespaces/demo/configmaps',
+      body: '{"apiVersion":"v1",',
+      who: admin,
+    });
     assert.equal(r.code, 400);
     assert.equal(r.json.kind, 'Status');
-    r = await request(c, { method: 'POST', path: '/api/v1/namespaces/demo/configmaps', body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { x: 'a'.repeat(4 * 1024 * 1024) } }), who: admin });
+    r = await request(c, {
+      method: 'POST',
+      path: '/api/v1/namespaces/demo/configmaps',
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'big' },
+        data: { x: 'a'.repeat(4 * 1024 * 1024) },
+      }),
+      who: admin,
+    });
     assert.equal(r.code, 413);
     assert.equal(r.json.message, 'Request entity too large: limit is 3145728');
     r = await request(c, { path: '/api/v1/namespaces/demo/serviceaccounts/nope', who: admin });
     assert.equal(r.code, 404);
     assert.equal(r.json.message, 'serviceaccounts "nope" not found');
-    r = await request(c, { method: 'POST', path: '/api/v1/namespaces/nowhere/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, who: admin });
+    r = await request(c, {
+      method: 'POST',
+      path: '/api/v1/namespaces/nowhere/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+      who: admin,
+    });
     assert.equal(r.code, 404);
     assert.equal(r.json.message, 'namespaces "nowhere" not found');
-    r = await request(c, { method: 'POST', path: '/api/v1/namespaces/demo/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'page-0' } }, who: admin });
+    r = await request(c, {
+      method: 'POST',
+      path: '/api/v1/namespaces/demo/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'page-0' } },
+      who: admin,
+    });
     assert.equal(r.code, 409);
     assert.equal(r.json.reason, 'AlreadyExists');
     r = await request(c, { path: '/apis/nope.example.com/v1/things', who: admin });
@@ -177,21 +270,50 @@ describe('kauth up with the real kubectl', () => {
   });
 
   it('applies JSON patch, merge patch and dry runs', async () => {
-    let r = await request(c, { method: 'PATCH', path: '/api/v1/namespaces/demo/configmaps/page-1', headers: { 'Content-Type': 'application/json-patch+json' }, body: [{ op: 'add', path: '/data/j', value: 'p' }], who: admin });
+    let r = await request(c, {
+      method: 'PATCH',
+      path: '/api/v1/namespaces/demo/configmaps/page-1',
+      headers: { 'Content-Type': 'application/json-patch+json' },
+      body: [{ op: 'add', path: '/data/j', value: 'p' }],
+      who: admin,
+    });
     assert.equal(r.code, 200, r.text);
     assert.equal(r.json.data.j, 'p');
-    r = await request(c, { method: 'PATCH', path: '/api/v1/namespaces/demo/configmaps/page-1', headers: { 'Content-Type': 'application/merge-patch+json' }, body: { data: { j: null, m: 'q' } }, who: admin });
+    r = await request(c, {
+      method: 'PATCH',
+      path: '/api/v1/namespaces/demo/configmaps/page-1',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: { data: { j: null, m: 'q' } },
+      who: admin,
+    });
     assert.deepEqual(r.json.data, { i: '1', m: 'q' });
-    r = await request(c, { method: 'POST', path: '/api/v1/namespaces/demo/configmaps?dryRun=All', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } }, who: admin });
+    r = await request(c, {
+      method: 'POST',
+      path: '/api/v1/namespaces/demo/configmaps?dryRun=All',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } },
+      who: admin,
+    });
     assert.equal(r.code, 201);
     r = await request(c, { path: '/api/v1/namespaces/demo/configmaps/dry', who: admin });
     assert.equal(r.code, 404);
   });
 
   it('watches: kubectl get -w sees a create', async () => {
-    const w = spawn(KUBECTL, ['--kubeconfig', c.adminKubeconfig, 'get', 'configmaps', '-n', 'demo', '-w', '-o', 'name']);
+    const w = spawn(KUBECTL, [
+      '--kubeconfig',
+      c.adminKubeconfig,
+      'get',
+      'configmaps',
+      '-n',
+      'demo',
+      '-w',
+      '-o',
+      'name',
+    ]);
     let out = '';
-    w.stdout.on('data', (d) => { out += d; });
+    w.stdout.on('data', (d) => {
+      out += d;
+    });
     await sleep(1000);
     kubectl(c, ['create', 'configmap', 'watched', '-n', 'demo', '--from-literal=a=b']);
     for (let i = 0; i < 50 && !out.includes('configmap/watched'); i++) await sleep(100);
@@ -200,22 +322,43 @@ describe('kauth up with the real kubectl', () => {
   });
 
   it('serves the seed curl with the three PEMs from admin.conf, and kubectl proxy', async () => {
-    const ex = (p: string): Buffer => Buffer.from(kubectl(c, ['config', 'view', '--raw', '-o', `jsonpath={${p}}`]).out, 'base64');
+    const ex = (p: string): Buffer =>
+      Buffer.from(kubectl(c, ['config', 'view', '--raw', '-o', `jsonpath={${p}}`]).out, 'base64');
     writeFileSync(join(c.dir, 'ca.pem'), ex('.clusters[0].cluster.certificate-authority-data'));
     writeFileSync(join(c.dir, 'client.pem'), ex('.users[0].user.client-certificate-data'));
     writeFileSync(join(c.dir, 'client-key.pem'), ex('.users[0].user.client-key-data'));
-    const out = execFileSync('curl', ['-s', '--cacert', join(c.dir, 'ca.pem'), '--cert', join(c.dir, 'client.pem'), '--key', join(c.dir, 'client-key.pem'), `${c.server}/api`]).toString();
+    const out = execFileSync('curl', [
+      '-s',
+      '--cacert',
+      join(c.dir, 'ca.pem'),
+      '--cert',
+      join(c.dir, 'client.pem'),
+      '--key',
+      join(c.dir, 'client-key.pem'),
+      `${c.server}/api`,
+    ]).toString();
     assert.equal(JSON.parse(out).kind, 'APIVersions');
     assert.match(out, /\n {2}"kind"/, 'curl gets pretty JSON');
-    for (const p of ['/livez', '/readyz', '/healthz']) assert.equal(execFileSync('curl', ['-sk', c.server + p]).toString(), 'ok');
-    assert.match(execFileSync('curl', ['-sk', `${c.server}/readyz?verbose`]).toString(), /\[\+\]ping ok[\s\S]*readyz check passed/);
+    for (const p of ['/livez', '/readyz', '/healthz'])
+      assert.equal(execFileSync('curl', ['-sk', c.server + p]).toString(), 'ok');
+    assert.match(
+      execFileSync('curl', ['-sk', `${c.server}/readyz?verbose`]).toString(),
+      /\[\+\]ping ok[\s\S]*readyz check passed/,
+    );
     const port = 20000 + Math.floor(Math.random() * 20000);
     const proxy = spawn(KUBECTL, ['--kubeconfig', c.adminKubeconfig, 'proxy', `--port=${port}`]);
     try {
       let body = '';
       for (let i = 0; i < 50 && !body; i++) {
         await sleep(100);
-        try { body = execFileSync('curl', ['-s', `http://127.0.0.1:${port}/api/v1/namespaces/demo/serviceaccounts`]).toString(); } catch { /* not up yet */ }
+        try {
+          body = execFileSync('curl', [
+            '-s',
+            `http://127.0.0.1:${port}/api/v1/namespaces/demo/serviceaccounts`,
+          ]).toString();
+        } catch {
+          /* not up yet */
+        }
       }
       assert.equal(JSON.parse(body).kind, 'ServiceAccountList');
     } finally {
@@ -249,18 +392,50 @@ describe('kauth server with kube-apiserver flags', () => {
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'kauth-server-'));
     const pki = join(dir, 'pki');
-    assert.equal(kauth(['certs', 'init', '--cert-dir', pki, '--kubeconfig-dir', dir, '--cert-algorithm', 'ECDSA-P256']).code, 0);
+    assert.equal(
+      kauth(['certs', 'init', '--cert-dir', pki, '--kubeconfig-dir', dir, '--cert-algorithm', 'ECDSA-P256']).code,
+      0,
+    );
     const port = await freePort();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'server',
-      '--tls-cert-file', join(pki, 'apiserver.crt'), '--tls-private-key-file', join(pki, 'apiserver.key'), '--client-ca-file', join(pki, 'ca.crt'),
-      '--service-account-key-file', join(pki, 'sa.pub'), '--service-account-signing-key-file', join(pki, 'sa.key'), '--service-account-issuer', 'https://kauth.example',
-      '--storage-backend', 'memory', '--secure-port', String(port), '--bind-address', '127.0.0.1', '--authorization-mode', 'Node,RBAC', '--anonymous-auth=false'], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'src', 'cli', 'main.js'),
+        'server',
+        '--tls-cert-file',
+        join(pki, 'apiserver.crt'),
+        '--tls-private-key-file',
+        join(pki, 'apiserver.key'),
+        '--client-ca-file',
+        join(pki, 'ca.crt'),
+        '--service-account-key-file',
+        join(pki, 'sa.pub'),
+        '--service-account-signing-key-file',
+        join(pki, 'sa.key'),
+        '--service-account-issuer',
+        'https://kauth.example',
+        '--storage-backend',
+        'memory',
+        '--secure-port',
+        String(port),
+        '--bind-address',
+        '127.0.0.1',
+        '--authorization-mode',
+        'Node,RBAC',
+        '--anonymous-auth=false',
+      ],
+      { stdio: 'ignore' },
+    );
     try {
       const target = { server: `https://127.0.0.1:${port}`, caFile: join(pki, 'ca.crt') };
       let r = { code: 0 } as Awaited<ReturnType<typeof request>>;
       for (let i = 0; i < 100 && r.code !== 401; i++) {
         await sleep(100);
-        try { r = await request(target, { path: '/readyz' }); } catch { /* not up yet */ }
+        try {
+          r = await request(target, { path: '/readyz' });
+        } catch {
+          /* not up yet */
+        }
       }
       assert.equal(r.code, 401, 'anonymous-auth=false: no credentials is 401');
       const kc = join(dir, 'admin.conf');
@@ -330,9 +505,16 @@ describe('durability', () => {
       const writer = (async () => {
         for (let i = 0; !stop; i++) {
           try {
-            const r = await request(c, { method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `w-${i}` }, data: { i: String(i) } }, who: admin });
+            const r = await request(c, {
+              method: 'POST',
+              path: '/api/v1/namespaces/default/configmaps',
+              body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `w-${i}` }, data: { i: String(i) } },
+              who: admin,
+            });
             if (r.code === 201) acked.push(`w-${i}`);
-          } catch { return; }
+          } catch {
+            return;
+          }
         }
       })();
       while (acked.length < 60) await sleep(20);
@@ -341,7 +523,10 @@ describe('durability', () => {
       await writer;
       await c.stop();
       c = await startCluster({ dir: c.dir, port: c.port });
-      const r = await request(c, { path: '/api/v1/namespaces/default/configmaps', who: { cert: clientCert(c, 'kubernetes-admin', ['system:masters']) } });
+      const r = await request(c, {
+        path: '/api/v1/namespaces/default/configmaps',
+        who: { cert: clientCert(c, 'kubernetes-admin', ['system:masters']) },
+      });
       const have = new Set(r.json.items.map((i: { metadata: { name: string } }) => i.metadata.name));
       const lost = acked.filter((n) => !have.has(n));
       assert.deepEqual(lost, []);
@@ -357,7 +542,13 @@ describe('durability', () => {
     try {
       kubectl(c, ['create', 'configmap', 'race']);
       const cur = (await request(c, { path: '/api/v1/namespaces/default/configmaps/race', who: admin })).json;
-      const put = (v: string): ReturnType<typeof request> => request(c, { method: 'PUT', path: '/api/v1/namespaces/default/configmaps/race', body: { ...cur, data: { v } }, who: admin });
+      const put = (v: string): ReturnType<typeof request> =>
+        request(c, {
+          method: 'PUT',
+          path: '/api/v1/namespaces/default/configmaps/race',
+          body: { ...cur, data: { v } },
+          who: admin,
+        });
       const codes = (await Promise.all([put('a'), put('b')])).map((r) => r.code).sort();
       assert.deepEqual(codes, [200, 409]);
     } finally {

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { KUBECTL, kauth, kubectl, startCluster, type Cluster } from './harness.js';
 
 const rb = (kind: string, name: string, role: string, roleKind: string, user: string, ns?: string) =>
-  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}\n`
-  + `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ${roleKind}, name: ${role}}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]\n`;
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}\n` +
+  `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ${roleKind}, name: ${role}}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]\n`;
 const PLANTED = [
   rb('ClusterRoleBinding', 'mallory-admin', 'cluster-admin', 'ClusterRole', 'mallory'),
   'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: escalator, namespace: default}\nrules: [{apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate]}]\n',
@@ -28,11 +28,17 @@ describe('kauth audit cluster', () => {
     const k = kubectl(c, ['apply', '-f', '-'], { input: PLANTED });
     assert.equal(k.code, 0, k.err);
   });
-  after(async () => { await c?.stop(); c?.cleanup(); });
+  after(async () => {
+    await c?.stop();
+    c?.cleanup();
+  });
 
   it("Kubernetes' default policy is not flagged: 5.1.5 and 5.1.7 stay PASS", () => {
     const r = kauth(['audit', 'cluster', '--kubeconfig', c.adminKubeconfig, '--json']);
-    const res = JSON.parse(r.out).Controls[0].tests.flatMap((g: { results: unknown[] }) => g.results) as { test_number: string; status: string }[];
+    const res = JSON.parse(r.out).Controls[0].tests.flatMap((g: { results: unknown[] }) => g.results) as {
+      test_number: string;
+      status: string;
+    }[];
     const m = new Map(res.map((x) => [x.test_number, x.status]));
     assert.equal(m.get('5.1.5'), 'PASS'); // no binding names a default service account
     assert.equal(m.get('5.1.7'), 'PASS'); // system:masters only in the bootstrap cluster-admin binding
@@ -45,7 +51,10 @@ describe('kauth audit cluster', () => {
     assert.match(o, /^\[WARN\] 5\.1\.1 Ensure that the cluster-admin role is only used where required/m);
     assert.match(o, /cluster-admin is granted to User mallory \(via ClusterRoleBinding mallory-admin\)/);
     assert.match(o, /Role default\/escalator can escalate.*User eve \(via RoleBinding default\/escalator-binding\)/);
-    assert.match(o, /ClusterRole impersonator can impersonate.*User ivan \(via ClusterRoleBinding impersonator-binding\)/);
+    assert.match(
+      o,
+      /ClusterRole impersonator can impersonate.*User ivan \(via ClusterRoleBinding impersonator-binding\)/,
+    );
     assert.match(o, /ClusterRole wildcarder uses "\*" in its rules: granted to User walt/);
     assert.doesNotMatch(o, /harmless-hank|cm-reader/);
   });
@@ -54,7 +63,11 @@ describe('kauth audit cluster', () => {
     const r = kauth(['audit', 'cluster', '--kubeconfig', c.adminKubeconfig, '--json']);
     const j = JSON.parse(r.out);
     assert.equal(j.Controls[0].id, '5');
-    const res = j.Controls[0].tests.flatMap((g: { results: unknown[] }) => g.results) as { test_number: string; status: string; actual_value: string }[];
+    const res = j.Controls[0].tests.flatMap((g: { results: unknown[] }) => g.results) as {
+      test_number: string;
+      status: string;
+      actual_value: string;
+    }[];
     const r518 = res.find((x) => x.test_number === '5.1.8')!;
     assert.equal(r518.status, 'WARN');
     assert.match(r518.actual_value, /escalator/);
@@ -62,14 +75,33 @@ describe('kauth audit cluster', () => {
   });
 
   it('audit versions: the real apiserver and kubectl versions against the skew policy, and an upgrade plan', () => {
-    const client = JSON.parse(execFileSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })).clientVersion.gitVersion as string;
+    const client = JSON.parse(execFileSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }))
+      .clientVersion.gitVersion as string;
     const server = JSON.parse(kubectl(c, ['version', '-o', 'json']).out).serverVersion.gitVersion as string;
     const minor = Number(/^v1\.(\d+)/.exec(server)![1]);
-    const r = kauth(['audit', 'versions', '--kubeconfig', c.adminKubeconfig, '--kubectl-version', client, '--plan', `v1.${minor + 1}.0`]);
-    assert.match(r.out, new RegExp(`^\\[PASS\\] kube-apiserver \\(API server\\): kube-apiserver ${server.replace(/[.+]/g, '\\$&')}$`, 'm'));
+    const r = kauth([
+      'audit',
+      'versions',
+      '--kubeconfig',
+      c.adminKubeconfig,
+      '--kubectl-version',
+      client,
+      '--plan',
+      `v1.${minor + 1}.0`,
+    ]);
+    assert.match(
+      r.out,
+      new RegExp(
+        `^\\[PASS\\] kube-apiserver \\(API server\\): kube-apiserver ${server.replace(/[.+]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
     const skew = Math.abs(Number(/^v1\.(\d+)/.exec(client)![1]) - minor);
     assert.match(r.out, new RegExp(`^\\[${skew <= 1 ? 'PASS' : 'FAIL'}\\] kubectl \\(client\\): `, 'm'));
-    assert.match(r.out, new RegExp(`^== Upgrade plan ${server.replace(/[.+]/g, '\\$&')} → v1\\.${minor + 1}\\.0 ==$`, 'm'));
+    assert.match(
+      r.out,
+      new RegExp(`^== Upgrade plan ${server.replace(/[.+]/g, '\\$&')} → v1\\.${minor + 1}\\.0 ==$`, 'm'),
+    );
   });
 
   it('a bad kubeconfig is one error line, not a stack trace', () => {

@@ -12,7 +12,10 @@ import { ROOT } from './harness.js';
 
 /** The compiled CLI, with stderr kept on success too (warnings go there). */
 function kauth(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -22,7 +25,16 @@ let insecure: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'kauth-audit-e2e-'));
   insecure = join(dir, 'insecure');
-  const r = kauth(['node-layout', '--root', insecure, '--insecure', '--advertise-address', '192.0.2.10', '--cert-algorithm', 'ECDSA-P256']);
+  const r = kauth([
+    'node-layout',
+    '--root',
+    insecure,
+    '--insecure',
+    '--advertise-address',
+    '192.0.2.10',
+    '--cert-algorithm',
+    'ECDSA-P256',
+  ]);
   assert.equal(r.code, 0, r.err);
 });
 
@@ -36,7 +48,9 @@ describe('kauth audit node (CLI)', () => {
     for (const k of keys(s0.tests[0])) assert.ok(k in c0.tests[0], `group field ${k}`);
     for (const k of keys(s0.tests[0].results[0])) assert.ok(k in c0.tests[0].results[0], `result field ${k}`);
     assert.deepEqual(keys(ours.Totals), keys(sample.Totals));
-    const r421 = ours.Controls.flatMap((c: any) => c.tests.flatMap((g: any) => g.results)).find((r: any) => r.test_number === '4.2.1'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r421 = ours.Controls.flatMap((c: any) => c.tests.flatMap((g: any) => g.results)).find(
+      (r: any) => r.test_number === '4.2.1',
+    ); // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(r421.test_desc, 'Ensure that the --anonymous-auth argument is set to false (Automated)');
     assert.equal(r421.status, 'FAIL');
   });
@@ -73,7 +87,9 @@ describe('kauth audit node (CLI)', () => {
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const requests: string[] = [];
-      page.on('request', (q) => { if (!q.url().startsWith('file:')) requests.push(q.url()); });
+      page.on('request', (q) => {
+        if (!q.url().startsWith('file:')) requests.push(q.url());
+      });
       await page.goto(`file://${html}`);
       assert.match((await page.textContent('#score')) ?? '', /^\d+%$/);
       assert.ok(await page.isVisible('svg.donut'));
@@ -81,10 +97,15 @@ describe('kauth audit node (CLI)', () => {
       assert.ok(bars >= 8, `${bars} bar segments`);
       const rows = await page.$$eval('tbody tr', (trs) => trs.length);
       await page.uncheck('input.f[value="PASS"]');
-      const visible = await page.$$eval('tbody tr:not(.hidden)', (trs) => trs.map((t) => t.getAttribute('data-status')));
+      const visible = await page.$$eval('tbody tr:not(.hidden)', (trs) =>
+        trs.map((t) => t.getAttribute('data-status')),
+      );
       assert.ok(visible.length > 0 && visible.length < rows && !visible.includes('PASS'));
       await page.fill('#q', '--read-only-port');
-      assert.deepEqual(await page.$$eval('tbody tr:not(.hidden) td:nth-child(2)', (tds) => tds.map((t) => t.textContent)), ['4.2.4']);
+      assert.deepEqual(
+        await page.$$eval('tbody tr:not(.hidden) td:nth-child(2)', (tds) => tds.map((t) => t.textContent)),
+        ['4.2.4'],
+      );
       await page.fill('#q', '');
       await page.check('input.f[value="PASS"]');
       const shot = join(dir, 'audit-report.png');

@@ -28,19 +28,37 @@ function ensureConsoleBuilt(): void {
 function rawGet(c: Cluster, path: string): Promise<{ code: number; text: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(c.server);
-    const req = https.request({ host: u.hostname, port: u.port, path, method: 'GET', ca: readFileSync(c.caFile), agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { text += d; });
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, text }));
-    });
+    const req = https.request(
+      { host: u.hostname, port: u.port, path, method: 'GET', ca: readFileSync(c.caFile), agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
 function createCsr(c: Cluster, cn: string): void {
-  const made = kauth(['csr', 'create', '--cn', cn, '--org', 'devs', '--key-algorithm', 'ECDSA-P256', '--key-out', join(c.dir, `${cn}.key`), '--csr-out', join(c.dir, `${cn}.csr`)]);
+  const made = kauth([
+    'csr',
+    'create',
+    '--cn',
+    cn,
+    '--org',
+    'devs',
+    '--key-algorithm',
+    'ECDSA-P256',
+    '--key-out',
+    join(c.dir, `${cn}.key`),
+    '--csr-out',
+    join(c.dir, `${cn}.csr`),
+  ]);
   assert.equal(made.code, 0, made.err);
   const k = kubectl(c, ['create', '-f', '-'], { input: made.out });
   assert.equal(k.code, 0, k.err);
@@ -61,7 +79,14 @@ describe('web console', () => {
       ['create', 'ns', NS],
       ['create', 'sa', 'reviewer', '-n', NS],
       ['create', 'sa', 'nobody', '-n', NS],
-      ['create', 'clusterrolebinding', 'console-reviewer', '--clusterrole', 'cluster-admin', `--serviceaccount=${NS}:reviewer`],
+      [
+        'create',
+        'clusterrolebinding',
+        'console-reviewer',
+        '--clusterrole',
+        'cluster-admin',
+        `--serviceaccount=${NS}:reviewer`,
+      ],
       ['create', 'role', 'secret-reader', '-n', NS, '--verb', 'get,list', '--resource', 'secrets'],
       ['create', 'rolebinding', 'alice-secrets', '-n', NS, '--role', 'secret-reader', '--user', 'alice'],
     ]) {
@@ -108,7 +133,8 @@ describe('web console', () => {
     assert.equal(r.code, 200, r.text);
     assert.match(String(r.headers['content-type']), /^text\/html; charset=utf-8$/);
     const csp = String(r.headers['content-security-policy']);
-    for (const d of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) assert.ok(csp.includes(d), csp);
+    for (const d of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"])
+      assert.ok(csp.includes(d), csp);
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
     assert.equal(r.headers['cache-control'], 'no-cache');
     const etag = String(r.headers.etag);
@@ -172,7 +198,10 @@ describe('web console', () => {
     await matrix.waitFor({ timeout: 30_000 });
     const access = (cell: string) => matrix.locator(`td[data-cell="${cell}"]`).getAttribute('data-access');
     const want: [string, string][] = [
-      ['secrets/get', 'allowed'], ['secrets/list', 'allowed'], ['secrets/delete', 'denied'], ['pods/get', 'denied'],
+      ['secrets/get', 'allowed'],
+      ['secrets/list', 'allowed'],
+      ['secrets/delete', 'denied'],
+      ['pods/get', 'denied'],
       ['namespaces/deletecollection', 'not served'],
     ];
     for (const [cell, expected] of want) assert.equal(await access(cell), expected, cell);
@@ -191,7 +220,9 @@ describe('web console', () => {
     const whoCan = page.getByTestId('who-can');
     await whoCan.waitFor();
     await whoCan.locator('caption', { hasText: `in ${NS}:` }).waitFor();
-    const row = (await whoCan.locator('tbody tr', { hasText: 'alice-secrets' }).innerText()).split('\t').map((x) => x.trim());
+    const row = (await whoCan.locator('tbody tr', { hasText: 'alice-secrets' }).innerText())
+      .split('\t')
+      .map((x) => x.trim());
     assert.deepEqual(row, ['User', 'alice', `RoleBinding ${NS}/alice-secrets`, 'Role secret-reader']);
     assert.match(await whoCan.innerText(), /system:masters\s+PrivilegedGroups/);
     assert.doesNotMatch(await whoCan.innerText(), /\bbob\b|nobody/);
@@ -202,7 +233,11 @@ describe('web console', () => {
     const node = page.locator('[data-testid="rbac-graph"] g.node[aria-label="RoleBinding console-e2e/alice-secrets"]');
     await node.waitFor();
     await node.focus();
-    assert.equal(await page.locator('[data-testid="rbac-graph"] path.edge.near').count(), 2, 'subject→binding and binding→role');
+    assert.equal(
+      await page.locator('[data-testid="rbac-graph"] path.edge.near').count(),
+      2,
+      'subject→binding and binding→role',
+    );
     await shot(page, '04-rbac-graph');
     await page.context().close();
   });
@@ -218,16 +253,28 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Approve jane' }).click();
     await row('jane').getByTestId('issued').waitFor({ timeout: 15_000 });
     assert.match((await row('jane').getByTestId('condition').textContent()) ?? '', /^Approved,Issued/);
-    assert.match((await row('jane').getByTestId('issued').textContent()) ?? '', /^Issued to O=devs, CN=jane, valid until \d{4}-\d{2}-\d{2}$/);
+    assert.match(
+      (await row('jane').getByTestId('issued').textContent()) ?? '',
+      /^Issued to O=devs, CN=jane, valid until \d{4}-\d{2}-\d{2}$/,
+    );
     await page.getByRole('button', { name: 'Deny mallory' }).click();
-    await row('mallory').getByTestId('condition').filter({ hasText: /^Denied/ }).waitFor();
+    await row('mallory')
+      .getByTestId('condition')
+      .filter({ hasText: /^Denied/ })
+      .waitFor();
     await shot(page, '05-csrs');
 
     // The API agrees, and the approval carries the console's condition.
     assert.match(kubectl(c, ['get', 'csr', 'jane']).out, /Approved,Issued/);
     assert.match(kubectl(c, ['get', 'csr', 'mallory']).out, /\sDenied\s*$/m);
-    const conds = JSON.parse(kubectl(c, ['get', 'csr', 'jane', '-o', 'json']).out).status.conditions as { type: string; reason: string }[];
-    assert.deepEqual(conds.filter((x) => x.type === 'Approved').map((x) => x.reason), ['KauthConsoleApprove']);
+    const conds = JSON.parse(kubectl(c, ['get', 'csr', 'jane', '-o', 'json']).out).status.conditions as {
+      type: string;
+      reason: string;
+    }[];
+    assert.deepEqual(
+      conds.filter((x) => x.type === 'Approved').map((x) => x.reason),
+      ['KauthConsoleApprove'],
+    );
 
     await page.getByRole('link', { name: 'Certificate expiry' }).click();
     const certs = page.getByTestId('certificates');
@@ -239,7 +286,7 @@ describe('web console', () => {
     await page.context().close();
   });
 
-  it('shows kube\'s 403 message to a user without rights, not a blank page', async () => {
+  it("shows kube's 403 message to a user without rights, not a blank page", async () => {
     const page = await open();
     await signIn(page, nobodyToken);
     const user = `system:serviceaccount:${NS}:nobody`;
@@ -277,7 +324,9 @@ describe('web console', () => {
     await page.getByRole('link', { name: 'Certificate requests' }).click();
     await page.locator('tr[data-csr="jane"]').getByTestId('requested-subject').waitFor();
     // The page itself does not scroll sideways; wide tables scroll inside their own box.
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     await shot(page, '09-phone-csrs');
     await page.context().close();

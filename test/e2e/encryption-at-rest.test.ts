@@ -124,9 +124,23 @@ describe('encryption at rest (kauth up default, rotation)', () => {
     k = kubectl(c, ['replace', '-f', '-'], { input: listed.out });
     assert.equal(k.code, 0, k.err);
     // A second replace is a no-op: the Secrets now read with the first key, nothing is stale.
-    const rv = kubectl(c, ['get', 'secret', 'sealed', '-n', 'default', '-o', 'jsonpath={.metadata.resourceVersion}']).out;
-    assert.equal(kubectl(c, ['replace', '-f', '-'], { input: kubectl(c, ['get', 'secrets', '-A', '-o', 'json']).out }).code, 0);
-    assert.equal(kubectl(c, ['get', 'secret', 'sealed', '-n', 'default', '-o', 'jsonpath={.metadata.resourceVersion}']).out, rv);
+    const rv = kubectl(c, [
+      'get',
+      'secret',
+      'sealed',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.metadata.resourceVersion}',
+    ]).out;
+    assert.equal(
+      kubectl(c, ['replace', '-f', '-'], { input: kubectl(c, ['get', 'secrets', '-A', '-o', 'json']).out }).code,
+      0,
+    );
+    assert.equal(
+      kubectl(c, ['get', 'secret', 'sealed', '-n', 'default', '-o', 'jsonpath={.metadata.resourceVersion}']).out,
+      rv,
+    );
     await c.stop();
     const db = join(c.dataDir, 'kauth.db');
     const live = liveSecretValues(db);

@@ -10,7 +10,10 @@ before(async () => {
   c = await startCluster({ args: ['--bind-address', '::'] });
   admin = clientCert(c, 'ipv6-admin', ['system:masters']);
 });
-after(async () => { await c?.stop(); c?.cleanup(); });
+after(async () => {
+  await c?.stop();
+  c?.cleanup();
+});
 
 test('the service-account issuer discovery names a reachable jwks_uri', async () => {
   const r = await request(c, { path: '/.well-known/openid-configuration', who: { cert: admin } });
@@ -20,7 +23,10 @@ test('the service-account issuer discovery names a reachable jwks_uri', async ()
 });
 
 test('the ready banner and /api name a URL that parses', async () => {
-  assert.match(c.output(), new RegExp(`ready at https://\\[::\\]:${c.port}|ready at https://127\\.0\\.0\\.1:${c.port}`));
+  assert.match(
+    c.output(),
+    new RegExp(`ready at https://\\[::\\]:${c.port}|ready at https://127\\.0\\.0\\.1:${c.port}`),
+  );
   const api = await request(c, { path: '/api', who: { cert: admin } });
   const address: string = api.json.serverAddressByClientCIDRs[0].serverAddress;
   assert.doesNotThrow(() => new URL(`https://${address}`), address);

@@ -19,7 +19,11 @@ import { startTestOpenIdProvider, type TestOpenIdProvider } from '../support/oid
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const FAST_PKI = ['--cert-algorithm', 'ECDSA-P256'];
 
-interface Run { code: number | null; out: string; err: string }
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
 
 interface Running {
   /** Resolves with the first match of `re` in stderr so far or to come; rejects if the process ends first. */
@@ -51,31 +55,43 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv = envWith
       }
     }
   };
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; check(); });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+    check();
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => {
-    clearTimeout(killer);
-    for (const w of waiters.splice(0)) w.reject(new Error(`process ended before stderr matched ${w.re}: ${err}`));
-    resolve({ code, out, err });
-  }));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      for (const w of waiters.splice(0)) w.reject(new Error(`process ended before stderr matched ${w.re}: ${err}`));
+      resolve({ code, out, err });
+    }),
+  );
   return {
     done,
-    stderrMatch: (re) => new Promise((resolve, reject) => {
-      waiters.push({ re, resolve, reject });
-      check();
-      if (child.exitCode !== null) reject(new Error(`process ended before stderr matched ${re}: ${err}`));
-    }),
+    stderrMatch: (re) =>
+      new Promise((resolve, reject) => {
+        waiters.push({ re, resolve, reject });
+        check();
+        if (child.exitCode !== null) reject(new Error(`process ended before stderr matched ${re}: ${err}`));
+      }),
   };
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -87,7 +103,10 @@ describe('kauth login against a real OpenID provider', () => {
   let dir: string;
   before(async () => {
     idp = await startTestOpenIdProvider({
-      users: { alice: { email: 'alice@example.com', groups: ['devs', 'oncall'] }, bob: { email: 'bob@example.com', groups: ['qa'] } },
+      users: {
+        alice: { email: 'alice@example.com', groups: ['devs', 'oncall'] },
+        bob: { email: 'bob@example.com', groups: ['qa'] },
+      },
     });
     dir = mkdtempSync(join(tmpdir(), 'kauth-login-e2e-'));
   });
@@ -97,8 +116,16 @@ describe('kauth login against a real OpenID provider', () => {
   });
 
   const loginArgs = (cacheDir: string, ...more: string[]): string[] => [
-    CLI, 'login', `--oidc-issuer-url=${idp.issuer}`, `--oidc-client-id=${idp.clientId}`, `--certificate-authority=${idp.caFile}`,
-    '--oidc-extra-scope=email,groups', '--listen-address=127.0.0.1:0', '--skip-open-browser', `--token-cache-dir=${cacheDir}`, ...more,
+    CLI,
+    'login',
+    `--oidc-issuer-url=${idp.issuer}`,
+    `--oidc-client-id=${idp.clientId}`,
+    `--certificate-authority=${idp.caFile}`,
+    '--oidc-extra-scope=email,groups',
+    '--listen-address=127.0.0.1:0',
+    '--skip-open-browser',
+    `--token-cache-dir=${cacheDir}`,
+    ...more,
   ];
   const cacheFiles = (cacheDir: string): string[] => readdirSync(cacheDir).filter((n) => /^[0-9a-f]{64}$/.test(n));
 
@@ -112,12 +139,22 @@ describe('kauth login against a real OpenID provider', () => {
     return { run: await p.done, url };
   }
 
-  function credentialOf(run: Run): { token: string; claims: Record<string, unknown>; expiry: string; apiVersion: string } {
+  function credentialOf(run: Run): {
+    token: string;
+    claims: Record<string, unknown>;
+    expiry: string;
+    apiVersion: string;
+  } {
     assert.equal(run.code, 0, run.err);
     assert.equal(run.out.split('\n').filter(Boolean).length, 1, 'stdout holds the ExecCredential only');
     const cred = JSON.parse(run.out);
     assert.equal(cred.kind, 'ExecCredential');
-    return { token: cred.status.token, claims: decodeJwt(cred.status.token), expiry: cred.status.expirationTimestamp, apiVersion: cred.apiVersion };
+    return {
+      token: cred.status.token,
+      claims: decodeJwt(cred.status.token),
+      expiry: cred.status.expirationTimestamp,
+      apiVersion: cred.apiVersion,
+    };
   }
 
   const cacheA = (): string => join(dir, 'cache-a');
@@ -155,8 +192,16 @@ describe('kauth login against a real OpenID provider', () => {
   it('a second run is served from the cache without contacting the provider, in the apiVersion kubectl asks', async () => {
     const before = idp.requests.length;
     const first = JSON.parse(readFileSync(join(cacheA(), cacheFiles(cacheA())[0]!), 'utf8')).id_token;
-    const execInfo = JSON.stringify({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', spec: { interactive: false } });
-    const run = await start(process.execPath, loginArgs(cacheA(), '--grant-type=authcode'), envWithoutDisplay({ KUBERNETES_EXEC_INFO: execInfo })).done;
+    const execInfo = JSON.stringify({
+      kind: 'ExecCredential',
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      spec: { interactive: false },
+    });
+    const run = await start(
+      process.execPath,
+      loginArgs(cacheA(), '--grant-type=authcode'),
+      envWithoutDisplay({ KUBERNETES_EXEC_INFO: execInfo }),
+    ).done;
     const cred = credentialOf(run);
     assert.equal(cred.token, first);
     assert.equal(cred.apiVersion, 'client.authentication.k8s.io/v1beta1');
@@ -214,7 +259,9 @@ describe('kauth login against a real OpenID provider', () => {
     const denied = start(process.execPath, loginArgs(join(dir, 'cache-denied'), '--grant-type=authcode'));
     const deniedUrl = new URL((await denied.stderrMatch(AUTH_URL))[1]!);
     const state = deniedUrl.searchParams.get('state')!;
-    const page = await httpGet(`${deniedUrl.searchParams.get('redirect_uri')}?error=access_denied&error_description=no&state=${state}&iss=${encodeURIComponent(idp.issuer)}`);
+    const page = await httpGet(
+      `${deniedUrl.searchParams.get('redirect_uri')}?error=access_denied&error_description=no&state=${state}&iss=${encodeURIComponent(idp.issuer)}`,
+    );
     assert.equal(page.status, 400);
     const run = await denied.done;
     assert.equal(run.code, 1);
@@ -225,7 +272,10 @@ describe('kauth login against a real OpenID provider', () => {
   it('the device authorization grant: verification URI and user code on stderr, polled until approved', async () => {
     const cacheDir = join(dir, 'cache-device');
     const p = start(process.execPath, loginArgs(cacheDir, '--grant-type=device-code'));
-    assert.equal((await p.stderrMatch(/Please visit the following URL in your browser: (\S+)/))[1], `${idp.issuer}/device`);
+    assert.equal(
+      (await p.stderrMatch(/Please visit the following URL in your browser: (\S+)/))[1],
+      `${idp.issuer}/device`,
+    );
     const userCode = (await p.stderrMatch(USER_CODE))[1]!;
     const page = await idp.approveDevice(userCode, 'bob');
     assert.match(page.body, /Sign-in Success/);
@@ -245,8 +295,14 @@ describe('kauth login against a real OpenID provider', () => {
     assert.deepEqual(readdirSync(cacheDir), ['notes.txt']);
     for (const [args, msg] of [
       [['login', '--oidc-client-id=x'], /--oidc-issuer-url is required/],
-      [['login', '--oidc-issuer-url=http://idp.example.com', '--oidc-client-id=x', `--token-cache-dir=${cacheDir}`], /must be https/],
-      [['login', '--oidc-issuer-url=https://x', '--oidc-client-id=x', '--grant-type=authcode-keyboard'], /not supported/],
+      [
+        ['login', '--oidc-issuer-url=http://idp.example.com', '--oidc-client-id=x', `--token-cache-dir=${cacheDir}`],
+        /must be https/,
+      ],
+      [
+        ['login', '--oidc-issuer-url=https://x', '--oidc-client-id=x', '--grant-type=authcode-keyboard'],
+        /not supported/,
+      ],
     ] as const) {
       const bad = kauth([...args]);
       assert.equal(bad.code, 1);
@@ -262,8 +318,19 @@ describe('kubectl with the kauth login exec plugin against kauth up trusting the
   before(async () => {
     idp = await startTestOpenIdProvider({ users: { alice: { email: 'alice@example.com', groups: ['devs'] } } });
     c = await startCluster({
-      args: [...FAST_PKI, '--oidc-issuer-url', idp.issuer, '--oidc-client-id', idp.clientId, '--oidc-ca-file', idp.caFile,
-        '--oidc-username-claim', 'email', '--oidc-groups-claim', 'groups'],
+      args: [
+        ...FAST_PKI,
+        '--oidc-issuer-url',
+        idp.issuer,
+        '--oidc-client-id',
+        idp.clientId,
+        '--oidc-ca-file',
+        idp.caFile,
+        '--oidc-username-claim',
+        'email',
+        '--oidc-groups-claim',
+        'groups',
+      ],
     });
   });
   after(async () => {
@@ -276,11 +343,29 @@ describe('kubectl with the kauth login exec plugin against kauth up trusting the
     const kubeconfig = join(c.dir, 'oidc.conf');
     const cacheDir = join(c.dir, 'oidc-cache');
     const w = kauth([
-      'kubeconfig', 'oidc', '--cluster-name', 'kauth-e2e', '--server', c.server, '--certificate-authority', c.caFile,
-      '--oidc-issuer-url', idp.issuer, '--oidc-client-id', idp.clientId, '--oidc-ca-file', idp.caFile,
-      '--oidc-extra-scope', 'email,groups', '--grant-type', 'authcode',
-      '--login-arg=--listen-address=127.0.0.1:0', '--login-arg=--skip-open-browser', `--login-arg=--token-cache-dir=${cacheDir}`,
-      '--kubeconfig', kubeconfig,
+      'kubeconfig',
+      'oidc',
+      '--cluster-name',
+      'kauth-e2e',
+      '--server',
+      c.server,
+      '--certificate-authority',
+      c.caFile,
+      '--oidc-issuer-url',
+      idp.issuer,
+      '--oidc-client-id',
+      idp.clientId,
+      '--oidc-ca-file',
+      idp.caFile,
+      '--oidc-extra-scope',
+      'email,groups',
+      '--grant-type',
+      'authcode',
+      '--login-arg=--listen-address=127.0.0.1:0',
+      '--login-arg=--skip-open-browser',
+      `--login-arg=--token-cache-dir=${cacheDir}`,
+      '--kubeconfig',
+      kubeconfig,
     ]);
     assert.equal(w.code, 0, w.err);
     assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
@@ -305,15 +390,25 @@ describe('kubectl with the kauth login exec plugin against kauth up trusting the
     assert.deepEqual([...user.groups].sort(), ['devs', 'system:authenticated']);
 
     // RBAC decides on the provider's groups; the plugin now answers from its cache.
-    assert.equal(kubectl(c, ['create', 'clusterrolebinding', 'devs-view', '--clusterrole=view', '--group=devs']).code, 0);
+    assert.equal(
+      kubectl(c, ['create', 'clusterrolebinding', 'devs-view', '--clusterrole=view', '--group=devs']).code,
+      0,
+    );
     const before = idp.requests.length;
-    const get = await start(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'serviceaccounts', '-n', 'default', '-o', 'name'], env).done;
+    const get = await start(
+      KUBECTL,
+      ['--kubeconfig', kubeconfig, 'get', 'serviceaccounts', '-n', 'default', '-o', 'name'],
+      env,
+    ).done;
     assert.equal(get.code, 0, get.err);
     assert.match(get.out, /serviceaccount\/default/);
     const denied = await start(KUBECTL, ['--kubeconfig', kubeconfig, 'create', 'namespace', 'nope'], env).done;
     assert.equal(denied.code, 1);
     assert.match(denied.err, /User "alice@example.com" cannot create resource "namespaces"/);
-    assert.deepEqual(idp.requests.slice(before).filter((r) => !r.includes('jwks') && !r.includes('.well-known')), [],
-      'the exec plugin did not call the provider (only the API server may fetch discovery/JWKS)');
+    assert.deepEqual(
+      idp.requests.slice(before).filter((r) => !r.includes('jwks') && !r.includes('.well-known')),
+      [],
+      'the exec plugin did not call the provider (only the API server may fetch discovery/JWKS)',
+    );
   });
 });

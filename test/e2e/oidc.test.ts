@@ -20,11 +20,21 @@ const now = (): number => Math.floor(Date.now() / 1000);
  * Polls SelfSubjectReview (async, so the in-process issuer can answer kauth) until it is 201 and `until`
  * holds. A token factory gives a new token each time, so kube's 10 s token cache does not answer.
  */
-async function whoamiSettled(c: Cluster, token: string | (() => Promise<string>), until: (user: any) => boolean = () => true, ms = 10_000): Promise<any> {
+async function whoamiSettled(
+  c: Cluster,
+  token: string | (() => Promise<string>),
+  until: (user: any) => boolean = () => true,
+  ms = 10_000,
+): Promise<any> {
   const deadline = Date.now() + ms;
   let last: { code: number; text: string } = { code: 0, text: '' };
   while (Date.now() < deadline) {
-    const r = await request(c, { method: 'POST', path: SSR_PATH, body: SSR, who: { token: typeof token === 'string' ? token : await token() } });
+    const r = await request(c, {
+      method: 'POST',
+      path: SSR_PATH,
+      body: SSR,
+      who: { token: typeof token === 'string' ? token : await token() },
+    });
     last = r;
     if (r.code === 201 && until(r.json.status.userInfo)) return r.json.status.userInfo;
     await sleep(150);
@@ -41,7 +51,13 @@ describe('OIDC and AuthenticationConfiguration with kubectl', () => {
   let flags: Cluster; // --oidc-* flags
   let file: Cluster; // --authentication-config
   const claims = (o: Record<string, unknown> = {}) => ({
-    sub: 'u-123', aud: 'kauth', email: 'jane@example.com', email_verified: true, groups: ['devs'], tenant: 'acme', ...o,
+    sub: 'u-123',
+    aud: 'kauth',
+    email: 'jane@example.com',
+    email_verified: true,
+    groups: ['devs'],
+    tenant: 'acme',
+    ...o,
   });
   const authConfig = (usernamePrefix: string): string => `apiVersion: apiserver.config.k8s.io/v1
 kind: AuthenticationConfiguration
@@ -77,8 +93,21 @@ jwt:
     writeFileSync(configFile, authConfig('kauth:'));
     [flags, file] = await Promise.all([
       startCluster({
-        args: [...FAST_PKI, '--oidc-issuer-url', issuer.url, '--oidc-client-id', 'kauth', '--oidc-ca-file', caFile,
-          '--oidc-username-claim', 'email', '--oidc-groups-claim', 'groups', '--oidc-groups-prefix', 'oidc:'],
+        args: [
+          ...FAST_PKI,
+          '--oidc-issuer-url',
+          issuer.url,
+          '--oidc-client-id',
+          'kauth',
+          '--oidc-ca-file',
+          caFile,
+          '--oidc-username-claim',
+          'email',
+          '--oidc-groups-claim',
+          'groups',
+          '--oidc-groups-prefix',
+          'oidc:',
+        ],
       }),
       startCluster({ args: [...FAST_PKI, '--authentication-config', configFile] }),
     ]);
@@ -104,11 +133,27 @@ jwt:
 
   it('RBAC on the mapped group decides kubectl get', async () => {
     const dev = kubeconfigFor(flags, 'dev-oidc', [], await issuer.sign(key, claims()));
-    const outsider = kubeconfigFor(flags, 'outsider-oidc', [], await issuer.sign(key, claims({ email: 'bob@example.com', groups: ['sales'] })));
+    const outsider = kubeconfigFor(
+      flags,
+      'outsider-oidc',
+      [],
+      await issuer.sign(key, claims({ email: 'bob@example.com', groups: ['sales'] })),
+    );
     let r = kubectl(flags, ['get', 'configmaps', '-n', 'default'], { kubeconfig: dev });
     assert.notEqual(r.code, 0);
-    assert.match(r.err, /User "jane@example\.com" cannot list resource "configmaps" in API group "" in the namespace "default"/);
-    r = kubectl(flags, ['create', 'rolebinding', 'oidc-devs-view', '--clusterrole=view', '--group=oidc:devs', '-n', 'default']);
+    assert.match(
+      r.err,
+      /User "jane@example\.com" cannot list resource "configmaps" in API group "" in the namespace "default"/,
+    );
+    r = kubectl(flags, [
+      'create',
+      'rolebinding',
+      'oidc-devs-view',
+      '--clusterrole=view',
+      '--group=oidc:devs',
+      '-n',
+      'default',
+    ]);
     assert.equal(r.code, 0, r.err);
     r = kubectl(flags, ['get', 'configmaps', '-n', 'default'], { kubeconfig: dev });
     assert.equal(r.code, 0, r.err);
@@ -126,7 +171,9 @@ jwt:
       'alg none': unsignedToken({ ...claims(), iss: issuer.url, exp: now() + 600 }),
     };
     for (const [name, token] of Object.entries(bad)) {
-      const r = kubectl(flags, ['auth', 'whoami'], { kubeconfig: kubeconfigFor(flags, `bad-${name.replace(/ /g, '-')}`, [], token) });
+      const r = kubectl(flags, ['auth', 'whoami'], {
+        kubeconfig: kubeconfigFor(flags, `bad-${name.replace(/ /g, '-')}`, [], token),
+      });
       assert.notEqual(r.code, 0, name);
       assert.match(r.err, /You must be logged in to the server \(Unauthorized\)/, name);
     }
@@ -137,7 +184,9 @@ jwt:
     issuer.publish(rotated);
     const user = await whoamiSettled(flags, await issuer.sign(rotated, claims()), undefined, 15_000);
     assert.equal(user.username, 'jane@example.com');
-    const r = await kubectlAsync(flags, ['auth', 'whoami', '-o', 'json'], { kubeconfig: kubeconfigFor(flags, 'jane-rotated', [], await issuer.sign(rotated, claims())) });
+    const r = await kubectlAsync(flags, ['auth', 'whoami', '-o', 'json'], {
+      kubeconfig: kubeconfigFor(flags, 'jane-rotated', [], await issuer.sign(rotated, claims())),
+    });
     assert.equal(JSON.parse(r.out).status.userInfo.username, 'jane@example.com');
   });
 
@@ -149,8 +198,13 @@ jwt:
     assert.equal(info.username, 'kauth:u-123');
     assert.equal(info.uid, 'u-123');
     assert.deepEqual(info.groups, ['oidc:devs', 'system:authenticated']);
-    assert.deepEqual(info.extra, { 'authentication.kubernetes.io/credential-id': ['JTI=tok-1'], 'example.com/tenant': ['acme'] });
-    const refused = kubectl(file, ['auth', 'whoami'], { kubeconfig: kubeconfigFor(file, 'other-tenant', [], await issuer.sign(key, claims({ tenant: 'evil' }))) });
+    assert.deepEqual(info.extra, {
+      'authentication.kubernetes.io/credential-id': ['JTI=tok-1'],
+      'example.com/tenant': ['acme'],
+    });
+    const refused = kubectl(file, ['auth', 'whoami'], {
+      kubeconfig: kubeconfigFor(file, 'other-tenant', [], await issuer.sign(key, claims({ tenant: 'evil' }))),
+    });
     assert.match(refused.err, /Unauthorized/);
   });
 
@@ -161,24 +215,42 @@ jwt:
     assert.equal((await whoamiSettled(file, token, (u) => u.username === 'v2:u-123')).username, 'v2:u-123');
     writeFileSync(configFile, authConfig('v3:').replace('audiences: [kauth]', 'audiences: []'));
     const deadline = Date.now() + 5000;
-    while (!file.output().includes('failed to validate authentication config') && Date.now() < deadline) await sleep(100);
-    const logged = file.output().split('\n').find((l) => l.includes('failed to validate authentication config')) ?? '';
-    assert.match(logged, /jwt\[0\]\.issuer\.audiences: Required value: at least one jwt\[0\]\.issuer\.audiences is required/);
+    while (!file.output().includes('failed to validate authentication config') && Date.now() < deadline)
+      await sleep(100);
+    const logged =
+      file
+        .output()
+        .split('\n')
+        .find((l) => l.includes('failed to validate authentication config')) ?? '';
+    assert.match(
+      logged,
+      /jwt\[0\]\.issuer\.audiences: Required value: at least one jwt\[0\]\.issuer\.audiences is required/,
+    );
     assert.equal((await whoamiSettled(file, token)).username, 'v2:u-123');
   });
 
-  it('kauth up refuses --authentication-config with --oidc-* flags, and a bad configuration, with kube\'s texts', () => {
-    const up = (args: string[]) => kauth(['up', '--data-dir', join(dir, 'refused'), ...FAST_PKI, '--secure-port', '0', ...args]);
+  it("kauth up refuses --authentication-config with --oidc-* flags, and a bad configuration, with kube's texts", () => {
+    const up = (args: string[]) =>
+      kauth(['up', '--data-dir', join(dir, 'refused'), ...FAST_PKI, '--secure-port', '0', ...args]);
     let r = up(['--authentication-config', configFile, '--oidc-issuer-url', issuer.url, '--oidc-client-id', 'kauth']);
     assert.equal(r.code, 1);
     assert.match(r.err, /authentication-config file and oidc-\* flags are mutually exclusive/);
     r = up(['--oidc-issuer-url', issuer.url]);
     assert.match(r.err, /oidc-issuer-url and oidc-client-id must be specified together when any oidc-\* flags are set/);
     r = up(['--oidc-issuer-url', 'http://insecure.example.com', '--oidc-client-id', 'kauth']);
-    assert.match(r.err, /invalid authentication configuration: jwt\[0\]\.issuer\.url: Invalid value: "http:\/\/insecure\.example\.com": URL scheme must be https/);
+    assert.match(
+      r.err,
+      /invalid authentication configuration: jwt\[0\]\.issuer\.url: Invalid value: "http:\/\/insecure\.example\.com": URL scheme must be https/,
+    );
     const anonymousFile = join(dir, 'anonymous.yaml');
-    writeFileSync(anonymousFile, 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true\n');
+    writeFileSync(
+      anonymousFile,
+      'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true\n',
+    );
     r = up(['--authentication-config', anonymousFile, '--anonymous-auth=false']);
-    assert.match(r.err, /anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file/);
+    assert.match(
+      r.err,
+      /anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file/,
+    );
   });
 });

@@ -56,7 +56,9 @@ test("/metrics counts the LIST just made, with kube-apiserver's names and labels
   assert.ok(samples(text, 'authentication_attempts', { result: 'success' }) >= 2);
   assert.ok(samples(text, 'authorization_attempts_total', { result: 'allowed' }) >= 2);
   // admin.conf (kubeadm:cluster-admins) is allowed by RBAC's binding to cluster-admin, as kube counts it.
-  assert.ok(samples(text, 'apiserver_authorization_decisions_total', { decision: 'allowed', name: 'rbac', type: 'RBAC' }) >= 1);
+  assert.ok(
+    samples(text, 'apiserver_authorization_decisions_total', { decision: 'allowed', name: 'rbac', type: 'RBAC' }) >= 1,
+  );
   assert.ok(samples(text, 'apiserver_storage_objects', { resource: 'clusterroles.rbac.authorization.k8s.io' }) > 10);
   assert.match(text, /^apiserver_current_inflight_requests\{request_kind="readOnly"\} \d+/m);
   assert.match(text, /^# TYPE apiserver_terminated_watchers_total counter/m);

@@ -28,8 +28,12 @@ say('started');
 
 function output(child: ChildProcess): () => string {
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   return () => out;
 }
 
@@ -47,9 +51,15 @@ const exitCode = (child: ChildProcess): Promise<number | null> =>
 describe('watchers that fall behind are ended, and clients recover', () => {
   let c: Cluster;
   const children: ChildProcess[] = [];
-  before(async () => { c = await startCluster(); });
+  before(async () => {
+    c = await startCluster();
+  });
   after(async () => {
-    for (const ch of children) if (ch.exitCode === null) { ch.kill('SIGCONT'); ch.kill('SIGKILL'); }
+    for (const ch of children)
+      if (ch.exitCode === null) {
+        ch.kill('SIGCONT');
+        ch.kill('SIGKILL');
+      }
     await c.stop();
     c.cleanup();
   });
@@ -57,7 +67,16 @@ describe('watchers that fall behind are ended, and clients recover', () => {
   it('kubectl wait and a client-node informer resume after their watches are terminated', async () => {
     assert.equal(kubectl(c, ['create', 'namespace', NS]).code, 0);
     assert.equal(kubectl(c, ['-n', NS, 'create', 'configmap', 'target', '--from-literal=ready=no']).code, 0);
-    const wait = spawn(KUBECTL, ['--kubeconfig', c.adminKubeconfig, '-n', NS, 'wait', '--for=jsonpath={.data.ready}=yes', 'configmap/target', '--timeout=120s']);
+    const wait = spawn(KUBECTL, [
+      '--kubeconfig',
+      c.adminKubeconfig,
+      '-n',
+      NS,
+      'wait',
+      '--for=jsonpath={.data.ready}=yes',
+      'configmap/target',
+      '--timeout=120s',
+    ]);
     const informer = spawn(process.execPath, ['--input-type=module', '-e', INFORMER, c.adminKubeconfig], { cwd: ROOT });
     children.push(wait, informer);
     const waitOut = output(wait);
@@ -71,14 +90,26 @@ describe('watchers that fall behind are ended, and clients recover', () => {
     const admin = clientCert(c, 'e2e-admin', ['system:masters']);
     const payload = (i: number): string => `${i}`.padEnd(256 * 1024, 'x');
     for (let i = 0; i < 600 && c.output().split(CLOSED).length - 1 < 2; i++) {
-      const r = await request(c, { method: 'PATCH', path: TARGET, who: { cert: admin }, headers: { 'Content-Type': 'application/merge-patch+json' }, body: { data: { blob: payload(i) } } });
+      const r = await request(c, {
+        method: 'PATCH',
+        path: TARGET,
+        who: { cert: admin },
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+        body: { data: { blob: payload(i) } },
+      });
       assert.equal(r.code, 200, r.text);
     }
     assert.equal(c.output().split(CLOSED).length - 1, 2, 'both frozen watchers were ended by the server');
     wait.kill('SIGCONT');
     informer.kill('SIGCONT');
 
-    const r = await request(c, { method: 'PATCH', path: TARGET, who: { cert: admin }, headers: { 'Content-Type': 'application/merge-patch+json' }, body: { data: { ready: 'yes', blob: null } } });
+    const r = await request(c, {
+      method: 'PATCH',
+      path: TARGET,
+      who: { cert: admin },
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: { data: { ready: 'yes', blob: null } },
+    });
     assert.equal(r.code, 200, r.text);
     assert.equal(await exitCode(wait), 0, waitOut());
     assert.match(waitOut(), /configmap\/target condition met/);

@@ -14,11 +14,15 @@ import { fuzzProperty, type FuzzCase } from './support/run.js';
 const WRITE_TARGETS: Partial<Record<FuzzUser, { post: string[]; put: string[] }>> = {
   writer: {
     post: [
-      '/api/v1/namespaces/fz-d/configmaps', '/api/v1/namespaces/fz-d/secrets', '/api/v1/namespaces/fz-d/configmaps?dryRun=All',
+      '/api/v1/namespaces/fz-d/configmaps',
+      '/api/v1/namespaces/fz-d/secrets',
+      '/api/v1/namespaces/fz-d/configmaps?dryRun=All',
       '/api/v1/namespaces/fz-d/configmaps?fieldValidation=Strict',
     ],
     put: [
-      '/api/v1/namespaces/fz-d/configmaps/cm-1', '/api/v1/namespaces/fz-d/configmaps/cm-2', '/api/v1/namespaces/fz-d/secrets/s-1',
+      '/api/v1/namespaces/fz-d/configmaps/cm-1',
+      '/api/v1/namespaces/fz-d/configmaps/cm-2',
+      '/api/v1/namespaces/fz-d/secrets/s-1',
       '/api/v1/namespaces/fz-d/configmaps/new-1',
     ],
   },
@@ -30,14 +34,19 @@ const WRITE_TARGETS: Partial<Record<FuzzUser, { post: string[]; put: string[] }>
   getter: { post: ['/api/v1/namespaces/fz-a/configmaps'], put: ['/api/v1/namespaces/fz-a/configmaps/cm-1'] },
 };
 const REVIEWS = [
-  '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
-  '/apis/authentication.k8s.io/v1/selfsubjectreviews', '/apis/authorization.k8s.io/v1/namespaces/fz-d/localsubjectaccessreviews',
+  '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+  '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+  '/apis/authorization.k8s.io/v1/namespaces/fz-d/localsubjectaccessreviews',
 ];
 const CSRS = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
 const PATCH_TARGETS: Partial<Record<FuzzUser, string[]>> = {
   writer: [
-    '/api/v1/namespaces/fz-d/configmaps/cm-1', '/api/v1/namespaces/fz-d/configmaps/cm-2', '/api/v1/namespaces/fz-d/secrets/s-1',
-    '/api/v1/namespaces/fz-d/configmaps/new-1', '/api/v1/namespaces/fz-d/configmaps/cm-1?dryRun=All',
+    '/api/v1/namespaces/fz-d/configmaps/cm-1',
+    '/api/v1/namespaces/fz-d/configmaps/cm-2',
+    '/api/v1/namespaces/fz-d/secrets/s-1',
+    '/api/v1/namespaces/fz-d/configmaps/new-1',
+    '/api/v1/namespaces/fz-d/configmaps/cm-1?dryRun=All',
   ],
   nsadmin: ['/api/v1/namespaces/fz-e', '/api/v1/namespaces/fz-e?dryRun=All', '/api/v1/namespaces/fz-e/status'],
   viewer: ['/api/v1/namespaces/fz-c/configmaps/cm-1'],
@@ -55,46 +64,95 @@ describe('fuzz: request bodies and patches', () => {
   let csrPem: string;
   before(async () => {
     c = await FuzzCluster.start();
-    csrPem = await createCsr({ subject: { commonName: 'fz-csr-user' }, privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey });
+    csrPem = await createCsr({
+      subject: { commonName: 'fz-csr-user' },
+      privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+    });
   });
-  after(async () => { await c?.stop(); });
+  after(async () => {
+    await c?.stop();
+  });
 
-  const bodyUsers: FuzzUser[] = ['writer', 'writer', 'writer', 'writer', 'writer', 'nsadmin', 'nsadmin', 'viewer', 'getter'];
-  const bodyCase = (): fc.Arbitrary<FuzzCase> => fc.constantFrom(...bodyUsers).chain((user) => {
-    const t = WRITE_TARGETS[user]!;
-    return fc.oneof(
-      {
-        weight: 6,
-        arbitrary: fc.tuple(fc.constantFrom('POST', 'PUT'), fc.constantFrom(...t.post), fc.constantFrom(...t.put))
-          .chain(([method, post, put]) => {
-            const target = method === 'POST' ? post : put;
-            // A PUT names its object in the path; the body mostly agrees.
-            const name = target.split('?')[0]!.split('/')[method === 'PUT' ? (target.includes('/namespaces/fz-e/') ? 4 : 6) : 99];
-            return bodyOf(kindOf(target), name ? [name] : undefined).map((b) => ({ method, target, ...b }));
+  const bodyUsers: FuzzUser[] = [
+    'writer',
+    'writer',
+    'writer',
+    'writer',
+    'writer',
+    'nsadmin',
+    'nsadmin',
+    'viewer',
+    'getter',
+  ];
+  const bodyCase = (): fc.Arbitrary<FuzzCase> =>
+    fc.constantFrom(...bodyUsers).chain((user) => {
+      const t = WRITE_TARGETS[user]!;
+      return fc
+        .oneof(
+          {
+            weight: 6,
+            arbitrary: fc
+              .tuple(fc.constantFrom('POST', 'PUT'), fc.constantFrom(...t.post), fc.constantFrom(...t.put))
+              .chain(([method, post, put]) => {
+                const target = method === 'POST' ? post : put;
+                // A PUT names its object in the path; the body mostly agrees.
+                const name = target.split('?')[0]!.split('/')[
+                  method === 'PUT' ? (target.includes('/namespaces/fz-e/') ? 4 : 6) : 99
+                ];
+                return bodyOf(kindOf(target), name ? [name] : undefined).map((b) => ({ method, target, ...b }));
+              }),
+          },
+          {
+            weight: 2,
+            arbitrary: fc
+              .tuple(fc.constantFrom(...REVIEWS), reviewBody)
+              .map(([target, b]) => ({
+                method: 'POST',
+                target,
+                body: Buffer.from(b),
+                contentType: 'application/json',
+              })),
+          },
+          {
+            weight: user === 'writer' ? 3 : 0,
+            arbitrary: csrBody(csrPem).map((b) => ({
+              method: 'POST',
+              target: CSRS,
+              body: Buffer.from(b),
+              contentType: 'application/json',
+            })),
+          },
+        )
+        .map(
+          ({ method, target, body: payload, contentType }): FuzzCase => ({
+            as: user,
+            request: {
+              method,
+              target,
+              body: payload,
+              headers: { 'content-type': contentType, accept: 'application/json' },
+              who: c.who(user),
+            },
           }),
-      },
-      {
-        weight: 2,
-        arbitrary: fc.tuple(fc.constantFrom(...REVIEWS), reviewBody)
-          .map(([target, b]) => ({ method: 'POST', target, body: Buffer.from(b), contentType: 'application/json' })),
-      },
-      {
-        weight: user === 'writer' ? 3 : 0,
-        arbitrary: csrBody(csrPem).map((b) => ({ method: 'POST', target: CSRS, body: Buffer.from(b), contentType: 'application/json' })),
-      },
-    ).map(({ method, target, body: payload, contentType }): FuzzCase => ({
-      as: user,
-      request: { method, target, body: payload, headers: { 'content-type': contentType, accept: 'application/json' }, who: c.who(user) },
-    }));
-  });
+        );
+    });
 
   const patchUsers: FuzzUser[] = ['writer', 'writer', 'writer', 'nsadmin', 'nsadmin', 'viewer'];
-  const patchCase = (): fc.Arbitrary<FuzzCase> => fc.constantFrom(...patchUsers).chain((user) => fc.tuple(
-    fc.constantFrom(...PATCH_TARGETS[user]!), patch,
-  ).map(([target, p]): FuzzCase => ({
-    as: user,
-    request: { method: 'PATCH', target, body: p.body, headers: { 'content-type': p.contentType, accept: 'application/json' }, who: c.who(user) },
-  })));
+  const patchCase = (): fc.Arbitrary<FuzzCase> =>
+    fc.constantFrom(...patchUsers).chain((user) =>
+      fc.tuple(fc.constantFrom(...PATCH_TARGETS[user]!), patch).map(
+        ([target, p]): FuzzCase => ({
+          as: user,
+          request: {
+            method: 'PATCH',
+            target,
+            body: p.body,
+            headers: { 'content-type': p.contentType, accept: 'application/json' },
+            who: c.who(user),
+          },
+        }),
+      ),
+    );
 
   it('random bodies (JSON, YAML, protobuf, garbage, reviews, CSRs) stay within their authorization', async () => {
     await fuzzProperty('bodies', c, fc.array(bodyCase(), { minLength: 1, maxLength: 4 }), { numRuns: 400 });
@@ -102,16 +160,24 @@ describe('fuzz: request bodies and patches', () => {
 
   // Deep documents of every shape, as JSON and YAML, to what any authenticated user may create (reviews) and to
   // the writer's objects: decoded up to kube's 10,000 levels, refused beyond, and never a crash or a stall.
-  const deepCase = (): fc.Arbitrary<FuzzCase> => fc.tuple(
-    deepDocument, fc.constantFrom('application/json', 'application/yaml', 'application/yaml'),
-    fc.constantFrom(REVIEWS[0]!, '/api/v1/namespaces/fz-d/configmaps', '/api/v1/namespaces/fz-d/configmaps/cm-1'),
-  ).map(([doc, contentType, target]): FuzzCase => {
-    const method = target.endsWith('cm-1') ? 'PATCH' : 'POST';
-    const type = method === 'PATCH' ? 'application/merge-patch+json' : doc.yamlOnly ? 'application/yaml' : contentType;
-    const user: FuzzUser = target === REVIEWS[0] ? 'getter' : 'writer';
-    const headers = { 'content-type': type, accept: 'application/json' };
-    return { as: `${user} (depth ${doc.depth})`, request: { method, target, body: Buffer.from(doc.text), headers, who: c.who(user) } };
-  });
+  const deepCase = (): fc.Arbitrary<FuzzCase> =>
+    fc
+      .tuple(
+        deepDocument,
+        fc.constantFrom('application/json', 'application/yaml', 'application/yaml'),
+        fc.constantFrom(REVIEWS[0]!, '/api/v1/namespaces/fz-d/configmaps', '/api/v1/namespaces/fz-d/configmaps/cm-1'),
+      )
+      .map(([doc, contentType, target]): FuzzCase => {
+        const method = target.endsWith('cm-1') ? 'PATCH' : 'POST';
+        const type =
+          method === 'PATCH' ? 'application/merge-patch+json' : doc.yamlOnly ? 'application/yaml' : contentType;
+        const user: FuzzUser = target === REVIEWS[0] ? 'getter' : 'writer';
+        const headers = { 'content-type': type, accept: 'application/json' };
+        return {
+          as: `${user} (depth ${doc.depth})`,
+          request: { method, target, body: Buffer.from(doc.text), headers, who: c.who(user) },
+        };
+      });
 
   it('deeply nested JSON and YAML documents are decoded or refused, never a crash or a stall', async () => {
     // A document, sometimes sent twice in a row: a failure that leaves the decoder in a bad state shows on the second.

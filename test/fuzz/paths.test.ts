@@ -10,20 +10,34 @@ import { fuzzProperty, type FuzzCase } from './support/run.js';
 
 describe('fuzz: request paths', () => {
   let c: FuzzCluster;
-  before(async () => { c = await FuzzCluster.start(); });
-  after(async () => { await c?.stop(); });
+  before(async () => {
+    c = await FuzzCluster.start();
+  });
+  after(async () => {
+    await c?.stop();
+  });
 
-  const pathCase = (): fc.Arbitrary<FuzzCase> => fc.constantFrom<FuzzUser>(...USERS).chain((user) => methodFor(user).chain((method) => fc.record({
-    path: pathFor(FOCUS[user]), query, b: bodyFor(method), accept: fc.constantFrom('application/json', 'application/json', 'application/yaml', '*/*'),
-    impersonate: fc.boolean(),
-  }).map(({ path: p, query: q, b, accept, impersonate }): FuzzCase => {
-    const headers: Record<string, string> = { accept };
-    // The impersonator acts as the getter half the time (it may impersonate nobody else).
-    if (user === 'impersonator' && impersonate) headers['impersonate-user'] = 'fz-getter';
-    if (b.contentType) headers['content-type'] = b.contentType;
-    const request: FuzzRequest = { method, target: p + q, headers, body: b.body, who: c.who(user) };
-    return { as: user, request };
-  })));
+  const pathCase = (): fc.Arbitrary<FuzzCase> =>
+    fc.constantFrom<FuzzUser>(...USERS).chain((user) =>
+      methodFor(user).chain((method) =>
+        fc
+          .record({
+            path: pathFor(FOCUS[user]),
+            query,
+            b: bodyFor(method),
+            accept: fc.constantFrom('application/json', 'application/json', 'application/yaml', '*/*'),
+            impersonate: fc.boolean(),
+          })
+          .map(({ path: p, query: q, b, accept, impersonate }): FuzzCase => {
+            const headers: Record<string, string> = { accept };
+            // The impersonator acts as the getter half the time (it may impersonate nobody else).
+            if (user === 'impersonator' && impersonate) headers['impersonate-user'] = 'fz-getter';
+            if (b.contentType) headers['content-type'] = b.contentType;
+            const request: FuzzRequest = { method, target: p + q, headers, body: b.body, who: c.who(user) };
+            return { as: user, request };
+          }),
+      ),
+    );
 
   it('random paths as every user stay within their authorization', async () => {
     await fuzzProperty('paths', c, fc.array(pathCase(), { minLength: 1, maxLength: 4 }), { numRuns: 600 });

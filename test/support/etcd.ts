@@ -49,7 +49,10 @@ async function healthy(member: EtcdMember): Promise<boolean> {
   if (member.clientUrl.startsWith('https:')) {
     const port = Number(new URL(member.clientUrl).port);
     return new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.on('error', () => resolve(false));
     });
   }
@@ -82,14 +85,49 @@ export async function startEtcd(size = 1, tls?: EtcdTls): Promise<EtcdCluster> {
   const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
   const launch = (m: EtcdMember, state: 'new' | 'existing'): void => {
     const log = openSync(join(dir, `${m.name}.log`), 'a');
-    m.child = spawn(ETCD_BINARY, [
-      '--name', m.name, '--data-dir', join(dir, m.name),
-      '--listen-client-urls', m.clientUrl, '--advertise-client-urls', m.clientUrl,
-      '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster', initialCluster, '--initial-cluster-state', state, '--initial-cluster-token', 'kauth-test',
-      '--heartbeat-interval', '50', '--election-timeout', '500', '--logger', 'zap', '--log-level', 'error',
-      ...(tls ? ['--cert-file', tls.certFile, '--key-file', tls.keyFile, '--trusted-ca-file', tls.trustedCaFile, '--client-cert-auth'] : []),
-    ], { stdio: ['ignore', log, log], detached: true });
+    m.child = spawn(
+      ETCD_BINARY,
+      [
+        '--name',
+        m.name,
+        '--data-dir',
+        join(dir, m.name),
+        '--listen-client-urls',
+        m.clientUrl,
+        '--advertise-client-urls',
+        m.clientUrl,
+        '--listen-peer-urls',
+        m.peerUrl,
+        '--initial-advertise-peer-urls',
+        m.peerUrl,
+        '--initial-cluster',
+        initialCluster,
+        '--initial-cluster-state',
+        state,
+        '--initial-cluster-token',
+        'kauth-test',
+        '--heartbeat-interval',
+        '50',
+        '--election-timeout',
+        '500',
+        '--logger',
+        'zap',
+        '--log-level',
+        'error',
+        ...(tls
+          ? [
+              '--cert-file',
+              tls.certFile,
+              '--key-file',
+              tls.keyFile,
+              '--trusted-ca-file',
+              tls.trustedCaFile,
+              '--client-cert-auth',
+            ]
+          : []),
+      ],
+      { stdio: ['ignore', log, log], detached: true },
+    );
   };
   const waitHealthy = async (targets: EtcdMember[]): Promise<void> => {
     const deadline = Date.now() + 20_000;
@@ -118,13 +156,22 @@ export async function startEtcd(size = 1, tls?: EtcdTls): Promise<EtcdCluster> {
     },
     stop: async () => {
       for (const m of members) killMember(m);
-      await Promise.all(members.map((m) => (m.child && m.child.exitCode === null && m.child.signalCode === null
-        ? new Promise((resolve) => { m.child!.once('exit', resolve); setTimeout(resolve, 3000); })
-        : undefined)));
+      await Promise.all(
+        members.map((m) =>
+          m.child && m.child.exitCode === null && m.child.signalCode === null
+            ? new Promise((resolve) => {
+                m.child!.once('exit', resolve);
+                setTimeout(resolve, 3000);
+              })
+            : undefined,
+        ),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  process.once('exit', () => { for (const m of members) killMember(m); });
+  process.once('exit', () => {
+    for (const m of members) killMember(m);
+  });
   for (const m of members) launch(m, 'new');
   try {
     await waitHealthy(members);

@@ -68,12 +68,72 @@ function openssl(args: string[], cwd: string): void {
 
 /** A CA and a serving certificate for IP 127.0.0.1, made with openssl. */
 function makeTls(dir: string): { caPem: string; caFile: string; cert: string; key: string } {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt',
-    '-subj', '/CN=test-oidc-ca', '-days', '2', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key', '-out', 'server.csr',
-    '-subj', '/CN=127.0.0.1'], dir);
-  writeFileSync(join(dir, 'server.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.crt'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-subj',
+      '/CN=test-oidc-ca',
+      '-days',
+      '2',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
+    dir,
+  );
+  writeFileSync(
+    join(dir, 'server.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n',
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.crt',
+    ],
+    dir,
+  );
   return {
     caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
     caFile: join(dir, 'ca.crt'),
@@ -89,7 +149,10 @@ interface Page {
   body: string;
 }
 
-function get(url: URL, o: { ca: string; cookies?: string; method?: string; form?: Record<string, string> }): Promise<Page> {
+function get(
+  url: URL,
+  o: { ca: string; cookies?: string; method?: string; form?: Record<string, string> },
+): Promise<Page> {
   return new Promise((resolve, reject) => {
     const payload = o.form ? new URLSearchParams(o.form).toString() : undefined;
     const headers: Record<string, string | number> = { accept: 'text/html' };
@@ -101,16 +164,19 @@ function get(url: URL, o: { ca: string; cookies?: string; method?: string; form?
     const onResponse = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0,
-        ...(res.headers.location ? { location: res.headers.location } : {}),
-        setCookies: res.headers['set-cookie'] ?? [],
-        body: Buffer.concat(chunks).toString('utf8'),
-      }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          ...(res.headers.location ? { location: res.headers.location } : {}),
+          setCookies: res.headers['set-cookie'] ?? [],
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     };
-    const req = url.protocol === 'https:'
-      ? https.request(url, { method: o.method ?? 'GET', headers, ca: o.ca, agent: false }, onResponse)
-      : http.request(url, { method: o.method ?? 'GET', headers, agent: false }, onResponse);
+    const req =
+      url.protocol === 'https:'
+        ? https.request(url, { method: o.method ?? 'GET', headers, ca: o.ca, agent: false }, onResponse)
+        : http.request(url, { method: o.method ?? 'GET', headers, agent: false }, onResponse);
     req.on('error', reject);
     req.setTimeout(20_000, () => req.destroy(new Error(`timeout on ${url.origin}${url.pathname}`)));
     if (payload !== undefined) req.write(payload);
@@ -128,10 +194,17 @@ function attr(tag: string, name: string): string | undefined {
 }
 
 const unescapeHtml = (s: string): string =>
-  s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  s
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 
 /** The first form of a page: its action and inputs (name → value, type). */
-function parseForm(html: string): { action: string; inputs: { name: string; value: string; type: string }[] } | undefined {
+function parseForm(
+  html: string,
+): { action: string; inputs: { name: string; value: string; type: string }[] } | undefined {
   const start = html.indexOf('<form');
   if (start < 0) return undefined;
   const end = html.indexOf('</form>', start);
@@ -164,7 +237,9 @@ export async function startTestOpenIdProvider(opts: TestOpenIdProviderOptions = 
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
   const clients = (opts.clients ?? [{ client_id: 'kauth' }]).map((c) => ({
     client_id: c.client_id,
-    ...(c.client_secret ? { client_secret: c.client_secret, token_endpoint_auth_method: 'client_secret_basic' } : { token_endpoint_auth_method: 'none' }),
+    ...(c.client_secret
+      ? { client_secret: c.client_secret, token_endpoint_auth_method: 'client_secret_basic' }
+      : { token_endpoint_auth_method: 'none' }),
     application_type: 'native',
     redirect_uris: c.redirect_uris ?? ['http://127.0.0.1/callback'],
     grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
@@ -182,8 +257,17 @@ export async function startTestOpenIdProvider(opts: TestOpenIdProviderOptions = 
     // Kubernetes reads the user's claims from the ID token, as Keycloak and Dex put them there.
     conformIdTokenClaims: false,
     // Keycloak's behaviour: a refresh token with every code and device grant, without offline_access.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
-    ttl: { IdToken: () => idTokenTtl, AccessToken: 3600, RefreshToken: 86400, DeviceCode: 600, Interaction: 600, Session: 3600, Grant: 86400 },
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    ttl: {
+      IdToken: () => idTokenTtl,
+      AccessToken: 3600,
+      RefreshToken: 86400,
+      DeviceCode: 600,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 86400,
+    },
     findAccount: async (_ctx: unknown, id: string) => ({
       accountId: id,
       claims: async () => {
@@ -199,11 +283,17 @@ export async function startTestOpenIdProvider(opts: TestOpenIdProviderOptions = 
     }),
   });
   // Its warnings about development-only settings (devInteractions) are expected here.
-  provider.on('server_error', (_ctx: unknown, err: unknown) => process.stderr.write(`test OIDC provider: ${String(err)}\n`));
+  provider.on('server_error', (_ctx: unknown, err: unknown) =>
+    process.stderr.write(`test OIDC provider: ${String(err)}\n`),
+  );
   handler = provider.callback();
 
   /** Follows redirects and fills forms from `start` until the provider lets go of the browser. */
-  async function drive(start: URL, fill: { login: string; userCode?: string }, followCallback: boolean): Promise<FormResult> {
+  async function drive(
+    start: URL,
+    fill: { login: string; userCode?: string },
+    followCallback: boolean,
+  ): Promise<FormResult> {
     const jar = new Map<string, string>();
     let url = start;
     let method = 'GET';
@@ -227,7 +317,8 @@ export async function startTestOpenIdProvider(opts: TestOpenIdProviderOptions = 
         form = undefined;
         continue;
       }
-      if (page.status !== 200) throw new Error(`test OIDC provider answered ${page.status} at ${url.pathname}: ${page.body.slice(0, 300)}`);
+      if (page.status !== 200)
+        throw new Error(`test OIDC provider answered ${page.status} at ${url.pathname}: ${page.body.slice(0, 300)}`);
       const parsed = parseForm(page.body);
       if (!parsed) return { status: page.status, body: page.body };
       form = {};
@@ -252,7 +343,8 @@ export async function startTestOpenIdProvider(opts: TestOpenIdProviderOptions = 
     setIdTokenTtl: (seconds) => {
       idTokenTtl = seconds;
     },
-    loginThroughForm: (authorizationUrl, login, o = {}) => drive(new URL(authorizationUrl), { login }, o.followCallback ?? true),
+    loginThroughForm: (authorizationUrl, login, o = {}) =>
+      drive(new URL(authorizationUrl), { login }, o.followCallback ?? true),
     approveDevice: (userCode, login) => drive(new URL('/device', issuer), { login, userCode }, false),
     stop: async () => {
       server.closeAllConnections();

@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 
 const require = createRequire(import.meta.url);
-const DICTIONARY = (require('spdy-transport/lib/spdy-transport/protocol/spdy/dictionary.js') as Record<string, Buffer>)['3']!;
+const DICTIONARY = (require('spdy-transport/lib/spdy-transport/protocol/spdy/dictionary.js') as Record<string, Buffer>)[
+  '3'
+]!;
 
 const SYN_STREAM = 1;
 const SYN_REPLY = 2;
@@ -56,7 +58,10 @@ function decodeHeaderBlock(block: Buffer): Record<string, string> {
   let off = 4;
   for (let i = 0; i < count; i++) {
     const nameLen = block.readUInt32BE(off);
-    const name = block.subarray(off + 4, off + 4 + nameLen).toString('latin1').toLowerCase();
+    const name = block
+      .subarray(off + 4, off + 4 + nameLen)
+      .toString('latin1')
+      .toLowerCase();
     off += 4 + nameLen;
     const valueLen = block.readUInt32BE(off);
     headers[name] = block.subarray(off + 4, off + 4 + valueLen).toString('latin1');
@@ -66,7 +71,14 @@ function decodeHeaderBlock(block: Buffer): Record<string, string> {
 }
 
 /** Big-endian 32-bit words, as SPDY writes lengths, ids and counts. */
-const u32 = (...values: number[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }));
+const u32 = (...values: number[]) =>
+  Buffer.concat(
+    values.map((v) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(v >>> 0);
+      return b;
+    }),
+  );
 
 function encodeHeaderBlock(headers: Record<string, string>): Buffer {
   const parts: Buffer[] = [];
@@ -95,7 +107,6 @@ function dataFrame(id: number, flags: number, data: Buffer): Buffer {
   return Buffer.concat([head, data]);
 }
 
-
 /**
  * The server end of one SPDY session. Feed it the bytes the client sent; it writes frames with `send`. Each
  * stream the client opens is answered with SYN_REPLY before `onStream` sees it (the kubelet replies to every
@@ -108,7 +119,10 @@ export class SpdyServerSession {
   private readonly deflate = zlib.createDeflate({ dictionary: DICTIONARY });
   private readonly streams = new Map<number, { data: ((c: Buffer) => void)[]; end: (() => void)[]; ended: boolean }>();
 
-  constructor(private readonly send: (frame: Buffer) => void, private readonly onStream: (stream: SpdyStream) => void) {}
+  constructor(
+    private readonly send: (frame: Buffer) => void,
+    private readonly onStream: (stream: SpdyStream) => void,
+  ) {}
 
   /** Client bytes in; frames are handled one after another (header blocks share one zlib context). */
   feed(chunk: Buffer): void {
@@ -169,7 +183,9 @@ export class SpdyServerSession {
       onData: (l) => state.data.push(l),
       onEnd: (l) => (state.ended ? queueMicrotask(l) : state.end.push(l)),
       // Writes go through the queue so they never overtake the stream's SYN_REPLY.
-      write: (d) => { this.queue = this.queue.then(() => this.send(dataFrame(id, 0, Buffer.from(d)))); },
+      write: (d) => {
+        this.queue = this.queue.then(() => this.send(dataFrame(id, 0, Buffer.from(d))));
+      },
       end: (d) => {
         this.queue = this.queue.then(() => {
           if (d !== undefined && Buffer.byteLength(d) > 0) this.send(dataFrame(id, 0, Buffer.from(d)));

@@ -31,9 +31,19 @@ export interface StreamingUpstream {
 
 function frame(opcode: number, payload: Buffer): Buffer {
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x80 | opcode, len])
-    : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff])
-      : Buffer.concat([Buffer.from([0x80 | opcode, 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(len)); return b; })()]);
+  const head =
+    len < 126
+      ? Buffer.from([0x80 | opcode, len])
+      : len < 65536
+        ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff])
+        : Buffer.concat([
+            Buffer.from([0x80 | opcode, 127]),
+            (() => {
+              const b = Buffer.alloc(8);
+              b.writeBigUInt64BE(BigInt(len));
+              return b;
+            })(),
+          ]);
   return Buffer.concat([head, payload]);
 }
 
@@ -67,21 +77,41 @@ function readFrames(buf: Buffer): { frames: { opcode: number; payload: Buffer }[
 }
 
 const pod = {
-  kind: 'Pod', apiVersion: 'v1',
+  kind: 'Pod',
+  apiVersion: 'v1',
   metadata: { name: FAKE_POD, namespace: 'default', uid: '00000000-0000-0000-0000-00000000f00d', resourceVersion: '1' },
   spec: { containers: [{ name: 'main', image: 'test-double' }] },
-  status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'test-double', imageID: '', started: true }] },
+  status: {
+    phase: 'Running',
+    containerStatuses: [
+      { name: 'main', ready: true, restartCount: 0, image: 'test-double', imageID: '', started: true },
+    ],
+  },
 };
 
 /** Just enough discovery for kubectl to find pods and pods/exec. */
 const discovery: Record<string, unknown> = {
-  '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
+  '/api': {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+  },
   '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [] },
-  '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [
-    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'] },
-    { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
-    { name: 'pods/portforward', singularName: '', namespaced: true, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
-  ] },
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [
+      { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'] },
+      { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      {
+        name: 'pods/portforward',
+        singularName: '',
+        namespaced: true,
+        kind: 'PodPortForwardOptions',
+        verbs: ['create', 'get'],
+      },
+    ],
+  },
 };
 
 /** One command in the fake pod, over whichever transport the client chose. */
@@ -100,9 +130,17 @@ function runCommand(command: string[], io: CommandIo): void {
     io.stdout(`${command.slice(1).join(' ')}\n`);
     io.finish(SUCCESS);
   } else if (command[0] === 'cat') {
-    io.onStdin((chunk) => io.stdout(chunk), () => io.finish(SUCCESS));
+    io.onStdin(
+      (chunk) => io.stdout(chunk),
+      () => io.finish(SUCCESS),
+    );
   } else {
-    io.finish({ metadata: {}, status: 'Failure', message: `command not found: ${command[0] ?? ''}`, reason: 'InternalError' });
+    io.finish({
+      metadata: {},
+      status: 'Failure',
+      message: `command not found: ${command[0] ?? ''}`,
+      reason: 'InternalError',
+    });
   }
 }
 
@@ -123,7 +161,9 @@ function webSocketExec(req: IncomingMessage, socket: Duplex, protocol: string): 
   });
   runCommand(commandOf(req), {
     stdout: (d) => send(1, d),
-    onStdin: (data, end) => { stdin = { data, end }; },
+    onStdin: (data, end) => {
+      stdin = { data, end };
+    },
     finish: (status) => {
       send(3, JSON.stringify(status));
       socket.end(frame(8, Buffer.from([0x03, 0xe8])));
@@ -138,26 +178,32 @@ function webSocketExec(req: IncomingMessage, socket: Duplex, protocol: string): 
  */
 function spdyExec(req: IncomingMessage, socket: Duplex): void {
   const query = new URL(req.url ?? '/', 'https://x').searchParams;
-  const wanted = ['error', ...['stdin', 'stdout', 'stderr'].filter((s) => query.get(s) === 'true' || query.get(s) === '1')];
+  const wanted = [
+    'error',
+    ...['stdin', 'stdout', 'stderr'].filter((s) => query.get(s) === 'true' || query.get(s) === '1'),
+  ];
   if (query.get('tty') === 'true') wanted.push('resize');
   const streams = new Map<string, SpdyStream>();
-  const session = new SpdyServerSession((f) => socket.write(f), (stream) => {
-    streams.set(stream.headers.streamtype ?? '', stream);
-    if (!wanted.every((w) => streams.has(w))) return;
-    runCommand(commandOf(req), {
-      stdout: (d) => streams.get('stdout')?.write(d),
-      onStdin: (data, end) => {
-        const stdin = streams.get('stdin');
-        if (!stdin) return end();
-        stdin.onData(data);
-        return stdin.onEnd(end);
-      },
-      finish: (status) => {
-        for (const [type, s] of streams) if (type !== 'error' && type !== 'stdin') s.end();
-        streams.get('error')?.end(status.status === 'Success' ? '' : JSON.stringify(status));
-      },
-    });
-  });
+  const session = new SpdyServerSession(
+    (f) => socket.write(f),
+    (stream) => {
+      streams.set(stream.headers.streamtype ?? '', stream);
+      if (!wanted.every((w) => streams.has(w))) return;
+      runCommand(commandOf(req), {
+        stdout: (d) => streams.get('stdout')?.write(d),
+        onStdin: (data, end) => {
+          const stdin = streams.get('stdin');
+          if (!stdin) return end();
+          stdin.onData(data);
+          return stdin.onEnd(end);
+        },
+        finish: (status) => {
+          for (const [type, s] of streams) if (type !== 'error' && type !== 'stdin') s.end();
+          streams.get('error')?.end(status.status === 'Success' ? '' : JSON.stringify(status));
+        },
+      });
+    },
+  );
   socket.on('data', (chunk: Buffer) => session.feed(chunk));
 }
 
@@ -180,7 +226,9 @@ function portForwardSession(send: (frame: Buffer) => void): SpdyServerSession {
       return;
     }
     if (Number(port) !== FAKE_POD_PORT) {
-      errors.get(id)?.end(`an error occurred forwarding ${port} -> ${port}: failed to connect to port ${port}: connection refused`);
+      errors
+        .get(id)
+        ?.end(`an error occurred forwarding ${port} -> ${port}: failed to connect to port ${port}: connection refused`);
       stream.end();
       return;
     }
@@ -188,11 +236,18 @@ function portForwardSession(send: (frame: Buffer) => void): SpdyServerSession {
     stream.onData(() => {
       if (answered) return;
       answered = true;
-      stream.end(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${FAKE_POD_PAGE.length}\r\n` +
-        `Connection: close\r\n\r\n${FAKE_POD_PAGE}`);
+      stream.end(
+        `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${FAKE_POD_PAGE.length}\r\n` +
+          `Connection: close\r\n\r\n${FAKE_POD_PAGE}`,
+      );
       errors.get(id)?.end();
     });
-    stream.onEnd(() => { if (!answered) { stream.end(); errors.get(id)?.end(); } });
+    stream.onEnd(() => {
+      if (!answered) {
+        stream.end();
+        errors.get(id)?.end();
+      }
+    });
   });
 }
 
@@ -227,40 +282,74 @@ class FrameReader {
 }
 
 function refuse(socket: Duplex, message: string): void {
-  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'BadRequest', code: 400 });
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `Connection: close\r\n\r\n${body}`);
+  const body = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'BadRequest',
+    code: 400,
+  });
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Starts the double on 127.0.0.1 with the given serving certificate. */
 export async function startStreamingUpstream(tls: { cert: string; key: string }): Promise<StreamingUpstream> {
   const seen: StreamingUpstream['seen'] = [];
-  const record = (req: IncomingMessage) => seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers,
-    distinct: Object.fromEntries(Object.entries(req.headersDistinct).map(([k, v]) => [k, v ?? []])) });
+  const record = (req: IncomingMessage) =>
+    seen.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      distinct: Object.fromEntries(Object.entries(req.headersDistinct).map(([k, v]) => [k, v ?? []])),
+    });
   const server = https.createServer({ ...tls, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     record(req);
     const path = (req.url ?? '').split('?')[0] ?? '';
-    const body = req.method === 'GET' ? discovery[path] ?? (path === `/api/v1/namespaces/default/pods/${FAKE_POD}` ? pod : undefined) : undefined;
+    const body =
+      req.method === 'GET'
+        ? (discovery[path] ?? (path === `/api/v1/namespaces/default/pods/${FAKE_POD}` ? pod : undefined))
+        : undefined;
     if (body) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
       return;
     }
     res.writeHead(404, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'not in this test double', reason: 'NotFound', code: 404 }));
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'not in this test double',
+        reason: 'NotFound',
+        code: 404,
+      }),
+    );
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     record(req);
     const path = (req.url ?? '').split('?')[0];
     const podPath = `/api/v1/namespaces/default/pods/${FAKE_POD}`;
-    if (path !== `${podPath}/exec` && path !== `${podPath}/portforward`) return refuse(socket, `test double: no upgrade at ${path}`);
+    if (path !== `${podPath}/exec` && path !== `${podPath}/portforward`)
+      return refuse(socket, `test double: no upgrade at ${path}`);
     const portForward = path.endsWith('/portforward');
     if (req.headers.upgrade?.toLowerCase() === 'spdy/3.1') {
-      const offered = (req.headers['x-stream-protocol-version'] ?? '').toString().split(',').map((s) => s.trim());
+      const offered = (req.headers['x-stream-protocol-version'] ?? '')
+        .toString()
+        .split(',')
+        .map((s) => s.trim());
       const protocol = portForward ? 'portforward.k8s.io' : SPDY_EXEC_PROTOCOLS.find((p) => offered.includes(p));
       if (!protocol || !offered.includes(protocol)) return refuse(socket, 'test double: no common stream protocol');
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n` +
-        `X-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n` +
+          `X-Stream-Protocol-Version: ${protocol}\r\n\r\n`,
+      );
       if (portForward) {
         const session = portForwardSession((f) => socket.write(f));
         socket.on('data', (chunk: Buffer) => session.feed(chunk));
@@ -270,10 +359,15 @@ export async function startStreamingUpstream(tls: { cert: string; key: string })
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     const protocol = (portForward ? [PORT_FORWARD_TUNNEL] : WEBSOCKET_EXEC_PROTOCOLS).find((p) => offered.includes(p));
     const key = req.headers['sec-websocket-key'];
-    if (!protocol || !key || req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(socket, 'test double: unsupported upgrade');
-    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n` +
-      `Sec-WebSocket-Protocol: ${protocol}\r\n\r\n`);
+    if (!protocol || !key || req.headers.upgrade?.toLowerCase() !== 'websocket')
+      return refuse(socket, 'test double: unsupported upgrade');
+    const accept = createHash('sha1')
+      .update(key + WS_GUID)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n` +
+        `Sec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
+    );
     if (portForward) webSocketPortForward(socket);
     else webSocketExec(req, socket, protocol);
     return undefined;
@@ -288,10 +382,11 @@ export async function startStreamingUpstream(tls: { cert: string; key: string })
   return {
     server: `https://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-    }),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }

@@ -22,21 +22,28 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
   try {
     envelope = readEnvelope(body);
   } catch (e) {
-    if (e instanceof EnvelopeError) throw badRequest(`the object provided is unrecognized (decoding protobuf): ${e.message}`);
+    if (e instanceof EnvelopeError)
+      throw badRequest(`the object provided is unrecognized (decoding protobuf): ${e.message}`);
     throw unexpected(e);
   }
   const { apiVersion, kind } = envelope;
   if (!kind) throw badRequest(`Object 'Kind' is missing in the protobuf body`);
   // Kubernetes clients leave both empty (raw is plain protobuf); anything else is not for this decoder.
   if (envelope.contentEncoding !== '') {
-    throw unsupportedMediaTypeError(`the protobuf body of ${gvkString(apiVersion, kind)} has content encoding ${JSON.stringify(envelope.contentEncoding)}, which this server cannot decode`);
+    throw unsupportedMediaTypeError(
+      `the protobuf body of ${gvkString(apiVersion, kind)} has content encoding ${JSON.stringify(envelope.contentEncoding)}, which this server cannot decode`,
+    );
   }
   if (envelope.contentType !== '' && envelope.contentType !== PROTOBUF_CONTENT_TYPE) {
-    throw unsupportedMediaTypeError(`the protobuf body of ${gvkString(apiVersion, kind)} wraps content type ${JSON.stringify(envelope.contentType)}, which this server cannot decode`);
+    throw unsupportedMediaTypeError(
+      `the protobuf body of ${gvkString(apiVersion, kind)} wraps content type ${JSON.stringify(envelope.contentType)}, which this server cannot decode`,
+    );
   }
   const messageName = messageForKind(apiVersion, kind);
   if (!messageName) {
-    throw unsupportedMediaTypeError(`the body of the request was in protobuf for ${gvkString(apiVersion, kind)}, which this server cannot decode from protobuf - send it as application/json`);
+    throw unsupportedMediaTypeError(
+      `the body of the request was in protobuf for ${gvkString(apiVersion, kind)}, which this server cannot decode from protobuf - send it as application/json`,
+    );
   }
   const version = apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
   const plan = planFor(messageName);

@@ -13,7 +13,8 @@ function pad(n: number, width: number): string {
 
 function utcParts(seconds: bigint, what: string): Date {
   // RFC 3339 has four-digit years; Go would print other years in a form no client parses back.
-  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw new ProtobufWireError(`${what} ${seconds}s is outside the years 0001-9999`);
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS)
+    throw new ProtobufWireError(`${what} ${seconds}s is outside the years 0001-9999`);
   return new Date(Number(seconds) * 1000);
 }
 

@@ -1,10 +1,18 @@
 // Which message decodes which apiVersion/kind. Bodies of any other kind are refused with 415.
 
 const KINDS: ReadonlyMap<string, string> = new Map([
-  ...['Namespace', 'ServiceAccount', 'Secret', 'ConfigMap', 'Service', 'Pod', 'Node', 'Event'].map((k) => [`v1/${k}`, `core.v1.${k}`] as const),
-  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => [`rbac.authorization.k8s.io/v1/${k}`, `rbac.v1.${k}`] as const),
-  ...['TokenRequest', 'SelfSubjectReview', 'TokenReview'].map((k) => [`authentication.k8s.io/v1/${k}`, `authentication.v1.${k}`] as const),
-  ...['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'].map((k) => [`authorization.k8s.io/v1/${k}`, `authorization.v1.${k}`] as const),
+  ...['Namespace', 'ServiceAccount', 'Secret', 'ConfigMap', 'Service', 'Pod', 'Node', 'Event'].map(
+    (k) => [`v1/${k}`, `core.v1.${k}`] as const,
+  ),
+  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map(
+    (k) => [`rbac.authorization.k8s.io/v1/${k}`, `rbac.v1.${k}`] as const,
+  ),
+  ...['TokenRequest', 'SelfSubjectReview', 'TokenReview'].map(
+    (k) => [`authentication.k8s.io/v1/${k}`, `authentication.v1.${k}`] as const,
+  ),
+  ...['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'].map(
+    (k) => [`authorization.k8s.io/v1/${k}`, `authorization.v1.${k}`] as const,
+  ),
   ['certificates.k8s.io/v1/CertificateSigningRequest', 'certificates.v1.CertificateSigningRequest'],
   ['apps/v1/Deployment', 'apps.v1.Deployment'],
   ['batch/v1/Job', 'batch.v1.Job'],

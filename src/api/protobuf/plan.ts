@@ -56,7 +56,14 @@ function compile(type: protobuf.Type): MessagePlan {
   if (known) return known;
   const form = type.options?.['(json_form)'] as string | undefined;
   if (form !== undefined && !JSON_FORMS.has(form)) throw new Error(`${key}: unknown json_form ${form}`);
-  const plan: MessagePlan = { name: type.name, fullName: key.replace(/^\./, ''), form: form as JsonForm | undefined, fields: [], byId: [], byName: new Map() };
+  const plan: MessagePlan = {
+    name: type.name,
+    fullName: key.replace(/^\./, ''),
+    form: form as JsonForm | undefined,
+    fields: [],
+    byId: [],
+    byName: new Map(),
+  };
   plans.set(key, plan); // before the fields, so that a message may refer to itself
   for (const field of type.fieldsArray) {
     const f = compileField(type, field, plan.fields.length);
@@ -75,7 +82,14 @@ function compileField(owner: protobuf.Type, field: protobuf.FieldBase, index: nu
   if (jsonOpt !== undefined && !JSON_RULES.has(jsonOpt)) throw new Error(`${where}: unknown (json) option ${jsonOpt}`);
   const isMap = field.map;
   const shape = isMap ? 'map' : field.repeated ? 'repeated' : 'single';
-  const base = { index, id: field.id, name: field.name, shape, pointer: goOpt === 'ptr', json: (jsonOpt ?? 'omitempty') as JsonRule } as const;
+  const base = {
+    index,
+    id: field.id,
+    name: field.name,
+    shape,
+    pointer: goOpt === 'ptr',
+    json: (jsonOpt ?? 'omitempty') as JsonRule,
+  } as const;
   let mapKey: ScalarKind | undefined;
   if (isMap) {
     const keyType = (field as protobuf.MapField).keyType;

@@ -2,7 +2,14 @@
 // field order of the Go struct, omitempty/omitzero, pointers, inline structs, sorted map keys, and the
 // self-marshalling types (Time, MicroTime, Duration, IntOrString, Quantity, RawExtension, []byte).
 import type { FieldPlan, JsonForm, MessagePlan, ScalarKind } from './plan.js';
-import { emptyMessage, fieldValue, zeroScalar, type DecodedMessage, type FieldValue, type ScalarValue } from './wire.js';
+import {
+  emptyMessage,
+  fieldValue,
+  zeroScalar,
+  type DecodedMessage,
+  type FieldValue,
+  type ScalarValue,
+} from './wire.js';
 import { GO_ZERO_TIME_UNIX, formatDuration, formatMicroTime, formatTime } from './go-format.js';
 import { ProtobufWireError } from './wire-error.js';
 
@@ -46,7 +53,12 @@ function fieldToJson(field: FieldPlan, value: FieldValue | undefined): JsonValue
     // encoding/json writes map keys sorted. defineProperty: a key such as `__proto__` (a valid ConfigMap
     // key) must become an own property, as JSON.parse makes it, not the object's prototype.
     for (const key of [...map.keys()].sort()) {
-      Object.defineProperty(out, key, { value: elementToJson(field, map.get(key)!), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: elementToJson(field, map.get(key)!),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -103,12 +115,13 @@ function timeParts(msg: DecodedMessage): { zero: boolean; seconds: bigint; nanos
   const nanos = fieldValue(msg, 'nanos') as number | undefined;
   if (seconds === undefined && nanos === undefined) return { zero: true, seconds: 0n, nanos: 0 };
   const s = seconds ?? 0n;
-  const n = msg.plan.form === 'time' ? 0 : nanos ?? 0;
+  const n = msg.plan.form === 'time' ? 0 : (nanos ?? 0);
   return { zero: s === GO_ZERO_TIME_UNIX && n === 0, seconds: s, nanos: n };
 }
 
 // A resource.Quantity string: the pattern Kubernetes publishes for quantities.
-const QUANTITY = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))?$/;
+const QUANTITY =
+  /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))?$/;
 
 function formToJson(form: JsonForm, msg: DecodedMessage): JsonValue {
   switch (form) {
@@ -132,7 +145,10 @@ function formToJson(form: JsonForm, msg: DecodedMessage): JsonValue {
       // The zero Quantity marshals as "0"; kubectl sends the canonical form, kept as is.
       const s = (fieldValue(msg, 'string') as string | undefined) ?? '';
       if (s === '') return '0';
-      if (!QUANTITY.test(s)) throw new ProtobufWireError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+      if (!QUANTITY.test(s))
+        throw new ProtobufWireError(
+          `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+        );
       return s;
     }
     case 'rawjson': {
@@ -154,6 +170,8 @@ function rawToJson(raw: Uint8Array): JsonValue {
   try {
     return JSON.parse(Buffer.from(raw).toString('utf8')) as JsonValue;
   } catch {
-    throw new ProtobufWireError('json: error calling MarshalJSON for type runtime.RawExtension: invalid character in embedded object');
+    throw new ProtobufWireError(
+      'json: error calling MarshalJSON for type runtime.RawExtension: invalid character in embedded object',
+    );
   }
 }

@@ -57,7 +57,8 @@ function readInto(r: protobuf.Reader, msg: DecodedMessage, end: number, depth: n
     const id = Math.floor(tag / 8);
     const wire = tag % 8;
     if (wire === WIRE_END_GROUP) throw new ProtobufWireError(`proto: ${plan.name}: wiretype end group for non-group`);
-    if (id <= 0 || id > MAX_FIELD_NUMBER) throw new ProtobufWireError(`proto: ${plan.name}: illegal tag ${id} (wire type ${wire})`);
+    if (id <= 0 || id > MAX_FIELD_NUMBER)
+      throw new ProtobufWireError(`proto: ${plan.name}: illegal tag ${id} (wire type ${wire})`);
     const field = plan.byId[id];
     if (!field) skipField(r, wire, end);
     else readField(r, field, wire, values, depth);
@@ -69,7 +70,13 @@ function wrongWire(field: FieldPlan, wire: number): ProtobufWireError {
   return new ProtobufWireError(`proto: wrong wireType = ${wire} for field ${field.name}`);
 }
 
-function readField(r: protobuf.Reader, field: FieldPlan, wire: number, values: (FieldValue | undefined)[], depth: number): void {
+function readField(
+  r: protobuf.Reader,
+  field: FieldPlan,
+  wire: number,
+  values: (FieldValue | undefined)[],
+  depth: number,
+): void {
   if (field.shape === 'map') {
     if (wire !== WIRE_BYTES) throw wrongWire(field, wire);
     const map = (values[field.index] as Map<string, FieldValue> | undefined) ?? new Map<string, FieldValue>();
@@ -130,7 +137,8 @@ function readMapEntry(r: protobuf.Reader, field: FieldPlan, map: Map<string, Fie
         value = readScalar(r, field.scalar!, field, wire);
       }
     } else {
-      if (id <= 0 || wire === WIRE_END_GROUP) throw new ProtobufWireError(`proto: illegal tag ${id} (wire type ${wire}) in map entry of ${field.name}`);
+      if (id <= 0 || wire === WIRE_END_GROUP)
+        throw new ProtobufWireError(`proto: illegal tag ${id} (wire type ${wire}) in map entry of ${field.name}`);
       skipField(r, wire, end);
     }
     if (r.pos > end) throw eof();

@@ -1,7 +1,13 @@
 // The anonymous authenticator of an AuthenticationConfiguration's `anonymous` section (kube 1.32+,
 // apiserver/pkg/authentication/request/anonymous): with conditions, only requests for exactly one of
 // the listed paths are anonymous; others stay unauthenticated (401).
-import { SYSTEM_ANONYMOUS, SYSTEM_UNAUTHENTICATED, type Authenticator, type AuthRequest, type AuthResponse } from '../interfaces.js';
+import {
+  SYSTEM_ANONYMOUS,
+  SYSTEM_UNAUTHENTICATED,
+  type Authenticator,
+  type AuthRequest,
+  type AuthResponse,
+} from '../interfaces.js';
 
 export class ConditionalAnonymousAuthenticator implements Authenticator {
   readonly name = 'anonymous';

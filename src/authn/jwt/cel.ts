@@ -18,9 +18,11 @@ class SetsNamespace {}
 /** CEL equality for the values claims hold (JSON: strings, numbers, booleans, null, lists, maps). */
 function celEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a === 'bigint' || typeof b === 'bigint') return typeof a !== 'object' && typeof b !== 'object' && Number(a) === Number(b);
+  if (typeof a === 'bigint' || typeof b === 'bigint')
+    return typeof a !== 'object' && typeof b !== 'object' && Number(a) === Number(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const plain = (_k: string, x: unknown): unknown => (typeof x === 'bigint' ? Number(x) : x instanceof Map ? Object.fromEntries(x) : x);
+  const plain = (_k: string, x: unknown): unknown =>
+    typeof x === 'bigint' ? Number(x) : x instanceof Map ? Object.fromEntries(x) : x;
   const json = (v: unknown): string => JSON.stringify(v, plain);
   return json(a) === json(b);
 }
@@ -30,11 +32,16 @@ function baseEnvironment(): Environment {
   return new Environment({ enableOptionalTypes: true, limits: { maxAstNodes: 10_000, maxDepth: 100 } })
     .registerType('SetsNamespace', SetsNamespace)
     .registerConstant('sets', 'SetsNamespace', new SetsNamespace())
-    .registerFunction('SetsNamespace.contains(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) => containsAll(a, b))
-    .registerFunction('SetsNamespace.equivalent(list, list): bool',
-      (_: unknown, a: unknown[], b: unknown[]) => containsAll(a, b) && containsAll(b, a))
-    .registerFunction('SetsNamespace.intersects(list, list): bool',
-      (_: unknown, a: unknown[], b: unknown[]) => a.some((x) => b.some((y) => celEqual(x, y))));
+    .registerFunction('SetsNamespace.contains(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
+      containsAll(a, b),
+    )
+    .registerFunction(
+      'SetsNamespace.equivalent(list, list): bool',
+      (_: unknown, a: unknown[], b: unknown[]) => containsAll(a, b) && containsAll(b, a),
+    )
+    .registerFunction('SetsNamespace.intersects(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
+      a.some((x) => b.some((y) => celEqual(x, y))),
+    );
 }
 
 const BASE = baseEnvironment();
@@ -63,8 +70,12 @@ export class CelEvalError extends Error {
   }
 }
 
-interface AstNode { op: string; args: unknown }
-const isNode = (v: unknown): v is AstNode => typeof v === 'object' && v !== null && typeof (v as AstNode).op === 'string' && 'args' in v;
+interface AstNode {
+  op: string;
+  args: unknown;
+}
+const isNode = (v: unknown): v is AstNode =>
+  typeof v === 'object' && v !== null && typeof (v as AstNode).op === 'string' && 'args' in v;
 
 /** What compile-time analysis needs: size, comprehension nesting, selects and regex patterns. */
 interface AstFacts {
@@ -121,9 +132,20 @@ export function regexProblem(pattern: string): string | undefined {
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '\\') { i++; prevWasGroupEnd = false; continue; }
-    if (inClass) { if (c === ']') inClass = false; continue; }
-    if (c === '[') { inClass = true; prevWasGroupEnd = false; continue; }
+    if (c === '\\') {
+      i++;
+      prevWasGroupEnd = false;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      prevWasGroupEnd = false;
+      continue;
+    }
     const quantifier = c === '*' || c === '+' || c === '?' || c === '{';
     if (quantifier) {
       if (prevWasGroupEnd && lastGroupRisky) return 'nested quantifiers may take exponential time; rewrite the pattern';
@@ -131,7 +153,11 @@ export function regexProblem(pattern: string): string | undefined {
       prevWasGroupEnd = false;
       continue;
     }
-    if (c === '(') { groups.push({ risky: false }); prevWasGroupEnd = false; continue; }
+    if (c === '(') {
+      groups.push({ risky: false });
+      prevWasGroupEnd = false;
+      continue;
+    }
     if (c === '|' && groups.length) groups[groups.length - 1]!.risky = true;
     if (c === ')') {
       const g = groups.pop();
@@ -167,7 +193,10 @@ export function compileCel(expression: string, variable: CelVariable, want: 'boo
   if (!checked.valid) throw new CelCompileError(`compilation failed: ${firstLine(checked.error)}`);
   if (want === 'bool' && checked.type !== 'bool') throw new CelCompileError('must evaluate to bool');
   for (const pattern of facts.patterns) {
-    if (pattern === null) throw new CelCompileError('compilation failed: matches() takes a constant pattern here (it must be checked for linear time)');
+    if (pattern === null)
+      throw new CelCompileError(
+        'compilation failed: matches() takes a constant pattern here (it must be checked for linear time)',
+      );
     const problem = regexProblem(pattern);
     if (problem) throw new CelCompileError(`compilation failed: matches(${JSON.stringify(pattern)}): ${problem}`);
   }

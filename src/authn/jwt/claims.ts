@@ -39,7 +39,8 @@ function stringClaim(claims: Claims, name: string): string {
 function stringOrArrayClaim(claims: Claims, name: string): string[] {
   const v = claims[name];
   if (v === null) return [];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || x === null)) return v.map((x) => (x === null ? '' : x as string));
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || x === null))
+    return v.map((x) => (x === null ? '' : (x as string)));
   if (typeof v === 'string') return [v];
   throw new Error(`json: cannot unmarshal ${jsonKind(v)} into Go value of type string`);
 }
@@ -86,7 +87,10 @@ export function userFromClaims(a: CompiledJwtAuthenticator, claims: Claims): Use
     } catch (e) {
       throw wrapEval('username claim expression', e);
     }
-    if (typeof v !== 'string') throw new ClaimsError('oidc: error evaluating username claim expression: username claim expression must return a string');
+    if (typeof v !== 'string')
+      throw new ClaimsError(
+        'oidc: error evaluating username claim expression: username claim expression must return a string',
+      );
     if (!v) throw new ClaimsError('oidc: empty username via CEL expression is not allowed');
     username = v;
   } else {
@@ -99,7 +103,9 @@ export function userFromClaims(a: CompiledJwtAuthenticator, claims: Claims): Use
     if (claim === 'email' && Object.hasOwn(claims, 'email_verified')) {
       const verified = claims.email_verified;
       if (verified !== null && typeof verified !== 'boolean') {
-        throw new ClaimsError(`oidc: parse 'email_verified' claim: json: cannot unmarshal ${jsonKind(verified)} into Go value of type bool`);
+        throw new ClaimsError(
+          `oidc: parse 'email_verified' claim: json: cannot unmarshal ${jsonKind(verified)} into Go value of type bool`,
+        );
       }
       if (verified !== true) throw new ClaimsError('oidc: email not verified');
     }
@@ -140,7 +146,8 @@ export function userFromClaims(a: CompiledJwtAuthenticator, claims: Claims): Use
     } catch (e) {
       throw wrapEval('uid claim expression', e);
     }
-    if (typeof v !== 'string') throw new ClaimsError('oidc: error evaluating uid claim expression: uid claim expression must return a string');
+    if (typeof v !== 'string')
+      throw new ClaimsError('oidc: error evaluating uid claim expression: uid claim expression must return a string');
     uid = v;
   }
 
@@ -160,7 +167,9 @@ export function userFromClaims(a: CompiledJwtAuthenticator, claims: Claims): Use
     try {
       values = celStringList(extraValues[i]);
     } catch (e) {
-      throw new ClaimsError(`oidc: error evaluating extra claim expression: ${m.expression.expression}: ${(e as Error).message}`);
+      throw new ClaimsError(
+        `oidc: error evaluating extra claim expression: ${m.expression.expression}: ${(e as Error).message}`,
+      );
     }
     if (values.length) extra[m.key] = values;
   });
@@ -174,11 +183,15 @@ export function userFromClaims(a: CompiledJwtAuthenticator, claims: Claims): Use
     } catch (e) {
       throw new ClaimsError(`oidc: parse claim ${claim}: ${(e as Error).message}`);
     }
-    if (got !== value) throw new ClaimsError(`oidc: required claim ${claim} value does not match. Got = ${got}, want = ${value}`);
+    if (got !== value)
+      throw new ClaimsError(`oidc: required claim ${claim} value does not match. Got = ${got}, want = ${value}`);
   }
   if (a.claimValidationRules.length) {
     try {
-      checkRules(a.claimValidationRules, a.claimValidationRules.map((r) => run(r.expression)));
+      checkRules(
+        a.claimValidationRules,
+        a.claimValidationRules.map((r) => run(r.expression)),
+      );
     } catch (e) {
       throw wrapEval('claim validation expression', e);
     }
@@ -192,11 +205,13 @@ export function userFromClaims(a: CompiledJwtAuthenticator, claims: Claims): Use
     const celUser = { username, uid, groups: [...groups], extra: { ...extra } };
     const size = 4 + groups.length + Object.values(extra).reduce((n, v) => n + 1 + v.length, 0);
     try {
-      checkRules(a.userValidationRules, a.userValidationRules.map((r) => r.expression.evaluate(celUser, size)));
+      checkRules(
+        a.userValidationRules,
+        a.userValidationRules.map((r) => r.expression.evaluate(celUser, size)),
+      );
     } catch (e) {
       throw wrapEval('user info validation rule', e);
     }
   }
   return user;
 }
-

@@ -12,11 +12,20 @@ import {
 
 /** The Go type of one field, enough to decode it and to name it in errors. */
 type FieldType = 'string' | 'bool' | 'stringPtr' | StructType | ListType;
-interface StructType { struct: string; fields: Record<string, FieldType>; pointer?: boolean }
-interface ListType { list: 'string' | StructType }
+interface StructType {
+  struct: string;
+  fields: Record<string, FieldType>;
+  pointer?: boolean;
+}
+interface ListType {
+  list: 'string' | StructType;
+}
 
 const str = 'string' as const;
-const PREFIXED: StructType = { struct: 'PrefixedClaimOrExpression', fields: { claim: str, prefix: 'stringPtr', expression: str } };
+const PREFIXED: StructType = {
+  struct: 'PrefixedClaimOrExpression',
+  fields: { claim: str, prefix: 'stringPtr', expression: str },
+};
 const CLAIM_OR_EXPRESSION: StructType = { struct: 'ClaimOrExpression', fields: { claim: str, expression: str } };
 const JWT_AUTHENTICATOR: StructType = {
   struct: 'JWTAuthenticator',
@@ -24,14 +33,26 @@ const JWT_AUTHENTICATOR: StructType = {
     issuer: {
       struct: 'Issuer',
       fields: {
-        url: str, discoveryURL: str, certificateAuthority: str, audiences: { list: str }, audienceMatchPolicy: str, egressSelectorType: str,
+        url: str,
+        discoveryURL: str,
+        certificateAuthority: str,
+        audiences: { list: str },
+        audienceMatchPolicy: str,
+        egressSelectorType: str,
       },
     },
-    claimValidationRules: { list: { struct: 'ClaimValidationRule', fields: { claim: str, requiredValue: str, expression: str, message: str } } },
+    claimValidationRules: {
+      list: {
+        struct: 'ClaimValidationRule',
+        fields: { claim: str, requiredValue: str, expression: str, message: str },
+      },
+    },
     claimMappings: {
       struct: 'ClaimMappings',
       fields: {
-        username: PREFIXED, groups: PREFIXED, uid: CLAIM_OR_EXPRESSION,
+        username: PREFIXED,
+        groups: PREFIXED,
+        uid: CLAIM_OR_EXPRESSION,
         extra: { list: { struct: 'ExtraMapping', fields: { key: str, valueExpression: str } } },
       },
     },
@@ -43,7 +64,8 @@ const ROOT: StructType = {
   fields: {
     jwt: { list: JWT_AUTHENTICATOR },
     anonymous: {
-      struct: 'AnonymousAuthConfig', pointer: true,
+      struct: 'AnonymousAuthConfig',
+      pointer: true,
       fields: { enabled: 'bool', conditions: { list: { struct: 'AnonymousAuthCondition', fields: { path: str } } } },
     },
   },
@@ -81,7 +103,14 @@ interface DecodeState {
 }
 
 /** Decodes `value` as `type`; `path` has indices (strict errors), `goPath` has not (type errors). */
-function decodeValue(value: unknown, type: FieldType, parent: string, path: string, goPath: string, s: DecodeState): unknown {
+function decodeValue(
+  value: unknown,
+  type: FieldType,
+  parent: string,
+  path: string,
+  goPath: string,
+  s: DecodeState,
+): unknown {
   const typeError = (t: FieldType): void => {
     s.typeError ??= `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${parent}.${goPath} of type ${goTypeName(t, s.version)}`;
   };
@@ -99,7 +128,8 @@ function decodeValue(value: unknown, type: FieldType, parent: string, path: stri
     return value.map((item, i) => {
       if (type.list === 'string') {
         if (typeof item === 'string') return item;
-        if (item !== null) s.typeError ??= `json: cannot unmarshal ${jsonKind(item)} into Go struct field ${parent}.${goPath} of type string`;
+        if (item !== null)
+          s.typeError ??= `json: cannot unmarshal ${jsonKind(item)} into Go struct field ${parent}.${goPath} of type string`;
         return '';
       }
       return decodeStruct(item, type.list, parent, `${path}[${i}]`, goPath, s);
@@ -109,7 +139,12 @@ function decodeValue(value: unknown, type: FieldType, parent: string, path: stri
 }
 
 function decodeStruct(
-  value: unknown, type: StructType, parent: string, path: string, goPath: string, s: DecodeState,
+  value: unknown,
+  type: StructType,
+  parent: string,
+  path: string,
+  goPath: string,
+  s: DecodeState,
 ): Record<string, unknown> | undefined {
   if (value === null || value === undefined) return undefined;
   if (!isObject(value)) {
@@ -138,16 +173,24 @@ function withDefaults(raw: Record<string, unknown>): AuthenticationConfiguration
     const issuer = a?.issuer as R;
     const mappings = a?.claimMappings as R;
     const prefixed = (r: R) => ({
-      claim: s(r, 'claim'), expression: s(r, 'expression'), ...(r?.prefix !== undefined ? { prefix: r.prefix as string } : {}),
+      claim: s(r, 'claim'),
+      expression: s(r, 'expression'),
+      ...(r?.prefix !== undefined ? { prefix: r.prefix as string } : {}),
     });
     return {
       issuer: {
-        url: s(issuer, 'url'), discoveryURL: s(issuer, 'discoveryURL'), certificateAuthority: s(issuer, 'certificateAuthority'),
-        audiences: list<string>(issuer, 'audiences'), audienceMatchPolicy: s(issuer, 'audienceMatchPolicy'),
+        url: s(issuer, 'url'),
+        discoveryURL: s(issuer, 'discoveryURL'),
+        certificateAuthority: s(issuer, 'certificateAuthority'),
+        audiences: list<string>(issuer, 'audiences'),
+        audienceMatchPolicy: s(issuer, 'audienceMatchPolicy'),
         egressSelectorType: s(issuer, 'egressSelectorType'),
       },
       claimValidationRules: list<R>(a, 'claimValidationRules').map((r) => ({
-        claim: s(r, 'claim'), requiredValue: s(r, 'requiredValue'), expression: s(r, 'expression'), message: s(r, 'message'),
+        claim: s(r, 'claim'),
+        requiredValue: s(r, 'requiredValue'),
+        expression: s(r, 'expression'),
+        message: s(r, 'message'),
       })),
       claimMappings: {
         username: prefixed(mappings?.username as R),
@@ -155,7 +198,10 @@ function withDefaults(raw: Record<string, unknown>): AuthenticationConfiguration
         uid: { claim: s(mappings?.uid as R, 'claim'), expression: s(mappings?.uid as R, 'expression') },
         extra: list<R>(mappings, 'extra').map((e) => ({ key: s(e, 'key'), valueExpression: s(e, 'valueExpression') })),
       },
-      userValidationRules: list<R>(a, 'userValidationRules').map((r) => ({ expression: s(r, 'expression'), message: s(r, 'message') })),
+      userValidationRules: list<R>(a, 'userValidationRules').map((r) => ({
+        expression: s(r, 'expression'),
+        message: s(r, 'message'),
+      })),
     };
   });
   const config: AuthenticationConfiguration = { jwt };
@@ -179,22 +225,31 @@ export function decodeAuthenticationConfiguration(data: string): AuthenticationC
   } catch (e) {
     throw new ConfigDecodeError(`error converting YAML to JSON: yaml: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!isObject(doc)) throw new ConfigDecodeError(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(doc)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  if (!isObject(doc))
+    throw new ConfigDecodeError(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(doc)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+    );
   const apiVersion = typeof doc.apiVersion === 'string' ? doc.apiVersion : '';
   const kind = typeof doc.kind === 'string' ? doc.kind : '';
   if (!kind) throw new ConfigDecodeError(`Object 'Kind' is missing in '${JSON.stringify(doc)}'`);
   const [group, version, ...rest] = apiVersion.split('/');
-  const known = group === AUTHENTICATION_CONFIGURATION_GROUP && rest.length === 0 &&
+  const known =
+    group === AUTHENTICATION_CONFIGURATION_GROUP &&
+    rest.length === 0 &&
     (AUTHENTICATION_CONFIGURATION_VERSIONS as readonly string[]).includes(version ?? '');
   if (!known || kind !== AUTHENTICATION_CONFIGURATION_KIND) {
-    throw new ConfigDecodeError(`no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/apiserver/pkg/apis/apiserver/install"`);
+    throw new ConfigDecodeError(
+      `no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/apiserver/pkg/apis/apiserver/install"`,
+    );
   }
   const { apiVersion: _v, kind: _k, ...body } = doc;
   const state: DecodeState = { version: version!, unknown: [] };
   const raw = decodeStruct(body, ROOT, ROOT.struct, '', '', state) ?? {};
   if (state.typeError) throw new ConfigDecodeError(state.typeError);
   if (state.unknown.length) {
-    throw new ConfigDecodeError(`strict decoding error: ${state.unknown.map((p) => `unknown field "${p}"`).join(', ')}`);
+    throw new ConfigDecodeError(
+      `strict decoding error: ${state.unknown.map((p) => `unknown field "${p}"`).join(', ')}`,
+    );
   }
   return withDefaults(raw);
 }

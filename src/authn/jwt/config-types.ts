@@ -79,7 +79,14 @@ export interface AnonymousAuthCondition {
 /** An empty JWTAuthenticator, as Go's zero value. */
 export function emptyJwtAuthenticator(): JWTAuthenticator {
   return {
-    issuer: { url: '', discoveryURL: '', certificateAuthority: '', audiences: [], audienceMatchPolicy: '', egressSelectorType: '' },
+    issuer: {
+      url: '',
+      discoveryURL: '',
+      certificateAuthority: '',
+      audiences: [],
+      audienceMatchPolicy: '',
+      egressSelectorType: '',
+    },
     claimValidationRules: [],
     claimMappings: {
       username: { claim: '', expression: '' },

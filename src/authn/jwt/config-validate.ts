@@ -8,7 +8,12 @@ import { pemBlocks } from '../../pki/pem.js';
 import { dns1123Subdomain } from '../../registry/validation.js';
 import { CelCompileError, compileCel, type CelVariable, type CompiledExpression } from './cel.js';
 import type {
-  AnonymousAuthConfig, AuthenticationConfiguration, ClaimMappings, Issuer, JWTAuthenticator, PrefixedClaimOrExpression,
+  AnonymousAuthConfig,
+  AuthenticationConfiguration,
+  ClaimMappings,
+  Issuer,
+  JWTAuthenticator,
+  PrefixedClaimOrExpression,
 } from './config-types.js';
 import { fieldInvalidGoSyntax, goQuote } from './field-errors.js';
 
@@ -37,7 +42,10 @@ export interface ValidationResult {
   jwt: CompiledJwtAuthenticator[];
 }
 
-export function validateAuthenticationConfiguration(c: AuthenticationConfiguration, disallowedIssuers: readonly string[]): ValidationResult {
+export function validateAuthenticationConfiguration(
+  c: AuthenticationConfiguration,
+  disallowedIssuers: readonly string[],
+): ValidationResult {
   const errors: FieldError[] = [];
   const jwt: CompiledJwtAuthenticator[] = [];
   if (c.jwt.length > MAX_JWT_AUTHENTICATORS) {
@@ -53,7 +61,8 @@ export function validateAuthenticationConfiguration(c: AuthenticationConfigurati
     if (seenIssuers.has(a.issuer.url)) errors.push(fieldDuplicate(`${path}.issuer.url`, a.issuer.url));
     seenIssuers.add(a.issuer.url);
     if (a.issuer.discoveryURL) {
-      if (seenDiscoveryURLs.has(a.issuer.discoveryURL)) errors.push(fieldDuplicate(`${path}.issuer.discoveryURL`, a.issuer.discoveryURL));
+      if (seenDiscoveryURLs.has(a.issuer.discoveryURL))
+        errors.push(fieldDuplicate(`${path}.issuer.discoveryURL`, a.issuer.discoveryURL));
       seenDiscoveryURLs.add(a.issuer.discoveryURL);
     }
   });
@@ -66,7 +75,9 @@ function validateAnonymous(a: AnonymousAuthConfig): FieldError[] {
   // Go prints the []AnonymousAuthCondition value with %#v.
   const conditions = a.conditions.map((c) => `apiserver.AnonymousAuthCondition{Path:${goQuote(c.path)}}`);
   const goValue = `[]apiserver.AnonymousAuthCondition{${conditions.join(', ')}}`;
-  return [fieldInvalidGoSyntax('anonymous.conditions', goValue, 'enabled should be set to true when conditions are defined')];
+  return [
+    fieldInvalidGoSyntax('anonymous.conditions', goValue, 'enabled should be set to true when conditions are defined'),
+  ];
 }
 
 function tooMany(field: string, actual: number, max: number): FieldError {
@@ -75,10 +86,18 @@ function tooMany(field: string, actual: number, max: number): FieldError {
 
 /** validateJWTAuthenticator: the field errors, and the compiled authenticator (complete when there are none). */
 export function validateJwtAuthenticator(
-  a: JWTAuthenticator, path: string, disallowedIssuers: readonly string[],
+  a: JWTAuthenticator,
+  path: string,
+  disallowedIssuers: readonly string[],
 ): { errors: FieldError[]; compiled: CompiledJwtAuthenticator } {
   const errors: FieldError[] = [];
-  const compiled: CompiledJwtAuthenticator = { config: a, extra: [], requiredClaims: [], claimValidationRules: [], userValidationRules: [] };
+  const compiled: CompiledJwtAuthenticator = {
+    config: a,
+    extra: [],
+    requiredClaims: [],
+    claimValidationRules: [],
+    userValidationRules: [],
+  };
   const compile = compilerInto(errors);
 
   errors.push(...validateIssuer(a.issuer, `${path}.issuer`, disallowedIssuers));
@@ -93,12 +112,16 @@ export function validateJwtAuthenticator(
     } else if (!rule.claim && !rule.expression) {
       errors.push(fieldRequired(p, 'claim or expression is required'));
     } else if (rule.claim) {
-      if (rule.message) errors.push(fieldInvalid(`${p}.message`, rule.message, 'may not be specified when claim is set'));
+      if (rule.message)
+        errors.push(fieldInvalid(`${p}.message`, rule.message, 'may not be specified when claim is set'));
       if (seenClaims.has(rule.claim)) errors.push(fieldDuplicate(`${p}.claim`, rule.claim));
       seenClaims.add(rule.claim);
       compiled.requiredClaims.push({ claim: rule.claim, value: rule.requiredValue });
     } else {
-      if (rule.requiredValue) errors.push(fieldInvalid(`${p}.requiredValue`, rule.requiredValue, 'may not be specified when expression is set'));
+      if (rule.requiredValue)
+        errors.push(
+          fieldInvalid(`${p}.requiredValue`, rule.requiredValue, 'may not be specified when expression is set'),
+        );
       if (seenExpressions.has(rule.expression)) {
         errors.push(fieldDuplicate(`${p}.expression`, rule.expression));
         return;
@@ -130,7 +153,12 @@ export function validateJwtAuthenticator(
   return { errors, compiled };
 }
 
-type Compile = (expression: string, field: string, variable: CelVariable, want: 'bool' | 'any') => CompiledExpression | undefined;
+type Compile = (
+  expression: string,
+  field: string,
+  variable: CelVariable,
+  want: 'bool' | 'any',
+) => CompiledExpression | undefined;
 
 /** Compiles one expression; a compile error becomes field.Invalid(field, expression, detail) in `errors`. */
 function compilerInto(errors: FieldError[]): Compile {
@@ -148,18 +176,28 @@ function compilerInto(errors: FieldError[]): Compile {
 function validateClaimMappings(m: ClaimMappings, path: string, compiled: CompiledJwtAuthenticator): FieldError[] {
   const errors: FieldError[] = [];
   const compile = compilerInto(errors);
-  const prefixed = (mapping: PrefixedClaimOrExpression, p: string, required: boolean): CompiledExpression | undefined => {
+  const prefixed = (
+    mapping: PrefixedClaimOrExpression,
+    p: string,
+    required: boolean,
+  ): CompiledExpression | undefined => {
     if (mapping.expression && mapping.claim) {
       errors.push(fieldInvalid(p, '', "claim and expression can't both be set"));
     } else if (!mapping.expression && !mapping.claim && required) {
       errors.push(fieldRequired(p, 'claim or expression is required'));
     } else if (mapping.expression) {
       const before = errors.length;
-      if (mapping.prefix !== undefined) errors.push(fieldInvalid(`${p}.prefix`, mapping.prefix, 'may not be specified when expression is set'));
+      if (mapping.prefix !== undefined)
+        errors.push(fieldInvalid(`${p}.prefix`, mapping.prefix, 'may not be specified when expression is set'));
       const expression = compile(mapping.expression, `${p}.expression`, 'claims', 'any');
       return errors.length === before ? expression : undefined;
     } else if (mapping.claim && mapping.prefix === undefined) {
-      errors.push(fieldRequired(`${p}.prefix`, 'prefix is required when claim is set. It can be set to an empty string to disable prefixing'));
+      errors.push(
+        fieldRequired(
+          `${p}.prefix`,
+          'prefix is required when claim is set. It can be set to an empty string to disable prefixing',
+        ),
+      );
     }
     return undefined;
   };
@@ -176,8 +214,16 @@ function validateClaimMappings(m: ClaimMappings, path: string, compiled: Compile
   m.extra.forEach((mapping, i) => {
     const p = `${path}.extra[${i}]`;
     errors.push(...domainPrefixedPath(`${p}.key`, mapping.key));
-    if (mapping.key !== mapping.key.toLowerCase()) errors.push(fieldInvalid(`${p}.key`, mapping.key, 'must be lowercase'));
-    if (isKubernetesDomainPrefix(mapping.key)) errors.push(fieldInvalid(`${p}.key`, mapping.key, 'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use'));
+    if (mapping.key !== mapping.key.toLowerCase())
+      errors.push(fieldInvalid(`${p}.key`, mapping.key, 'must be lowercase'));
+    if (isKubernetesDomainPrefix(mapping.key))
+      errors.push(
+        fieldInvalid(
+          `${p}.key`,
+          mapping.key,
+          'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use',
+        ),
+      );
     if (seenKeys.has(mapping.key)) {
       errors.push(fieldDuplicate(`${p}.key`, mapping.key));
       return;
@@ -193,16 +239,23 @@ function validateClaimMappings(m: ClaimMappings, path: string, compiled: Compile
 
   // A username taken from claims.email must be checked against claims.email_verified somewhere.
   if (compiled.username?.selects('email')) {
-    const verified = [compiled.username, ...compiled.extra.map((e) => e.expression), ...compiled.claimValidationRules.map((r) => r.expression)]
-      .some((e) => e.selects('email_verified'));
+    const verified = [
+      compiled.username,
+      ...compiled.extra.map((e) => e.expression),
+      ...compiled.claimValidationRules.map((r) => r.expression),
+    ].some((e) => e.selects('email_verified'));
     if (!verified) {
-      errors.push(fieldInvalid(`${path}.username.expression`, m.username.expression,
-        'claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression'));
+      errors.push(
+        fieldInvalid(
+          `${path}.username.expression`,
+          m.username.expression,
+          'claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression',
+        ),
+      );
     }
   }
   return errors;
 }
-
 
 function validateIssuer(issuer: Issuer, path: string, disallowedIssuers: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
@@ -214,13 +267,30 @@ function validateIssuer(issuer: Issuer, path: string, disallowedIssuers: readonl
     }
     errors.push(...validateUrl(issuer.discoveryURL, `${path}.discoveryURL`, []));
   }
-  errors.push(...validateAudiences(issuer.audiences, issuer.audienceMatchPolicy, `${path}.audiences`, `${path}.audienceMatchPolicy`));
+  errors.push(
+    ...validateAudiences(
+      issuer.audiences,
+      issuer.audienceMatchPolicy,
+      `${path}.audiences`,
+      `${path}.audienceMatchPolicy`,
+    ),
+  );
   if (issuer.certificateAuthority) {
     const problem = certificateAuthorityProblem(issuer.certificateAuthority);
     if (problem) errors.push(fieldInvalid(`${path}.certificateAuthority`, '<omitted>', problem));
   }
-  if (issuer.egressSelectorType && issuer.egressSelectorType !== 'controlplane' && issuer.egressSelectorType !== 'cluster') {
-    errors.push(fieldInvalid(`${path}.egressSelectorType`, issuer.egressSelectorType, 'egress selector must be either controlplane or cluster'));
+  if (
+    issuer.egressSelectorType &&
+    issuer.egressSelectorType !== 'controlplane' &&
+    issuer.egressSelectorType !== 'cluster'
+  ) {
+    errors.push(
+      fieldInvalid(
+        `${path}.egressSelectorType`,
+        issuer.egressSelectorType,
+        'egress selector must be either controlplane or cluster',
+      ),
+    );
   }
   return errors;
 }
@@ -235,16 +305,32 @@ function parseGoUrl(s: string): { scheme: string; user: boolean; query: string; 
     const hash = s.indexOf('#');
     const beforeHash = hash < 0 ? s : s.slice(0, hash);
     const q = beforeHash.indexOf('?');
-    return { scheme: '', user: false, query: q < 0 ? '' : beforeHash.slice(q + 1), fragment: hash < 0 ? '' : s.slice(hash + 1) };
+    return {
+      scheme: '',
+      user: false,
+      query: q < 0 ? '' : beforeHash.slice(q + 1),
+      fragment: hash < 0 ? '' : s.slice(hash + 1),
+    };
   }
   const authority = s.slice(u.protocol.length).replace(/^\/\//, '').split(/[/?#]/, 1)[0] ?? '';
-  return { scheme: u.protocol.slice(0, -1), user: authority.includes('@'), query: u.search.slice(1), fragment: u.hash.slice(1) };
+  return {
+    scheme: u.protocol.slice(0, -1),
+    user: authority.includes('@'),
+    query: u.search.slice(1),
+    fragment: u.hash.slice(1),
+  };
 }
 
 function validateUrl(url: string, path: string, disallowedIssuers: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
   if (disallowedIssuers.includes(url)) {
-    errors.push(fieldInvalid(path, url, `URL must not overlap with disallowed issuers: [${[...new Set(disallowedIssuers)].sort().join(' ')}]`));
+    errors.push(
+      fieldInvalid(
+        path,
+        url,
+        `URL must not overlap with disallowed issuers: [${[...new Set(disallowedIssuers)].sort().join(' ')}]`,
+      ),
+    );
   }
   const u = parseGoUrl(url);
   if ('error' in u) return [...errors, fieldInvalid(path, url, u.error)];
@@ -296,10 +382,13 @@ function domainPrefixedPath(path: string, value: string): FieldError[] {
   const slash = value.indexOf('/');
   const host = slash < 0 ? value : value.slice(0, slash);
   const rest = slash < 0 ? '' : value.slice(slash + 1);
-  if (slash < 0 || !host || !rest) return [fieldInvalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  if (slash < 0 || !host || !rest)
+    return [fieldInvalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
   const errors = dns1123Subdomain(host).map((e) => fieldInvalid(path, host, e));
   if (!HTTP_PATH.test(rest)) {
-    errors.push(fieldInvalid(path, rest, "Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"));
+    errors.push(
+      fieldInvalid(path, rest, "Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"),
+    );
   }
   return errors;
 }
@@ -307,11 +396,16 @@ function domainPrefixedPath(path: string, value: string): FieldError[] {
 function isKubernetesDomainPrefix(key: string): boolean {
   const slash = key.indexOf('/');
   const domain = slash < 0 ? '' : key.slice(0, slash);
-  return domain === 'kubernetes.io' || domain.endsWith('.kubernetes.io') || domain === 'k8s.io' || domain.endsWith('.k8s.io');
+  return (
+    domain === 'kubernetes.io' || domain.endsWith('.kubernetes.io') || domain === 'k8s.io' || domain.endsWith('.k8s.io')
+  );
 }
 
 /** The anonymous section may not change on reload (kube: `anonymous: Forbidden: changed from initial configuration file`). */
-export function anonymousChanged(before: AnonymousAuthConfig | undefined, after: AnonymousAuthConfig | undefined): FieldError | undefined {
+export function anonymousChanged(
+  before: AnonymousAuthConfig | undefined,
+  after: AnonymousAuthConfig | undefined,
+): FieldError | undefined {
   const same = JSON.stringify(before ?? null) === JSON.stringify(after ?? null);
   return same ? undefined : fieldForbidden('anonymous', 'changed from initial configuration file');
 }

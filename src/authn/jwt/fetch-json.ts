@@ -22,38 +22,57 @@ export function fetchJson(url: string, options: FetchOptions = {}, redirects = 0
     } catch {
       return reject(new Error(`parse ${JSON.stringify(url)}: invalid URL`));
     }
-    if (target.protocol !== 'https:') return reject(new Error(`Get ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(target.protocol.slice(0, -1))}`));
+    if (target.protocol !== 'https:')
+      return reject(
+        new Error(
+          `Get ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(target.protocol.slice(0, -1))}`,
+        ),
+      );
     const timeoutMs = options.timeoutMs ?? FETCH_TIMEOUT_MS;
-    const req = https.get(target, { ca: options.ca, agent: false, headers: { Accept: 'application/json' }, timeout: timeoutMs }, (res) => {
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if ([301, 302, 303, 307, 308].includes(status) && location) {
-        res.resume();
-        if (redirects >= MAX_REDIRECTS) return reject(new Error(`Get ${JSON.stringify(url)}: stopped after ${MAX_REDIRECTS} redirects`));
-        return resolve(fetchJson(new URL(location, target).toString(), options, redirects + 1));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_DOCUMENT_BYTES) {
-          req.destroy(new Error(`Get ${JSON.stringify(url)}: response larger than ${MAX_DOCUMENT_BYTES} bytes`));
-          return;
+    const req = https.get(
+      target,
+      { ca: options.ca, agent: false, headers: { Accept: 'application/json' }, timeout: timeoutMs },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
+        if ([301, 302, 303, 307, 308].includes(status) && location) {
+          res.resume();
+          if (redirects >= MAX_REDIRECTS)
+            return reject(new Error(`Get ${JSON.stringify(url)}: stopped after ${MAX_REDIRECTS} redirects`));
+          return resolve(fetchJson(new URL(location, target).toString(), options, redirects + 1));
         }
-        chunks.push(c);
-      });
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (status < 200 || status > 299) return reject(new Error(`${status} ${res.statusMessage ?? ''}: ${body.slice(0, 512)}`));
-        try {
-          resolve(JSON.parse(body));
-        } catch (e) {
-          reject(new Error(`failed to decode ${JSON.stringify(url)}: ${(e as Error).message}`));
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`Get ${JSON.stringify(url)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`)));
-    req.on('error', (e) => reject(e.message.startsWith('Get "') ? e : new Error(`Get ${JSON.stringify(url)}: ${e.message}`)));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_DOCUMENT_BYTES) {
+            req.destroy(new Error(`Get ${JSON.stringify(url)}: response larger than ${MAX_DOCUMENT_BYTES} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (status < 200 || status > 299)
+            return reject(new Error(`${status} ${res.statusMessage ?? ''}: ${body.slice(0, 512)}`));
+          try {
+            resolve(JSON.parse(body));
+          } catch (e) {
+            reject(new Error(`failed to decode ${JSON.stringify(url)}: ${(e as Error).message}`));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(
+        new Error(
+          `Get ${JSON.stringify(url)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+        ),
+      ),
+    );
+    req.on('error', (e) =>
+      reject(e.message.startsWith('Get "') ? e : new Error(`Get ${JSON.stringify(url)}: ${e.message}`)),
+    );
   });
 }

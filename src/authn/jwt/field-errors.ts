@@ -33,7 +33,10 @@ export const goQuoteList = (list: readonly string[]): string => `[${list.map(goQ
 
 /** An error whose message is a field.ErrorList aggregate. */
 export class FieldErrorList extends Error {
-  constructor(readonly errors: FieldError[], prefix = '') {
+  constructor(
+    readonly errors: FieldError[],
+    prefix = '',
+  ) {
     super(prefix + (aggregateFieldErrors(errors) ?? ''));
     this.name = 'FieldErrorList';
   }

@@ -60,14 +60,16 @@ class CachedKey {
     if (this.imported.has(alg)) return this.imported.get(alg);
     let pending = this.importing.get(alg);
     if (!pending) {
-      pending = importJWK({ ...this.jwk, alg, use: undefined, key_ops: undefined }, alg).then(
-        (k) => (k instanceof Uint8Array ? undefined : KeyObject.from(k)),
-        () => undefined,
-      ).then((k) => {
-        this.imported.set(alg, k);
-        this.importing.delete(alg);
-        return k;
-      });
+      pending = importJWK({ ...this.jwk, alg, use: undefined, key_ops: undefined }, alg)
+        .then(
+          (k) => (k instanceof Uint8Array ? undefined : KeyObject.from(k)),
+          () => undefined,
+        )
+        .then((k) => {
+          this.imported.set(alg, k);
+          this.importing.delete(alg);
+          return k;
+        });
       this.importing.set(alg, pending);
     }
     return pending;
@@ -139,7 +141,7 @@ export class IssuerKeySet {
   async verify(token: SignedToken, kid: string | undefined, alg: string): Promise<void> {
     if (!isSupportedAlgorithm(alg)) throw new Error('failed to verify id token signature');
     if (await this.tryKeys(token, kid, alg)) return;
-    if (await this.refresh() && await this.tryKeys(token, kid, alg)) return;
+    if ((await this.refresh()) && (await this.tryKeys(token, kid, alg))) return;
     throw new Error('failed to verify id token signature');
   }
 
@@ -191,16 +193,18 @@ export class IssuerKeySet {
   private fetchKeys(): Promise<boolean> {
     if (this.inflight) return this.inflight;
     this.lastFetchAt = this.now();
-    this.inflight = this.loadKeys().then(
-      () => true,
-      (e: Error) => {
-        this.lastError = `fetching keys oidc: get keys failed: ${e.message}`;
-        log.error({ issuer: this.issuer, err: this.lastError }, 'oidc authenticator: refreshing keys');
-        return false;
-      },
-    ).finally(() => {
-      this.inflight = undefined;
-    });
+    this.inflight = this.loadKeys()
+      .then(
+        () => true,
+        (e: Error) => {
+          this.lastError = `fetching keys oidc: get keys failed: ${e.message}`;
+          log.error({ issuer: this.issuer, err: this.lastError }, 'oidc authenticator: refreshing keys');
+          return false;
+        },
+      )
+      .finally(() => {
+        this.inflight = undefined;
+      });
     return this.inflight;
   }
 
@@ -229,9 +233,12 @@ export class IssuerKeySet {
     const doc = await this.fetch(url);
     if (!isObject(doc)) throw new Error('oidc: failed to decode provider discovery object: not a JSON object');
     if (doc.issuer !== this.issuer) {
-      throw new Error(`oidc: issuer did not match the issuer returned by provider, expected ${JSON.stringify(this.issuer)} got ${JSON.stringify(doc.issuer ?? '')}`);
+      throw new Error(
+        `oidc: issuer did not match the issuer returned by provider, expected ${JSON.stringify(this.issuer)} got ${JSON.stringify(doc.issuer ?? '')}`,
+      );
     }
-    if (typeof doc.jwks_uri !== 'string' || !doc.jwks_uri) throw new Error('oidc: failed to decode provider discovery object: no jwks_uri');
+    if (typeof doc.jwks_uri !== 'string' || !doc.jwks_uri)
+      throw new Error('oidc: failed to decode provider discovery object: no jwks_uri');
     this.jwksUri = doc.jwks_uri;
   }
 

@@ -3,21 +3,34 @@
 // the check itself is node:crypto's synchronous verify on the imported KeyObject, as for
 // service-account tokens (serviceaccount/jws.ts): WebCrypto's per-call thread-pool hop costs several
 // times the RSA work, and this is the cold path of every OIDC request.
-import { constants, verify as cryptoVerify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
+import {
+  constants,
+  verify as cryptoVerify,
+  type KeyObject,
+  type VerifyKeyObjectInput,
+  type VerifyPublicKeyInput,
+} from 'node:crypto';
 
 type Params = { hash: string; key: (k: KeyObject) => KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput };
 
 const pkcs1 = (hash: string): Params => ({ hash, key: (k) => k });
 const pss = (hash: string): Params => ({
-  hash, key: (k) => ({ key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }),
+  hash,
+  key: (k) => ({ key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }),
 });
 const ecdsa = (hash: string): Params => ({ hash, key: (k) => ({ key: k, dsaEncoding: 'ieee-p1363' }) });
 
 /** RFC 7518 §3: each allowed alg's hash and padding (JOSE's ECDSA signatures are raw r‖s). */
 const PARAMS: Record<string, Params> = {
-  RS256: pkcs1('sha256'), RS384: pkcs1('sha384'), RS512: pkcs1('sha512'),
-  PS256: pss('sha256'), PS384: pss('sha384'), PS512: pss('sha512'),
-  ES256: ecdsa('sha256'), ES384: ecdsa('sha384'), ES512: ecdsa('sha512'),
+  RS256: pkcs1('sha256'),
+  RS384: pkcs1('sha384'),
+  RS512: pkcs1('sha512'),
+  PS256: pss('sha256'),
+  PS384: pss('sha384'),
+  PS512: pss('sha512'),
+  ES256: ecdsa('sha256'),
+  ES384: ecdsa('sha384'),
+  ES512: ecdsa('sha512'),
 };
 
 export function isSupportedAlgorithm(alg: string): boolean {

@@ -45,15 +45,22 @@ export class JwtAuthenticator implements TokenAuthenticator {
     let claims: Claims | Promise<Claims>;
     try {
       claims = verifyIdToken(jws, {
-        issuer: this.issuer, audiences: this.compiled.config.issuer.audiences, algorithms: this.algorithms, keys: this.keys, now: this.now,
+        issuer: this.issuer,
+        audiences: this.compiled.config.issuer.audiences,
+        algorithms: this.algorithms,
+        keys: this.keys,
+        now: this.now,
       });
     } catch (e) {
       throw new AuthenticationError(`oidc: verify token: ${(e as Error).message}`);
     }
     if (!(claims instanceof Promise)) return this.userFrom(claims);
-    return claims.then((c) => this.userFrom(c), (e: Error) => {
-      throw new AuthenticationError(`oidc: verify token: ${e.message}`);
-    });
+    return claims.then(
+      (c) => this.userFrom(c),
+      (e: Error) => {
+        throw new AuthenticationError(`oidc: verify token: ${e.message}`);
+      },
+    );
   }
 
   private userFrom(claims: Claims): AuthResponse {
@@ -64,5 +71,3 @@ export class JwtAuthenticator implements TokenAuthenticator {
     }
   }
 }
-
-

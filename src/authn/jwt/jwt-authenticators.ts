@@ -49,7 +49,14 @@ export class JwtAuthenticators implements TokenAuthenticator {
     const notReady = fresh.filter((_k, i) => !ready[i]);
     if (notReady.length) {
       for (const k of fresh) k.close();
-      throw new Error(notReady.map((k) => `oidc: authenticator for issuer ${JSON.stringify(k.issuer)} is not initialized: ${k.lastError ?? 'timed out'}`).join(', '));
+      throw new Error(
+        notReady
+          .map(
+            (k) =>
+              `oidc: authenticator for issuer ${JSON.stringify(k.issuer)} is not initialized: ${k.lastError ?? 'timed out'}`,
+          )
+          .join(', '),
+      );
     }
     this.swap(next);
   }
@@ -93,7 +100,10 @@ export class JwtAuthenticators implements TokenAuthenticator {
   }
 
   /** New authenticators; an issuer whose URL, discovery URL and CA are unchanged keeps its loaded keys. */
-  private build(compiled: CompiledJwtAuthenticator[]): { byIssuer: Map<string, JwtAuthenticator>; keySets: Map<string, IssuerKeySet> } {
+  private build(compiled: CompiledJwtAuthenticator[]): {
+    byIssuer: Map<string, JwtAuthenticator>;
+    keySets: Map<string, IssuerKeySet>;
+  } {
     const byIssuer = new Map<string, JwtAuthenticator>();
     const keySets = new Map<string, IssuerKeySet>();
     for (const c of compiled) {

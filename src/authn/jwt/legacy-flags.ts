@@ -5,8 +5,15 @@ import { readFileSync } from 'node:fs';
 import { emptyJwtAuthenticator, type JWTAuthenticator } from './config-types.js';
 
 export const OIDC_FLAG_NAMES = [
-  'oidc-issuer-url', 'oidc-client-id', 'oidc-ca-file', 'oidc-username-claim', 'oidc-username-prefix',
-  'oidc-groups-claim', 'oidc-groups-prefix', 'oidc-signing-algs', 'oidc-required-claim',
+  'oidc-issuer-url',
+  'oidc-client-id',
+  'oidc-ca-file',
+  'oidc-username-claim',
+  'oidc-username-prefix',
+  'oidc-groups-claim',
+  'oidc-groups-prefix',
+  'oidc-signing-algs',
+  'oidc-required-claim',
 ] as const;
 
 export interface OidcFlags {
@@ -50,6 +57,11 @@ export function jwtAuthenticatorFromFlags(f: OidcFlags): JWTAuthenticator | unde
     const eq = pair.indexOf('=');
     required.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  a.claimValidationRules = [...required].map(([claim, requiredValue]) => ({ claim, requiredValue, expression: '', message: '' }));
+  a.claimValidationRules = [...required].map(([claim, requiredValue]) => ({
+    claim,
+    requiredValue,
+    expression: '',
+    message: '',
+  }));
   return a;
 }

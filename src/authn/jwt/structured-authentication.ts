@@ -56,7 +56,8 @@ export class AuthenticationSetupError extends Error {
 function oidcOptionProblem(o: StructuredAuthenticationOptions): string | undefined {
   const oidcFlagsSet = OIDC_FLAG_NAMES.some((f) => o.flagsSet.has(f));
   if (!o.authenticationConfigFile) {
-    if (oidcFlagsSet && (!o.oidc.issuerUrl || !o.oidc.clientId)) return 'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set';
+    if (oidcFlagsSet && (!o.oidc.issuerUrl || !o.oidc.clientId))
+      return 'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set';
     return undefined;
   }
   return oidcFlagsSet ? 'authentication-config file and oidc-* flags are mutually exclusive' : undefined;
@@ -64,7 +65,11 @@ function oidcOptionProblem(o: StructuredAuthenticationOptions): string | undefin
 
 /** Go's os.ReadFile error text for the usual failures (`open <path>: no such file or directory`). */
 function readError(path: string, e: NodeJS.ErrnoException): Error {
-  const texts: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' };
+  const texts: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+  };
   const text = e.code ? texts[e.code] : undefined;
   return new Error(text ? `${e.code === 'EISDIR' ? 'read' : 'open'} ${path}: ${text}` : e.message);
 }
@@ -90,7 +95,9 @@ export function setupStructuredAuthentication(o: StructuredAuthenticationOptions
     try {
       ({ config, data: trackedData } = loadFile(o.authenticationConfigFile));
     } catch (e) {
-      throw new AuthenticationSetupError(`failed to load authentication configuration from file ${JSON.stringify(o.authenticationConfigFile)}: ${(e as Error).message}`);
+      throw new AuthenticationSetupError(
+        `failed to load authentication configuration from file ${JSON.stringify(o.authenticationConfigFile)}: ${(e as Error).message}`,
+      );
     }
     // With a file, any of kube's algorithms the issuer's keys support.
     algorithms = ALLOWED_SIGNING_ALGS;
@@ -102,7 +109,9 @@ export function setupStructuredAuthentication(o: StructuredAuthenticationOptions
 
   let anonymous: AnonymousAuthConfig;
   if (config.anonymous && o.flagsSet.has('anonymous-auth')) {
-    throw new AuthenticationSetupError('anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file');
+    throw new AuthenticationSetupError(
+      'anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file',
+    );
   }
   if (config.anonymous) anonymous = config.anonymous;
   else anonymous = { enabled: o.anonymousAuth, conditions: [] };
@@ -138,7 +147,10 @@ export function setupStructuredAuthentication(o: StructuredAuthenticationOptions
     try {
       data = readFileSync(path, 'utf8');
     } catch (e) {
-      log.error({ err: readError(path, e as NodeJS.ErrnoException).message }, 'failed to read authentication config file');
+      log.error(
+        { err: readError(path, e as NodeJS.ErrnoException).message },
+        'failed to read authentication config file',
+      );
       return; // may resolve: retried on the next event or poll
     }
     if (data === trackedData) return;

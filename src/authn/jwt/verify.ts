@@ -7,7 +7,17 @@ import { goQuote, goQuoteList } from './field-errors.js';
 import type { IssuerKeySet } from './issuer-keys.js';
 
 /** kube's allowlist (oidc.allowedSigningAlgs); HS* and none are never accepted. */
-export const ALLOWED_SIGNING_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'] as const;
+export const ALLOWED_SIGNING_ALGS = [
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RS256',
+  'RS384',
+  'RS512',
+] as const;
 export const DEFAULT_SIGNING_ALGS = ['RS256'];
 const NBF_LEEWAY_MS = 60_000;
 
@@ -37,7 +47,10 @@ export function goTime(ms: number): string {
 function numericDate(claims: Claims, name: string): number | undefined {
   const v = claims[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number') throw new Error(`oidc: failed to unmarshal claims: json: cannot unmarshal ${typeof v === 'string' ? 'string' : 'value'} into Go struct field idToken.${name} of type float64`);
+  if (typeof v !== 'number')
+    throw new Error(
+      `oidc: failed to unmarshal claims: json: cannot unmarshal ${typeof v === 'string' ? 'string' : 'value'} into Go struct field idToken.${name} of type float64`,
+    );
   return v * 1000;
 }
 
@@ -47,7 +60,9 @@ function audienceOf(claims: Claims): string[] {
   if (aud === undefined || aud === null) return [];
   if (typeof aud === 'string') return [aud];
   if (Array.isArray(aud) && aud.every((a) => typeof a === 'string')) return aud as string[];
-  throw new Error('oidc: failed to unmarshal claims: json: cannot unmarshal aud into Go struct field idToken.aud of type string');
+  throw new Error(
+    'oidc: failed to unmarshal claims: json: cannot unmarshal aud into Go struct field idToken.aud of type string',
+  );
 }
 
 /** The issuer a token claims, unverified (kube's untrustedIssuer); undefined when it is not a compact JWT. */
@@ -78,7 +93,8 @@ export function issuerOf(jws: ParsedJws): string | undefined {
   return issuerClaim(jws.payload);
 }
 
-export const MALFORMED_JWT = 'oidc: malformed jwt: go-jose/go-jose: compact JWS format must have three parts of base64url, a JSON header and payload';
+export const MALFORMED_JWT =
+  'oidc: malformed jwt: go-jose/go-jose: compact JWS format must have three parts of base64url, a JSON header and payload';
 
 /** Three base64url parts, header and payload JSON objects (go-jose's ParseSigned, strictly). */
 export function parseToken(token: string): ParsedJws {
@@ -96,29 +112,38 @@ export function verifyIdToken(jws: ParsedJws, o: VerifyOptions): Claims | Promis
   const header = jws.header;
 
   const iss = issuerOf(jws) ?? '';
-  if (iss !== o.issuer) throw new Error(`oidc: id token issued by a different provider, expected ${goQuote(o.issuer)} got ${goQuote(iss)}`);
+  if (iss !== o.issuer)
+    throw new Error(`oidc: id token issued by a different provider, expected ${goQuote(o.issuer)} got ${goQuote(iss)}`);
 
   const audience = audienceOf(claims);
   if (o.audiences.length === 1) {
-    if (!audience.includes(o.audiences[0]!)) throw new Error(`oidc: expected audience ${goQuote(o.audiences[0]!)} got ${goQuoteList(audience)}`);
+    if (!audience.includes(o.audiences[0]!))
+      throw new Error(`oidc: expected audience ${goQuote(o.audiences[0]!)} got ${goQuoteList(audience)}`);
   } else if (!audience.some((a) => o.audiences.includes(a))) {
     throw new Error(`oidc: expected audience in ${goQuoteList([...o.audiences].sort())} got ${goQuoteList(audience)}`);
   }
 
   const now = o.now();
   const exp = numericDate(claims, 'exp');
-  if (exp === undefined || exp < now) throw new Error(`oidc: token is expired (Token Expiry: ${goTime(exp ?? Number.NaN)})`);
+  if (exp === undefined || exp < now)
+    throw new Error(`oidc: token is expired (Token Expiry: ${goTime(exp ?? Number.NaN)})`);
   const nbf = numericDate(claims, 'nbf');
   if (nbf !== undefined && now + NBF_LEEWAY_MS < nbf) {
     throw new Error(`oidc: current time ${goTime(now)} before the nbf (not before) time: ${goTime(nbf)}`);
   }
 
   const alg = typeof header.alg === 'string' ? header.alg : '';
-  if (!o.algorithms.includes(alg)) throw new Error(`oidc: id token signed with unsupported algorithm, expected ${goQuoteList(o.algorithms)} got ${goQuote(alg)}`);
+  if (!o.algorithms.includes(alg))
+    throw new Error(
+      `oidc: id token signed with unsupported algorithm, expected ${goQuoteList(o.algorithms)} got ${goQuote(alg)}`,
+    );
 
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   if (o.keys.verifyCached(jws, kid, alg) === 'ok') return claims;
-  return o.keys.verify(jws, kid, alg).then(() => claims, (e: Error) => {
-    throw new Error(`failed to verify signature: ${e.message}`);
-  });
+  return o.keys.verify(jws, kid, alg).then(
+    () => claims,
+    (e: Error) => {
+      throw new Error(`failed to verify signature: ${e.message}`);
+    },
+  );
 }

@@ -51,9 +51,15 @@ export function toRuleInfos(rules: readonly PolicyRule[]): Pick<RulesResult, 're
   const nonResourceRules: RulesResult['nonResourceRules'] = [];
   for (const r of rules) {
     if ((r.resources ?? []).length > 0) {
-      resourceRules.push({ verbs: r.verbs ?? [], apiGroups: r.apiGroups ?? [], resources: r.resources ?? [], resourceNames: r.resourceNames ?? [] });
+      resourceRules.push({
+        verbs: r.verbs ?? [],
+        apiGroups: r.apiGroups ?? [],
+        resources: r.resources ?? [],
+        resourceNames: r.resourceNames ?? [],
+      });
     }
-    if ((r.nonResourceURLs ?? []).length > 0) nonResourceRules.push({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs ?? [] });
+    if ((r.nonResourceURLs ?? []).length > 0)
+      nonResourceRules.push({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs ?? [] });
   }
   return { resourceRules, nonResourceRules };
 }

@@ -40,9 +40,14 @@ function clusterRole(name: string, rules: PolicyRule[] | undefined, extras: Role
   const role: Role = {
     apiVersion: API_VERSION,
     kind: 'ClusterRole',
-    metadata: { name, labels: { ...BOOTSTRAP_LABELS, ...extras.labels }, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' } },
+    metadata: {
+      name,
+      labels: { ...BOOTSTRAP_LABELS, ...extras.labels },
+      annotations: { [AUTOUPDATE_ANNOTATION]: 'true' },
+    },
   };
-  if (extras.aggregateFrom) role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [extras.aggregateFrom]: 'true' } }] };
+  if (extras.aggregateFrom)
+    role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [extras.aggregateFrom]: 'true' } }] };
   if (rules) role.rules = rules;
   return role;
 }
@@ -83,17 +88,25 @@ function roleBinding(namespace: string, name: string, roleName: string, subjects
 
 /** Objects in name order, as the testdata lists them. */
 function byName<T extends { metadata: { name?: string } }>(objects: T[]): T[] {
-  return objects.sort((x, y) => (x.metadata.name! < y.metadata.name! ? -1 : x.metadata.name! > y.metadata.name! ? 1 : 0));
+  return objects.sort((x, y) =>
+    x.metadata.name! < y.metadata.name! ? -1 : x.metadata.name! > y.metadata.name! ? 1 : 0,
+  );
 }
 
 /** The controllers' roles (controller-policy.ts), labelled and annotated like every bootstrap role. */
 function controllerRoles(): Role[] {
-  return CONTROLLER_RULES.map(([name, rules]) => clusterRole(`${CONTROLLER_ROLE_PREFIX}${name}`, structuredClone(rules)));
+  return CONTROLLER_RULES.map(([name, rules]) =>
+    clusterRole(`${CONTROLLER_ROLE_PREFIX}${name}`, structuredClone(rules)),
+  );
 }
 
 /** addControllerRole's binding: the role to the service account kube-system/<controller>. */
 function controllerRoleBindings(): RoleBinding[] {
-  return CONTROLLER_RULES.map(([name]) => clusterRoleBinding(`${CONTROLLER_ROLE_PREFIX}${name}`, `${CONTROLLER_ROLE_PREFIX}${name}`, [serviceAccount('kube-system', name)]));
+  return CONTROLLER_RULES.map(([name]) =>
+    clusterRoleBinding(`${CONTROLLER_ROLE_PREFIX}${name}`, `${CONTROLLER_ROLE_PREFIX}${name}`, [
+      serviceAccount('kube-system', name),
+    ]),
+  );
 }
 
 /** NodeRules(): what every kubelet may do; the Node authorizer's static fallback and the system:node role. */
@@ -139,7 +152,10 @@ export function bootstrapClusterRoles(): Role[] {
     clusterRole('edit', undefined, { labels: { [AGGREGATE_TO_ADMIN]: 'true' }, aggregateFrom: AGGREGATE_TO_EDIT }),
     clusterRole(
       'system:aggregate-to-admin',
-      [rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']), rule(READ_WRITE, [RBAC_GROUP], ['rolebindings', 'roles'])],
+      [
+        rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']),
+        rule(READ_WRITE, [RBAC_GROUP], ['rolebindings', 'roles']),
+      ],
       { labels: { [AGGREGATE_TO_ADMIN]: 'true' } },
     ),
     clusterRole(
@@ -149,12 +165,53 @@ export function bootstrapClusterRoles(): Role[] {
         rule(['impersonate'], [''], ['serviceaccounts']),
         rule(WRITE, [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
         rule(['create'], [''], ['pods/eviction']),
-        rule(WRITE, [''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy']),
+        rule(
+          WRITE,
+          [''],
+          [
+            'configmaps',
+            'events',
+            'persistentvolumeclaims',
+            'replicationcontrollers',
+            'replicationcontrollers/scale',
+            'secrets',
+            'serviceaccounts',
+            'services',
+            'services/proxy',
+          ],
+        ),
         rule(['create'], [''], ['serviceaccounts/token']),
-        rule(WRITE, ['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale']),
+        rule(
+          WRITE,
+          ['apps'],
+          [
+            'daemonsets',
+            'deployments',
+            'deployments/rollback',
+            'deployments/scale',
+            'replicasets',
+            'replicasets/scale',
+            'statefulsets',
+            'statefulsets/scale',
+          ],
+        ),
         rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
         rule(WRITE, ['batch'], ['cronjobs', 'jobs']),
-        rule(WRITE, ['extensions'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
+        rule(
+          WRITE,
+          ['extensions'],
+          [
+            'daemonsets',
+            'deployments',
+            'deployments/rollback',
+            'deployments/scale',
+            'ingresses',
+            'networkpolicies',
+            'replicasets',
+            'replicasets/scale',
+            'replicationcontrollers/scale',
+          ],
+        ),
         rule(WRITE, ['policy'], ['poddisruptionbudgets']),
         rule(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
         rule(READ_WRITE, ['coordination.k8s.io'], ['leases']),
@@ -164,32 +221,122 @@ export function bootstrapClusterRoles(): Role[] {
     clusterRole(
       'system:aggregate-to-view',
       [
-        rule(READ, [''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status']),
-        rule(READ, [''], ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status']),
+        rule(
+          READ,
+          [''],
+          [
+            'configmaps',
+            'endpoints',
+            'persistentvolumeclaims',
+            'persistentvolumeclaims/status',
+            'pods',
+            'replicationcontrollers',
+            'replicationcontrollers/scale',
+            'serviceaccounts',
+            'services',
+            'services/status',
+          ],
+        ),
+        rule(
+          READ,
+          [''],
+          [
+            'bindings',
+            'events',
+            'limitranges',
+            'namespaces/status',
+            'pods/log',
+            'pods/status',
+            'replicationcontrollers/status',
+            'resourcequotas',
+            'resourcequotas/status',
+          ],
+        ),
         rule(READ, [''], ['namespaces']),
         rule(READ, ['discovery.k8s.io'], ['endpointslices']),
-        rule(READ, ['apps'], ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status']),
+        rule(
+          READ,
+          ['apps'],
+          [
+            'controllerrevisions',
+            'daemonsets',
+            'daemonsets/status',
+            'deployments',
+            'deployments/scale',
+            'deployments/status',
+            'replicasets',
+            'replicasets/scale',
+            'replicasets/status',
+            'statefulsets',
+            'statefulsets/scale',
+            'statefulsets/status',
+          ],
+        ),
         rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
         rule(READ, ['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status']),
-        rule(READ, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'ingresses', 'ingresses/status', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale']),
+        rule(
+          READ,
+          ['extensions'],
+          [
+            'daemonsets',
+            'daemonsets/status',
+            'deployments',
+            'deployments/scale',
+            'deployments/status',
+            'ingresses',
+            'ingresses/status',
+            'networkpolicies',
+            'replicasets',
+            'replicasets/scale',
+            'replicasets/status',
+            'replicationcontrollers/scale',
+          ],
+        ),
         rule(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
         rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
       ],
       { labels: { [AGGREGATE_TO_VIEW]: 'true' } },
     ),
-    clusterRole('system:auth-delegator', [rule(['create'], ['authentication.k8s.io'], ['tokenreviews']), rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])]),
+    clusterRole('system:auth-delegator', [
+      rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+      rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+    ]),
     clusterRole('system:basic-user', [
       rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
       rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
     ]),
-    clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])]),
-    clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [
+      rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient']),
+    ]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [
+      rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient']),
+    ]),
     signerApprover('kubernetes.io/kube-apiserver-client'),
     signerApprover('kubernetes.io/kube-apiserver-client-kubelet'),
     signerApprover('kubernetes.io/kubelet-serving'),
     signerApprover('kubernetes.io/legacy-unknown'),
-    clusterRole('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])]),
-    clusterRole('system:heapster', [rule(READ, [''], ['events', 'namespaces', 'nodes', 'pods']), rule(READ, ['extensions'], ['deployments'])]),
+    clusterRole('system:discovery', [
+      urls(
+        ['get'],
+        [
+          '/api',
+          '/api/*',
+          '/apis',
+          '/apis/*',
+          '/healthz',
+          '/livez',
+          '/openapi',
+          '/openapi/*',
+          '/readyz',
+          '/version',
+          '/version/',
+        ],
+      ),
+    ]),
+    clusterRole('system:heapster', [
+      rule(READ, [''], ['events', 'namespaces', 'nodes', 'pods']),
+      rule(READ, ['extensions'], ['deployments']),
+    ]),
     clusterRole('system:kube-aggregator', [rule(READ, [''], ['endpoints', 'services'])]),
     clusterRole('system:kube-controller-manager', [
       eventsRule(),
@@ -230,10 +377,21 @@ export function bootstrapClusterRoles(): Role[] {
       rule(['proxy'], [''], ['nodes']),
       rule(['*'], [''], ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats']),
     ]),
-    clusterRole('system:monitoring', [urls(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'])]),
+    clusterRole('system:monitoring', [
+      urls(
+        ['get'],
+        ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'],
+      ),
+    ]),
     clusterRole('system:node', nodeRules()),
-    clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
-    clusterRole('system:node-problem-detector', [rule(['get'], [''], ['nodes']), rule(['patch'], [''], ['nodes/status']), eventsRule()]),
+    clusterRole('system:node-bootstrapper', [
+      rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
+    ]),
+    clusterRole('system:node-problem-detector', [
+      rule(['get'], [''], ['nodes']),
+      rule(['patch'], [''], ['nodes/status']),
+      eventsRule(),
+    ]),
     clusterRole('system:node-proxier', [
       rule(['list', 'watch'], [''], ['endpoints', 'services']),
       rule(READ, [''], ['nodes']),
@@ -247,8 +405,12 @@ export function bootstrapClusterRoles(): Role[] {
       rule(['watch'], [''], ['events']),
       eventsRule(),
     ]),
-    clusterRole('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
-    clusterRole('system:service-account-issuer-discovery', [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])]),
+    clusterRole('system:public-info-viewer', [
+      urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/']),
+    ]),
+    clusterRole('system:service-account-issuer-discovery', [
+      urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks']),
+    ]),
     clusterRole('system:volume-scheduler', [
       rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']),
       rule(READ, ['storage.k8s.io'], ['storageclasses']),
@@ -265,14 +427,21 @@ export function bootstrapClusterRoleBindings(): RoleBinding[] {
     clusterRoleBinding('cluster-admin', 'cluster-admin', [group('system:masters')]),
     clusterRoleBinding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
     clusterRoleBinding('system:discovery', 'system:discovery', [group('system:authenticated')]),
-    clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [user('system:kube-controller-manager')]),
+    clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [
+      user('system:kube-controller-manager'),
+    ]),
     clusterRoleBinding('system:kube-dns', 'system:kube-dns', [serviceAccount('kube-system', 'kube-dns')]),
     clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [user('system:kube-scheduler')]),
     clusterRoleBinding('system:monitoring', 'system:monitoring', [group('system:monitoring')]),
     clusterRoleBinding('system:node', 'system:node', []),
     clusterRoleBinding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
-    clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
-    clusterRoleBinding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
+    clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [
+      group('system:authenticated'),
+      group('system:unauthenticated'),
+    ]),
+    clusterRoleBinding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [
+      group('system:serviceaccounts'),
+    ]),
     clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
   ]);
 }
@@ -291,25 +460,57 @@ export function bootstrapNamespaceRoles(): Role[] {
       rule(['update'], [''], ['configmaps'], ['cluster-info']),
       eventsRule(),
     ]),
-    namespacedRole('kube-system', 'extension-apiserver-authentication-reader', [rule(READ, [''], ['configmaps'], ['extension-apiserver-authentication'])]),
-    namespacedRole('kube-system', 'system::leader-locking-kube-controller-manager', leaderLocking('kube-controller-manager')),
+    namespacedRole('kube-system', 'extension-apiserver-authentication-reader', [
+      rule(READ, [''], ['configmaps'], ['extension-apiserver-authentication']),
+    ]),
+    namespacedRole(
+      'kube-system',
+      'system::leader-locking-kube-controller-manager',
+      leaderLocking('kube-controller-manager'),
+    ),
     namespacedRole('kube-system', 'system::leader-locking-kube-scheduler', leaderLocking('kube-scheduler')),
     namespacedRole('kube-system', 'system:controller:bootstrap-signer', [rule(READ, [''], ['secrets'])]),
-    namespacedRole('kube-system', 'system:controller:cloud-provider', [rule(['create', 'get', 'list', 'watch'], [''], ['configmaps'])]),
-    namespacedRole('kube-system', 'system:controller:token-cleaner', [rule(['delete', 'get', 'list', 'watch'], [''], ['secrets']), eventsRule()]),
+    namespacedRole('kube-system', 'system:controller:cloud-provider', [
+      rule(['create', 'get', 'list', 'watch'], [''], ['configmaps']),
+    ]),
+    namespacedRole('kube-system', 'system:controller:token-cleaner', [
+      rule(['delete', 'get', 'list', 'watch'], [''], ['secrets']),
+      eventsRule(),
+    ]),
   ];
 }
 
 /** The default RoleBindings in kube-system and kube-public. */
 export function bootstrapNamespaceRoleBindings(): RoleBinding[] {
   return [
-    roleBinding('kube-public', 'system:controller:bootstrap-signer', 'system:controller:bootstrap-signer', [serviceAccount('kube-system', 'bootstrap-signer')]),
-    roleBinding('kube-system', 'system::extension-apiserver-authentication-reader', 'extension-apiserver-authentication-reader', [user('system:kube-controller-manager'), user('system:kube-scheduler')]),
-    roleBinding('kube-system', 'system::leader-locking-kube-controller-manager', 'system::leader-locking-kube-controller-manager', [user('system:kube-controller-manager'), serviceAccount('kube-system', 'kube-controller-manager')]),
-    roleBinding('kube-system', 'system::leader-locking-kube-scheduler', 'system::leader-locking-kube-scheduler', [user('system:kube-scheduler'), serviceAccount('kube-system', 'kube-scheduler')]),
-    roleBinding('kube-system', 'system:controller:bootstrap-signer', 'system:controller:bootstrap-signer', [serviceAccount('kube-system', 'bootstrap-signer')]),
-    roleBinding('kube-system', 'system:controller:cloud-provider', 'system:controller:cloud-provider', [serviceAccount('kube-system', 'cloud-provider')]),
-    roleBinding('kube-system', 'system:controller:token-cleaner', 'system:controller:token-cleaner', [serviceAccount('kube-system', 'token-cleaner')]),
+    roleBinding('kube-public', 'system:controller:bootstrap-signer', 'system:controller:bootstrap-signer', [
+      serviceAccount('kube-system', 'bootstrap-signer'),
+    ]),
+    roleBinding(
+      'kube-system',
+      'system::extension-apiserver-authentication-reader',
+      'extension-apiserver-authentication-reader',
+      [user('system:kube-controller-manager'), user('system:kube-scheduler')],
+    ),
+    roleBinding(
+      'kube-system',
+      'system::leader-locking-kube-controller-manager',
+      'system::leader-locking-kube-controller-manager',
+      [user('system:kube-controller-manager'), serviceAccount('kube-system', 'kube-controller-manager')],
+    ),
+    roleBinding('kube-system', 'system::leader-locking-kube-scheduler', 'system::leader-locking-kube-scheduler', [
+      user('system:kube-scheduler'),
+      serviceAccount('kube-system', 'kube-scheduler'),
+    ]),
+    roleBinding('kube-system', 'system:controller:bootstrap-signer', 'system:controller:bootstrap-signer', [
+      serviceAccount('kube-system', 'bootstrap-signer'),
+    ]),
+    roleBinding('kube-system', 'system:controller:cloud-provider', 'system:controller:cloud-provider', [
+      serviceAccount('kube-system', 'cloud-provider'),
+    ]),
+    roleBinding('kube-system', 'system:controller:token-cleaner', 'system:controller:token-cleaner', [
+      serviceAccount('kube-system', 'token-cleaner'),
+    ]),
   ];
 }
 

@@ -46,14 +46,36 @@ export interface ResourceQuery {
   resourceBits: number;
 }
 
-export function resourceQuery(verb: string, apiGroup: string, resource: string, subresource: string, name: string): ResourceQuery {
-  const q: ResourceQuery = { verb: '', apiGroup: '', combined: '', starSub: '', name: '', verbBits: 0, groupBits: 0, resourceBits: 0 };
+export function resourceQuery(
+  verb: string,
+  apiGroup: string,
+  resource: string,
+  subresource: string,
+  name: string,
+): ResourceQuery {
+  const q: ResourceQuery = {
+    verb: '',
+    apiGroup: '',
+    combined: '',
+    starSub: '',
+    name: '',
+    verbBits: 0,
+    groupBits: 0,
+    resourceBits: 0,
+  };
   fillResourceQuery(q, verb, apiGroup, resource, subresource, name);
   return q;
 }
 
 /** Fills a (reused) query in place. */
-export function fillResourceQuery(q: ResourceQuery, verb: string, apiGroup: string, resource: string, subresource: string, name: string): void {
+export function fillResourceQuery(
+  q: ResourceQuery,
+  verb: string,
+  apiGroup: string,
+  resource: string,
+  subresource: string,
+  name: string,
+): void {
   q.verb = verb;
   q.apiGroup = apiGroup;
   q.name = name;
@@ -127,7 +149,12 @@ export class CompiledRules {
   }
 
   allowsResource(q: ResourceQuery): boolean {
-    if ((this.verbBits & q.verbBits) === 0 || (this.groupBits & q.groupBits) === 0 || (this.resourceBits & q.resourceBits) === 0) return false;
+    if (
+      (this.verbBits & q.verbBits) === 0 ||
+      (this.groupBits & q.groupBits) === 0 ||
+      (this.resourceBits & q.resourceBits) === 0
+    )
+      return false;
     const exact = this.resources.get(q.verb);
     if (exact !== undefined && matchGroup(exact, q)) return true;
     if (q.verb !== '*') {

@@ -13,7 +13,8 @@ export function breakdownRule(rule: PolicyRule): PolicyRule[] {
     for (const resource of rule.resources ?? []) {
       for (const verb of rule.verbs ?? []) {
         if (names.length > 0) {
-          for (const name of names) out.push({ apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: [name] });
+          for (const name of names)
+            out.push({ apiGroups: [group], resources: [resource], verbs: [verb], resourceNames: [name] });
         } else {
           out.push({ apiGroups: [group], resources: [resource], verbs: [verb] });
         }
@@ -53,7 +54,10 @@ function hasAll(set: readonly string[] | undefined, contains: readonly string[] 
   return true;
 }
 
-function resourceCoversAll(setResources: readonly string[] | undefined, coversResources: readonly string[] | undefined): boolean {
+function resourceCoversAll(
+  setResources: readonly string[] | undefined,
+  coversResources: readonly string[] | undefined,
+): boolean {
   if (has(setResources, '*') || hasAll(setResources, coversResources)) return true;
   for (const path of coversResources ?? []) {
     if (has(setResources, path)) continue;
@@ -69,7 +73,10 @@ function nonResourceURLCovers(ownerPath: string, subPath: string): boolean {
   return ownerPath.endsWith('*') && subPath.startsWith(trimRightStars(ownerPath));
 }
 
-function nonResourceURLsCoversAll(set: readonly string[] | undefined, coversURLs: readonly string[] | undefined): boolean {
+function nonResourceURLsCoversAll(
+  set: readonly string[] | undefined,
+  coversURLs: readonly string[] | undefined,
+): boolean {
   for (const path of coversURLs ?? []) {
     if (!(set ?? []).some((owner) => nonResourceURLCovers(owner, path))) return false;
   }
@@ -84,7 +91,8 @@ export function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
   const nonResourceURLMatches = nonResourceURLsCoversAll(owner.nonResourceURLs, sub.nonResourceURLs);
   const ownerNames = owner.resourceNames ?? [];
   const subNames = sub.resourceNames ?? [];
-  const resourceNameMatches = subNames.length === 0 ? ownerNames.length === 0 : ownerNames.length === 0 || hasAll(ownerNames, subNames);
+  const resourceNameMatches =
+    subNames.length === 0 ? ownerNames.length === 0 : ownerNames.length === 0 || hasAll(ownerNames, subNames);
   return verbMatches && groupMatches && resourceMatches && resourceNameMatches && nonResourceURLMatches;
 }
 
@@ -112,7 +120,8 @@ export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
 function simpleResourceKey(rule: PolicyRule): string | undefined {
   if ((rule.resourceNames ?? []).length > 1 || (rule.nonResourceURLs ?? []).length > 0) return undefined;
   if (rule.apiGroups?.length !== 1 || rule.resources?.length !== 1) return undefined;
-  for (const k of Object.keys(rule)) if (k !== 'apiGroups' && k !== 'resources' && k !== 'verbs' && k !== 'resourceNames') return undefined;
+  for (const k of Object.keys(rule))
+    if (k !== 'apiGroups' && k !== 'resources' && k !== 'verbs' && k !== 'resourceNames') return undefined;
   const name = rule.resourceNames?.[0];
   return `${rule.apiGroups[0]}\u0000${rule.resources[0]}\u0000${name === undefined ? '-' : `+${name}`}`;
 }

@@ -20,7 +20,11 @@ export class EscalationError extends Error {
 }
 
 /** Reads a Role or ClusterRole the way the registry does (namespace ignored for ClusterRoles). */
-export type RoleGetter = (kind: 'Role' | 'ClusterRole', namespace: string, name: string) => Role | undefined | Promise<Role | undefined>;
+export type RoleGetter = (
+  kind: 'Role' | 'ClusterRole',
+  namespace: string,
+  name: string,
+) => Role | undefined | Promise<Role | undefined>;
 
 export interface EscalationOptions {
   /** The stored object for an update (enables the "only GC fields changed" shortcut and aggregationRule checks). */
@@ -60,7 +64,12 @@ function ownerRules(resolver: RuleResolver, user: UserInfo, namespace: string): 
  * ConfirmNoEscalation: throws EscalationError unless the user's own rules in the namespace cover every
  * requested rule. The message lists what is missing, compacted, one CompactString per line, sorted.
  */
-export function confirmNoEscalation(user: UserInfo, namespace: string, requestedRules: readonly PolicyRule[], resolver: RuleResolver): void {
+export function confirmNoEscalation(
+  user: UserInfo,
+  namespace: string,
+  requestedRules: readonly PolicyRule[],
+  resolver: RuleResolver,
+): void {
   const owner = ownerRules(resolver, user, namespace);
   const result = covers(owner.rules, requestedRules);
   if (result.covered) return;
@@ -102,7 +111,20 @@ export async function checkRoleEscalation(
   if (escalationAllowed(user)) return;
   const requestName = options.requestName ?? (options.oldObject ? name : '');
   // RoleEscalationAuthorized: verb escalate on the request's own resource, name and namespace.
-  if (await isAllowed(authorizer, resourceAttributes(user, { verb: 'escalate', apiGroup: RBAC_GROUP, apiVersion: '*', resource, name: requestName, namespace: scope }))) return;
+  if (
+    await isAllowed(
+      authorizer,
+      resourceAttributes(user, {
+        verb: 'escalate',
+        apiGroup: RBAC_GROUP,
+        apiVersion: '*',
+        resource,
+        name: requestName,
+        namespace: scope,
+      }),
+    )
+  )
+    return;
   if (options.oldObject && isOnlyMutatingGCFields(role, options.oldObject)) return;
 
   const gr = { group: RBAC_GROUP, resource };
@@ -112,11 +134,15 @@ export async function checkRoleEscalation(
     if (e instanceof EscalationError) throw forbidden(gr, name, e.message);
     throw e;
   }
-  if (isCluster && (hasAggregationRule(role) || (options.oldObject !== undefined && hasAggregationRule(options.oldObject as Role)))) {
+  if (
+    isCluster &&
+    (hasAggregationRule(role) || (options.oldObject !== undefined && hasAggregationRule(options.oldObject as Role)))
+  ) {
     try {
       confirmNoEscalation(user, scope, FULL_AUTHORITY, resolver);
     } catch (e) {
-      if (e instanceof EscalationError) throw forbidden(gr, name, 'must have cluster-admin privileges to use the aggregationRule');
+      if (e instanceof EscalationError)
+        throw forbidden(gr, name, 'must have cluster-admin privileges to use the aggregationRule');
       throw e;
     }
   }
@@ -154,21 +180,41 @@ export async function checkBindingEscalation(
 }
 
 /** BindingAuthorized: verb bind on the referenced clusterrole/role, in the binding's namespace. */
-export async function bindingAuthorized(user: UserInfo, roleRef: RoleRef, bindingNamespace: string, authorizer: Authorizer): Promise<boolean> {
+export async function bindingAuthorized(
+  user: UserInfo,
+  roleRef: RoleRef,
+  bindingNamespace: string,
+  authorizer: Authorizer,
+): Promise<boolean> {
   let resource: string;
   if (roleRef.kind === 'ClusterRole') resource = 'clusterroles';
   else if (roleRef.kind === 'Role') resource = 'roles';
   else return false;
-  return isAllowed(authorizer, resourceAttributes(user, { verb: 'bind', apiGroup: roleRef.apiGroup, apiVersion: '*', resource, name: roleRef.name, namespace: bindingNamespace }));
+  return isAllowed(
+    authorizer,
+    resourceAttributes(user, {
+      verb: 'bind',
+      apiGroup: roleRef.apiGroup,
+      apiVersion: '*',
+      resource,
+      name: roleRef.name,
+      namespace: bindingNamespace,
+    }),
+  );
 }
 
 /** GetRoleReferenceRules through the registry: a missing role is NotFound, an unknown kind an internal error. */
-export async function roleReferenceRules(roleRef: RoleRef, bindingNamespace: string, getRole: RoleGetter): Promise<PolicyRule[]> {
+export async function roleReferenceRules(
+  roleRef: RoleRef,
+  bindingNamespace: string,
+  getRole: RoleGetter,
+): Promise<PolicyRule[]> {
   if (roleRef.kind !== 'Role' && roleRef.kind !== 'ClusterRole') {
     throw internalError(`unsupported role reference kind: ${goQuote(roleRef.kind)}`);
   }
   const role = await getRole(roleRef.kind, roleRef.kind === 'Role' ? bindingNamespace : '', roleRef.name);
-  if (!role) throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
+  if (!role)
+    throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
   return role.rules ?? [];
 }
 
@@ -206,7 +252,8 @@ function semanticEqual(a: unknown, b: unknown): boolean {
   }
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) if (!semanticEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    for (const k of keys)
+      if (!semanticEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
     return true;
   }
   return a === b;

@@ -21,16 +21,24 @@ export function compileLabelSelector(selector: LabelSelector): LabelMatcher {
     switch (expr.operator) {
       case 'In':
       case 'NotIn': {
-        if (values.length === 0) throw new LabelSelectorError(`values: Invalid value: ${JSON.stringify(values)}: for 'in', 'notin' operators, values set can't be empty`);
+        if (values.length === 0)
+          throw new LabelSelectorError(
+            `values: Invalid value: ${JSON.stringify(values)}: for 'in', 'notin' operators, values set can't be empty`,
+          );
         const set = new Set(values);
-        const inSet = (labels: Record<string, string> | undefined): boolean => labels !== undefined && Object.hasOwn(labels, expr.key) && set.has(labels[expr.key]!);
+        const inSet = (labels: Record<string, string> | undefined): boolean =>
+          labels !== undefined && Object.hasOwn(labels, expr.key) && set.has(labels[expr.key]!);
         checks.push(expr.operator === 'In' ? inSet : (labels) => !inSet(labels));
         break;
       }
       case 'Exists':
       case 'DoesNotExist': {
-        if (values.length > 0) throw new LabelSelectorError(`values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist`);
-        const exists = (labels: Record<string, string> | undefined): boolean => labels !== undefined && Object.hasOwn(labels, expr.key);
+        if (values.length > 0)
+          throw new LabelSelectorError(
+            `values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist`,
+          );
+        const exists = (labels: Record<string, string> | undefined): boolean =>
+          labels !== undefined && Object.hasOwn(labels, expr.key);
         checks.push(expr.operator === 'Exists' ? exists : (labels) => !exists(labels));
         break;
       }

@@ -24,7 +24,9 @@ export type RbacKind = 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBind
 
 export class UnknownRbacKindError extends Error {
   constructor(kind: unknown) {
-    super(`not an RBAC object: kind ${JSON.stringify(kind)} (expected Role, ClusterRole, RoleBinding or ClusterRoleBinding)`);
+    super(
+      `not an RBAC object: kind ${JSON.stringify(kind)} (expected Role, ClusterRole, RoleBinding or ClusterRoleBinding)`,
+    );
     this.name = 'UnknownRbacKindError';
   }
 }
@@ -49,8 +51,10 @@ class RoleSlot {
   ) {}
 
   missingMessage(wording: NotFoundWording): string {
-    if (this.refKind === 'ClusterRole') return `${wording === 'lister' ? 'clusterrole' : 'clusterroles'}.${RBAC_GROUP} ${goQuote(this.refName)} not found`;
-    if (this.refKind === 'Role') return `${wording === 'lister' ? 'role' : 'roles'}.${RBAC_GROUP} ${goQuote(this.refName)} not found`;
+    if (this.refKind === 'ClusterRole')
+      return `${wording === 'lister' ? 'clusterrole' : 'clusterroles'}.${RBAC_GROUP} ${goQuote(this.refName)} not found`;
+    if (this.refKind === 'Role')
+      return `${wording === 'lister' ? 'role' : 'roles'}.${RBAC_GROUP} ${goQuote(this.refName)} not found`;
     return `unsupported role reference kind: ${goQuote(this.refKind)}`;
   }
 }
@@ -347,7 +351,8 @@ export class RbacPolicyIndex {
   /** Every stored ClusterRole (the aggregation controller's input). */
   clusterRoles(): Role[] {
     const out: Role[] = [];
-    for (const slot of this.slots.values()) if (slot.role !== undefined && slot.refKind === 'ClusterRole') out.push(slot.role);
+    for (const slot of this.slots.values())
+      if (slot.role !== undefined && slot.refKind === 'ClusterRole') out.push(slot.role);
     return out;
   }
 
@@ -374,7 +379,8 @@ export class RbacPolicyIndex {
     const userEntry = this.users.get(user.username);
 
     let best: StoredBinding | undefined;
-    if (userEntry?.cluster !== undefined) best = scanBucket(userEntry.cluster, generation, attrs, q, best, clusterNotes);
+    if (userEntry?.cluster !== undefined)
+      best = scanBucket(userEntry.cluster, generation, attrs, q, best, clusterNotes);
     for (let i = 0; i < count; i++) {
       const b = groupEntries[i]!.cluster;
       if (b !== undefined) best = scanBucket(b, generation, attrs, q, best, clusterNotes);
@@ -389,7 +395,8 @@ export class RbacPolicyIndex {
       }
     }
     for (let i = 0; i < count; i++) groupEntries[i] = undefined;
-    if (best !== undefined) return { allowed: { binding: best, subject: firstApplyingSubject(user, best)! }, errors: NO_ERRORS };
+    if (best !== undefined)
+      return { allowed: { binding: best, subject: firstApplyingSubject(user, best)! }, errors: NO_ERRORS };
     if (clusterNotes.list === undefined && namespaceNotes.list === undefined) return NOTHING;
     return { allowed: undefined, errors: [...clusterNotes.ordered(), ...namespaceNotes.ordered()] };
   }
@@ -423,7 +430,11 @@ export class RbacPolicyIndex {
   }
 
   /** The rules a binding's roleRef resolves to (GetRoleReferenceRules), or the resolution error. */
-  roleReferenceRules(roleRef: RoleRef, bindingNamespace: string, wording: NotFoundWording = 'lister'): { rules?: PolicyRule[]; error?: string } {
+  roleReferenceRules(
+    roleRef: RoleRef,
+    bindingNamespace: string,
+    wording: NotFoundWording = 'lister',
+  ): { rules?: PolicyRule[]; error?: string } {
     const key = roleSlotKey(roleRef.kind, bindingNamespace, roleRef.name);
     const slot = this.slots.get(key) ?? new RoleSlot(key, roleRef.kind, roleRef.name);
     return slot.rules !== undefined ? { rules: slot.rules } : { error: slot.missingMessage(wording) };
@@ -519,7 +530,12 @@ function scanBucket(
 ): StoredBinding | undefined {
   if (bucket.generation !== generation) bucket.refresh(generation);
   if (q !== undefined) {
-    if ((bucket.verbBits & q.verbBits) === 0 || (bucket.groupBits & q.groupBits) === 0 || (bucket.resourceBits & q.resourceBits) === 0) return best;
+    if (
+      (bucket.verbBits & q.verbBits) === 0 ||
+      (bucket.groupBits & q.groupBits) === 0 ||
+      (bucket.resourceBits & q.resourceBits) === 0
+    )
+      return best;
   } else if (bucket.urlVerbBits === 0) return best;
   const list = bucket.list;
   for (let i = 0; i < list.length; i++) {
@@ -530,7 +546,12 @@ function scanBucket(
       continue;
     }
     if (q !== undefined) {
-      if ((grant.verbBits & q.verbBits) === 0 || (grant.groupBits & q.groupBits) === 0 || (grant.resourceBits & q.resourceBits) === 0) continue;
+      if (
+        (grant.verbBits & q.verbBits) === 0 ||
+        (grant.groupBits & q.groupBits) === 0 ||
+        (grant.resourceBits & q.resourceBits) === 0
+      )
+        continue;
       if (!compiled.allowsResource(q)) continue;
     } else if (grant.urlVerbBits === 0 || !compiled.allowsNonResource(attrs.verb, attrs.path)) continue;
     const first = grant.first();
@@ -595,7 +616,8 @@ function firstApplyingSubject(user: UserInfo, b: BindingEntry): Subject | undefi
 
 /** describeSubject: `User "alice"`, `Group "g"`, `ServiceAccount "name/ns"` (namespace defaulted to the binding's). */
 export function describeSubject(subject: Subject, bindingNamespace: string): string {
-  if (subject.kind === 'ServiceAccount') return `${subject.kind} ${goQuote(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
+  if (subject.kind === 'ServiceAccount')
+    return `${subject.kind} ${goQuote(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
   return `${subject.kind} ${goQuote(subject.name)}`;
 }
 

@@ -32,7 +32,8 @@ export function resourceMatches(rule: PolicyRule, resource: string, subresource:
   const combined = combinedResource(resource, subresource);
   for (const r of rule.resources ?? []) {
     if (r === RESOURCE_ALL || r === combined) return true;
-    if (subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)) return true;
+    if (subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource))
+      return true;
   }
   return false;
 }

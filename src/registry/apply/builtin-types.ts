@@ -6,8 +6,13 @@ import { SCALAR, STRUCT, type TypeRef } from './schema.js';
 
 const stringMap: TypeRef = { kind: 'map', elementType: SCALAR };
 const struct = (fields: Record<string, TypeRef>): TypeRef => ({ kind: 'map', fields, anyField: STRUCT });
-const listMap = (keys: string[], elementType: TypeRef = STRUCT, keyDefaults?: Record<string, string>): TypeRef =>
-  ({ kind: 'list', listType: 'map', keys, elementType, ...(keyDefaults ? { keyDefaults } : {}) });
+const listMap = (keys: string[], elementType: TypeRef = STRUCT, keyDefaults?: Record<string, string>): TypeRef => ({
+  kind: 'list',
+  listType: 'map',
+  keys,
+  elementType,
+  ...(keyDefaults ? { keyDefaults } : {}),
+});
 const set: TypeRef = { kind: 'list', listType: 'set', elementType: SCALAR };
 
 const labelSelector = struct({ matchLabels: stringMap });
@@ -49,26 +54,40 @@ const POD_TEMPLATE = struct({ metadata: META, spec: POD_SPEC });
 const workloadStatus = struct({ conditions });
 
 const kinds: Record<string, Record<string, TypeRef>> = {
-  Pod: { spec: POD_SPEC, status: struct({ conditions, containerStatuses: { kind: 'list', listType: 'atomic', elementType: STRUCT } }) },
+  Pod: {
+    spec: POD_SPEC,
+    status: struct({ conditions, containerStatuses: { kind: 'list', listType: 'atomic', elementType: STRUCT } }),
+  },
   PodTemplate: { template: POD_TEMPLATE },
   ConfigMap: { data: stringMap, binaryData: stringMap },
   Secret: { data: stringMap, stringData: stringMap },
-  Service: { spec: struct({ selector: stringMap, ports: listMap(['port', 'protocol'], STRUCT, { protocol: 'TCP' }) }),
-    status: struct({ conditions }) },
+  Service: {
+    spec: struct({ selector: stringMap, ports: listMap(['port', 'protocol'], STRUCT, { protocol: 'TCP' }) }),
+    status: struct({ conditions }),
+  },
   Namespace: { status: struct({ conditions }) },
   Node: { status: struct({ conditions, addresses: listMap(['type']), capacity: stringMap, allocatable: stringMap }) },
   ReplicationController: { spec: struct({ selector: stringMap, template: POD_TEMPLATE }), status: workloadStatus },
   ResourceQuota: { spec: struct({ hard: stringMap }), status: struct({ hard: stringMap, used: stringMap }) },
-  PersistentVolumeClaim: { spec: struct({ resources, selector: labelSelector }), status: struct({ conditions, capacity: stringMap }) },
+  PersistentVolumeClaim: {
+    spec: struct({ resources, selector: labelSelector }),
+    status: struct({ conditions, capacity: stringMap }),
+  },
   PersistentVolume: { spec: struct({ capacity: stringMap }) },
   Deployment: { spec: struct({ selector: labelSelector, template: POD_TEMPLATE }), status: workloadStatus },
   ReplicaSet: { spec: struct({ selector: labelSelector, template: POD_TEMPLATE }), status: workloadStatus },
   StatefulSet: { spec: struct({ selector: labelSelector, template: POD_TEMPLATE }), status: workloadStatus },
   DaemonSet: { spec: struct({ selector: labelSelector, template: POD_TEMPLATE }), status: workloadStatus },
   Job: { spec: struct({ selector: labelSelector, template: POD_TEMPLATE }), status: workloadStatus },
-  CronJob: { spec: struct({ jobTemplate: struct({ metadata: META, spec: struct({ selector: labelSelector, template: POD_TEMPLATE }) }) }) },
-  CertificateSigningRequest: { spec: struct({ extra: { kind: 'map', elementType: { kind: 'list', listType: 'atomic', elementType: SCALAR } } }),
-    status: struct({ conditions }) },
+  CronJob: {
+    spec: struct({
+      jobTemplate: struct({ metadata: META, spec: struct({ selector: labelSelector, template: POD_TEMPLATE }) }),
+    }),
+  },
+  CertificateSigningRequest: {
+    spec: struct({ extra: { kind: 'map', elementType: { kind: 'list', listType: 'atomic', elementType: SCALAR } } }),
+    status: struct({ conditions }),
+  },
   StorageClass: { parameters: stringMap },
   PodDisruptionBudget: { spec: struct({ selector: labelSelector }), status: struct({ conditions }) },
   NetworkPolicy: { spec: struct({ podSelector: labelSelector }) },

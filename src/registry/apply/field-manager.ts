@@ -8,7 +8,13 @@ import { kubeTime } from '../../api/time.js';
 import type { KubeObject } from '../../api/types.js';
 import { nestingDepth } from '../json-walk.js';
 import { FieldSet } from './field-set.js';
-import { applyConflictError, decodeManagedFields, encodeManagedFields, managerIdentifier, type Operation } from './managed-fields.js';
+import {
+  applyConflictError,
+  decodeManagedFields,
+  encodeManagedFields,
+  managerIdentifier,
+  type Operation,
+} from './managed-fields.js';
 import type { TypeRef } from './schema.js';
 import { TypedValueError } from './typed.js';
 import { apply, ConflictError, update, type Managers } from './updater.js';
@@ -27,9 +33,20 @@ export interface ManagedWrite {
 
 /** StripMetaManager: exact paths nobody owns (their children, such as metadata.labels, stay ownable). */
 const STRIPPED = FieldSet.of(
-  [{ field: 'apiVersion' }], [{ field: 'kind' }], [{ field: 'metadata' }],
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion']
-    .map((f) => [{ field: 'metadata' }, { field: f }]),
+  [{ field: 'apiVersion' }],
+  [{ field: 'kind' }],
+  [{ field: 'metadata' }],
+  ...[
+    'name',
+    'namespace',
+    'creationTimestamp',
+    'selfLink',
+    'uid',
+    'clusterName',
+    'generation',
+    'managedFields',
+    'resourceVersion',
+  ].map((f) => [{ field: 'metadata' }, { field: f }]),
 );
 const MAX_UPDATE_MANAGERS = 10;
 const ANCIENT_CHANGES = 'ancient-changes';
@@ -60,7 +77,9 @@ function stripMeta(managers: Managers): void {
 
 /** capManagers: keeps the newest update entries, folding the rest into one "ancient-changes" entry. */
 function capManagers(managers: Managers, times: Map<string, string>, apiVersion: string): void {
-  const updates = [...managers.keys()].filter((id) => (JSON.parse(id) as { operation: Operation }).operation === 'Update');
+  const updates = [...managers.keys()].filter(
+    (id) => (JSON.parse(id) as { operation: Operation }).operation === 'Update',
+  );
   if (updates.length <= MAX_UPDATE_MANAGERS) return;
   updates.sort((a, b) => (times.get(a) ?? '').localeCompare(times.get(b) ?? ''));
   const ancient = managerIdentifier({ manager: ANCIENT_CHANGES, operation: 'Update', apiVersion });
@@ -77,7 +96,13 @@ function capManagers(managers: Managers, times: Map<string, string>, apiVersion:
 /** The managers a write starts from: the request's entries when it sent any (a subresource never does), else live's. */
 function startingManagers(live: KubeObject | undefined, next: KubeObject, w: ManagedWrite) {
   const sent = next.metadata.managedFields as unknown;
-  if (Array.isArray(sent) && sent.length === 1 && sent[0] !== null && typeof sent[0] === 'object' && Object.keys(sent[0]).length === 0) {
+  if (
+    Array.isArray(sent) &&
+    sent.length === 1 &&
+    sent[0] !== null &&
+    typeof sent[0] === 'object' &&
+    Object.keys(sent[0]).length === 0
+  ) {
     return { managers: new Map(), times: new Map<string, string>() } as ReturnType<typeof decodeManagedFields>;
   }
   const fromRequest = !w.subresource && Array.isArray(sent) && sent.length > 0 ? decodeManagedFields(sent) : undefined;
@@ -102,11 +127,23 @@ export function recordUpdate(live: KubeObject | undefined, next: KubeObject, man
     return;
   }
   const { managers, times } = startingManagers(live, next, w);
-  const id = managerIdentifier({ manager, operation: 'Update', apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}) });
+  const id = managerIdentifier({
+    manager,
+    operation: 'Update',
+    apiVersion: w.apiVersion,
+    ...(w.subresource ? { subresource: w.subresource } : {}),
+  });
   let after: Managers;
   try {
-    after = update(withoutManagedFields(live) ?? {}, withoutManagedFields(next), w.type, w.apiVersion, managers, CURRENT_OPERATION,
-      w.resetFields ? { ignored: w.resetFields } : {});
+    after = update(
+      withoutManagedFields(live) ?? {},
+      withoutManagedFields(next),
+      w.type,
+      w.apiVersion,
+      managers,
+      CURRENT_OPERATION,
+      w.resetFields ? { ignored: w.resetFields } : {},
+    );
   } catch (e) {
     typedError(e);
   }
@@ -114,7 +151,11 @@ export function recordUpdate(live: KubeObject | undefined, next: KubeObject, man
   after.delete(CURRENT_OPERATION);
   if (current) {
     const previous = after.get(id);
-    after.set(id, { set: previous ? current.set.union(previous.set) : current.set, apiVersion: w.apiVersion, applied: false });
+    after.set(id, {
+      set: previous ? current.set.union(previous.set) : current.set,
+      apiVersion: w.apiVersion,
+      applied: false,
+    });
     times.set(id, (w.now ?? kubeTime)());
   }
   stripMeta(after);
@@ -126,17 +167,38 @@ export function recordUpdate(live: KubeObject | undefined, next: KubeObject, man
  * An apply by `manager`: the live object (undefined: create-on-apply) with the configuration merged in and
  * managedFields updated. Conflicts are kube's 409 unless `force`.
  */
-export function applyConfiguration(live: KubeObject | undefined, config: KubeObject, manager: string, force: boolean, w: ManagedWrite): KubeObject {
-  if (Array.isArray(config.metadata?.managedFields) && config.metadata.managedFields.length > 0) throw badRequest('metadata.managedFields must be nil');
+export function applyConfiguration(
+  live: KubeObject | undefined,
+  config: KubeObject,
+  manager: string,
+  force: boolean,
+  w: ManagedWrite,
+): KubeObject {
+  if (Array.isArray(config.metadata?.managedFields) && config.metadata.managedFields.length > 0)
+    throw badRequest('metadata.managedFields must be nil');
   if (tooDeep(config) || (live && tooDeep(live))) {
     throw badRequest(`an apply configuration may nest at most ${MAX_TRACKED_DEPTH} levels deep`);
   }
   const { managers, times } = decodeManagedFields(live?.metadata.managedFields);
-  const id = managerIdentifier({ manager, operation: 'Apply', apiVersion: w.apiVersion, ...(w.subresource ? { subresource: w.subresource } : {}) });
+  const id = managerIdentifier({
+    manager,
+    operation: 'Apply',
+    apiVersion: w.apiVersion,
+    ...(w.subresource ? { subresource: w.subresource } : {}),
+  });
   const base = withoutManagedFields(live);
   let result: { object: unknown; managers: Managers };
   try {
-    result = apply(base, withoutManagedFields(config), w.type, w.apiVersion, managers, id, force, w.resetFields ? { ignored: w.resetFields } : {});
+    result = apply(
+      base,
+      withoutManagedFields(config),
+      w.type,
+      w.apiVersion,
+      managers,
+      id,
+      force,
+      w.resetFields ? { ignored: w.resetFields } : {},
+    );
   } catch (e) {
     if (e instanceof ConflictError) throw applyConflictError(e.conflicts);
     typedError(e);
@@ -145,6 +207,9 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
   if (result.object !== base) times.set(id, (w.now ?? kubeTime)());
   stripMeta(result.managers);
   capManagers(result.managers, times, w.apiVersion);
-  object.metadata.managedFields = encodeManagedFields(result.managers, times) as KubeObject['metadata']['managedFields'];
+  object.metadata.managedFields = encodeManagedFields(
+    result.managers,
+    times,
+  ) as KubeObject['metadata']['managedFields'];
   return object;
 }

@@ -93,7 +93,10 @@ export class FieldSet {
   /** Every member path, in SMD's order (elements sorted; a member before its children). */
   paths(prefix: Path = []): Path[] {
     const out: Path[] = [];
-    const keys = new Map<string, PathElement>([...this.members, ...[...this.children].map(([k, c]) => [k, c.pe] as const)]);
+    const keys = new Map<string, PathElement>([
+      ...this.members,
+      ...[...this.children].map(([k, c]) => [k, c.pe] as const),
+    ]);
     for (const [k, pe] of [...keys].sort((a, b) => compareElements(a[1], b[1]))) {
       const path = [...prefix, pe];
       if (this.members.has(k)) out.push(path);
@@ -109,7 +112,10 @@ export class FieldSet {
 
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const keys = new Map<string, PathElement>([...this.members, ...[...this.children].map(([k, c]) => [k, c.pe] as const)]);
+    const keys = new Map<string, PathElement>([
+      ...this.members,
+      ...[...this.children].map(([k, c]) => [k, c.pe] as const),
+    ]);
     for (const [k, pe] of [...keys].sort((a, b) => compareElements(a[1], b[1]))) {
       const c = this.children.get(k);
       const below = c && !c.set.empty() ? c.set.toFieldsV1() : undefined;

@@ -51,12 +51,21 @@ export function decodeManagedFields(entries: unknown): DecodedManagedFields {
   if (!Array.isArray(entries)) return { managers, times };
   try {
     for (const e of entries as ManagedFieldsEntry[]) {
-      if (!e || typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) throw new Error('bad entry');
-      const id = managerIdentifier({ manager: e.manager, operation: e.operation, apiVersion: e.apiVersion ?? '',
-        ...(e.subresource ? { subresource: e.subresource } : {}) });
+      if (!e || typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update'))
+        throw new Error('bad entry');
+      const id = managerIdentifier({
+        manager: e.manager,
+        operation: e.operation,
+        apiVersion: e.apiVersion ?? '',
+        ...(e.subresource ? { subresource: e.subresource } : {}),
+      });
       const set = FieldSet.fromFieldsV1(e.fieldsV1 ?? {});
       const prev = managers.get(id);
-      managers.set(id, { set: prev ? prev.set.union(set) : set, apiVersion: e.apiVersion ?? '', applied: e.operation === 'Apply' });
+      managers.set(id, {
+        set: prev ? prev.set.union(set) : set,
+        apiVersion: e.apiVersion ?? '',
+        applied: e.operation === 'Apply',
+      });
       if (e.time) times.set(id, e.time);
     }
   } catch {
@@ -79,8 +88,14 @@ export function encodeManagedFields(managers: Managers, times: Map<string, strin
   });
   const seconds = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
   const cmp = (a = '', b = '') => (a < b ? -1 : a > b ? 1 : 0);
-  return rows.sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) ||
-    cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource, q.subresource));
+  return rows.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource, q.subresource),
+  );
 }
 
 /** printManager: `"kubectl"`, or `"kube-controller-manager" using apps/v1` for an updater. */
@@ -91,13 +106,18 @@ export function printManager(identifier: string): string {
   } catch {
     return JSON.stringify(identifier);
   }
-  return id.operation === 'Update' ? `${JSON.stringify(id.manager)} using ${id.apiVersion}` : JSON.stringify(id.manager);
+  return id.operation === 'Update'
+    ? `${JSON.stringify(id.manager)} using ${id.apiVersion}`
+    : JSON.stringify(id.manager);
 }
 
 /** kube's NewConflictError: 409 Conflict, one FieldManagerConflict cause per conflicting field. */
 export function applyConflictError(conflicts: Conflict[]): StatusError {
-  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`,
-    field: pathString(c.path) }));
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${printManager(c.manager)}`,
+    field: pathString(c.path),
+  }));
   let message: string;
   if (conflicts.length === 1) {
     message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.manager)}: ${pathString(conflicts[0]!.path)}`;

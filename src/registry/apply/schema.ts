@@ -39,7 +39,8 @@ export type ConcreteType = Exclude<TypeRef, { kind: 'deduced' } | { kind: 'struc
 export function resolveType(t: TypeRef, v: unknown): ConcreteType {
   if (t.kind !== 'deduced' && t.kind !== 'struct') return t;
   if (Array.isArray(v)) return { kind: 'list', listType: 'atomic', elementType: t };
-  if (v !== null && typeof v === 'object') return t.kind === 'struct' ? { kind: 'map', anyField: STRUCT } : { kind: 'map', elementType: DEDUCED };
+  if (v !== null && typeof v === 'object')
+    return t.kind === 'struct' ? { kind: 'map', anyField: STRUCT } : { kind: 'map', elementType: DEDUCED };
   return SCALAR;
 }
 
@@ -47,7 +48,9 @@ export function resolveType(t: TypeRef, v: unknown): ConcreteType {
 export function fieldType(t: TypeRef, key: string): TypeRef {
   if (t.kind === 'struct') return STRUCT;
   if (t.kind !== 'map') return DEDUCED;
-  return (t.fields && Object.hasOwn(t.fields, key) ? t.fields[key] : undefined) ?? t.anyField ?? t.elementType ?? DEDUCED;
+  return (
+    (t.fields && Object.hasOwn(t.fields, key) ? t.fields[key] : undefined) ?? t.anyField ?? t.elementType ?? DEDUCED
+  );
 }
 
 export function isDeclaredField(t: TypeRef, key: string): boolean {
@@ -97,8 +100,12 @@ export function typeFromOpenApi(s: OpenApiSchema | undefined): TypeRef {
       fields.metadata ??= DEDUCED;
     }
     const additional = s.additionalProperties;
-    const elementType = typeof additional === 'object' ? typeFromOpenApi(additional)
-      : s['x-kubernetes-preserve-unknown-fields'] || additional === true ? DEDUCED : undefined;
+    const elementType =
+      typeof additional === 'object'
+        ? typeFromOpenApi(additional)
+        : s['x-kubernetes-preserve-unknown-fields'] || additional === true
+          ? DEDUCED
+          : undefined;
     return { kind: 'map', ...(atomic ? { atomic } : {}), fields, ...(elementType ? { elementType } : {}) };
   }
   return SCALAR;

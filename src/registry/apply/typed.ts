@@ -20,21 +20,30 @@ type JsonObject = Record<string, Json>;
 const isObject = (v: Json): v is JsonObject => isJsonObject(v);
 
 /** The element naming one item of a non-atomic list: its key fields (list-map) or its value (set). */
-export function listItemElement(t: Extract<TypeRef, { kind: 'list' }>, item: Json, index: number, path: Path): PathElement {
+export function listItemElement(
+  t: Extract<TypeRef, { kind: 'list' }>,
+  item: Json,
+  index: number,
+  path: Path,
+): PathElement {
   if (t.listType === 'set') {
     if (isObject(item) || Array.isArray(item)) throw new TypedValueError(path, 'set items must be scalars');
     return { value: item };
   }
   if (t.listType !== 'map') return { index };
-  if (!isObject(item)) throw new TypedValueError(path, `element ${index}: associative list with keys must contain objects`);
+  if (!isObject(item))
+    throw new TypedValueError(path, `element ${index}: associative list with keys must contain objects`);
   const key: [string, Scalar][] = [];
   for (const name of [...(t.keys ?? [])].sort()) {
     const v = Object.hasOwn(item, name) ? item[name] : t.keyDefaults?.[name];
     if (v === undefined) {
-      throw new TypedValueError(path,
-        `element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(name)} (and doesn't have default value)`);
+      throw new TypedValueError(
+        path,
+        `element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(name)} (and doesn't have default value)`,
+      );
     }
-    if (isObject(v) || Array.isArray(v)) throw new TypedValueError(path, `element ${index}: key field ${JSON.stringify(name)} must be a scalar`);
+    if (isObject(v) || Array.isArray(v))
+      throw new TypedValueError(path, `element ${index}: key field ${JSON.stringify(name)} must be a scalar`);
     key.push([name, v as Scalar]);
   }
   return { key };
@@ -85,7 +94,8 @@ function walkToSet(v: Json, t: TypeRef, path: Path, set: FieldSet): void {
   for (const [k, child] of Object.entries(v)) {
     const childPath = [...path, { field: k }];
     walkToSet(child, fieldType(r, k), childPath, set);
-    if (child === null || (isObject(child) && Object.keys(child).length === 0) || !isDeclaredField(r, k)) set.insert(childPath);
+    if (child === null || (isObject(child) && Object.keys(child).length === 0) || !isDeclaredField(r, k))
+      set.insert(childPath);
   }
 }
 
@@ -163,7 +173,8 @@ export function merge(lhs: Json, rhs: Json, t: TypeRef, path: Path = []): Json {
     const out: JsonObject = {};
     const lo = lhs as JsonObject;
     const ro = rhs as JsonObject;
-    for (const k of Object.keys(lo)) out[k] = Object.hasOwn(ro, k) ? merge(lo[k], ro[k], fieldType(rt, k), [...path, { field: k }]) : lo[k];
+    for (const k of Object.keys(lo))
+      out[k] = Object.hasOwn(ro, k) ? merge(lo[k], ro[k], fieldType(rt, k), [...path, { field: k }]) : lo[k];
     for (const k of Object.keys(ro)) if (!Object.hasOwn(lo, k)) out[k] = ro[k];
     return out;
   }
@@ -200,7 +211,7 @@ function mergeList(lhs: Json[], rhs: Json[], t: Extract<TypeRef, { kind: 'list' 
     const v = merge(l, r, t.elementType, [...path, pe]);
     if (v !== undefined) out.push(v);
   };
-  for (let li = 0, ri = 0; li < lk.length || ri < rk.length;) {
+  for (let li = 0, ri = 0; li < lk.length || ri < rk.length; ) {
     if (li < lk.length && ri < rk.length) {
       if (lk[li] === rk[ri]) {
         mergedRHS.add(lk[li]!);

@@ -40,8 +40,11 @@ type Json = unknown;
 
 function withoutIgnored(c: Comparison, ignored?: FieldSet): Comparison {
   if (!ignored || ignored.empty()) return c;
-  return { added: c.added.recursiveDifference(ignored), modified: c.modified.recursiveDifference(ignored),
-    removed: c.removed.recursiveDifference(ignored) };
+  return {
+    added: c.added.recursiveDifference(ignored),
+    modified: c.modified.recursiveDifference(ignored),
+    removed: c.removed.recursiveDifference(ignored),
+  };
 }
 
 function copyManagers(m: Managers): Managers {
@@ -50,7 +53,13 @@ function copyManagers(m: Managers): Managers {
 
 /** SMD's update(): the other managers lose what changed; conflicts are what they owned and was changed. */
 function settle(
-  oldObject: Json, newObject: Json, type: TypeRef, managers: Managers, workflow: string, force: boolean, opts: UpdaterOptions,
+  oldObject: Json,
+  newObject: Json,
+  type: TypeRef,
+  managers: Managers,
+  workflow: string,
+  force: boolean,
+  opts: UpdaterOptions,
 ): { managers: Managers; comparison: Comparison } {
   const comparison = withoutIgnored(compare(oldObject, newObject, type), opts.ignored);
   const changed = comparison.modified.union(comparison.added);
@@ -72,7 +81,13 @@ function settle(
 
 /** A non-apply write by `manager`: it owns what it changed; nobody conflicts. */
 export function update(
-  live: Json, newObject: Json, type: TypeRef, apiVersion: string, managers: Managers, manager: string, opts: UpdaterOptions = {},
+  live: Json,
+  newObject: Json,
+  type: TypeRef,
+  apiVersion: string,
+  managers: Managers,
+  manager: string,
+  opts: UpdaterOptions = {},
 ): Managers {
   const { managers: out, comparison } = settle(live, newObject, type, managers, manager, true, opts);
   const previous = out.get(manager)?.set ?? new FieldSet();
@@ -88,7 +103,13 @@ export function update(
  * object is undefined-free JSON; `newObject` is the live one when nothing changed.
  */
 export function apply(
-  live: Json, config: Json, type: TypeRef, apiVersion: string, managers: Managers, manager: string, force: boolean,
+  live: Json,
+  config: Json,
+  type: TypeRef,
+  apiVersion: string,
+  managers: Managers,
+  manager: string,
+  force: boolean,
   opts: UpdaterOptions = {},
 ): { object: Json; managers: Managers } {
   const merged = merge(live, config, type);

@@ -30,7 +30,6 @@ import {
 } from './common.js';
 import { selectorString } from './deployments.js';
 
-
 /** autoscaling/v1 Scale of a workload with spec.replicas and a label selector (ScaleREST). */
 export function scaleSubresource(): SubresourceDef {
   return {

@@ -31,7 +31,6 @@ import {
 import { humanDuration } from '../table.js';
 import { validatePodSpec } from './pods.js';
 
-
 /** SetDefaults_Job (backoffLimit 6, completions/parallelism 1, NonIndexed, TerminatingOrFailed). */
 export function defaultJobSpec(spec: Obj): void {
   if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;

@@ -2,14 +2,29 @@
 // and k8s/pkg/apis/certificates/validation/validation.go define it: the requester is stamped from the request's
 // user, the spec never changes after create, `/approval` alone writes Approved/Denied and `/status` alone writes
 // the certificate (once). Validation texts are Kubernetes' own, word for word.
-import { badRequest, fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, type FieldError } from '../../api/errors.js';
+import {
+  badRequest,
+  fieldDuplicate,
+  fieldForbidden,
+  fieldInvalid,
+  fieldNotSupported,
+  fieldRequired,
+  type FieldError,
+} from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { readCertificate } from '../../pki/certificate.js';
 import { parseCsr, type ParsedCsr } from '../../pki/csr.js';
 import { decodePem, decodePemBlocks } from '../../pki/pem.js';
 import { KNOWN_CSR_USAGES } from '../../pki/usages.js';
 import { age, humanDuration } from '../table.js';
-import { ALL_VERBS, type RequestContext, type ResourceDef, type Strategy, type TableColumn, type TableConvertor } from '../types.js';
+import {
+  ALL_VERBS,
+  type RequestContext,
+  type ResourceDef,
+  type Strategy,
+  type TableColumn,
+  type TableConvertor,
+} from '../types.js';
 import { dns1123Label, dns1123Subdomain, pathSegmentName } from '../validation.js';
 import { kubeTime } from '../../api/time.js';
 
@@ -130,7 +145,8 @@ export class CsrRequestError extends Error {
 export async function parseCsrRequest(pem: Buffer | undefined): Promise<ParsedCsr> {
   // pem.Decode, once: latin1 keeps one character per byte, as Go reads the bytes.
   const block = decodePem((pem ?? Buffer.alloc(0)).toString('latin1'))?.block;
-  if (!block || block.type !== 'CERTIFICATE REQUEST') throw new CsrRequestError('PEM block type must be CERTIFICATE REQUEST');
+  if (!block || block.type !== 'CERTIFICATE REQUEST')
+    throw new CsrRequestError('PEM block type must be CERTIFICATE REQUEST');
   try {
     return await parseCsr(block.der);
   } catch {
@@ -233,7 +249,13 @@ export function validateSignerName(field: string, signerName: string): FieldErro
   if (!signerName) return [fieldRequired(field)];
   const segments = signerName.split('/');
   if (segments.length !== 2) {
-    return [fieldInvalid(field, signerName, "must be a fully qualified domain and path of the form 'example.com/signer-name'")];
+    return [
+      fieldInvalid(
+        field,
+        signerName,
+        "must be a fully qualified domain and path of the form 'example.com/signer-name'",
+      ),
+    ];
   }
   const [domain, path] = segments as [string, string];
   const errs: FieldError[] = [];
@@ -246,7 +268,8 @@ export function validateSignerName(field: string, signerName: string): FieldErro
       break;
     }
   }
-  if (domainLabels.length < 2) errs.push(fieldInvalid(field, domain, 'should be a domain with at least two segments separated by dots'));
+  if (domainLabels.length < 2)
+    errs.push(fieldInvalid(field, domain, 'should be a domain with at least two segments separated by dots'));
   for (const label of path.split('.')) {
     const bad = dns1123Subdomain(label);
     if (bad.length) {
@@ -290,10 +313,12 @@ function validateConditions(csr: KubeObject, opts: CsrValidationOptions): FieldE
     if (!opts.allowBothApprovedAndDenied) {
       if (c.type === 'Approved') {
         hasApproved = true;
-        if (hasDenied) errs.push(fieldInvalid(`${f}.type`, c.type, 'Approved and Denied conditions are mutually exclusive'));
+        if (hasDenied)
+          errs.push(fieldInvalid(`${f}.type`, c.type, 'Approved and Denied conditions are mutually exclusive'));
       } else if (c.type === 'Denied') {
         hasDenied = true;
-        if (hasApproved) errs.push(fieldInvalid(`${f}.type`, c.type, 'Approved and Denied conditions are mutually exclusive'));
+        if (hasApproved)
+          errs.push(fieldInvalid(`${f}.type`, c.type, 'Approved and Denied conditions are mutually exclusive'));
       }
     }
     if (!opts.allowDuplicateConditionTypes) {
@@ -316,7 +341,12 @@ export async function validateCsr(obj: KubeObject, opts: CsrValidationOptions = 
   } catch (e) {
     requestProblem = (e as Error).message;
   }
-  if (requestProblem) errs.push({ type: 'FieldValueInvalid', field: 'spec.request', message: `Invalid value: ${goByteSlice(request)}: ${requestProblem}` });
+  if (requestProblem)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.request',
+      message: `Invalid value: ${goByteSlice(request)}: ${requestProblem}`,
+    });
   const usages = Array.isArray(spec.usages) ? spec.usages : [];
   if (usages.length === 0) errs.push(fieldRequired('spec.usages'));
   if (!opts.allowUnknownUsages) {
@@ -338,7 +368,13 @@ export async function validateCsr(obj: KubeObject, opts: CsrValidationOptions = 
     errs.push(...validateSignerName('spec.signerName', signerName));
   }
   if (typeof spec.expirationSeconds === 'number' && spec.expirationSeconds < 600) {
-    errs.push(fieldInvalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 600 seconds (10 minutes)'));
+    errs.push(
+      fieldInvalid(
+        'spec.expirationSeconds',
+        spec.expirationSeconds,
+        'may not specify a duration less than 600 seconds (10 minutes)',
+      ),
+    );
   }
   errs.push(...validateConditions(csr, opts));
   if (!opts.allowArbitraryCertificate) {
@@ -377,7 +413,12 @@ export async function validateCsrUpdate(
       if (after.length > before.length) {
         errs.push(fieldForbidden('status.conditions', `updates may not add a condition of type ${JSON.stringify(t)}`));
       } else if (after.length === before.length && JSON.stringify(after) !== JSON.stringify(before)) {
-        errs.push(fieldForbidden('status.conditions', `updates may not modify a condition of type ${JSON.stringify(t)}\n${conditionDiff(before, after)}`));
+        errs.push(
+          fieldForbidden(
+            'status.conditions',
+            `updates may not modify a condition of type ${JSON.stringify(t)}\n${conditionDiff(before, after)}`,
+          ),
+        );
       }
     }
   }
@@ -395,7 +436,9 @@ export async function validateCsrUpdate(
 // Decoding: the JSON shapes a Go client would refuse to decode are 400s, as kube-apiserver answers them.
 
 function cannotDecode(detail: string): never {
-  throw badRequest(`CertificateSigningRequest in version "v1" cannot be handled as a CertificateSigningRequest: ${detail}`);
+  throw badRequest(
+    `CertificateSigningRequest in version "v1" cannot be handled as a CertificateSigningRequest: ${detail}`,
+  );
 }
 
 /** A character of the standard base64 alphabet (one comparison chain: this runs once per character). */
@@ -406,7 +449,8 @@ function isBase64Char(c: number): boolean {
 /** encoding/json's []byte: standard base64 with padding, CR/LF ignored. Returns the canonical form. */
 export function canonicalBase64(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') cannotDecode(`json: cannot unmarshal ${typeof value} into Go struct field ${field} of type []uint8`);
+  if (typeof value !== 'string')
+    cannotDecode(`json: cannot unmarshal ${typeof value} into Go struct field ${field} of type []uint8`);
   let quantum = 0;
   let quantumStart = 0;
   let padded = false;
@@ -427,11 +471,23 @@ export function canonicalBase64(value: unknown, field: string): string | undefin
   return Buffer.from(value, 'base64').toString('base64');
 }
 
-const SPEC_FIELDS = ['request', 'signerName', 'expirationSeconds', 'usages', 'username', 'uid', 'groups', 'extra'] as const;
+const SPEC_FIELDS = [
+  'request',
+  'signerName',
+  'expirationSeconds',
+  'usages',
+  'username',
+  'uid',
+  'groups',
+  'extra',
+] as const;
 
 function decodeSpec(raw: unknown): CsrSpec {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) cannotDecode('json: cannot unmarshal into Go struct field CertificateSigningRequest.spec of type v1.CertificateSigningRequestSpec');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    cannotDecode(
+      'json: cannot unmarshal into Go struct field CertificateSigningRequest.spec of type v1.CertificateSigningRequestSpec',
+    );
   const src = raw as Record<string, unknown>;
   const spec: Record<string, unknown> = {};
   for (const k of SPEC_FIELDS) if (src[k] !== undefined && src[k] !== null) spec[k] = src[k];
@@ -439,22 +495,34 @@ function decodeSpec(raw: unknown): CsrSpec {
   if (request === undefined) delete spec.request;
   else spec.request = request;
   if (spec.expirationSeconds !== undefined && !Number.isInteger(spec.expirationSeconds)) {
-    cannotDecode('json: cannot unmarshal into Go struct field CertificateSigningRequestSpec.spec.expirationSeconds of type int32');
+    cannotDecode(
+      'json: cannot unmarshal into Go struct field CertificateSigningRequestSpec.spec.expirationSeconds of type int32',
+    );
   }
   if (spec.usages !== undefined && (!Array.isArray(spec.usages) || spec.usages.some((u) => typeof u !== 'string'))) {
-    cannotDecode('json: cannot unmarshal into Go struct field CertificateSigningRequestSpec.spec.usages of type []v1.KeyUsage');
+    cannotDecode(
+      'json: cannot unmarshal into Go struct field CertificateSigningRequestSpec.spec.usages of type []v1.KeyUsage',
+    );
   }
   return spec as CsrSpec;
 }
 
 function decodeStatus(raw: unknown): CsrStatus | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) cannotDecode('json: cannot unmarshal into Go struct field CertificateSigningRequest.status of type v1.CertificateSigningRequestStatus');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    cannotDecode(
+      'json: cannot unmarshal into Go struct field CertificateSigningRequest.status of type v1.CertificateSigningRequestStatus',
+    );
   const src = raw as Record<string, unknown>;
   const status: CsrStatus = {};
   if (src.conditions !== undefined && src.conditions !== null) {
-    if (!Array.isArray(src.conditions) || src.conditions.some((c) => typeof c !== 'object' || c === null || Array.isArray(c))) {
-      cannotDecode('json: cannot unmarshal into Go struct field CertificateSigningRequestStatus.status.conditions of type []v1.CertificateSigningRequestCondition');
+    if (
+      !Array.isArray(src.conditions) ||
+      src.conditions.some((c) => typeof c !== 'object' || c === null || Array.isArray(c))
+    ) {
+      cannotDecode(
+        'json: cannot unmarshal into Go struct field CertificateSigningRequestStatus.status.conditions of type []v1.CertificateSigningRequestCondition',
+      );
     }
     // Go's omitempty: an empty list is not written back.
     if (src.conditions.length) status.conditions = src.conditions as CsrCondition[];
@@ -466,7 +534,8 @@ function decodeStatus(raw: unknown): CsrStatus | undefined {
 
 /** Only the fields a CertificateSigningRequest has survive decoding (Go drops unknown fields). */
 function keepKnownFields(obj: KubeObject): void {
-  for (const k of Object.keys(obj)) if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k)) delete obj[k];
+  for (const k of Object.keys(obj))
+    if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k)) delete obj[k];
 }
 
 function setStatus(obj: KubeObject, status: CsrStatus | undefined): void {
@@ -561,7 +630,13 @@ export const csrApprovalStrategy: Strategy = {
 // ---------------------------------------------------------------------------------------------------------------
 // `kubectl get csr`: NAME, AGE, SIGNERNAME, REQUESTOR, REQUESTEDDURATION, CONDITION (printers.go).
 
-const column = (name: string, description: string, format?: string): TableColumn => ({ name, type: 'string', ...(format ? { format } : {}), description, priority: 0 });
+const column = (name: string, description: string, format?: string): TableColumn => ({
+  name,
+  type: 'string',
+  ...(format ? { format } : {}),
+  description,
+  priority: 0,
+});
 
 /** HumanDuration of spec.expirationSeconds, `<none>` when unset. */
 export function requestedDuration(csr: KubeObject): string {
@@ -571,16 +646,33 @@ export function requestedDuration(csr: KubeObject): string {
 
 export const CSR_TABLE: TableConvertor = {
   columns: [
-    column('Name', 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', 'name'),
-    column('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata'),
+    column(
+      'Name',
+      'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+      'name',
+    ),
+    column(
+      'Age',
+      'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+    ),
     column('SignerName', 'signerName indicates the requested signer, and is a qualified name.'),
-    column('Requestor', 'request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.'),
+    column(
+      'Requestor',
+      'request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.',
+    ),
     column('RequestedDuration', 'expirationSeconds is the requested duration of validity of the issued certificate.'),
     column('Condition', 'conditions applied to the request. Known conditions are "Approved", "Denied", and "Failed".'),
   ],
   cells: (o) => {
     const spec = asCsr(o).spec;
-    return [o.metadata.name, age(o.metadata.creationTimestamp), spec.signerName || '<none>', spec.username ?? '', requestedDuration(o), conditionSummary(o)];
+    return [
+      o.metadata.name,
+      age(o.metadata.creationTimestamp),
+      spec.signerName || '<none>',
+      spec.username ?? '',
+      requestedDuration(o),
+      conditionSummary(o),
+    ];
   },
 };
 

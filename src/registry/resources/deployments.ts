@@ -21,14 +21,24 @@ function validate(o: KubeObject): FieldError[] {
   else {
     errs.push(...validatePodSpec(spec.template.spec as never, 'spec.template.spec'));
     if (spec.selector && !labelSelectorMatcher(spec.selector as never)(spec.template.metadata?.labels)) {
-      errs.push(fieldInvalid('spec.template.metadata.labels', spec.template.metadata?.labels ?? {}, '`selector` does not match template `labels`'));
+      errs.push(
+        fieldInvalid(
+          'spec.template.metadata.labels',
+          spec.template.metadata?.labels ?? {},
+          '`selector` does not match template `labels`',
+        ),
+      );
     }
   }
-  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) errs.push(fieldInvalid('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
+  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0))
+    errs.push(fieldInvalid('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
   return errs;
 }
 
-type LabelSelector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+type LabelSelector = {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+};
 
 /** metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key, `in`/`notin` values sorted. */
 export function selectorString(sel: LabelSelector | undefined): string {
@@ -41,35 +51,61 @@ export function selectorString(sel: LabelSelector | undefined): string {
     else if (e.operator === 'Exists') reqs.push([e.key, e.key]);
     else if (e.operator === 'DoesNotExist') reqs.push([e.key, `!${e.key}`]);
   }
-  return reqs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, r]) => r).join(',');
+  return reqs
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, r]) => r)
+    .join(',');
 }
 
 /** autoscaling/v1 Scale of a Deployment (deployment storage's scaleFromDeployment). */
 function toScale(d: KubeObject): KubeObject {
   const spec = (d.spec ?? {}) as DeploymentSpec;
   const m = d.metadata;
-  const metadata: Record<string, unknown> = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp };
+  const metadata: Record<string, unknown> = {
+    name: m.name,
+    namespace: m.namespace,
+    uid: m.uid,
+    resourceVersion: m.resourceVersion,
+    creationTimestamp: m.creationTimestamp,
+  };
   const scaleSpec: Record<string, unknown> = {};
   if (spec.replicas) scaleSpec.replicas = spec.replicas;
   const status: Record<string, unknown> = { replicas: ((d.status ?? {}) as Record<string, number>).replicas ?? 0 };
   const selector = selectorString(spec.selector as LabelSelector | undefined);
   if (selector) status.selector = selector;
-  return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: metadata as KubeObject['metadata'], spec: scaleSpec, status };
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: metadata as KubeObject['metadata'],
+    spec: scaleSpec,
+    status,
+  };
 }
 
 /** autoscaling ValidateScale: spec.replicas is a non-negative integer. */
 function validateScale(scale: KubeObject): FieldError[] {
   const replicas = ((scale.spec ?? {}) as { replicas?: unknown }).replicas;
   if (replicas === undefined || replicas === null) return [];
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas)) return [fieldInvalid('spec.replicas', replicas, 'must be an integer')];
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas))
+    return [fieldInvalid('spec.replicas', replicas, 'must be an integer')];
   return replicas < 0 ? [fieldInvalid('spec.replicas', replicas, 'must be greater than or equal to 0')] : [];
 }
 
 export const deployments: ResourceDef = {
-  group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', listKind: 'DeploymentList', singularName: 'deployment',
-  namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: ALL_VERBS,
+  group: 'apps',
+  version: 'v1',
+  resource: 'deployments',
+  kind: 'Deployment',
+  listKind: 'DeploymentList',
+  singularName: 'deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  verbs: ALL_VERBS,
   strategy: {
-    prepareForCreate(o) { o.status = {}; },
+    prepareForCreate(o) {
+      o.status = {};
+    },
     prepareForUpdate: keepStatus,
     defaults(o) {
       const spec = ((o.spec as DeploymentSpec) ??= {});
@@ -82,18 +118,23 @@ export const deployments: ResourceDef = {
     validate,
     validateUpdate: (o, old) => {
       const errs = validate(o);
-      if (!jsonEqual((o.spec as DeploymentSpec)?.selector, (old.spec as DeploymentSpec)?.selector)) errs.push(fieldInvalid('spec.selector', (o.spec as DeploymentSpec)?.selector, 'field is immutable'));
+      if (!jsonEqual((o.spec as DeploymentSpec)?.selector, (old.spec as DeploymentSpec)?.selector))
+        errs.push(fieldInvalid('spec.selector', (o.spec as DeploymentSpec)?.selector, 'field is immutable'));
       return errs;
     },
     // Spec changes bump the generation, and so do annotations (they are copied to the ReplicaSets).
-    generationChanged: (o, old) => !jsonEqual(o.spec, old.spec) || !jsonEqual(o.metadata.annotations ?? {}, old.metadata.annotations ?? {}),
+    generationChanged: (o, old) =>
+      !jsonEqual(o.spec, old.spec) || !jsonEqual(o.metadata.annotations ?? {}, old.metadata.annotations ?? {}),
   },
   // deploymentStatusStrategy keeps spec and labels.
   // Listed as discovery lists them: deployments/scale, then deployments/status.
   subresources: {
     // `kubectl scale` patches this view; the deployment's own strategy validates and bumps the generation.
     scale: {
-      verbs: ['get', 'patch', 'update'], kind: 'Scale', group: 'autoscaling', version: 'v1',
+      verbs: ['get', 'patch', 'update'],
+      kind: 'Scale',
+      group: 'autoscaling',
+      version: 'v1',
       view: {
         toView: toScale,
         validate: validateScale,
@@ -107,10 +148,18 @@ export const deployments: ResourceDef = {
     status: { verbs: ['get', 'update', 'patch'], updateStrategy: statusOnly(['labels']) },
   },
   table: table(
-    [{ name: 'Ready', type: 'string', priority: 0 }, { name: 'Up-to-date', type: 'integer', priority: 0 }, { name: 'Available', type: 'integer', priority: 0 }],
+    [
+      { name: 'Ready', type: 'string', priority: 0 },
+      { name: 'Up-to-date', type: 'integer', priority: 0 },
+      { name: 'Available', type: 'integer', priority: 0 },
+    ],
     (o) => {
       const st = (o.status ?? {}) as Record<string, number>;
-      return [`${st.readyReplicas ?? 0}/${(o.spec as DeploymentSpec)?.replicas ?? 0}`, st.updatedReplicas ?? 0, st.availableReplicas ?? 0];
+      return [
+        `${st.readyReplicas ?? 0}/${(o.spec as DeploymentSpec)?.replicas ?? 0}`,
+        st.updatedReplicas ?? 0,
+        st.availableReplicas ?? 0,
+      ];
     },
   ),
 };

@@ -14,8 +14,15 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 const FINALIZE_ONLY: Strategy = { prepareForUpdate: keepStatus };
 
 export const namespaces: ResourceDef = {
-  group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', listKind: 'NamespaceList', singularName: 'namespace',
-  namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  kind: 'Namespace',
+  listKind: 'NamespaceList',
+  singularName: 'namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   nameValidator: dns1123Label,
   strategy: {
     prepareForCreate(o) {
@@ -30,20 +37,36 @@ export const namespaces: ResourceDef = {
       o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name! };
     },
   },
-  subresources: { status: { verbs: ['get', 'update', 'patch'], updateStrategy: STATUS_ONLY }, finalize: { verbs: ['update'], updateStrategy: FINALIZE_ONLY } },
+  subresources: {
+    status: { verbs: ['get', 'update', 'patch'], updateStrategy: STATUS_ONLY },
+    finalize: { verbs: ['update'], updateStrategy: FINALIZE_ONLY },
+  },
   returnDeletedObject: true,
   fieldLabels: { 'status.phase': (o) => (o.status as Record<string, string> | undefined)?.phase },
-  table: table([{ name: 'Status', type: 'string', priority: 0 }], (o) => [(o.status as Record<string, string> | undefined)?.phase ?? 'Active']),
+  table: table([{ name: 'Status', type: 'string', priority: 0 }], (o) => [
+    (o.status as Record<string, string> | undefined)?.phase ?? 'Active',
+  ]),
   async delete(obj, objects, _ctx, options) {
     const def = objects.def('namespaces');
     // The namespace storage checks a UID precondition itself, in the generic store's older words.
     const uid = options.preconditions?.uid;
     if (uid && uid !== obj.metadata.uid) {
-      throw conflict({ group: '', resource: 'namespaces' }, obj.metadata.name!, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${obj.metadata.uid}`);
+      throw conflict(
+        { group: '', resource: 'namespaces' },
+        obj.metadata.name!,
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${obj.metadata.uid}`,
+      );
     }
-    if (obj.metadata.deletionTimestamp && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length) {
+    if (
+      obj.metadata.deletionTimestamp &&
+      ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length
+    ) {
       // Still being emptied by the namespace controller (src/controllers/namespace-deletion.ts).
-      throw conflict({ group: '', resource: 'namespaces' }, obj.metadata.name!, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
+      throw conflict(
+        { group: '', resource: 'namespaces' },
+        obj.metadata.name!,
+        'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+      );
     }
     const marked = await objects.guaranteedUpdate(def, '', obj.metadata.name!, (cur) => {
       if (cur.metadata.deletionTimestamp) return undefined;

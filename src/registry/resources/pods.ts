@@ -51,13 +51,17 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
   if (!spec || typeof spec !== 'object') return [fieldRequired(path)];
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) errs.push(fieldRequired(`${path}.containers`));
   const seen = new Set<string>();
-  for (const [list, items] of [['containers', spec.containers], ['initContainers', spec.initContainers]] as const) {
+  for (const [list, items] of [
+    ['containers', spec.containers],
+    ['initContainers', spec.initContainers],
+  ] as const) {
     (items ?? []).forEach((c, i) => {
       const f = `${path}.${list}[${i}]`;
       if (!c.name) errs.push(fieldRequired(`${f}.name`));
       else {
         for (const m of dns1123Label(c.name)) errs.push(fieldInvalid(`${f}.name`, c.name, m));
-        if (seen.has(c.name)) errs.push({ type: 'FieldValueDuplicate', field: `${f}.name`, message: `Duplicate value: "${c.name}"` });
+        if (seen.has(c.name))
+          errs.push({ type: 'FieldValueDuplicate', field: `${f}.name`, message: `Duplicate value: "${c.name}"` });
         seen.add(c.name);
       }
       if (!c.image) errs.push(fieldRequired(`${f}.image`));
@@ -65,7 +69,14 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
     });
   }
   errs.push(...validateEnum(`${path}.restartPolicy`, spec.restartPolicy, ['Always', 'OnFailure', 'Never']));
-  errs.push(...validateEnum(`${path}.dnsPolicy`, spec.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']));
+  errs.push(
+    ...validateEnum(`${path}.dnsPolicy`, spec.dnsPolicy, [
+      'ClusterFirstWithHostNet',
+      'ClusterFirst',
+      'Default',
+      'None',
+    ]),
+  );
   return errs;
 }
 
@@ -77,13 +88,23 @@ function podStatusText(o: KubeObject): string {
 
 function ready(o: KubeObject): string {
   const spec = (o.spec ?? {}) as PodSpec;
-  const statuses = ((o.status as Record<string, unknown> | undefined)?.containerStatuses ?? []) as { ready?: boolean }[];
+  const statuses = ((o.status as Record<string, unknown> | undefined)?.containerStatuses ?? []) as {
+    ready?: boolean;
+  }[];
   return `${statuses.filter((s) => s.ready).length}/${spec.containers?.length ?? 0}`;
 }
 
 export const pods: ResourceDef = {
-  group: '', version: 'v1', resource: 'pods', kind: 'Pod', listKind: 'PodList', singularName: 'pod',
-  namespaced: true, shortNames: ['po'], categories: ['all'], verbs: ALL_VERBS,
+  group: '',
+  version: 'v1',
+  resource: 'pods',
+  kind: 'Pod',
+  listKind: 'PodList',
+  singularName: 'pod',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  verbs: ALL_VERBS,
   strategy: {
     prepareForCreate(o) {
       o.status = { phase: 'Pending', qosClass: 'BestEffort' };
@@ -96,9 +117,20 @@ export const pods: ResourceDef = {
     validateUpdate(o, old) {
       const errs = validatePodSpec(o.spec as PodSpec, 'spec');
       // Pod updates may only change images, activeDeadlineSeconds, tolerations (additions) and metadata.
-      const strip = (s: PodSpec): PodSpec => ({ ...s, containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined });
+      const strip = (s: PodSpec): PodSpec => ({
+        ...s,
+        containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })),
+        initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })),
+        activeDeadlineSeconds: undefined,
+        tolerations: undefined,
+      });
       if (!jsonEqual(strip((o.spec ?? {}) as PodSpec), strip((old.spec ?? {}) as PodSpec))) {
-        errs.push({ type: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' });
+        errs.push({
+          type: 'FieldValueForbidden',
+          field: 'spec',
+          message:
+            'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+        });
       }
       return errs;
     },
@@ -118,7 +150,9 @@ export const pods: ResourceDef = {
   },
   table: table(
     [
-      { name: 'Ready', type: 'string', priority: 0 }, { name: 'Status', type: 'string', priority: 0 }, { name: 'Restarts', type: 'string', priority: 0 },
+      { name: 'Ready', type: 'string', priority: 0 },
+      { name: 'Status', type: 'string', priority: 0 },
+      { name: 'Restarts', type: 'string', priority: 0 },
     ],
     (o) => [ready(o), podStatusText(o), '0'],
   ),
@@ -126,10 +160,18 @@ export const pods: ResourceDef = {
 // kubectl's wide columns for pods come after AGE.
 const podCells = pods.table!.cells;
 pods.table = {
-  columns: [...pods.table!.columns,
+  columns: [
+    ...pods.table!.columns,
     { name: 'IP', type: 'string', description: 'IP address allocated to the pod.', priority: 1 },
     { name: 'Node', type: 'string', description: 'NodeName is the node the pod is scheduled to.', priority: 1 },
     { name: 'Nominated Node', type: 'string', description: 'nominatedNodeName', priority: 1 },
-    { name: 'Readiness Gates', type: 'string', description: 'readinessGates', priority: 1 }],
-  cells: (o) => [...podCells(o), (o.status as Record<string, string> | undefined)?.podIP ?? '<none>', ((o.spec as PodSpec | undefined)?.nodeName as string | undefined) ?? '<none>', '<none>', '<none>'],
+    { name: 'Readiness Gates', type: 'string', description: 'readinessGates', priority: 1 },
+  ],
+  cells: (o) => [
+    ...podCells(o),
+    (o.status as Record<string, string> | undefined)?.podIP ?? '<none>',
+    ((o.spec as PodSpec | undefined)?.nodeName as string | undefined) ?? '<none>',
+    '<none>',
+    '<none>',
+  ],
 };

@@ -14,14 +14,27 @@ function validateRules(rules: unknown, field: string, namespaced: boolean): Fiel
   if (!Array.isArray(rules)) return [fieldInvalid(field, rules, 'must be a list')];
   (rules as PolicyRule[]).forEach((r, i) => {
     const f = `${field}[${i}]`;
-    if (!Array.isArray(r.verbs) || r.verbs.length === 0) errs.push(fieldRequired(`${f}.verbs`, 'verbs must contain at least one value'));
+    if (!Array.isArray(r.verbs) || r.verbs.length === 0)
+      errs.push(fieldRequired(`${f}.verbs`, 'verbs must contain at least one value'));
     const hasNonResource = Array.isArray(r.nonResourceURLs) && r.nonResourceURLs.length > 0;
     if (hasNonResource) {
-      if (namespaced) errs.push(fieldInvalid(`${f}.nonResourceURLs`, r.nonResourceURLs, 'namespaced rules cannot apply to non-resource URLs'));
-      if ((r.apiGroups?.length ?? 0) > 0 || (r.resources?.length ?? 0) > 0) errs.push(fieldInvalid(`${f}.nonResourceURLs`, r.nonResourceURLs, 'rules cannot apply to both regular resources and non-resource URLs'));
+      if (namespaced)
+        errs.push(
+          fieldInvalid(`${f}.nonResourceURLs`, r.nonResourceURLs, 'namespaced rules cannot apply to non-resource URLs'),
+        );
+      if ((r.apiGroups?.length ?? 0) > 0 || (r.resources?.length ?? 0) > 0)
+        errs.push(
+          fieldInvalid(
+            `${f}.nonResourceURLs`,
+            r.nonResourceURLs,
+            'rules cannot apply to both regular resources and non-resource URLs',
+          ),
+        );
     } else {
-      if (!Array.isArray(r.apiGroups) || r.apiGroups.length === 0) errs.push(fieldRequired(`${f}.apiGroups`, 'resource rules must supply at least one api group'));
-      if (!Array.isArray(r.resources) || r.resources.length === 0) errs.push(fieldRequired(`${f}.resources`, 'resource rules must supply at least one resource'));
+      if (!Array.isArray(r.apiGroups) || r.apiGroups.length === 0)
+        errs.push(fieldRequired(`${f}.apiGroups`, 'resource rules must supply at least one api group'));
+      if (!Array.isArray(r.resources) || r.resources.length === 0)
+        errs.push(fieldRequired(`${f}.resources`, 'resource rules must supply at least one resource'));
     }
   });
   return errs;
@@ -67,29 +80,47 @@ function goRoleRef(ref: RoleBinding['roleRef'] | undefined): string {
 }
 
 function subjectsOf(b: KubeObject, kind: string): string {
-  const subs = ((b as RoleBinding).subjects ?? []).filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? b.metadata.namespace ?? ''}/${s.name}` : s.name));
+  const subs = ((b as RoleBinding).subjects ?? [])
+    .filter((s) => s.kind === kind)
+    .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? b.metadata.namespace ?? ''}/${s.name}` : s.name));
   return subs.join(', ');
 }
 
-const bindingTable = table(
-  [{ name: 'Role', type: 'string', priority: 0 }],
-  (o) => [`${(o as RoleBinding).roleRef?.kind}/${(o as RoleBinding).roleRef?.name}`],
-);
+const bindingTable = table([{ name: 'Role', type: 'string', priority: 0 }], (o) => [
+  `${(o as RoleBinding).roleRef?.kind}/${(o as RoleBinding).roleRef?.name}`,
+]);
 const BINDING_TABLE = {
-  columns: [...bindingTable.columns,
+  columns: [
+    ...bindingTable.columns,
     { name: 'Users', type: 'string' as const, description: 'Users in the binding', priority: 1 },
     { name: 'Groups', type: 'string' as const, description: 'Groups in the binding', priority: 1 },
-    { name: 'ServiceAccounts', type: 'string' as const, description: 'ServiceAccounts in the binding', priority: 1 }],
-  cells: (o: KubeObject) => [...bindingTable.cells(o), subjectsOf(o, 'User'), subjectsOf(o, 'Group'), subjectsOf(o, 'ServiceAccount')],
+    { name: 'ServiceAccounts', type: 'string' as const, description: 'ServiceAccounts in the binding', priority: 1 },
+  ],
+  cells: (o: KubeObject) => [
+    ...bindingTable.cells(o),
+    subjectsOf(o, 'User'),
+    subjectsOf(o, 'Group'),
+    subjectsOf(o, 'ServiceAccount'),
+  ],
 };
 
-const ROLE_TABLE = { columns: [DEFAULT_TABLE.columns[0]!, { ...DEFAULT_TABLE.columns[1]!, name: 'Created At' }], cells: DEFAULT_TABLE.cells };
+const ROLE_TABLE = {
+  columns: [DEFAULT_TABLE.columns[0]!, { ...DEFAULT_TABLE.columns[1]!, name: 'Created At' }],
+  cells: DEFAULT_TABLE.cells,
+};
 
 function roleDef(kind: 'Role' | 'ClusterRole'): ResourceDef {
   const namespaced = kind === 'Role';
   return {
-    group: RBAC_GROUP, version: 'v1', resource: namespaced ? 'roles' : 'clusterroles', kind, listKind: `${kind}List`,
-    singularName: kind.toLowerCase(), namespaced, verbs: ALL_VERBS, nameValidator: pathSegmentName,
+    group: RBAC_GROUP,
+    version: 'v1',
+    resource: namespaced ? 'roles' : 'clusterroles',
+    kind,
+    listKind: `${kind}List`,
+    singularName: kind.toLowerCase(),
+    namespaced,
+    verbs: ALL_VERBS,
+    nameValidator: pathSegmentName,
     strategy: {
       validate: (o) => validateRules(o.rules, 'rules', namespaced),
       validateUpdate: (o) => validateRules(o.rules, 'rules', namespaced),
@@ -100,13 +131,29 @@ function roleDef(kind: 'Role' | 'ClusterRole'): ResourceDef {
 
 function bindingDef(kind: 'RoleBinding' | 'ClusterRoleBinding'): ResourceDef {
   const namespaced = kind === 'RoleBinding';
-  const validate = (o: KubeObject): FieldError[] => [...validateRoleRef(o as RoleBinding, !namespaced), ...validateSubjects((o as RoleBinding).subjects, o.metadata.namespace ?? '')];
+  const validate = (o: KubeObject): FieldError[] => [
+    ...validateRoleRef(o as RoleBinding, !namespaced),
+    ...validateSubjects((o as RoleBinding).subjects, o.metadata.namespace ?? ''),
+  ];
   return {
-    group: RBAC_GROUP, version: 'v1', resource: namespaced ? 'rolebindings' : 'clusterrolebindings', kind, listKind: `${kind}List`,
-    singularName: kind.toLowerCase(), namespaced, verbs: ALL_VERBS, nameValidator: pathSegmentName,
+    group: RBAC_GROUP,
+    version: 'v1',
+    resource: namespaced ? 'rolebindings' : 'clusterrolebindings',
+    kind,
+    listKind: `${kind}List`,
+    singularName: kind.toLowerCase(),
+    namespaced,
+    verbs: ALL_VERBS,
+    nameValidator: pathSegmentName,
     strategy: {
       validate,
-      validateUpdate: (o, old) => [...validate(o), ...immutable('roleRef', (o as RoleBinding).roleRef, (old as RoleBinding).roleRef).map((e) => ({ ...e, message: `Invalid value: ${goRoleRef((o as RoleBinding).roleRef)}: cannot change roleRef` }))],
+      validateUpdate: (o, old) => [
+        ...validate(o),
+        ...immutable('roleRef', (o as RoleBinding).roleRef, (old as RoleBinding).roleRef).map((e) => ({
+          ...e,
+          message: `Invalid value: ${goRoleRef((o as RoleBinding).roleRef)}: cannot change roleRef`,
+        })),
+      ],
     },
     table: BINDING_TABLE,
   };

@@ -12,8 +12,19 @@ import type { ResourceDef, RequestContext } from '../types.js';
 const AUTHZ = 'authorization.k8s.io';
 const AUTHN = 'authentication.k8s.io';
 
-interface ResourceAttributes { namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string }
-interface NonResourceAttributes { path?: string; verb?: string }
+interface ResourceAttributes {
+  namespace?: string;
+  verb?: string;
+  group?: string;
+  version?: string;
+  resource?: string;
+  subresource?: string;
+  name?: string;
+}
+interface NonResourceAttributes {
+  path?: string;
+  verb?: string;
+}
 interface AccessReviewSpec {
   resourceAttributes?: ResourceAttributes;
   nonResourceAttributes?: NonResourceAttributes;
@@ -38,12 +49,31 @@ function attributesFromSpec(spec: AccessReviewSpec, user: UserInfo): Attributes 
   if (spec.resourceAttributes) {
     const r = spec.resourceAttributes;
     return {
-      user, verb: r.verb ?? '', isResourceRequest: true, path: '', namespace: r.namespace ?? '', apiGroup: r.group ?? '',
-      apiVersion: r.version ?? '', resource: r.resource ?? '', subresource: r.subresource ?? '', name: r.name ?? '',
+      user,
+      verb: r.verb ?? '',
+      isResourceRequest: true,
+      path: '',
+      namespace: r.namespace ?? '',
+      apiGroup: r.group ?? '',
+      apiVersion: r.version ?? '',
+      resource: r.resource ?? '',
+      subresource: r.subresource ?? '',
+      name: r.name ?? '',
     };
   }
   const n = spec.nonResourceAttributes ?? {};
-  return { user, verb: n.verb ?? '', isResourceRequest: false, path: n.path ?? '', namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
+  return {
+    user,
+    verb: n.verb ?? '',
+    isResourceRequest: false,
+    path: n.path ?? '',
+    namespace: '',
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
 }
 
 function validateAttributes(spec: AccessReviewSpec | undefined, self: boolean): FieldError[] {
@@ -51,9 +81,23 @@ function validateAttributes(spec: AccessReviewSpec | undefined, self: boolean): 
   if (!spec) return [fieldRequired('spec')];
   const hasR = spec.resourceAttributes !== undefined && spec.resourceAttributes !== null;
   const hasN = spec.nonResourceAttributes !== undefined && spec.nonResourceAttributes !== null;
-  if (hasR && hasN) errs.push(fieldInvalid('spec.resourceAttributes', spec.resourceAttributes, 'cannot be specified in combination with resourceAttributes'));
-  if (!hasR && !hasN) errs.push(fieldRequired('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
-  if (!self && !spec.user && !(spec.groups?.length)) errs.push(fieldInvalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified'));
+  if (hasR && hasN)
+    errs.push(
+      fieldInvalid(
+        'spec.resourceAttributes',
+        spec.resourceAttributes,
+        'cannot be specified in combination with resourceAttributes',
+      ),
+    );
+  if (!hasR && !hasN)
+    errs.push(
+      fieldRequired(
+        'spec.resourceAttributes',
+        'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      ),
+    );
+  if (!self && !spec.user && !spec.groups?.length)
+    errs.push(fieldInvalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified'));
   return errs;
 }
 
@@ -67,12 +111,31 @@ async function decide(authorizer: Authorizer, attrs: Attributes): Promise<Record
 }
 
 function reviewResponse(body: KubeObject, kind: string, group: string, status: unknown, spec?: unknown): KubeObject {
-  return { kind, apiVersion: `${group}/v1`, metadata: { ...(body.metadata ?? {}), creationTimestamp: null } as never, spec: spec ?? body.spec, status };
+  return {
+    kind,
+    apiVersion: `${group}/v1`,
+    metadata: { ...(body.metadata ?? {}), creationTimestamp: null } as never,
+    spec: spec ?? body.spec,
+    status,
+  };
 }
 
-function virtual(group: string, resource: string, kind: string, namespaced: boolean, handler: (body: KubeObject, ctx: RequestContext) => Promise<KubeObject>): ResourceDef {
+function virtual(
+  group: string,
+  resource: string,
+  kind: string,
+  namespaced: boolean,
+  handler: (body: KubeObject, ctx: RequestContext) => Promise<KubeObject>,
+): ResourceDef {
   return {
-    group, version: 'v1', resource, kind, listKind: `${kind}List`, singularName: kind.toLowerCase(), namespaced, verbs: ['create'],
+    group,
+    version: 'v1',
+    resource,
+    kind,
+    listKind: `${kind}List`,
+    singularName: kind.toLowerCase(),
+    namespaced,
+    verbs: ['create'],
     virtualCreate: handler,
   };
 }
@@ -82,8 +145,18 @@ export function reviewResources(deps: ReviewDeps): ResourceDef[] {
     const spec = body.spec as AccessReviewSpec | undefined;
     const errs = validateAttributes(spec, false);
     if (errs.length) throw invalid('SubjectAccessReview', body.metadata?.name ?? '', AUTHZ, errs);
-    const user: UserInfo = { username: spec!.user ?? '', groups: spec!.groups ?? [], uid: spec!.uid, extra: spec!.extra };
-    return reviewResponse(body, 'SubjectAccessReview', AUTHZ, await decide(deps.authorizer(), attributesFromSpec(spec!, user)));
+    const user: UserInfo = {
+      username: spec!.user ?? '',
+      groups: spec!.groups ?? [],
+      uid: spec!.uid,
+      extra: spec!.extra,
+    };
+    return reviewResponse(
+      body,
+      'SubjectAccessReview',
+      AUTHZ,
+      await decide(deps.authorizer(), attributesFromSpec(spec!, user)),
+    );
   });
 
   const lsar = virtual(AUTHZ, 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true, async (body, ctx) => {
@@ -91,20 +164,44 @@ export function reviewResources(deps: ReviewDeps): ResourceDef[] {
     const errs = validateAttributes(spec, false);
     const ns = ctx.info.namespace;
     if (spec?.resourceAttributes && (spec.resourceAttributes.namespace ?? '') !== ns) {
-      errs.push(fieldInvalid('spec.resourceAttributes.namespace', spec.resourceAttributes.namespace ?? '', 'must match metadata.namespace'));
+      errs.push(
+        fieldInvalid(
+          'spec.resourceAttributes.namespace',
+          spec.resourceAttributes.namespace ?? '',
+          'must match metadata.namespace',
+        ),
+      );
     }
-    if (spec?.nonResourceAttributes) errs.push(fieldInvalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'));
+    if (spec?.nonResourceAttributes)
+      errs.push(
+        fieldInvalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'),
+      );
     if (errs.length) throw invalid('LocalSubjectAccessReview', body.metadata?.name ?? '', AUTHZ, errs);
-    const user: UserInfo = { username: spec!.user ?? '', groups: spec!.groups ?? [], uid: spec!.uid, extra: spec!.extra };
+    const user: UserInfo = {
+      username: spec!.user ?? '',
+      groups: spec!.groups ?? [],
+      uid: spec!.uid,
+      extra: spec!.extra,
+    };
     body.metadata = { ...(body.metadata ?? {}), namespace: ns };
-    return reviewResponse(body, 'LocalSubjectAccessReview', AUTHZ, await decide(deps.authorizer(), attributesFromSpec(spec!, user)));
+    return reviewResponse(
+      body,
+      'LocalSubjectAccessReview',
+      AUTHZ,
+      await decide(deps.authorizer(), attributesFromSpec(spec!, user)),
+    );
   });
 
   const ssar = virtual(AUTHZ, 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, async (body, ctx) => {
     const spec = body.spec as AccessReviewSpec | undefined;
     const errs = validateAttributes(spec, true);
     if (errs.length) throw invalid('SelfSubjectAccessReview', body.metadata?.name ?? '', AUTHZ, errs);
-    return reviewResponse(body, 'SelfSubjectAccessReview', AUTHZ, await decide(deps.authorizer(), attributesFromSpec(spec!, ctx.user)));
+    return reviewResponse(
+      body,
+      'SelfSubjectAccessReview',
+      AUTHZ,
+      await decide(deps.authorizer(), attributesFromSpec(spec!, ctx.user)),
+    );
   });
 
   const ssrr = virtual(AUTHZ, 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, async (body, ctx) => {
@@ -119,7 +216,11 @@ export function reviewResources(deps: ReviewDeps): ResourceDef[] {
       merged.incomplete ||= res.incomplete;
       if (res.evaluationError) errors.push(res.evaluationError);
     }
-    const status: Record<string, unknown> = { resourceRules: merged.resourceRules, nonResourceRules: merged.nonResourceRules, incomplete: merged.incomplete };
+    const status: Record<string, unknown> = {
+      resourceRules: merged.resourceRules,
+      nonResourceRules: merged.nonResourceRules,
+      incomplete: merged.incomplete,
+    };
     if (errors.length) status.evaluationError = errors.join(', ');
     return reviewResponse(body, 'SelfSubjectRulesReview', AUTHZ, status, spec);
   });
@@ -130,7 +231,12 @@ export function reviewResources(deps: ReviewDeps): ResourceDef[] {
     if (u.uid) userInfo.uid = u.uid;
     if (u.groups.length) userInfo.groups = u.groups;
     if (u.extra && Object.keys(u.extra).length) userInfo.extra = u.extra;
-    return { kind: 'SelfSubjectReview', apiVersion: `${AUTHN}/v1`, metadata: { creationTimestamp: null } as never, status: { userInfo } };
+    return {
+      kind: 'SelfSubjectReview',
+      apiVersion: `${AUTHN}/v1`,
+      metadata: { creationTimestamp: null } as never,
+      status: { userInfo },
+    };
   });
 
   const tokenReview = virtual(AUTHN, 'tokenreviews', 'TokenReview', false, (body) => reviewToken(body, deps));

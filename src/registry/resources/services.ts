@@ -6,7 +6,13 @@ import { ALL_VERBS, keepStatus, STATUS_ONLY, type ResourceDef } from '../types.j
 import { dns1035Label } from '../validation.js';
 
 export type Port = { port?: number; protocol?: string; targetPort?: number | string; name?: string; nodePort?: number };
-export type ServiceSpec = Record<string, unknown> & { ports?: Port[]; type?: string; clusterIP?: string; clusterIPs?: string[]; selector?: Record<string, string> };
+export type ServiceSpec = Record<string, unknown> & {
+  ports?: Port[];
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  selector?: Record<string, string>;
+};
 
 /** An allocated ClusterIP stays (validateServiceClusterIPsRelatedFields: "may not change once set"). */
 function validateClusterIpUpdate(o: KubeObject, old: KubeObject): FieldError[] {
@@ -16,7 +22,13 @@ function validateClusterIpUpdate(o: KubeObject, old: KubeObject): FieldError[] {
   const ips = spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []);
   if (spec.clusterIP === oldSpec.clusterIP && (ips[0] ?? oldSpec.clusterIP) === oldSpec.clusterIP) return [];
   const rendered = `[]string{${ips.map((ip) => JSON.stringify(ip)).join(', ')}}`;
-  return [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: ${rendered}: may not change once set` }];
+  return [
+    {
+      type: 'FieldValueInvalid',
+      field: 'spec.clusterIPs[0]',
+      message: `Invalid value: ${rendered}: may not change once set`,
+    },
+  ];
 }
 
 export const services: ResourceDef = (() => {
@@ -29,19 +41,35 @@ export const services: ResourceDef = (() => {
   function validate(o: KubeObject): FieldError[] {
     const spec = (o.spec ?? {}) as ServiceSpec;
     const errs: FieldError[] = [];
-    if (spec.type !== 'ExternalName' && (!Array.isArray(spec.ports) || spec.ports.length === 0) && spec.clusterIP !== 'None') errs.push(fieldRequired('spec.ports'));
+    if (
+      spec.type !== 'ExternalName' &&
+      (!Array.isArray(spec.ports) || spec.ports.length === 0) &&
+      spec.clusterIP !== 'None'
+    )
+      errs.push(fieldRequired('spec.ports'));
     (spec.ports ?? []).forEach((p, i) => {
-      if (!Number.isInteger(p.port) || p.port! < 1 || p.port! > 65535) errs.push(fieldInvalid(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'));
+      if (!Number.isInteger(p.port) || p.port! < 1 || p.port! > 65535)
+        errs.push(fieldInvalid(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'));
     });
     return errs;
   }
 
   return {
-    group: '', version: 'v1', resource: 'services', kind: 'Service', listKind: 'ServiceList', singularName: 'service',
-    namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    group: '',
+    version: 'v1',
+    resource: 'services',
+    kind: 'Service',
+    listKind: 'ServiceList',
+    singularName: 'service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
     nameValidator: dns1035Label,
     strategy: {
-      prepareForCreate(o) { o.status = { loadBalancer: {} }; },
+      prepareForCreate(o) {
+        o.status = { loadBalancer: {} };
+      },
       prepareForUpdate(o, old) {
         keepStatus(o, old);
         const spec = (o.spec ?? {}) as ServiceSpec;
@@ -71,12 +99,19 @@ export const services: ResourceDef = (() => {
     returnDeletedObject: true,
     table: table(
       [
-        { name: 'Type', type: 'string', priority: 0 }, { name: 'Cluster-IP', type: 'string', priority: 0 },
-        { name: 'External-IP', type: 'string', priority: 0 }, { name: 'Port(s)', type: 'string', priority: 0 },
+        { name: 'Type', type: 'string', priority: 0 },
+        { name: 'Cluster-IP', type: 'string', priority: 0 },
+        { name: 'External-IP', type: 'string', priority: 0 },
+        { name: 'Port(s)', type: 'string', priority: 0 },
       ],
       (o) => {
         const spec = (o.spec ?? {}) as ServiceSpec;
-        return [spec.type ?? 'ClusterIP', spec.clusterIP ?? '<none>', spec.type === 'ExternalName' ? spec.externalName : '<none>', ports(o)];
+        return [
+          spec.type ?? 'ClusterIP',
+          spec.clusterIP ?? '<none>',
+          spec.type === 'ExternalName' ? spec.externalName : '<none>',
+          ports(o),
+        ];
       },
     ),
   };

@@ -36,9 +36,17 @@ function requestPath(req: IncomingMessage): string {
 export async function authenticate(req: IncomingMessage, authenticator: Authenticator): Promise<AuthResponse> {
   let resp: AuthResponse | null;
   try {
-    resp = await authenticator.authenticate({ headers: req.headers, headersDistinct: req.headersDistinct, path: requestPath(req), peerCertificates: peerChain(req) });
+    resp = await authenticator.authenticate({
+      headers: req.headers,
+      headersDistinct: req.headersDistinct,
+      path: requestPath(req),
+      peerCertificates: peerChain(req),
+    });
   } catch (e) {
-    log.info({ path: req.url?.split('?')[0], reason: (e as Error).message }, 'Unable to authenticate the request due to an error');
+    log.info(
+      { path: req.url?.split('?')[0], reason: (e as Error).message },
+      'Unable to authenticate the request due to an error',
+    );
     throw unauthorized();
   }
   if (!resp) throw unauthorized();

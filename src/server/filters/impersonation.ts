@@ -65,7 +65,10 @@ export interface ImpersonationRequest {
 /** Header values one by one: every repeated header stays a separate value, empty values included. */
 type HeaderValues = (lowerCaseName: string) => string[];
 
-function headerValues(headers: IncomingHttpHeaders, headersDistinct?: Record<string, string[] | undefined>): HeaderValues {
+function headerValues(
+  headers: IncomingHttpHeaders,
+  headersDistinct?: Record<string, string[] | undefined>,
+): HeaderValues {
   // Index by lower-cased name once: Node already lower-cases, hand-built header objects may not.
   const index = new Map<string, string[]>();
   const add = (name: string, values: string[]) => {
@@ -84,7 +87,10 @@ function headerValues(headers: IncomingHttpHeaders, headersDistinct?: Record<str
 }
 
 /** All lower-cased header names starting with Impersonate-Extra-, in arrival order. */
-function extraHeaderNames(headers: IncomingHttpHeaders, headersDistinct?: Record<string, string[] | undefined>): string[] {
+function extraHeaderNames(
+  headers: IncomingHttpHeaders,
+  headersDistinct?: Record<string, string[] | undefined>,
+): string[] {
   const names = new Set<string>();
   for (const name of Object.keys(headersDistinct ?? headers)) {
     const n = name.toLowerCase();
@@ -137,7 +143,8 @@ export { splitServiceAccountUsername };
 
 /** Go's `%v` of a []v1.ObjectReference (struct fields in declaration order, space-separated, UID and RV empty). */
 function goFormatRequests(requests: ImpersonationRequest[]): string {
-  const one = (r: ImpersonationRequest) => `{${[r.kind, r.namespace, r.name, '', r.apiVersion, '', r.fieldPath].join(' ')}}`;
+  const one = (r: ImpersonationRequest) =>
+    `{${[r.kind, r.namespace, r.name, '', r.apiVersion, '', r.fieldPath].join(' ')}}`;
   return `[${requests.map(one).join(' ')}]`;
 }
 
@@ -153,8 +160,17 @@ export function buildImpersonationRequests(
 ): ImpersonationRequest[] {
   const values = headerValues(headers, headersDistinct);
   const requests: ImpersonationRequest[] = [];
-  const ref = (kind: ImpersonationRequest['kind'], name: string, more: Partial<ImpersonationRequest> = {}): ImpersonationRequest => ({
-    kind, namespace: '', name, apiVersion: '', fieldPath: '', ...more,
+  const ref = (
+    kind: ImpersonationRequest['kind'],
+    name: string,
+    more: Partial<ImpersonationRequest> = {},
+  ): ImpersonationRequest => ({
+    kind,
+    namespace: '',
+    name,
+    apiVersion: '',
+    fieldPath: '',
+    ...more,
   });
 
   // Like Go's Header.Get: only the first value counts.
@@ -189,15 +205,34 @@ export function buildImpersonationRequests(
 /** The SubjectAccessReview-style attributes that must be allowed for one impersonation request. */
 export function impersonationAttributes(requester: UserInfo, request: ImpersonationRequest): Attributes {
   const attrs: Attributes = {
-    user: requester, verb: 'impersonate', isResourceRequest: true, path: '',
-    namespace: request.namespace, apiGroup: '', apiVersion: '', resource: '', subresource: '', name: request.name,
+    user: requester,
+    verb: 'impersonate',
+    isResourceRequest: true,
+    path: '',
+    namespace: request.namespace,
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: request.name,
   };
   switch (request.kind) {
-    case 'ServiceAccount': return { ...attrs, resource: 'serviceaccounts' };
-    case 'User': return { ...attrs, resource: 'users' };
-    case 'Group': return { ...attrs, resource: 'groups' };
-    case 'UserExtra': return { ...attrs, apiGroup: AUTHENTICATION_GROUP, apiVersion: 'v1', resource: 'userextras', subresource: request.fieldPath };
-    case 'UID': return { ...attrs, apiGroup: AUTHENTICATION_GROUP, apiVersion: 'v1', resource: 'uids' };
+    case 'ServiceAccount':
+      return { ...attrs, resource: 'serviceaccounts' };
+    case 'User':
+      return { ...attrs, resource: 'users' };
+    case 'Group':
+      return { ...attrs, resource: 'groups' };
+    case 'UserExtra':
+      return {
+        ...attrs,
+        apiGroup: AUTHENTICATION_GROUP,
+        apiVersion: 'v1',
+        resource: 'userextras',
+        subresource: request.fieldPath,
+      };
+    case 'UID':
+      return { ...attrs, apiGroup: AUTHENTICATION_GROUP, apiVersion: 'v1', resource: 'uids' };
   }
 }
 
@@ -263,7 +298,8 @@ export async function impersonate(
   }
 
   if (username !== SYSTEM_ANONYMOUS) {
-    if (!groups.includes(SYSTEM_AUTHENTICATED) && !groups.includes(SYSTEM_UNAUTHENTICATED)) groups.push(SYSTEM_AUTHENTICATED);
+    if (!groups.includes(SYSTEM_AUTHENTICATED) && !groups.includes(SYSTEM_UNAUTHENTICATED))
+      groups.push(SYSTEM_AUTHENTICATED);
   } else if (!groups.includes(SYSTEM_UNAUTHENTICATED)) {
     groups.push(SYSTEM_UNAUTHENTICATED);
   }

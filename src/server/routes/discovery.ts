@@ -10,7 +10,8 @@ export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | 
   if (!accept) return undefined;
   for (const part of accept.split(',')) {
     const p = part.replace(/\s/g, '').toLowerCase();
-    if (p.includes('as=apigroupdiscoverylist') && p.includes('g=apidiscovery.k8s.io')) return p.includes('v=v2beta1') ? 'v2beta1' : 'v2';
+    if (p.includes('as=apigroupdiscoverylist') && p.includes('g=apidiscovery.k8s.io'))
+      return p.includes('v=v2beta1') ? 'v2beta1' : 'v2';
   }
   return undefined;
 }
@@ -43,13 +44,18 @@ export class Discovery {
   }
 
   apiVersions(serverAddress: string): unknown {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+    };
   }
 
   apiGroupList(): unknown {
     const groups = [...new Set(this.defs.filter((d) => d.group).map((d) => d.group))];
     return {
-      kind: 'APIGroupList', apiVersion: 'v1',
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
       groups: groups.map((g) => {
         const versions = [...new Set(this.defs.filter((d) => d.group === g).map((d) => d.version))];
         const vs = versions.map((v) => ({ groupVersion: `${g}/${v}`, version: v }));
@@ -62,13 +68,25 @@ export class Discovery {
     const defs = this.groups.get(gv) ?? [];
     const resources: unknown[] = [];
     for (const d of defs) {
-      const r: Record<string, unknown> = { name: d.resource, singularName: d.singularName, namespaced: d.namespaced, kind: d.kind, verbs: d.virtualCreate ? ['create'] : d.verbs };
+      const r: Record<string, unknown> = {
+        name: d.resource,
+        singularName: d.singularName,
+        namespaced: d.namespaced,
+        kind: d.kind,
+        verbs: d.virtualCreate ? ['create'] : d.verbs,
+      };
       if (d.shortNames) r.shortNames = d.shortNames;
       if (d.categories) r.categories = d.categories;
       if (!d.virtualCreate) r.storageVersionHash = storageVersionHash(d);
       resources.push(r);
       for (const [sub, s] of Object.entries(d.subresources ?? {})) {
-        const sr: Record<string, unknown> = { name: `${d.resource}/${sub}`, singularName: '', namespaced: d.namespaced, kind: s.kind ?? d.kind, verbs: s.verbs };
+        const sr: Record<string, unknown> = {
+          name: `${d.resource}/${sub}`,
+          singularName: '',
+          namespaced: d.namespaced,
+          kind: s.kind ?? d.kind,
+          verbs: s.verbs,
+        };
         if (s.group !== undefined) sr.group = s.group;
         if (s.version !== undefined) sr.version = s.version;
         resources.push(sr);
@@ -87,26 +105,28 @@ export class Discovery {
         metadata: g ? { name: g, creationTimestamp: null } : { creationTimestamp: null },
         versions: versions.map((v) => ({
           version: v,
-          resources: this.defs.filter((d) => d.group === g && d.version === v).map((d) => {
-            const r: Record<string, unknown> = {
-              resource: d.resource,
-              responseKind: { group: d.group, version: d.version, kind: d.kind },
-              scope: d.namespaced ? 'Namespaced' : 'Cluster',
-              singularResource: d.singularName,
-              verbs: d.virtualCreate ? ['create'] : d.verbs,
-            };
-            if (d.shortNames) r.shortNames = d.shortNames;
-            if (d.categories) r.categories = d.categories;
-            const subs = Object.entries(d.subresources ?? {});
-            if (subs.length) {
-              r.subresources = subs.map(([name, s]) => ({
-                subresource: name,
-                responseKind: { group: s.group ?? d.group, version: s.version ?? d.version, kind: s.kind ?? d.kind },
-                verbs: s.verbs,
-              }));
-            }
-            return r;
-          }),
+          resources: this.defs
+            .filter((d) => d.group === g && d.version === v)
+            .map((d) => {
+              const r: Record<string, unknown> = {
+                resource: d.resource,
+                responseKind: { group: d.group, version: d.version, kind: d.kind },
+                scope: d.namespaced ? 'Namespaced' : 'Cluster',
+                singularResource: d.singularName,
+                verbs: d.virtualCreate ? ['create'] : d.verbs,
+              };
+              if (d.shortNames) r.shortNames = d.shortNames;
+              if (d.categories) r.categories = d.categories;
+              const subs = Object.entries(d.subresources ?? {});
+              if (subs.length) {
+                r.subresources = subs.map(([name, s]) => ({
+                  subresource: name,
+                  responseKind: { group: s.group ?? d.group, version: s.version ?? d.version, kind: s.kind ?? d.kind },
+                  verbs: s.verbs,
+                }));
+              }
+              return r;
+            }),
           freshness: 'Current',
         })),
       });

@@ -7,7 +7,14 @@ export interface HealthCheck {
   check(): Promise<void> | void;
 }
 
-export async function serveHealth(req: IncomingMessage, res: ServerResponse, probe: string, checks: HealthCheck[], only: string | undefined, query: URLSearchParams): Promise<void> {
+export async function serveHealth(
+  req: IncomingMessage,
+  res: ServerResponse,
+  probe: string,
+  checks: HealthCheck[],
+  only: string | undefined,
+  query: URLSearchParams,
+): Promise<void> {
   const excluded = new Set(query.getAll('exclude'));
   const selected = only ? checks.filter((c) => c.name === only) : checks.filter((c) => !excluded.has(c.name));
   if (only && selected.length === 0) return writeText(res, 404, '404 page not found\n');

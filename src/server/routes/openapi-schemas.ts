@@ -16,12 +16,20 @@ export function componentName(fullName: string): string {
 
 function scalarSchema(kind: ScalarKind): Schema {
   switch (kind) {
-    case 'string': return { type: 'string' };
-    case 'bytes': return { type: 'string', format: 'byte' };
-    case 'bool': return { type: 'boolean' };
-    case 'int32': case 'uint32': return { type: 'integer', format: 'int32' };
-    case 'int64': case 'uint64': return { type: 'integer', format: 'int64' };
-    case 'double': return { type: 'number', format: 'double' };
+    case 'string':
+      return { type: 'string' };
+    case 'bytes':
+      return { type: 'string', format: 'byte' };
+    case 'bool':
+      return { type: 'boolean' };
+    case 'int32':
+    case 'uint32':
+      return { type: 'integer', format: 'int32' };
+    case 'int64':
+    case 'uint64':
+      return { type: 'integer', format: 'int64' };
+    case 'double':
+      return { type: 'number', format: 'double' };
   }
 }
 
@@ -37,8 +45,14 @@ export class SchemaBuilder {
     this.message(plan);
     const schema = this.components[name]!;
     const props = (schema.properties ??= {}) as Record<string, Schema>;
-    props.apiVersion = { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' };
-    props.kind = { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' };
+    props.apiVersion = {
+      type: 'string',
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    };
+    props.kind = {
+      type: 'string',
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    };
     schema['x-kubernetes-group-version-kind'] = [{ group, kind, version }];
     return `#/components/schemas/${name}`;
   }
@@ -55,16 +69,23 @@ export class SchemaBuilder {
   /** JSON forms of their own (Time, IntOrString, Quantity, RawExtension, …). */
   private special(plan: MessagePlan): Schema | undefined {
     switch (plan.form) {
-      case 'time': case 'microtime': return { type: 'string', format: 'date-time' };
-      case 'duration': return { type: 'string' };
-      case 'intorstring': return { type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true };
-      case 'quantity': return { type: 'string' };
-      case 'rawjson': return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+      case 'time':
+      case 'microtime':
+        return { type: 'string', format: 'date-time' };
+      case 'duration':
+        return { type: 'string' };
+      case 'intorstring':
+        return { type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true };
+      case 'quantity':
+        return { type: 'string' };
+      case 'rawjson':
+        return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
       case 'items': {
         const f = plan.fields[0];
         return { type: 'array', items: f ? this.element(f) : {} };
       }
-      default: return undefined;
+      default:
+        return undefined;
     }
   }
 

@@ -468,8 +468,7 @@ export class OpenApiV2 {
 
   serve(ctx: NonResourceContext): void {
     const path = trimTrailingSlashes(ctx.info.path);
-    if (path !== '/openapi/v2')
-      throw pageNotFound();
+    if (path !== '/openapi/v2') throw pageNotFound();
     const doc = this.doc;
     const accept = ctx.req.headers.accept ?? '';
     const wantsProto = accept.split(',').some((a) => {

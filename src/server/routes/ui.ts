@@ -17,8 +17,15 @@ export const CONSOLE_PREFIX = '/ui';
 
 /** Only same-origin scripts, styles and API calls; no inline code, no frames, no forms posting elsewhere. */
 export const CONSOLE_CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -84,7 +91,9 @@ export function loadConsoleAssets(dir: string): Map<string, Asset> {
  * The /ui handler. The table loads on first use; when the console is not built yet the answer is 503 and the
  * directory is looked at again (at most every few seconds), so a build after start-up is picked up.
  */
-export function consoleRoute(dir = defaultConsoleDir()): (req: IncomingMessage, res: ServerResponse, path: string) => void {
+export function consoleRoute(
+  dir = defaultConsoleDir(),
+): (req: IncomingMessage, res: ServerResponse, path: string) => void {
   let assets: Map<string, Asset> | undefined;
   let lastMissing = 0;
   const table = (): Map<string, Asset> | undefined => {
@@ -161,10 +170,15 @@ function redirect(res: ServerResponse, location: string): void {
 }
 
 function notBuilt(req: IncomingMessage, res: ServerResponse): void {
-  const text = '<!doctype html><title>kauth console</title><p>The console is not built: run <code>npm run build</code>.</p>\n';
+  const text =
+    '<!doctype html><title>kauth console</title><p>The console is not built: run <code>npm run build</code>.</p>\n';
   res.writeHead(503, {
-    'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache',
-    'Content-Security-Policy': CONSOLE_CSP, 'X-Content-Type-Options': 'nosniff', 'Retry-After': 5,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache',
+    'Content-Security-Policy': CONSOLE_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Retry-After': 5,
   });
   res.end(req.method === 'HEAD' ? undefined : text);
 }

@@ -28,12 +28,27 @@ interface Review {
 type SubjectKind = 'me' | 'user' | 'serviceaccount';
 
 /** One review: self or another subject, at the resource's scope (cluster-scoped resources ignore the namespace). */
-async function review(api: Api, who: UserInfo | undefined, r: ServedResource, verb: string, namespace: string, signal: AbortSignal): Promise<boolean> {
+async function review(
+  api: Api,
+  who: UserInfo | undefined,
+  r: ServedResource,
+  verb: string,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<boolean> {
   const resourceAttributes = { namespace: r.namespaced ? namespace : '', verb, group: r.group, resource: r.resource };
   const body = who
-    ? { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: who.username, groups: who.groups, resourceAttributes } }
+    ? {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: who.username, groups: who.groups, resourceAttributes },
+      }
     : { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes } };
-  const res = await api.call<Review>(`${AUTHZ}/${who ? 'subjectaccessreviews' : 'selfsubjectaccessreviews'}`, { method: 'POST', body, signal });
+  const res = await api.call<Review>(`${AUTHZ}/${who ? 'subjectaccessreviews' : 'selfsubjectaccessreviews'}`, {
+    method: 'POST',
+    body,
+    signal,
+  });
   return res.status.allowed;
 }
 
@@ -68,16 +83,27 @@ export function MatrixView({ api, me }: ViewProps) {
     const subject = who ? who.username : me.username;
     const ns = namespace.trim();
     const jobs: [number, number][] = [];
-    served.forEach((r, i) => MATRIX_VERBS.forEach((v, j) => { if (r.verbs.includes(v)) jobs.push([i, j]); }));
+    served.forEach((r, i) =>
+      MATRIX_VERBS.forEach((v, j) => {
+        if (r.verbs.includes(v)) jobs.push([i, j]);
+      }),
+    );
     const rows = served.map((resource) => ({ resource, cells: MATRIX_VERBS.map((): Cell => undefined) }));
     setError(undefined);
     setMatrix(undefined);
     setProgress([0, jobs.length]);
     try {
-      await mapLimit(jobs, 8, async ([i, j]) => {
-        if (ctl.signal.aborted) return;
-        rows[i]!.cells[j] = await review(api, who, served[i]!, MATRIX_VERBS[j]!, ns, ctl.signal);
-      }, (n) => { if (n % 20 === 0 || n === jobs.length) setProgress([n, jobs.length]); });
+      await mapLimit(
+        jobs,
+        8,
+        async ([i, j]) => {
+          if (ctl.signal.aborted) return;
+          rows[i]!.cells[j] = await review(api, who, served[i]!, MATRIX_VERBS[j]!, ns, ctl.signal);
+        },
+        (n) => {
+          if (n % 20 === 0 || n === jobs.length) setProgress([n, jobs.length]);
+        },
+      );
       if (!ctl.signal.aborted) setMatrix({ subject, namespace: ns, rows });
     } catch (e) {
       ctl.abort();
@@ -88,16 +114,34 @@ export function MatrixView({ api, me }: ViewProps) {
   };
 
   const needle = filter.trim().toLowerCase();
-  const rows = matrix?.rows.filter((r) => (!needle || groupResource(r.resource).includes(needle)) && (!onlyAllowed || r.cells.some((c) => c === true)));
-  const valid = kind === 'me' || (kind === 'user' ? user.trim() !== '' : saName.trim() !== '' && saNamespace.trim() !== '');
+  const rows = matrix?.rows.filter(
+    (r) => (!needle || groupResource(r.resource).includes(needle)) && (!onlyAllowed || r.cells.some((c) => c === true)),
+  );
+  const valid =
+    kind === 'me' || (kind === 'user' ? user.trim() !== '' : saName.trim() !== '' && saNamespace.trim() !== '');
   return (
     <Section title="Access matrix">
-      <form class="stack" onSubmit={(e) => { e.preventDefault(); void run(); }}>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
         <fieldset>
           <legend>Subject</legend>
           <div class="row">
-            {([['me', `Me (${me.username})`], ['user', 'User and groups'], ['serviceaccount', 'Service account']] as const).map(([k, label]) => (
-              <label key={k} class="radio"><input type="radio" name="subject-kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {label}</label>
+            {(
+              [
+                ['me', `Me (${me.username})`],
+                ['user', 'User and groups'],
+                ['serviceaccount', 'Service account'],
+              ] as const
+            ).map(([k, label]) => (
+              <label key={k} class="radio">
+                <input type="radio" name="subject-kind" value={k} checked={kind === k} onChange={() => setKind(k)} />{' '}
+                {label}
+              </label>
             ))}
           </div>
           {kind === 'user' ? (
@@ -105,41 +149,93 @@ export function MatrixView({ api, me }: ViewProps) {
               <label for="m-user">User</label>
               <input id="m-user" value={user} onInput={(e) => setUser((e.target as HTMLInputElement).value)} required />
               <label for="m-groups">Groups</label>
-              <input id="m-groups" value={groups} placeholder="devs, system:authenticated" onInput={(e) => setGroups((e.target as HTMLInputElement).value)} />
+              <input
+                id="m-groups"
+                value={groups}
+                placeholder="devs, system:authenticated"
+                onInput={(e) => setGroups((e.target as HTMLInputElement).value)}
+              />
             </div>
           ) : null}
           {kind === 'serviceaccount' ? (
             <div class="row">
               <label for="m-sa-ns">Namespace</label>
-              <input id="m-sa-ns" value={saNamespace} onInput={(e) => setSaNamespace((e.target as HTMLInputElement).value)} required />
+              <input
+                id="m-sa-ns"
+                value={saNamespace}
+                onInput={(e) => setSaNamespace((e.target as HTMLInputElement).value)}
+                required
+              />
               <label for="m-sa">Name</label>
-              <input id="m-sa" value={saName} onInput={(e) => setSaName((e.target as HTMLInputElement).value)} required />
+              <input
+                id="m-sa"
+                value={saName}
+                onInput={(e) => setSaName((e.target as HTMLInputElement).value)}
+                required
+              />
             </div>
           ) : null}
         </fieldset>
         <div class="row">
           <label for="m-ns">Namespace</label>
-          <input id="m-ns" value={namespace} placeholder="empty: all namespaces" onInput={(e) => setNamespace((e.target as HTMLInputElement).value)} />
-          <button type="submit" disabled={!served || !valid}>Show access</button>
+          <input
+            id="m-ns"
+            value={namespace}
+            placeholder="empty: all namespaces"
+            onInput={(e) => setNamespace((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" disabled={!served || !valid}>
+            Show access
+          </button>
         </div>
       </form>
       <ErrorBox error={error} />
       {!served && !error ? <Busy>Reading discovery…</Busy> : null}
-      {progress ? <Busy>Asking the API: {progress[0]} of {progress[1]} reviews…</Busy> : null}
+      {progress ? (
+        <Busy>
+          Asking the API: {progress[0]} of {progress[1]} reviews…
+        </Busy>
+      ) : null}
       {matrix && rows ? (
         <>
           <div class="row">
             <label for="m-filter">Filter resources</label>
-            <input id="m-filter" type="search" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-            <label class="radio"><input type="checkbox" checked={onlyAllowed} onChange={(e) => setOnlyAllowed((e.target as HTMLInputElement).checked)} /> Only rows with some access</label>
+            <input
+              id="m-filter"
+              type="search"
+              value={filter}
+              onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+            />
+            <label class="radio">
+              <input
+                type="checkbox"
+                checked={onlyAllowed}
+                onChange={(e) => setOnlyAllowed((e.target as HTMLInputElement).checked)}
+              />{' '}
+              Only rows with some access
+            </label>
           </div>
           <div class="scroll">
             <table class="matrix" data-testid="matrix">
               <caption>
-                Access of <strong>{matrix.subject}</strong> {matrix.namespace ? <>in namespace <strong>{matrix.namespace}</strong></> : 'in all namespaces'}
+                Access of <strong>{matrix.subject}</strong>{' '}
+                {matrix.namespace ? (
+                  <>
+                    in namespace <strong>{matrix.namespace}</strong>
+                  </>
+                ) : (
+                  'in all namespaces'
+                )}
               </caption>
               <thead>
-                <tr><th scope="col">Resource</th>{MATRIX_VERBS.map((v) => <th scope="col" key={v}>{v}</th>)}</tr>
+                <tr>
+                  <th scope="col">Resource</th>
+                  {MATRIX_VERBS.map((v) => (
+                    <th scope="col" key={v}>
+                      {v}
+                    </th>
+                  ))}
+                </tr>
               </thead>
               <tbody>
                 {rows.map(({ resource, cells }) => {
@@ -151,7 +247,13 @@ export function MatrixView({ api, me }: ViewProps) {
                         const verb = MATRIX_VERBS[j]!;
                         const word = c === undefined ? 'not served' : c ? 'allowed' : 'denied';
                         return (
-                          <td key={verb} class={`cell ${word.replace(' ', '-')}`} data-cell={`${name}/${verb}`} data-access={word} title={`${verb} ${name}: ${word}`}>
+                          <td
+                            key={verb}
+                            class={`cell ${word.replace(' ', '-')}`}
+                            data-cell={`${name}/${verb}`}
+                            data-access={word}
+                            title={`${verb} ${name}: ${word}`}
+                          >
                             <span aria-hidden="true">{c === undefined ? '' : c ? '✔' : '✖'}</span>
                             <span class="sr-only">{word}</span>
                           </td>

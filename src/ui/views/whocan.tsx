@@ -11,7 +11,22 @@ import { groupResource, servedResources } from '../discovery';
 import type { ViewProps } from '../main';
 import { listRbacObjects } from '../rbac';
 
-const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'impersonate', 'bind', 'escalate', 'approve', 'sign', '*'];
+const VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'impersonate',
+  'bind',
+  'escalate',
+  'approve',
+  'sign',
+  '*',
+];
 
 export function WhoCanView({ api }: ViewProps) {
   const [verb, setVerb] = useState('get');
@@ -24,7 +39,10 @@ export function WhoCanView({ api }: ViewProps) {
   const [error, setError] = useState<unknown>();
 
   useEffect(() => {
-    Promise.all([listRbacObjects(api), servedResources(api)]).then(([o, s]) => { setObjects(o); setServed(s); }, setError);
+    Promise.all([listRbacObjects(api), servedResources(api)]).then(([o, s]) => {
+      setObjects(o);
+      setServed(s);
+    }, setError);
   }, [api]);
   const world = useMemo(() => (objects ? new RbacWorld(objects) : undefined), [objects]);
 
@@ -37,19 +55,60 @@ export function WhoCanView({ api }: ViewProps) {
 
   return (
     <Section title="Who can">
-      <form class="row" onSubmit={(e) => { e.preventDefault(); ask(); }}>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          ask();
+        }}
+      >
         <label for="wc-verb">Verb</label>
-        <input id="wc-verb" list="wc-verbs" value={verb} size={10} onInput={(e) => setVerb((e.target as HTMLInputElement).value)} required />
-        <datalist id="wc-verbs">{VERBS.map((v) => <option key={v} value={v} />)}</datalist>
+        <input
+          id="wc-verb"
+          list="wc-verbs"
+          value={verb}
+          size={10}
+          onInput={(e) => setVerb((e.target as HTMLInputElement).value)}
+          required
+        />
+        <datalist id="wc-verbs">
+          {VERBS.map((v) => (
+            <option key={v} value={v} />
+          ))}
+        </datalist>
         <label for="wc-resource">Resource</label>
-        <input id="wc-resource" list="wc-resources" value={resource} placeholder="pods/exec, deployments.apps, /healthz"
-          onInput={(e) => setResource((e.target as HTMLInputElement).value)} required />
-        <datalist id="wc-resources">{served?.map((r) => <option key={groupResource(r)} value={groupResource(r)} />)}</datalist>
+        <input
+          id="wc-resource"
+          list="wc-resources"
+          value={resource}
+          placeholder="pods/exec, deployments.apps, /healthz"
+          onInput={(e) => setResource((e.target as HTMLInputElement).value)}
+          required
+        />
+        <datalist id="wc-resources">
+          {served?.map((r) => (
+            <option key={groupResource(r)} value={groupResource(r)} />
+          ))}
+        </datalist>
         <label for="wc-name">Name</label>
-        <input id="wc-name" value={name} size={12} placeholder="any" onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input
+          id="wc-name"
+          value={name}
+          size={12}
+          placeholder="any"
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        />
         <label for="wc-ns">Namespace</label>
-        <input id="wc-ns" value={namespace} size={12} placeholder="cluster scope" onInput={(e) => setNamespace((e.target as HTMLInputElement).value)} />
-        <button type="submit" disabled={!world}>Search</button>
+        <input
+          id="wc-ns"
+          value={namespace}
+          size={12}
+          placeholder="cluster scope"
+          onInput={(e) => setNamespace((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" disabled={!world}>
+          Search
+        </button>
       </form>
       <ErrorBox error={error} />
       {!objects && !error ? <Busy>Listing roles and bindings…</Busy> : null}
@@ -59,17 +118,35 @@ export function WhoCanView({ api }: ViewProps) {
           <div class="scroll">
             <table data-testid="who-can">
               <caption>
-                Who can <strong>{result.request.verb} {describeRequestTarget(result.request)}</strong>
+                Who can{' '}
+                <strong>
+                  {result.request.verb} {describeRequestTarget(result.request)}
+                </strong>
                 {result.request.name ? ` named ${result.request.name}` : ''}
-                {result.request.namespace ? ` in ${result.request.namespace}` : ' at cluster scope'}: {result.entries.length} subjects
+                {result.request.namespace ? ` in ${result.request.namespace}` : ' at cluster scope'}:{' '}
+                {result.entries.length} subjects
               </caption>
-              <thead><tr><th scope="col">Kind</th><th scope="col">Subject</th><th scope="col">Granted by</th><th scope="col">Role</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Granted by</th>
+                  <th scope="col">Role</th>
+                </tr>
+              </thead>
               <tbody>
                 {result.entries.map((e, i) => (
                   <tr key={i}>
                     <td>{e.subject.kind}</td>
-                    <td>{e.subject.namespace ? `${e.subject.namespace}/` : ''}{e.subject.name}</td>
-                    <td>{e.binding ? `${e.binding.kind} ${e.binding.namespace ? `${e.binding.namespace}/` : ''}${e.binding.name}` : e.authorizer}</td>
+                    <td>
+                      {e.subject.namespace ? `${e.subject.namespace}/` : ''}
+                      {e.subject.name}
+                    </td>
+                    <td>
+                      {e.binding
+                        ? `${e.binding.kind} ${e.binding.namespace ? `${e.binding.namespace}/` : ''}${e.binding.name}`
+                        : e.authorizer}
+                    </td>
                     <td>{e.role ? `${e.role.kind} ${e.role.name}` : '—'}</td>
                   </tr>
                 ))}
@@ -77,7 +154,14 @@ export function WhoCanView({ api }: ViewProps) {
             </table>
           </div>
           {result.errors.length ? (
-            <details><summary>{result.errors.length} bindings could not be resolved</summary><ul>{result.errors.map((x) => <li key={x}>{x}</li>)}</ul></details>
+            <details>
+              <summary>{result.errors.length} bindings could not be resolved</summary>
+              <ul>
+                {result.errors.map((x) => (
+                  <li key={x}>{x}</li>
+                ))}
+              </ul>
+            </details>
           ) : null}
         </>
       ) : null}

@@ -17,9 +17,21 @@ const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 export type Story =
-  | 'leaf' | 'leaf-no-eku' | 'via-intermediate' | 'extra-junk'
-  | 'untrusted-ca' | 'self-signed' | 'expired' | 'not-yet-valid' | 'server-auth-only' | 'intermediate-not-ca'
-  | 'lookalike-ca' | 'shared-key-selfsigned' | 'masters-untrusted' | 'expired-intermediate' | 'cycle';
+  | 'leaf'
+  | 'leaf-no-eku'
+  | 'via-intermediate'
+  | 'extra-junk'
+  | 'untrusted-ca'
+  | 'self-signed'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'server-auth-only'
+  | 'intermediate-not-ca'
+  | 'lookalike-ca'
+  | 'shared-key-selfsigned'
+  | 'masters-untrusted'
+  | 'expired-intermediate'
+  | 'cycle';
 
 /** The stories kube accepts; every other one is a 401. */
 export const ACCEPTED: ReadonlySet<Story> = new Set<Story>(['leaf', 'leaf-no-eku', 'via-intermediate', 'extra-junk']);
@@ -36,9 +48,24 @@ export interface ChainPlan {
 }
 
 const STORIES: Story[] = [
-  'leaf', 'leaf', 'leaf-no-eku', 'via-intermediate', 'via-intermediate', 'extra-junk', 'untrusted-ca', 'self-signed', 'expired',
-  'not-yet-valid', 'server-auth-only', 'intermediate-not-ca', 'lookalike-ca', 'shared-key-selfsigned', 'shared-key-selfsigned',
-  'masters-untrusted', 'expired-intermediate', 'cycle',
+  'leaf',
+  'leaf',
+  'leaf-no-eku',
+  'via-intermediate',
+  'via-intermediate',
+  'extra-junk',
+  'untrusted-ca',
+  'self-signed',
+  'expired',
+  'not-yet-valid',
+  'server-auth-only',
+  'intermediate-not-ca',
+  'lookalike-ca',
+  'shared-key-selfsigned',
+  'shared-key-selfsigned',
+  'masters-untrusted',
+  'expired-intermediate',
+  'cycle',
 ];
 
 export const chainPlan: fc.Arbitrary<ChainPlan> = fc.record({
@@ -49,7 +76,10 @@ export const chainPlan: fc.Arbitrary<ChainPlan> = fc.record({
   shuffle: fc.boolean(),
 });
 
-interface Issuer { name: string; key: KeyObject }
+interface Issuer {
+  name: string;
+  key: KeyObject;
+}
 
 function newKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -78,11 +108,16 @@ async function cert(o: CertOptions): Promise<string> {
   const signing = await toSigningKey(o.issuer.key);
   const extensions: x509Types.Extension[] = [
     new x509.BasicConstraintsExtension(o.ca ?? false, undefined, true),
-    new x509.KeyUsagesExtension(o.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature : x509.KeyUsageFlags.digitalSignature, true),
+    new x509.KeyUsagesExtension(
+      o.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature : x509.KeyUsageFlags.digitalSignature,
+      true,
+    ),
   ];
   if (o.eku !== null && !o.ca) extensions.push(new x509.ExtendedKeyUsageExtension(o.eku ?? [OID_CLIENT_AUTH], false));
   const c = await x509.X509CertificateGenerator.create({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     subject: o.subject,
     issuer: o.issuer.name,
     notBefore: o.notBefore ?? new Date(now - DAY),
@@ -98,20 +133,29 @@ async function cert(o: CertOptions): Promise<string> {
 /** The cluster CA (subject and key) read from the fuzz server's PKI directory. */
 export function clusterCa(dir: string): Issuer {
   const pem = readFileSync(join(dir, 'pki', 'ca.crt'), 'utf8');
-  return { name: new x509.X509Certificate(pem).subject, key: createPrivateKey(readFileSync(join(dir, 'pki', 'ca.key'))) };
+  return {
+    name: new x509.X509Certificate(pem).subject,
+    key: createPrivateKey(readFileSync(join(dir, 'pki', 'ca.key'))),
+  };
 }
 
 /** Builds the chain a plan describes: the TLS identity to send it with. */
 export async function buildChain(plan: ChainPlan, ca: Issuer): Promise<Identity> {
   const leafKey = newKey();
   const subject = dn(plan.user, plan.groups);
-  const leaf = (issuer: Issuer, o: Partial<CertOptions> = {}): Promise<string> => cert({ subject, key: leafKey, issuer, ...o });
-  const selfSigned = (name: string, key: KeyObject, isCa = true): Promise<string> => cert({ subject: name, key, issuer: { name, key }, ca: isCa });
+  const leaf = (issuer: Issuer, o: Partial<CertOptions> = {}): Promise<string> =>
+    cert({ subject, key: leafKey, issuer, ...o });
+  const selfSigned = (name: string, key: KeyObject, isCa = true): Promise<string> =>
+    cert({ subject: name, key, issuer: { name, key }, ca: isCa });
   const now = Date.now();
   let certs: string[];
   switch (plan.story) {
-    case 'leaf': certs = [await leaf(ca)]; break;
-    case 'leaf-no-eku': certs = [await leaf(ca, { eku: null })]; break;
+    case 'leaf':
+      certs = [await leaf(ca)];
+      break;
+    case 'leaf-no-eku':
+      certs = [await leaf(ca, { eku: null })];
+      break;
     case 'via-intermediate': {
       const key = newKey();
       const inter = { name: 'CN=fz-intermediate', key };
@@ -119,7 +163,9 @@ export async function buildChain(plan: ChainPlan, ca: Issuer): Promise<Identity>
       break;
     }
     case 'extra-junk': {
-      const junk = await Promise.all(Array.from({ length: plan.extra }, (_, i) => selfSigned(`CN=junk-${i}`, newKey())));
+      const junk = await Promise.all(
+        Array.from({ length: plan.extra }, (_, i) => selfSigned(`CN=junk-${i}`, newKey())),
+      );
       certs = [await leaf(ca), ...junk];
       break;
     }
@@ -128,10 +174,18 @@ export async function buildChain(plan: ChainPlan, ca: Issuer): Promise<Identity>
       certs = [await leaf(fake), await selfSigned(fake.name, fake.key)];
       break;
     }
-    case 'self-signed': certs = [await cert({ subject, key: leafKey, issuer: { name: subject, key: leafKey } })]; break;
-    case 'expired': certs = [await leaf(ca, { notBefore: new Date(now - 3 * DAY), notAfter: new Date(now - DAY) })]; break;
-    case 'not-yet-valid': certs = [await leaf(ca, { notBefore: new Date(now + DAY), notAfter: new Date(now + 3 * DAY) })]; break;
-    case 'server-auth-only': certs = [await leaf(ca, { eku: [OID_SERVER_AUTH] })]; break;
+    case 'self-signed':
+      certs = [await cert({ subject, key: leafKey, issuer: { name: subject, key: leafKey } })];
+      break;
+    case 'expired':
+      certs = [await leaf(ca, { notBefore: new Date(now - 3 * DAY), notAfter: new Date(now - DAY) })];
+      break;
+    case 'not-yet-valid':
+      certs = [await leaf(ca, { notBefore: new Date(now + DAY), notAfter: new Date(now + 3 * DAY) })];
+      break;
+    case 'server-auth-only':
+      certs = [await leaf(ca, { eku: [OID_SERVER_AUTH] })];
+      break;
     case 'intermediate-not-ca': {
       const key = newKey();
       const inter = { name: 'CN=fz-not-a-ca', key };
@@ -154,20 +208,37 @@ export async function buildChain(plan: ChainPlan, ca: Issuer): Promise<Identity>
     }
     case 'masters-untrusted': {
       const fake = { name: 'CN=fz-evil-ca', key: newKey() };
-      certs = [await cert({ subject: dn(plan.user, ['system:masters']), key: leafKey, issuer: fake }), await selfSigned(fake.name, fake.key)];
+      certs = [
+        await cert({ subject: dn(plan.user, ['system:masters']), key: leafKey, issuer: fake }),
+        await selfSigned(fake.name, fake.key),
+      ];
       break;
     }
     case 'expired-intermediate': {
       const key = newKey();
       const inter = { name: 'CN=fz-old-intermediate', key };
-      certs = [await leaf(inter), await cert({ subject: inter.name, key, issuer: ca, ca: true, notBefore: new Date(now - 3 * DAY), notAfter: new Date(now - DAY) })];
+      certs = [
+        await leaf(inter),
+        await cert({
+          subject: inter.name,
+          key,
+          issuer: ca,
+          ca: true,
+          notBefore: new Date(now - 3 * DAY),
+          notAfter: new Date(now - DAY),
+        }),
+      ];
       break;
     }
     case 'cycle': {
       // A is signed by B and B by A: a chain that never reaches a root.
       const a = { name: 'CN=fz-cycle-a', key: newKey() };
       const b = { name: 'CN=fz-cycle-b', key: newKey() };
-      certs = [await leaf(a), await cert({ subject: a.name, key: a.key, issuer: b, ca: true }), await cert({ subject: b.name, key: b.key, issuer: a, ca: true })];
+      certs = [
+        await leaf(a),
+        await cert({ subject: a.name, key: a.key, issuer: b, ca: true }),
+        await cert({ subject: b.name, key: b.key, issuer: a, ca: true }),
+      ];
       break;
     }
   }

@@ -35,7 +35,12 @@ export function mainDecision(obs: Observed): AuthzEvent | undefined {
   return obs.authz.find((a) => a.attrs.verb !== 'impersonate');
 }
 
-interface ParsedKey { def: DefInfo; namespace: string; name: string; prefix: boolean }
+interface ParsedKey {
+  def: DefInfo;
+  namespace: string;
+  name: string;
+  prefix: boolean;
+}
 
 /** `/registry/[<group>/]<resource>/[<ns>/][<name>]` back into its parts (src/registry/object-store.ts key()). */
 export function parseKey(key: string, defs: DefInfo[]): ParsedKey | string {
@@ -93,7 +98,8 @@ export function checkStorageScope(obs: Observed, defs: DefInfo[]): string[] {
     }
     const what = `${e.op} ${e.key}`;
     if (!main || e.seq < main.seq) {
-      if (!(e.op === 'get' && ['serviceaccounts', 'secrets'].includes(k.def.resource))) problems.push(`storage ${what} before any authorization`);
+      if (!(e.op === 'get' && ['serviceaccounts', 'secrets'].includes(k.def.resource)))
+        problems.push(`storage ${what} before any authorization`);
       continue;
     }
     const a = main.attrs;
@@ -102,18 +108,31 @@ export function checkStorageScope(obs: Observed, defs: DefInfo[]): string[] {
       continue;
     }
     if (systemRead(e, k, a)) continue;
-    const out = (why: string): void => { problems.push(`storage ${what} outside the authorized ${describe(a)}: ${why}`); };
-    if (!a.isResourceRequest) { out('a non-resource request'); continue; }
-    if (k.def.resource !== a.resource || k.def.group !== a.apiGroup) { out('another resource'); continue; }
+    const out = (why: string): void => {
+      problems.push(`storage ${what} outside the authorized ${describe(a)}: ${why}`);
+    };
+    if (!a.isResourceRequest) {
+      out('a non-resource request');
+      continue;
+    }
+    if (k.def.resource !== a.resource || k.def.group !== a.apiGroup) {
+      out('another resource');
+      continue;
+    }
     if (k.def.namespaced) {
-      if (k.namespace !== a.namespace) { out('another namespace'); continue; }
+      if (k.namespace !== a.namespace) {
+        out('another namespace');
+        continue;
+      }
     } else if (a.namespace !== '' && !(k.def.resource === 'namespaces' && k.name === a.namespace)) {
       // kube's requestinfo reports /api/v1/namespaces/<n> as namespace <n>; any other namespace is a path
       // like /api/v1/namespaces/<a>/namespaces/<b>, which must not reach cluster-scoped storage.
-      out('a cluster-scoped object under a namespaced authorization'); continue;
+      out('a cluster-scoped object under a namespaced authorization');
+      continue;
     }
     if (k.prefix) {
-      if (!['list', 'watch', 'deletecollection'].includes(a.verb) && e.op !== 'get') out('a collection read for a single-object verb');
+      if (!['list', 'watch', 'deletecollection'].includes(a.verb) && e.op !== 'get')
+        out('a collection read for a single-object verb');
       if (e.op === 'get') out('a get of a collection key');
     } else if (a.name !== '' && k.name !== a.name) {
       out('another object name');
@@ -134,7 +153,8 @@ function header(ex: Exchange, name: string): string {
 /** A kube Status error body (metav1.Status), as every error answer must carry. */
 function checkStatusBody(ex: Exchange): string[] {
   const ct = header(ex, 'content-type');
-  if (!ct.startsWith('application/json')) return [`error ${ex.status} with content-type ${JSON.stringify(ct)}, not a JSON Status`];
+  if (!ct.startsWith('application/json'))
+    return [`error ${ex.status} with content-type ${JSON.stringify(ct)}, not a JSON Status`];
   let s: Record<string, unknown>;
   try {
     s = JSON.parse(ex.body.toString('utf8')) as Record<string, unknown>;
@@ -146,25 +166,32 @@ function checkStatusBody(ex: Exchange): string[] {
   if (s.status !== 'Failure') p.push(`error ${ex.status} Status has status ${JSON.stringify(s.status)}`);
   if (s.code !== ex.status) p.push(`error ${ex.status} Status has code ${JSON.stringify(s.code)}`);
   // reason is omitempty: StatusReasonUnknown ("") is how kube answers a plain (non-API) error.
-  if (typeof s.message !== 'string' || (s.reason !== undefined && typeof s.reason !== 'string')) p.push(`error ${ex.status} Status lacks a message or has a bad reason`);
+  if (typeof s.message !== 'string' || (s.reason !== undefined && typeof s.reason !== 'string'))
+    p.push(`error ${ex.status} Status lacks a message or has a bad reason`);
   if (typeof s.metadata !== 'object' || s.metadata === null) p.push(`error ${ex.status} Status lacks metadata`);
-  if (ex.status === 401 && (s.message !== 'Unauthorized' || s.reason !== 'Unauthorized')) p.push(`401 with ${s.reason}: ${s.message}`);
+  if (ex.status === 401 && (s.message !== 'Unauthorized' || s.reason !== 'Unauthorized'))
+    p.push(`401 with ${s.reason}: ${s.message}`);
   if (ex.status === 403 && s.reason !== 'Forbidden') p.push(`403 with reason ${JSON.stringify(s.reason)}`);
   return p;
 }
 
 /** A success body in the media type it claims. */
 function checkSuccessBody(r: FuzzRequest, ex: Exchange): string[] {
-  if (r.method === 'HEAD' || ex.status === 204) return ex.body.length ? [`${ex.status} to ${r.method} with a body`] : [];
+  if (r.method === 'HEAD' || ex.status === 204)
+    return ex.body.length ? [`${ex.status} to ${r.method} with a body`] : [];
   const ct = header(ex, 'content-type').split(';')[0]!.trim();
   const text = ex.body.toString('utf8');
   if (ex.streamed) {
     // Only complete lines: the stream was cut mid-event.
-    const lines = text.split('\n').slice(0, -1).filter((l) => l !== '');
+    const lines = text
+      .split('\n')
+      .slice(0, -1)
+      .filter((l) => l !== '');
     for (const l of lines) {
       try {
         const ev = JSON.parse(l) as { type?: unknown; object?: unknown };
-        if (typeof ev.type !== 'string' || typeof ev.object !== 'object') return [`watch event without type/object: ${l.slice(0, 200)}`];
+        if (typeof ev.type !== 'string' || typeof ev.object !== 'object')
+          return [`watch event without type/object: ${l.slice(0, 200)}`];
       } catch {
         return [`watch stream line is not JSON: ${l.slice(0, 200)}`];
       }
@@ -175,33 +202,51 @@ function checkSuccessBody(r: FuzzRequest, ex: Exchange): string[] {
     if (ct === 'application/json' || ct.endsWith('+json')) JSON.parse(text);
     else if (ct === 'application/yaml') YAML.parse(text);
     else if (ct === 'application/vnd.kubernetes.protobuf') {
-      if (!ex.body.subarray(0, 4).equals(Buffer.from('k8s\0', 'latin1'))) return ['protobuf answer without the k8s\\0 prefix'];
-    } else if (ct === 'text/plain') { /* health checks */ } else return [`${ex.status} with content-type ${JSON.stringify(ct)}`];
+      if (!ex.body.subarray(0, 4).equals(Buffer.from('k8s\0', 'latin1')))
+        return ['protobuf answer without the k8s\\0 prefix'];
+    } else if (ct === 'text/plain') {
+      /* health checks */
+    } else return [`${ex.status} with content-type ${JSON.stringify(ct)}`];
   } catch (e) {
     return [`${ex.status} ${ct} body does not parse: ${(e as Error).message.slice(0, 200)}`];
   }
   return [];
 }
 
-interface Meta { name?: string; namespace?: string }
+interface Meta {
+  name?: string;
+  namespace?: string;
+}
 
 /** What a successful answer returns lies within the authorization too (the list of a named get, say). */
 function checkAnswerScope(ex: Exchange, main: AuthzEvent | undefined, defs: DefInfo[]): string[] {
   if (!main || main.decision !== 'Allow' || !main.attrs.isResourceRequest || ex.status >= 300 || ex.streamed) return [];
   if (!header(ex, 'content-type').startsWith('application/json')) return [];
-  let body: { kind?: string; metadata?: Meta; items?: { metadata?: Meta }[]; rows?: { object?: { metadata?: Meta } }[] };
-  try { body = JSON.parse(ex.body.toString('utf8')); } catch { return []; }
+  let body: {
+    kind?: string;
+    metadata?: Meta;
+    items?: { metadata?: Meta }[];
+    rows?: { object?: { metadata?: Meta } }[];
+  };
+  try {
+    body = JSON.parse(ex.body.toString('utf8'));
+  } catch {
+    return [];
+  }
   const a = main.attrs;
   const def = defs.find((d) => d.resource === a.resource && d.group === a.apiGroup);
   if (!def || a.subresource) return [];
   const metas: Meta[] = [];
   if (Array.isArray(body.items)) metas.push(...body.items.map((i) => i.metadata ?? {}));
-  else if (Array.isArray(body.rows)) metas.push(...body.rows.flatMap((r) => (r.object?.metadata ? [r.object.metadata] : [])));
+  else if (Array.isArray(body.rows))
+    metas.push(...body.rows.flatMap((r) => (r.object?.metadata ? [r.object.metadata] : [])));
   else if (body.kind !== 'Status' && body.metadata) metas.push(body.metadata);
   const p: string[] = [];
   for (const m of metas) {
-    if (def.namespaced && a.namespace && m.namespace !== undefined && m.namespace !== a.namespace) p.push(`answer holds ${m.namespace}/${m.name} outside namespace ${a.namespace}`);
-    if (a.name && m.name !== undefined && m.name !== a.name && a.verb !== 'create') p.push(`answer holds ${m.name}, authorized for ${a.name} only`);
+    if (def.namespaced && a.namespace && m.namespace !== undefined && m.namespace !== a.namespace)
+      p.push(`answer holds ${m.namespace}/${m.name} outside namespace ${a.namespace}`);
+    if (a.name && m.name !== undefined && m.name !== a.name && a.verb !== 'create')
+      p.push(`answer holds ${m.name}, authorized for ${a.name} only`);
   }
   return p;
 }
@@ -236,21 +281,40 @@ function checkPath(r: FuzzRequest, ex: Exchange, obs: Observed): string[] {
   const path = decodedPath(r.target);
   if (path === undefined || r.target.length > 900_000) return [];
   const main = mainDecision(obs);
-  if (main && main.attrs.path !== path) return [`authorized for path ${JSON.stringify(main.attrs.path.slice(0, 200))}, but asked for ${JSON.stringify(path.slice(0, 200))}`];
-  if (!obs.authn && ex.status === 400 && path.startsWith('/')) return [`400 before authentication for a path Go's server accepts: ${ex.body.toString().slice(0, 200)}`];
+  if (main && main.attrs.path !== path)
+    return [
+      `authorized for path ${JSON.stringify(main.attrs.path.slice(0, 200))}, but asked for ${JSON.stringify(path.slice(0, 200))}`,
+    ];
+  if (!obs.authn && ex.status === 400 && path.startsWith('/'))
+    return [`400 before authentication for a path Go's server accepts: ${ex.body.toString().slice(0, 200)}`];
   return [];
 }
 
 /** No write stores (and so answers) an object larger than etcd accepts; dry runs never reach etcd. */
 function checkStoredSize(r: FuzzRequest, ex: Exchange, obs: Observed): string[] {
   const main = mainDecision(obs);
-  if (!main || !['create', 'update', 'patch'].includes(main.attrs.verb) || ex.status >= 300 || /[?&]dryRun=All/.test(r.target)) return [];
+  if (
+    !main ||
+    !['create', 'update', 'patch'].includes(main.attrs.verb) ||
+    ex.status >= 300 ||
+    /[?&]dryRun=All/.test(r.target)
+  )
+    return [];
   const wrote = obs.store.some((e) => e.op === 'create' || e.op === 'update');
-  return wrote && ex.body.length > ETCD_MAX_REQUEST_BYTES ? [`stored an object of ${ex.body.length} bytes (etcd refuses requests over ${ETCD_MAX_REQUEST_BYTES})`] : [];
+  return wrote && ex.body.length > ETCD_MAX_REQUEST_BYTES
+    ? [`stored an object of ${ex.body.length} bytes (etcd refuses requests over ${ETCD_MAX_REQUEST_BYTES})`]
+    : [];
 }
 
 /** Resources served without storage (virtual creates). */
-const VIRTUAL = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'localsubjectaccessreviews', 'subjectaccessreviews', 'tokenreviews', 'selfsubjectreviews']);
+const VIRTUAL = new Set([
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'localsubjectaccessreviews',
+  'subjectaccessreviews',
+  'tokenreviews',
+  'selfsubjectreviews',
+]);
 
 /**
  * A successful answer about stored objects with no store call seen for it means the observation lost the
@@ -258,9 +322,20 @@ const VIRTUAL = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 
  */
 function checkObserved(ex: Exchange, obs: Observed): string[] {
   const main = mainDecision(obs);
-  if (!main || main.decision !== 'Allow' || !main.attrs.isResourceRequest || ex.status >= 300 || VIRTUAL.has(main.attrs.resource)) return [];
+  if (
+    !main ||
+    main.decision !== 'Allow' ||
+    !main.attrs.isResourceRequest ||
+    ex.status >= 300 ||
+    VIRTUAL.has(main.attrs.resource)
+  )
+    return [];
   if (main.attrs.subresource === 'token') return [];
-  return obs.store.length ? [] : [`answered ${ex.status} to ${main.attrs.verb} ${main.attrs.resource} with no storage access observed (the observation hooks lost it)`];
+  return obs.store.length
+    ? []
+    : [
+        `answered ${ex.status} to ${main.attrs.verb} ${main.attrs.resource} with no storage access observed (the observation hooks lost it)`,
+      ];
 }
 
 export interface CheckOptions {
@@ -276,7 +351,14 @@ function consolePath(target: string): string | undefined {
   return path === '/ui' || path.startsWith('/ui/') ? path : undefined;
 }
 
-const CONSOLE_TYPES = ['text/html', 'text/css', 'text/javascript', 'application/javascript', 'image/svg+xml', 'application/json'];
+const CONSOLE_TYPES = [
+  'text/html',
+  'text/css',
+  'text/javascript',
+  'application/javascript',
+  'image/svg+xml',
+  'application/json',
+];
 
 /**
  * What the console's public route may answer, without authorization: the redirect of `/ui` to `/ui/`, an asset
@@ -285,10 +367,12 @@ const CONSOLE_TYPES = ['text/html', 'text/css', 'text/javascript', 'application/
  */
 function checkConsoleAnswer(r: FuzzRequest, ex: Exchange, path: string): string[] {
   if (ex.status >= 400) return r.method === 'HEAD' ? [] : checkStatusBody(ex);
-  if (ex.status === 301) return path === '/ui' && header(ex, 'location') === '/ui/' ? [] : [`301 from ${path} to ${header(ex, 'location')}`];
+  if (ex.status === 301)
+    return path === '/ui' && header(ex, 'location') === '/ui/' ? [] : [`301 from ${path} to ${header(ex, 'location')}`];
   if (ex.status === 304) return [];
   const ct = header(ex, 'content-type').split(';')[0]!.trim();
-  if (ex.status !== 200 || !CONSOLE_TYPES.includes(ct)) return [`console answer ${ex.status} with content-type ${JSON.stringify(ct)}`];
+  if (ex.status !== 200 || !CONSOLE_TYPES.includes(ct))
+    return [`console answer ${ex.status} with content-type ${JSON.stringify(ct)}`];
   return header(ex, 'content-security-policy') ? [] : ['console answer without a Content-Security-Policy'];
 }
 
@@ -307,8 +391,13 @@ export function checkExchange(r: FuzzRequest, ex: Exchange, obs: Observed, o: Ch
     if (ex.status < 200 || (ex.status >= 300 && ex.status < 400) || ex.status > 599) p.push(`status ${ex.status}`);
     if (ex.status >= 500) {
       let message = '';
-      try { message = String((JSON.parse(ex.body.toString()) as { message?: unknown }).message); } catch { /* checked below */ }
-      if (!KUBE_5XX.some((k) => k.status === ex.status && k.message.test(message))) p.push(`server error ${ex.status}: ${message.slice(0, 300)}`);
+      try {
+        message = String((JSON.parse(ex.body.toString()) as { message?: unknown }).message);
+      } catch {
+        /* checked below */
+      }
+      if (!KUBE_5XX.some((k) => k.status === ex.status && k.message.test(message)))
+        p.push(`server error ${ex.status}: ${message.slice(0, 300)}`);
     }
     if (ex.status >= 400) p.push(...(r.method === 'HEAD' ? [] : checkStatusBody(ex)));
     else p.push(...checkSuccessBody(r, ex));
@@ -316,11 +405,14 @@ export function checkExchange(r: FuzzRequest, ex: Exchange, obs: Observed, o: Ch
     if (expected) p.push(expected);
   }
   const main = mainDecision(obs);
-  if (ex.streamed && main?.attrs.verb !== 'watch') p.push(`a streaming answer to a ${main?.attrs.verb ?? 'unauthorized'} request`);
+  if (ex.streamed && main?.attrs.verb !== 'watch')
+    p.push(`a streaming answer to a ${main?.attrs.verb ?? 'unauthorized'} request`);
   // A HEAD answer ends at its headers, so a watch started by HEAD can never send an event, yet holds the
   // connection (and a store watcher) until its timeout; go-restful routes no HEAD, so kube answers 405.
-  if (r.method === 'HEAD' && main?.attrs.verb === 'watch' && ex.status === 200) p.push('HEAD started a watch (kube: 405, go-restful routes no HEAD)');
-  if (!ex.error && ex.status < 300 && (!main || main.decision !== 'Allow')) p.push(`answered ${ex.status} without an allowing authorization`);
+  if (r.method === 'HEAD' && main?.attrs.verb === 'watch' && ex.status === 200)
+    p.push('HEAD started a watch (kube: 405, go-restful routes no HEAD)');
+  if (!ex.error && ex.status < 300 && (!main || main.decision !== 'Allow'))
+    p.push(`answered ${ex.status} without an allowing authorization`);
   p.push(...checkStorageScope(obs, o.defs));
   if (!ex.error) p.push(...checkPath(r, ex, obs), ...checkStoredSize(r, ex, obs), ...checkObserved(ex, obs));
   p.push(...checkAnswerScope(ex, main, o.defs));
@@ -329,8 +421,13 @@ export function checkExchange(r: FuzzRequest, ex: Exchange, obs: Observed, o: Ch
 
 /** One line that reproduces the request (the body abbreviated) for a failure message. */
 export function describeRequest(r: FuzzRequest, user: string): string {
-  const headers = Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v).slice(0, 120)}`).join('; ');
-  const body = r.body === undefined ? '' : ` body(${r.body.length} B)=${JSON.stringify(r.body.subarray(0, 160).toString('latin1'))}`;
+  const headers = Object.entries(r.headers ?? {})
+    .map(([k, v]) => `${k}: ${JSON.stringify(v).slice(0, 120)}`)
+    .join('; ');
+  const body =
+    r.body === undefined
+      ? ''
+      : ` body(${r.body.length} B)=${JSON.stringify(r.body.subarray(0, 160).toString('latin1'))}`;
   const target = r.target.length > 300 ? `${r.target.slice(0, 300)}… (${r.target.length} chars)` : r.target;
   return `${user}: ${r.method} ${target}${headers ? ` [${headers}]` : ''}${body}`;
 }

@@ -9,10 +9,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueCertificate } from '../../../src/pki/certificate.js';
-import { FUZZ_ID_HEADER, type AuthnEvent, type AuthzEvent, type DefInfo, type HostMessage, type StoreEvent } from './protocol.js';
+import {
+  FUZZ_ID_HEADER,
+  type AuthnEvent,
+  type AuthzEvent,
+  type DefInfo,
+  type HostMessage,
+  type StoreEvent,
+} from './protocol.js';
 
 /** A TLS client identity: PEM certificate (chain) and key. */
-export interface Identity { cert: string; key: string }
+export interface Identity {
+  cert: string;
+  key: string;
+}
 
 export interface FuzzRequest {
   method: string;
@@ -37,7 +47,11 @@ export interface Exchange {
   error?: string;
 }
 
-export interface Observed { authn?: AuthnEvent; authz: AuthzEvent[]; store: StoreEvent[] }
+export interface Observed {
+  authn?: AuthnEvent;
+  authz: AuthzEvent[];
+  store: StoreEvent[];
+}
 
 /** How long a 200 may keep streaming before the client takes it for a watch and closes it. */
 const STREAM_WINDOW_MS = 300;
@@ -59,7 +73,11 @@ export class FuzzCluster {
   /** Connections are kept alive per identity (the agent keys them by certificate); see FuzzRequest.fresh. */
   private readonly agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
   private constructor(
-    private readonly child: ChildProcess, readonly dir: string, readonly port: number, readonly defs: DefInfo[], readonly caPem: string,
+    private readonly child: ChildProcess,
+    readonly dir: string,
+    readonly port: number,
+    readonly defs: DefInfo[],
+    readonly caPem: string,
   ) {}
 
   static async start(): Promise<FuzzCluster> {
@@ -67,10 +85,13 @@ export class FuzzCluster {
     const ext = fileURLToPath(import.meta.url).endsWith('.ts') ? 'ts' : 'js';
     // execArgv carries tsx's loader when the tests run from sources.
     const child = fork(join(here, `server-host.${ext}`), [dir], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, KAUTH_LOG_LEVEL: process.env.KAUTH_LOG_LEVEL ?? 'error' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, KAUTH_LOG_LEVEL: process.env.KAUTH_LOG_LEVEL ?? 'error' },
     });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20_000);
+    });
     const ready = await new Promise<{ port: number; defs: DefInfo[] }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`fuzz server did not start: ${stderr}`)), 60_000);
       child.once('exit', (code) => reject(new Error(`fuzz server exited (${code}) while starting: ${stderr}`)));
@@ -82,11 +103,21 @@ export class FuzzCluster {
         }
       });
     });
-    const cluster = new FuzzCluster(child, dir, ready.port, ready.defs, readFileSync(join(dir, 'pki', 'ca.crt'), 'utf8'));
+    const cluster = new FuzzCluster(
+      child,
+      dir,
+      ready.port,
+      ready.defs,
+      readFileSync(join(dir, 'pki', 'ca.crt'), 'utf8'),
+    );
     cluster.stderr = stderr;
-    child.stderr!.on('data', (d: Buffer) => { cluster.stderr = (cluster.stderr + d.toString()).slice(-20_000); });
+    child.stderr!.on('data', (d: Buffer) => {
+      cluster.stderr = (cluster.stderr + d.toString()).slice(-20_000);
+    });
     child.removeAllListeners('exit');
-    child.on('exit', (code, signal) => { cluster.exit = `exited with ${code ?? signal}`; });
+    child.on('exit', (code, signal) => {
+      cluster.exit = `exited with ${code ?? signal}`;
+    });
     child.on('message', (m: HostMessage) => cluster.onMessage(m));
     await cluster.seed();
     return cluster;
@@ -144,9 +175,12 @@ export class FuzzCluster {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const now = Date.now();
     const cert = await issueCertificate({
-      issuer: { certPem: ca, privateKey: caKey }, publicKey: privateKey,
-      subject: { commonName: user, organizations: groups }, extKeyUsages: ['clientAuth'],
-      notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000),
+      issuer: { certPem: ca, privateKey: caKey },
+      publicKey: privateKey,
+      subject: { commonName: user, organizations: groups },
+      extKeyUsages: ['clientAuth'],
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 86_400_000),
     });
     return { cert, key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
   }
@@ -168,43 +202,91 @@ export class FuzzCluster {
       const chunks: Buffer[] = [];
       let req: ReturnType<typeof https.request>;
       try {
-        req = https.request({
-          host: '127.0.0.1', port: this.port, method: r.method, path: r.target, headers, agent: r.fresh || r.method === 'HEAD' ? false : this.agent,
-          ca: this.caPem, cert: r.who?.cert, key: r.who?.key, servername: 'localhost',
-        }, (res) => {
-          const headersAt = performance.now();
-          const answer = (streamed: boolean, at?: number): void => finish({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), streamed }, at);
-          // An answer with a length ends; one without (chunked: a watch) is cut off after a while.
-          const window = res.headers['content-length'] === undefined ? setTimeout(() => {
-            answer(true, headersAt);
-            req.destroy();
-          }, STREAM_WINDOW_MS) : undefined;
-          res.on('data', (d: Buffer) => chunks.push(d));
-          res.on('end', () => { clearTimeout(window); answer(false); });
-          res.on('error', () => { clearTimeout(window); answer(false); });
-        });
+        req = https.request(
+          {
+            host: '127.0.0.1',
+            port: this.port,
+            method: r.method,
+            path: r.target,
+            headers,
+            agent: r.fresh || r.method === 'HEAD' ? false : this.agent,
+            ca: this.caPem,
+            cert: r.who?.cert,
+            key: r.who?.key,
+            servername: 'localhost',
+          },
+          (res) => {
+            const headersAt = performance.now();
+            const answer = (streamed: boolean, at?: number): void =>
+              finish({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), streamed }, at);
+            // An answer with a length ends; one without (chunked: a watch) is cut off after a while.
+            const window =
+              res.headers['content-length'] === undefined
+                ? setTimeout(() => {
+                    answer(true, headersAt);
+                    req.destroy();
+                  }, STREAM_WINDOW_MS)
+                : undefined;
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.on('end', () => {
+              clearTimeout(window);
+              answer(false);
+            });
+            res.on('error', () => {
+              clearTimeout(window);
+              answer(false);
+            });
+          },
+        );
       } catch (e) {
-        return finish({ status: 0, headers: {}, body: Buffer.alloc(0), streamed: false, error: `client refused the request: ${(e as Error).message}` });
+        return finish({
+          status: 0,
+          headers: {},
+          body: Buffer.alloc(0),
+          streamed: false,
+          error: `client refused the request: ${(e as Error).message}`,
+        });
       }
       const hard = setTimeout(() => {
-        finish({ status: 0, headers: {}, body: Buffer.alloc(0), streamed: false, error: `no answer within ${HARD_TIMEOUT_MS} ms` });
+        finish({
+          status: 0,
+          headers: {},
+          body: Buffer.alloc(0),
+          streamed: false,
+          error: `no answer within ${HARD_TIMEOUT_MS} ms`,
+        });
         req.destroy();
       }, HARD_TIMEOUT_MS);
-      req.on('error', (e: NodeJS.ErrnoException) => finish({ status: 0, headers: {}, body: Buffer.concat(chunks), streamed: false, error: `${e.code ?? ''} ${e.message}` }));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        finish({
+          status: 0,
+          headers: {},
+          body: Buffer.concat(chunks),
+          streamed: false,
+          error: `${e.code ?? ''} ${e.message}`,
+        }),
+      );
       if (r.body !== undefined) req.write(r.body);
       req.end();
     });
   }
 
   /** A request whose answer the caller needs (seeding): JSON in and out, failing loudly. */
-  async api(who: Identity, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async api(who: Identity, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const ex = await this.send({
-      method, target: path, who,
+      method,
+      target: path,
+      who,
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
     });
     let json: unknown;
-    try { json = JSON.parse(ex.body.toString()); } catch { /* not JSON */ }
+    try {
+      json = JSON.parse(ex.body.toString());
+    } catch {
+      /* not JSON */
+    }
     return { status: ex.status, json };
   }
 
@@ -241,9 +323,14 @@ export class FuzzCluster {
   private async seed(): Promise<void> {
     const u = this.users;
     const made = await Promise.all([
-      this.identity('fz-admin', ['system:masters']), this.identity('fz-getter'), this.identity('fz-lister'),
-      this.identity('fz-viewer'), this.identity('fz-writer'), this.identity('fz-nsadmin'),
-      this.identity('fz-impersonator'), this.identity('system:node:n1', ['system:nodes']),
+      this.identity('fz-admin', ['system:masters']),
+      this.identity('fz-getter'),
+      this.identity('fz-lister'),
+      this.identity('fz-viewer'),
+      this.identity('fz-writer'),
+      this.identity('fz-nsadmin'),
+      this.identity('fz-impersonator'),
+      this.identity('system:node:n1', ['system:nodes']),
     ]);
     [u.admin, u.getter, u.lister, u.viewer, u.writer, u.nsadmin, u.impersonator, u.node] = made;
     const must = async (method: string, path: string, body: unknown): Promise<void> => {
@@ -257,23 +344,36 @@ export class FuzzCluster {
       }
     };
     const namespaces = ['fz-a', 'fz-b', 'fz-c', 'fz-d', 'fz-e'];
-    await Promise.all(namespaces.map((ns) => must('POST', '/api/v1/namespaces', { metadata: { name: ns, labels: { fuzz: 'yes' } } })));
+    await Promise.all(
+      namespaces.map((ns) => must('POST', '/api/v1/namespaces', { metadata: { name: ns, labels: { fuzz: 'yes' } } })),
+    );
     const rbac = '/apis/rbac.authorization.k8s.io/v1';
-    const role = (ns: string, name: string, rules: unknown[]) => must('POST', `${rbac}/namespaces/${ns}/roles`, { metadata: { name }, rules });
-    const bind = (ns: string, name: string, kind: 'Role' | 'ClusterRole', roleName: string, user: string) => must('POST', `${rbac}/namespaces/${ns}/rolebindings`, {
-      metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
-    });
+    const role = (ns: string, name: string, rules: unknown[]) =>
+      must('POST', `${rbac}/namespaces/${ns}/roles`, { metadata: { name }, rules });
+    const bind = (ns: string, name: string, kind: 'Role' | 'ClusterRole', roleName: string, user: string) =>
+      must('POST', `${rbac}/namespaces/${ns}/rolebindings`, {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+      });
     await Promise.all([
       ...namespaces.flatMap((ns) => [
-        must('POST', `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: 'cm-1', labels: { app: 'one', tier: 'a' } }, data: { k: 'v1' } }),
-        must('POST', `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: 'cm-2', labels: { app: 'two' } }, data: { k: 'v2' } }),
+        must('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+          metadata: { name: 'cm-1', labels: { app: 'one', tier: 'a' } },
+          data: { k: 'v1' },
+        }),
+        must('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+          metadata: { name: 'cm-2', labels: { app: 'two' } },
+          data: { k: 'v2' },
+        }),
         must('POST', `/api/v1/namespaces/${ns}/secrets`, { metadata: { name: 's-1' }, stringData: { password: 'p' } }),
       ]),
       role('fz-a', 'getter', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['cm-1'] }]),
       role('fz-b', 'lister', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch'] }]),
       role('fz-d', 'writer', [{ apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['*'] }]),
-      role('fz-e', 'nsadmin', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] }]),
+      role('fz-e', 'nsadmin', [
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+      ]),
       bind('fz-a', 'getter', 'Role', 'getter', 'fz-getter'),
       bind('fz-b', 'lister', 'Role', 'lister', 'fz-lister'),
       bind('fz-c', 'viewer', 'ClusterRole', 'view', 'fz-viewer'),
@@ -287,15 +387,23 @@ export class FuzzCluster {
         ],
       }),
       must('POST', `${rbac}/clusterrolebindings`, {
-        metadata: { name: 'fz-impersonate' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'fz-impersonate' },
+        metadata: { name: 'fz-impersonate' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'fz-impersonate' },
         subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'fz-impersonator' }],
       }),
       must('POST', `${rbac}/clusterroles`, {
         metadata: { name: 'fz-csr' },
-        rules: [{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get', 'list', 'watch', 'delete'] }],
+        rules: [
+          {
+            apiGroups: ['certificates.k8s.io'],
+            resources: ['certificatesigningrequests'],
+            verbs: ['create', 'get', 'list', 'watch', 'delete'],
+          },
+        ],
       }),
       must('POST', `${rbac}/clusterrolebindings`, {
-        metadata: { name: 'fz-csr' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'fz-csr' },
+        metadata: { name: 'fz-csr' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'fz-csr' },
         subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'fz-writer' }],
       }),
       must('POST', '/api/v1/nodes', { metadata: { name: 'n1' } }),
@@ -303,14 +411,23 @@ export class FuzzCluster {
     await must('POST', '/api/v1/namespaces/fz-c/pods', {
       metadata: { name: 'p1' },
       spec: {
-        nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }],
-        volumes: [{ name: 's', secret: { secretName: 's-1' } }, { name: 'c', configMap: { name: 'cm-1' } }],
+        nodeName: 'n1',
+        containers: [{ name: 'c', image: 'busybox' }],
+        volumes: [
+          { name: 's', secret: { secretName: 's-1' } },
+          { name: 'c', configMap: { name: 'cm-1' } },
+        ],
       },
     });
     // The first YAML body starts kauth's decoding worker: a one-time cost, not a request's, so it is paid here.
     await this.send({
-      method: 'POST', target: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', who: u.admin,
-      headers: { 'content-type': 'application/yaml' }, body: Buffer.from('apiVersion: authorization.k8s.io/v1\nkind: SelfSubjectRulesReview\nspec:\n  namespace: fz-a\n'),
+      method: 'POST',
+      target: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+      who: u.admin,
+      headers: { 'content-type': 'application/yaml' },
+      body: Buffer.from(
+        'apiVersion: authorization.k8s.io/v1\nkind: SelfSubjectRulesReview\nspec:\n  namespace: fz-a\n',
+      ),
     });
     // The grants are live once the RBAC and Node indexes have caught up.
     await Promise.all([

@@ -22,17 +22,52 @@ export interface AuthzAttrs {
 export type StoreOp = 'get' | 'list' | 'count' | 'create' | 'update' | 'delete' | 'watch';
 
 /** One authorizer call made while serving request `id`; seq orders it among the request's store calls. */
-export interface AuthzEvent { t: 'authz'; id: string; seq: number; attrs: AuthzAttrs; decision: string }
+export interface AuthzEvent {
+  t: 'authz';
+  id: string;
+  seq: number;
+  attrs: AuthzAttrs;
+  decision: string;
+}
 /** The request authenticator's answer for request `id` (the user, or none when it refused or fell to none). */
-export interface AuthnEvent { t: 'authn'; id: string; seq: number; user?: string; groups?: string[] }
+export interface AuthnEvent {
+  t: 'authn';
+  id: string;
+  seq: number;
+  user?: string;
+  groups?: string[];
+}
 /** One store call made while serving request `id` (`key` is the prefix for list, count and watch). */
-export interface StoreEvent { t: 'store'; id: string; seq: number; op: StoreOp; key: string }
+export interface StoreEvent {
+  t: 'store';
+  id: string;
+  seq: number;
+  op: StoreOp;
+  key: string;
+}
 
-export interface DefInfo { group: string; version: string; resource: string; namespaced: boolean; subresources: string[] }
+export interface DefInfo {
+  group: string;
+  version: string;
+  resource: string;
+  namespaced: boolean;
+  subresources: string[];
+}
 
-export interface ReadyMessage { t: 'ready'; port: number; dir: string; defs: DefInfo[] }
-export interface FlushedMessage { t: 'flushed'; n: number }
-export interface FailedMessage { t: 'failed'; error: string }
+export interface ReadyMessage {
+  t: 'ready';
+  port: number;
+  dir: string;
+  defs: DefInfo[];
+}
+export interface FlushedMessage {
+  t: 'flushed';
+  n: number;
+}
+export interface FailedMessage {
+  t: 'failed';
+  error: string;
+}
 
 export type HostMessage = AuthnEvent | AuthzEvent | StoreEvent | ReadyMessage | FlushedMessage | FailedMessage;
 export type TestMessage = { t: 'flush'; n: number } | { t: 'stop' };

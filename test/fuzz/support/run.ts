@@ -41,7 +41,10 @@ function seedOf(name: string): number {
 const survey = new Map<string, string>();
 
 function signature(problem: string): string {
-  return problem.replace(/\d+ ms/g, 'N ms').replace(/[0-9a-f-]{36}/g, 'UUID').slice(0, 160);
+  return problem
+    .replace(/\d+ ms/g, 'N ms')
+    .replace(/[0-9a-f-]{36}/g, 'UUID')
+    .slice(0, 160);
 }
 
 /** Answers per `status user verb decision`, for KAUTH_FUZZ_STATS. */
@@ -64,7 +67,9 @@ async function runBatch(c: FuzzCluster, batch: FuzzCase[]): Promise<string[]> {
   if (process.env.KAUTH_FUZZ_DEBUG === '1') {
     batch.forEach((b, i) => {
       const ex = answers[i]!;
-      console.log(`${i}: ${describeRequest(requests[i]!, b.as).slice(0, 300)} → ${ex.status} ${Math.round(ex.ms)} ms ${ex.body.toString().slice(0, 300)}`);
+      console.log(
+        `${i}: ${describeRequest(requests[i]!, b.as).slice(0, 300)} → ${ex.status} ${Math.round(ex.ms)} ms ${ex.body.toString().slice(0, 300)}`,
+      );
     });
   }
   await c.flush();
@@ -72,12 +77,16 @@ async function runBatch(c: FuzzCluster, batch: FuzzCase[]): Promise<string[]> {
   batch.forEach((b, i) => {
     const ex = answers[i]!;
     const obs = c.take(ids[i]!);
-    const found = [...checkExchange(requests[i]!, ex, obs, { defs: c.defs }), ...(b.expect?.(ex, obs) ?? [])].map((f) => f.replace(/\s*\n\s*/g, ' '));
+    const found = [...checkExchange(requests[i]!, ex, obs, { defs: c.defs }), ...(b.expect?.(ex, obs) ?? [])].map((f) =>
+      f.replace(/\s*\n\s*/g, ' '),
+    );
     const main = mainDecision(obs);
     const stat = `${ex.status} ${b.as} ${main ? `${main.attrs.verb} ${(main.attrs.resource || 'non-resource').slice(0, 24)} ${main.decision}` : '-'}${obs.store.length ? ' +store' : ''}`;
     stats.set(stat, (stats.get(stat) ?? 0) + 1);
     if (found.length) {
-      const authz = main ? `authorized as ${main.attrs.user} ${main.attrs.verb} ${main.attrs.resource || main.attrs.path} → ${main.decision}` : 'no authorization';
+      const authz = main
+        ? `authorized as ${main.attrs.user} ${main.attrs.verb} ${main.attrs.resource || main.attrs.path} → ${main.decision}`
+        : 'no authorization';
       const answer = `→ ${ex.status} in ${Math.round(ex.ms)} ms (${authz}): ${ex.body.toString('utf8').slice(0, 240)}`;
       problems.push(`${describeRequest(requests[i]!, b.as)}\n    ${answer}\n    ${found.join('\n    ')}`);
     }
@@ -86,20 +95,26 @@ async function runBatch(c: FuzzCluster, batch: FuzzCase[]): Promise<string[]> {
   if (crashed) problems.push(`the server crashed: ${crashed}`);
   else {
     const ready = await c.readyz();
-    if (ready.status !== 200 || ready.ms > READYZ_BOUND_MS) problems.push(`/readyz after the batch: ${ready.status} in ${Math.round(ready.ms)} ms`);
+    if (ready.status !== 200 || ready.ms > READYZ_BOUND_MS)
+      problems.push(`/readyz after the batch: ${ready.status} in ${Math.round(ready.ms)} ms`);
   }
   return problems;
 }
 
 /** fast-check's assert over batches of cases, seeded, with the reproduction line on failure. */
-export async function fuzzProperty(name: string, c: FuzzCluster, cases: fc.Arbitrary<FuzzCase[]>, o: PropertyOptions): Promise<void> {
+export async function fuzzProperty(
+  name: string,
+  c: FuzzCluster,
+  cases: fc.Arbitrary<FuzzCase[]>,
+  o: PropertyOptions,
+): Promise<void> {
   const seed = process.env.KAUTH_FUZZ_SEED ? Number(process.env.KAUTH_FUZZ_SEED) : seedOf(name);
   const numRuns = Math.max(1, Math.round(o.numRuns * Number(process.env.KAUTH_FUZZ_RUNS ?? 1)));
   const surveying = process.env.KAUTH_FUZZ_SURVEY === '1';
   const found: string[] = [];
   let failure = '';
   const property = fc.asyncProperty(cases, async (batch) => {
-    if (c.crashed()) throw new Error(failure = `the server is gone: ${c.crashed()}`);
+    if (c.crashed()) throw new Error((failure = `the server is gone: ${c.crashed()}`));
     const problems = await runBatch(c, batch);
     if (!problems.length) return;
     failure = problems.join('\n');
@@ -124,7 +139,9 @@ export async function fuzzProperty(name: string, c: FuzzCluster, cases: fc.Arbit
     // fast-check's own report prints whole counterexamples (certificates, 60 KB paths): the problems say more.
     const message = (e as Error).message;
     const run = /Property failed after (\d+) tests/.exec(message)?.[1] ?? '?';
-    throw new Error(`fuzz property "${name}" failed at run ${run} of ${numRuns}; reproduce with KAUTH_FUZZ_SEED=${seed}:\n${failure || message}`);
+    throw new Error(
+      `fuzz property "${name}" failed at run ${run} of ${numRuns}; reproduce with KAUTH_FUZZ_SEED=${seed}:\n${failure || message}`,
+    );
   }
   if (process.env.KAUTH_FUZZ_STATS === '1') {
     const sorted = [...stats].sort((a, b) => b[1] - a[1]);
@@ -133,10 +150,17 @@ export async function fuzzProperty(name: string, c: FuzzCluster, cases: fc.Arbit
     for (const [k, n] of sorted) byStatus.set(k.split(' ')[0]!, (byStatus.get(k.split(' ')[0]!) ?? 0) + n);
     const stored = sorted.filter(([k]) => k.endsWith('+store')).reduce((n, [, k]) => n + k, 0);
     const lines = sorted.slice(0, 30).map(([k, n]) => `  ${String(n).padStart(5)} ${k}`);
-    console.log(`fuzz property "${name}": ${numRuns} runs, ${total} requests in ${Math.round(performance.now() - started)} ms; `
-      + `${stored} reached storage; statuses ${[...byStatus].sort().map(([k, n]) => `${k}:${n}`).join(' ')}\n${lines.join('\n')}`);
+    console.log(
+      `fuzz property "${name}": ${numRuns} runs, ${total} requests in ${Math.round(performance.now() - started)} ms; ` +
+        `${stored} reached storage; statuses ${[...byStatus]
+          .sort()
+          .map(([k, n]) => `${k}:${n}`)
+          .join(' ')}\n${lines.join('\n')}`,
+    );
   }
   if (found.length) {
-    throw new Error(`fuzz property "${name}" (seed ${seed}, ${numRuns} runs) found ${found.length} kinds of problem:\n${found.join('\n')}`);
+    throw new Error(
+      `fuzz property "${name}" (seed ${seed}, ${numRuns} runs) found ${found.length} kinds of problem:\n${found.join('\n')}`,
+    );
   }
 }

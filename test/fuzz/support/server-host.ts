@@ -15,7 +15,10 @@ import type { ListOptions, Store, WatchEvent, WatchOptions } from '../../../src/
 import { FUZZ_ID_HEADER, type HostMessage, type StoreOp, type TestMessage } from './protocol.js';
 import type { AuthResponse } from '../../../src/authn/interfaces.js';
 
-interface RequestContext { id: string; seq: number }
+interface RequestContext {
+  id: string;
+  seq: number;
+}
 const requests = new AsyncLocalStorage<RequestContext | undefined>();
 
 function send(msg: HostMessage): void {
@@ -39,7 +42,12 @@ function observeStore(inner: Store): Store {
     // whose write caused it: their callbacks run outside any request context.
     watch: (prefix: string, opts: WatchOptions, onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void) => {
       note('watch', prefix);
-      return inner.watch(prefix, opts, (ev) => requests.exit(() => onEvent(ev)), onError && ((err) => requests.exit(() => onError(err))));
+      return inner.watch(
+        prefix,
+        opts,
+        (ev) => requests.exit(() => onEvent(ev)),
+        onError && ((err) => requests.exit(() => onError(err))),
+      );
     },
     currentRevision: () => inner.currentRevision(),
     compactedRevision: () => inner.compactedRevision(),
@@ -56,7 +64,13 @@ function observeAuthorizer(inner: Authorizer): Authorizer {
       const ctx = requests.getStore();
       if (ctx) {
         const { user, ...rest } = attrs;
-        send({ t: 'authz', id: ctx.id, seq: ctx.seq++, attrs: { ...rest, user: user.username, groups: user.groups }, decision: result.decision });
+        send({
+          t: 'authz',
+          id: ctx.id,
+          seq: ctx.seq++,
+          attrs: { ...rest, user: user.username, groups: user.groups },
+          decision: result.decision,
+        });
       }
       return result;
     },
@@ -76,10 +90,13 @@ function observeAuthenticator(inner: Authenticator): Authenticator {
       const answered = (r: AuthResponse | null): void => {
         if (ctx) send({ t: 'authn', id: ctx.id, seq: ctx.seq++, user: r?.user.username, groups: r?.user.groups });
       };
-      return inner.authenticate(req).then((r) => (answered(r), r), (e: unknown) => {
-        answered(null);
-        throw e;
-      });
+      return inner.authenticate(req).then(
+        (r) => (answered(r), r),
+        (e: unknown) => {
+          answered(null);
+          throw e;
+        },
+      );
     },
   };
 }
@@ -101,7 +118,10 @@ async function main(): Promise<void> {
   const pki = join(dir, 'pki');
   const port = await freePort();
   await ensurePkiTree({
-    certDir: pki, kubeconfigDir: dir, algorithm: 'ECDSA-P256', advertiseAddress: '127.0.0.1',
+    certDir: pki,
+    kubeconfigDir: dir,
+    algorithm: 'ECDSA-P256',
+    advertiseAddress: '127.0.0.1',
     controlPlaneEndpoint: `https://127.0.0.1:${port}`,
   });
   // What `kauth up` configures (src/cli/up.ts), on memory storage.
@@ -125,7 +145,9 @@ async function main(): Promise<void> {
     shutdownGraceMs: 500,
   };
   const cp = await ControlPlane.start(config, {
-    wrapStore: observeStore, wrapAuthorizer: observeAuthorizer, wrapAuthenticator: observeAuthenticator,
+    wrapStore: observeStore,
+    wrapAuthorizer: observeAuthorizer,
+    wrapAuthenticator: observeAuthenticator,
   });
   await cp.settle();
   process.on('message', (m: TestMessage) => {
@@ -134,7 +156,11 @@ async function main(): Promise<void> {
   });
   process.on('disconnect', () => process.exit(0));
   const defs = cp.objects.defs.map((d) => ({
-    group: d.group, version: d.version, resource: d.resource, namespaced: d.namespaced, subresources: Object.keys(d.subresources ?? {}),
+    group: d.group,
+    version: d.version,
+    resource: d.resource,
+    namespaced: d.namespaced,
+    subresources: Object.keys(d.subresources ?? {}),
   }));
   send({ t: 'ready', port: cp.address.port, dir, defs });
 }

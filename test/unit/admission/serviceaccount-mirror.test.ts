@@ -13,7 +13,8 @@ import { MemoryStore } from '../../../src/storage/memory.js';
 
 function mirrorPod(spec: Record<string, unknown> = {}): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: 'static-web', namespace: 'ns', annotations: { 'kubernetes.io/config.mirror': 'abc' } },
     spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }], ...spec },
   };
@@ -21,10 +22,29 @@ function mirrorPod(spec: Record<string, unknown> = {}): KubeObject {
 
 function create(object: KubeObject): AdmissionRequest {
   return {
-    operation: 'CREATE', def: pods, subresource: '', namespace: 'ns', name: object.metadata.name ?? '', object,
+    operation: 'CREATE',
+    def: pods,
+    subresource: '',
+    namespace: 'ns',
+    name: object.metadata.name ?? '',
+    object,
     ctx: {
-      user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, query: new URLSearchParams(),
-      info: { isResourceRequest: true, path: '', verb: 'create', apiPrefix: 'api', apiGroup: '', apiVersion: 'v1', namespace: 'ns', resource: 'pods', subresource: '', name: '', parts: [] },
+      user: { username: 'admin', groups: ['system:masters'] },
+      dryRun: false,
+      query: new URLSearchParams(),
+      info: {
+        isResourceRequest: true,
+        path: '',
+        verb: 'create',
+        apiPrefix: 'api',
+        apiGroup: '',
+        apiVersion: 'v1',
+        namespace: 'ns',
+        resource: 'pods',
+        subresource: '',
+        name: '',
+        parts: [],
+      },
     },
   };
 }
@@ -35,7 +55,11 @@ describe('ServiceAccount admission of mirror pods', () => {
   const plugin = serviceAccountAdmission(() => objects);
 
   it('leaves a mirror pod as it is', async () => {
-    await objects.create(serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'ns' } });
+    await objects.create(serviceAccounts, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: 'ns' },
+    });
     const pod = mirrorPod();
     const before = structuredClone(pod);
     await plugin.mutate!(create(pod));
@@ -48,13 +72,28 @@ describe('ServiceAccount admission of mirror pods', () => {
 
   const refused: [string, Record<string, unknown>, string][] = [
     ['a service account', { serviceAccountName: 'builder' }, 'a mirror pod may not reference service accounts'],
-    ['a secret volume', { volumes: [{ name: 's', secret: { secretName: 'db' } }] }, 'a mirror pod may not reference secrets'],
-    ['an env secret', { containers: [{ name: 'c', env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'k' } } }] }] }, 'a mirror pod may not reference secrets'],
-    ['a token projection', { volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] }, 'a mirror pod may not use ServiceAccountToken volume projections'],
+    [
+      'a secret volume',
+      { volumes: [{ name: 's', secret: { secretName: 'db' } }] },
+      'a mirror pod may not reference secrets',
+    ],
+    [
+      'an env secret',
+      { containers: [{ name: 'c', env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'k' } } }] }] },
+      'a mirror pod may not reference secrets',
+    ],
+    [
+      'a token projection',
+      { volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] },
+      'a mirror pod may not use ServiceAccountToken volume projections',
+    ],
   ];
   for (const [what, spec, message] of refused) {
     it(`refuses a mirror pod with ${what}`, async () => {
-      await assert.rejects(Promise.resolve(plugin.mutate!(create(mirrorPod(spec)))), (e: StatusError) => e.code === 403 && e.message === `pods "static-web" is forbidden: ${message}`);
+      await assert.rejects(
+        Promise.resolve(plugin.mutate!(create(mirrorPod(spec)))),
+        (e: StatusError) => e.code === 403 && e.message === `pods "static-web" is forbidden: ${message}`,
+      );
     });
   }
 });

@@ -1,7 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
-import { BearerTokenAuthenticator, MAX_BEARER_TOKEN_LENGTH, WebSocketProtocolAuthenticator } from '../../../src/authn/bearer.js';
+import {
+  BearerTokenAuthenticator,
+  MAX_BEARER_TOKEN_LENGTH,
+  WebSocketProtocolAuthenticator,
+} from '../../../src/authn/bearer.js';
 import { AuthenticationError, type AuthResponse, type TokenAuthenticator } from '../../../src/authn/interfaces.js';
 
 /** Accepts exactly "good-token"; records what it was asked. */
@@ -16,10 +20,15 @@ class OneToken implements TokenAuthenticator {
 }
 
 type Outcome = 'null' | RegExp | string;
-async function run(auth: { authenticate: (r: { headers: IncomingHttpHeaders; peerCertificates: [] }) => Promise<AuthResponse | null> }, headers: IncomingHttpHeaders, outcome: Outcome) {
+async function run(
+  auth: { authenticate: (r: { headers: IncomingHttpHeaders; peerCertificates: [] }) => Promise<AuthResponse | null> },
+  headers: IncomingHttpHeaders,
+  outcome: Outcome,
+) {
   const p = auth.authenticate({ headers, peerCertificates: [] });
   if (outcome === 'null') assert.equal(await p, null);
-  else if (outcome instanceof RegExp) await assert.rejects(p, (e: Error) => e instanceof AuthenticationError && outcome.test(e.message));
+  else if (outcome instanceof RegExp)
+    await assert.rejects(p, (e: Error) => e instanceof AuthenticationError && outcome.test(e.message));
   else assert.equal((await p)?.user.username, outcome);
 }
 
@@ -36,7 +45,11 @@ describe('Authorization: Bearer', () => {
     ['two spaces: empty token', 'Bearer  good-token', 'null'],
     ['unknown token', 'Bearer nope', /^invalid bearer token$/],
     ['authenticator error passes through', 'Bearer boom', /^token has expired$/],
-    ['token over 64 KiB, refused before any lookup', `Bearer ${'x'.repeat(MAX_BEARER_TOKEN_LENGTH + 1)}`, /^invalid bearer token: token is longer than 65536 bytes$/],
+    [
+      'token over 64 KiB, refused before any lookup',
+      `Bearer ${'x'.repeat(MAX_BEARER_TOKEN_LENGTH + 1)}`,
+      /^invalid bearer token: token is longer than 65536 bytes$/,
+    ],
   ];
   for (const [name, header, outcome] of cases) {
     test(name, async () => {
@@ -46,7 +59,11 @@ describe('Authorization: Bearer', () => {
     });
   }
   test('a 1 MiB header is an error, not a crash', async () => {
-    await run(new BearerTokenAuthenticator(new OneToken()), { authorization: `Bearer ${'x'.repeat(1 << 20)}` }, /^invalid bearer token/);
+    await run(
+      new BearerTokenAuthenticator(new OneToken()),
+      { authorization: `Bearer ${'x'.repeat(1 << 20)}` },
+      /^invalid bearer token/,
+    );
   });
   test('the Authorization header is removed once accepted, kept otherwise', async () => {
     const auth = new BearerTokenAuthenticator(new OneToken());
@@ -66,17 +83,43 @@ describe('websocket bearer subprotocol', () => {
     ['valid', { ...ws, 'sec-websocket-protocol': `${enc('good-token')}, v4.channel.k8s.io` }, 'alice'],
     ['not a websocket request', { 'sec-websocket-protocol': `${enc('good-token')}, v4.channel.k8s.io` }, 'null'],
     ['no token subprotocol', { ...ws, 'sec-websocket-protocol': 'v4.channel.k8s.io' }, 'null'],
-    ['unknown token', { ...ws, 'sec-websocket-protocol': `${enc('nope')}, v4.channel.k8s.io` }, /^invalid bearer token$/],
-    ['token is the only subprotocol', { ...ws, 'sec-websocket-protocol': enc('good-token') }, /^missing additional subprotocol$/],
-    ['two tokens', { ...ws, 'sec-websocket-protocol': `${enc('good-token')}, ${enc('good-token')}, v4.channel.k8s.io` }, /^multiple base64.bearer.authorization tokens specified$/],
-    ['bad base64url', { ...ws, 'sec-websocket-protocol': 'base64url.bearer.authorization.k8s.io.a+b/, v4.channel.k8s.io' }, /^invalid base64.bearer.authorization token encoding$/],
-    ['not UTF-8', { ...ws, 'sec-websocket-protocol': `base64url.bearer.authorization.k8s.io.${Buffer.from([0xff, 0xfe]).toString('base64url')}, v4.channel.k8s.io` }, /^invalid base64.bearer.authorization token$/],
+    [
+      'unknown token',
+      { ...ws, 'sec-websocket-protocol': `${enc('nope')}, v4.channel.k8s.io` },
+      /^invalid bearer token$/,
+    ],
+    [
+      'token is the only subprotocol',
+      { ...ws, 'sec-websocket-protocol': enc('good-token') },
+      /^missing additional subprotocol$/,
+    ],
+    [
+      'two tokens',
+      { ...ws, 'sec-websocket-protocol': `${enc('good-token')}, ${enc('good-token')}, v4.channel.k8s.io` },
+      /^multiple base64.bearer.authorization tokens specified$/,
+    ],
+    [
+      'bad base64url',
+      { ...ws, 'sec-websocket-protocol': 'base64url.bearer.authorization.k8s.io.a+b/, v4.channel.k8s.io' },
+      /^invalid base64.bearer.authorization token encoding$/,
+    ],
+    [
+      'not UTF-8',
+      {
+        ...ws,
+        'sec-websocket-protocol': `base64url.bearer.authorization.k8s.io.${Buffer.from([0xff, 0xfe]).toString('base64url')}, v4.channel.k8s.io`,
+      },
+      /^invalid base64.bearer.authorization token$/,
+    ],
   ];
   for (const [name, headers, outcome] of cases) {
     test(name, () => run(new WebSocketProtocolAuthenticator(new OneToken()), headers, outcome));
   }
   test('the token subprotocol is removed once accepted', async () => {
-    const headers: IncomingHttpHeaders = { ...ws, 'sec-websocket-protocol': `v4.channel.k8s.io, ${enc('good-token')}, v5.channel.k8s.io` };
+    const headers: IncomingHttpHeaders = {
+      ...ws,
+      'sec-websocket-protocol': `v4.channel.k8s.io, ${enc('good-token')}, v5.channel.k8s.io`,
+    };
     await new WebSocketProtocolAuthenticator(new OneToken()).authenticate({ headers, peerCertificates: [] });
     assert.equal(headers['sec-websocket-protocol'], 'v4.channel.k8s.io,v5.channel.k8s.io');
   });

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { AudienceAgnosticRequestAuthenticator } from '../../../src/authn/audiences.js';
 import { buildAuthenticator } from '../../../src/authn/chain.js';
 import { AuthenticationError, type AuthResponse } from '../../../src/authn/interfaces.js';
-import { RequestHeaderAuthenticator, unescapeExtraKey, type RequestHeaderOptions } from '../../../src/authn/requestheader.js';
+import {
+  RequestHeaderAuthenticator,
+  unescapeExtraKey,
+  type RequestHeaderOptions,
+} from '../../../src/authn/requestheader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kauth-requestheader-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,13 +23,47 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir,
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
 function ca(name: string): void {
-  openssl('req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-subj', `/CN=${name}`, '-days', '2',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+    '-subj',
+    `/CN=${name}`,
+    '-days',
+    '2',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
 }
 function leaf(name: string, issuer: string, subject: string, eku = 'clientAuth'): X509Certificate {
   openssl('req', '-new', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-  writeFileSync(join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${eku}\n`);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.crt`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '1', '-extfile', `${name}.ext`, '-out', `${name}.crt`);
+  writeFileSync(
+    join(dir, `${name}.ext`),
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${eku}\n`,
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${issuer}.crt`,
+    '-CAkey',
+    `${issuer}.key`,
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
+  );
   return new X509Certificate(readFileSync(join(dir, `${name}.crt`)));
 }
 
@@ -59,46 +97,101 @@ describe('RequestHeaderAuthenticator', () => {
     want: Want;
     cleared?: boolean;
   }[] = [
-    { name: 'no client certificate: headers are nobody\'s word', headers: { 'x-remote-user': 'bob' }, want: null },
+    { name: "no client certificate: headers are nobody's word", headers: { 'x-remote-user': 'bob' }, want: null },
     {
-      name: 'front-proxy-client asserts a user with groups and extra', cert: proxy,
-      headers: { 'x-remote-user': 'bob', 'x-remote-group': 'g1', 'x-remote-extra-scopes': 'view', accept: 'application/json' },
-      want: { username: 'bob', groups: ['g1'], extra: { scopes: ['view'] } }, cleared: true,
+      name: 'front-proxy-client asserts a user with groups and extra',
+      cert: proxy,
+      headers: {
+        'x-remote-user': 'bob',
+        'x-remote-group': 'g1',
+        'x-remote-extra-scopes': 'view',
+        accept: 'application/json',
+      },
+      want: { username: 'bob', groups: ['g1'], extra: { scopes: ['view'] } },
+      cleared: true,
     },
-    { name: 'front-proxy-client without a user header: no user, headers left', cert: proxy, headers: { 'x-remote-group': 'g1' }, want: null, cleared: false },
+    {
+      name: 'front-proxy-client without a user header: no user, headers left',
+      cert: proxy,
+      headers: { 'x-remote-group': 'g1' },
+      want: null,
+      cleared: false,
+    },
     { name: 'an empty user header is no user', cert: proxy, headers: { 'x-remote-user': '' }, want: null },
-    { name: 'a CN not in the allowed list', cert: intruder, headers: { 'x-remote-user': 'bob' }, want: /^x509: subject with cn=intruder is not in the allowed list$/ },
-    { name: 'no CN at all is not allowed either', cert: noCn, headers: { 'x-remote-user': 'bob' }, want: /^x509: subject with cn= is not in the allowed list$/ },
-    { name: 'an empty allowed list admits any CN the CA signed', options: { allowedNames: [] }, cert: intruder, headers: { 'x-remote-user': 'bob' }, want: { username: 'bob', groups: [] } },
-    { name: 'the cluster CA\'s certificate cannot assert (unknown authority)', cert: alice, headers: { 'x-remote-user': 'bob' }, want: /certificate signed by unknown authority/ },
-    { name: 'a proxy certificate without clientAuth usage', cert: serverOnly, headers: { 'x-remote-user': 'bob' }, want: /incompatible key usage/ },
     {
-      name: 'the first username header with a value wins', options: { usernameHeaders: ['X-Remote-User', 'X-Forwarded-User'] }, cert: proxy,
-      headers: { 'x-remote-user': '', 'x-forwarded-user': 'carol' }, want: { username: 'carol', groups: [] },
+      name: 'a CN not in the allowed list',
+      cert: intruder,
+      headers: { 'x-remote-user': 'bob' },
+      want: /^x509: subject with cn=intruder is not in the allowed list$/,
     },
     {
-      name: 'every value of every group header, in flag order', options: { groupHeaders: ['X-Remote-Group', 'X-Team'] }, cert: proxy,
+      name: 'no CN at all is not allowed either',
+      cert: noCn,
+      headers: { 'x-remote-user': 'bob' },
+      want: /^x509: subject with cn= is not in the allowed list$/,
+    },
+    {
+      name: 'an empty allowed list admits any CN the CA signed',
+      options: { allowedNames: [] },
+      cert: intruder,
+      headers: { 'x-remote-user': 'bob' },
+      want: { username: 'bob', groups: [] },
+    },
+    {
+      name: "the cluster CA's certificate cannot assert (unknown authority)",
+      cert: alice,
+      headers: { 'x-remote-user': 'bob' },
+      want: /certificate signed by unknown authority/,
+    },
+    {
+      name: 'a proxy certificate without clientAuth usage',
+      cert: serverOnly,
+      headers: { 'x-remote-user': 'bob' },
+      want: /incompatible key usage/,
+    },
+    {
+      name: 'the first username header with a value wins',
+      options: { usernameHeaders: ['X-Remote-User', 'X-Forwarded-User'] },
+      cert: proxy,
+      headers: { 'x-remote-user': '', 'x-forwarded-user': 'carol' },
+      want: { username: 'carol', groups: [] },
+    },
+    {
+      name: 'every value of every group header, in flag order',
+      options: { groupHeaders: ['X-Remote-Group', 'X-Team'] },
+      cert: proxy,
       headers: { 'x-remote-user': 'bob', 'x-remote-group': 'a, b', 'x-team': 'c' },
-      distinct: { 'x-remote-group': ['a', '', 'b'], 'x-team': ['c'] }, want: { username: 'bob', groups: ['a', 'b', 'c'] },
+      distinct: { 'x-remote-group': ['a', '', 'b'], 'x-team': ['c'] },
+      want: { username: 'bob', groups: ['a', 'b', 'c'] },
     },
     {
-      name: 'uid from the uid headers', options: { uidHeaders: ['X-Remote-Uid'] }, cert: proxy,
-      headers: { 'x-remote-user': 'bob', 'x-remote-uid': 'u-1' }, want: { username: 'bob', uid: 'u-1', groups: [] }, cleared: true,
+      name: 'uid from the uid headers',
+      options: { uidHeaders: ['X-Remote-Uid'] },
+      cert: proxy,
+      headers: { 'x-remote-user': 'bob', 'x-remote-uid': 'u-1' },
+      want: { username: 'bob', uid: 'u-1', groups: [] },
+      cleared: true,
     },
     {
-      name: 'extra keys are lower-cased and %-unescaped, values kept together', cert: proxy,
+      name: 'extra keys are lower-cased and %-unescaped, values kept together',
+      cert: proxy,
       headers: { 'x-remote-user': 'bob', 'x-remote-extra-acme.com%2fproject': 'p1', 'x-remote-extra-bad%zz': 'v' },
       distinct: { 'x-remote-extra-acme.com%2fproject': ['p1', 'p2'], 'x-remote-extra-bad%zz': ['v'] },
-      want: { username: 'bob', groups: [], extra: { 'acme.com/project': ['p1', 'p2'], 'bad%zz': ['v'] } }, cleared: true,
+      want: { username: 'bob', groups: [], extra: { 'acme.com/project': ['p1', 'p2'], 'bad%zz': ['v'] } },
+      cleared: true,
     },
     {
-      name: 'an extra key named __proto__ is just a key', cert: proxy,
+      name: 'an extra key named __proto__ is just a key',
+      cert: proxy,
       headers: { 'x-remote-user': 'bob', 'x-remote-extra-__proto__': 'x' },
       want: { username: 'bob', groups: [], extra: Object.fromEntries([['__proto__', ['x']]]) },
     },
     {
-      name: 'header names match case-insensitively', options: { usernameHeaders: ['x-REMOTE-user'], extraHeaderPrefixes: ['X-REMOTE-EXTRA-'] }, cert: proxy,
-      headers: { 'x-remote-user': 'bob', 'x-remote-extra-k': 'v' }, want: { username: 'bob', groups: [], extra: { k: ['v'] } },
+      name: 'header names match case-insensitively',
+      options: { usernameHeaders: ['x-REMOTE-user'], extraHeaderPrefixes: ['X-REMOTE-EXTRA-'] },
+      cert: proxy,
+      headers: { 'x-remote-user': 'bob', 'x-remote-extra-k': 'v' },
+      want: { username: 'bob', groups: [], extra: { k: ['v'] } },
     },
   ];
   for (const c of cases) {
@@ -125,7 +218,10 @@ describe('RequestHeaderAuthenticator', () => {
   test('a verification failure is remembered per connection (the same certificate object)', async () => {
     const auth = new RequestHeaderAuthenticator(KUBEADM);
     for (let i = 0; i < 3; i++) {
-      await assert.rejects(auth.authenticate({ headers: { 'x-remote-user': 'bob' }, peerCertificates: [alice] }), /unknown authority/);
+      await assert.rejects(
+        auth.authenticate({ headers: { 'x-remote-user': 'bob' }, peerCertificates: [alice] }),
+        /unknown authority/,
+      );
     }
   });
 
@@ -137,7 +233,8 @@ describe('RequestHeaderAuthenticator', () => {
     ['a CA file without certificates', { clientCaPems: ['not a pem'] }, /no certificate found/],
   ];
   for (const [name, options, re] of invalid) {
-    test(`refused at start: ${name}`, () => assert.throws(() => new RequestHeaderAuthenticator({ ...KUBEADM, ...options }), re));
+    test(`refused at start: ${name}`, () =>
+      assert.throws(() => new RequestHeaderAuthenticator({ ...KUBEADM, ...options }), re));
   }
 });
 
@@ -154,15 +251,20 @@ describe('unescapeExtraKey (url.PathUnescape, kept as sent when malformed)', () 
   for (const [input, want] of cases) test(`${input} → ${want}`, () => assert.equal(unescapeExtraKey(input), want));
 });
 
-describe('first in the union, before x509 (kube-apiserver\'s order)', () => {
+describe("first in the union, before x509 (kube-apiserver's order)", () => {
   const chain = buildAuthenticator({
-    before: [new AudienceAgnosticRequestAuthenticator(['https://kubernetes.default.svc.cluster.local'], new RequestHeaderAuthenticator(KUBEADM))],
+    before: [
+      new AudienceAgnosticRequestAuthenticator(
+        ['https://kubernetes.default.svc.cluster.local'],
+        new RequestHeaderAuthenticator(KUBEADM),
+      ),
+    ],
     clientCaPems: [clusterCa],
     tokenAuthenticators: [],
     apiAudiences: ['https://kubernetes.default.svc.cluster.local'],
   });
   const H = { 'x-remote-user': 'bob', 'x-remote-group': 'g1' };
-  test('the front proxy\'s user, in system:authenticated', async () => {
+  test("the front proxy's user, in system:authenticated", async () => {
     const resp = await chain.authenticate({ headers: { ...H }, peerCertificates: [proxy] });
     assert.equal(resp?.user.username, 'bob');
     assert.deepEqual(resp?.user.groups, ['g1', 'system:authenticated']);
@@ -173,7 +275,10 @@ describe('first in the union, before x509 (kube-apiserver\'s order)', () => {
     assert.deepEqual(resp?.user.groups, ['devs', 'system:authenticated']);
   });
   test('a front-proxy certificate with a name not allowed is refused, not anonymous', async () => {
-    await assert.rejects(chain.authenticate({ headers: { ...H }, peerCertificates: [intruder] }), /not in the allowed list/);
+    await assert.rejects(
+      chain.authenticate({ headers: { ...H }, peerCertificates: [intruder] }),
+      /not in the allowed list/,
+    );
   });
   test('the front proxy without a user header is nobody: x509 does not know its CA either', async () => {
     await assert.rejects(chain.authenticate({ headers: {}, peerCertificates: [proxy] }), /unknown authority/);

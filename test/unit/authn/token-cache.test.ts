@@ -13,10 +13,15 @@ class Counting implements TokenAuthenticator {
   async authenticateToken(token: string, audiences?: string[]): Promise<AuthResponse | null> {
     this.calls++;
     this.asked.push(audiences);
-    if (this.hold) await new Promise<void>((r) => { this.release = r; });
+    if (this.hold)
+      await new Promise<void>((r) => {
+        this.release = r;
+      });
     if (token.startsWith('err')) throw new AuthenticationError('backend says no');
     if (!token.startsWith('good')) return null;
-    return audiences ? { user: { username: `u-${token}`, groups: [] }, audiences: [...audiences] } : { user: { username: `u-${token}`, groups: [] } };
+    return audiences
+      ? { user: { username: `u-${token}`, groups: [] }, audiences: [...audiences] }
+      : { user: { username: `u-${token}`, groups: [] } };
   }
 }
 
@@ -24,7 +29,13 @@ function setup(opts: { failureTtlMs?: number; maxEntries?: number } = {}) {
   const inner = new Counting();
   let now = 1_000_000;
   const cache = new CachedTokenAuthenticator(inner, { ...opts, now: () => now });
-  return { inner, cache, advance: (ms: number) => { now += ms; } };
+  return {
+    inner,
+    cache,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('CachedTokenAuthenticator', () => {
@@ -87,7 +98,10 @@ describe('CachedTokenAuthenticator', () => {
     await new Promise((r) => setImmediate(r));
     s.inner.release!();
     const results = await all;
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal(s.inner.calls, 1);
     s.inner.hold = false;
     await assert.rejects(s.cache.authenticateToken('err-y'));
@@ -122,7 +136,11 @@ describe('CachedTokenAuthenticator', () => {
       const one = await s.cache.authenticateToken('good-aud', c.first);
       const two = await s.cache.authenticateToken('good-aud', c.second);
       assert.equal(s.inner.calls, c.shared ? 1 : 2);
-      assert.deepEqual(s.inner.asked, c.shared ? [c.first] : [c.first, c.second], 'the inner authenticator is told the audiences');
+      assert.deepEqual(
+        s.inner.asked,
+        c.shared ? [c.first] : [c.first, c.second],
+        'the inner authenticator is told the audiences',
+      );
       if (!c.shared) assert.deepEqual(two?.audiences, c.second, 'each entry keeps its own answer');
       else assert.deepEqual(two, one);
     });

@@ -2,7 +2,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnonymousAuthenticator } from '../../../src/authn/anonymous.js';
 import { AuthenticatedGroupAdder, withAuthenticatedGroup } from '../../../src/authn/group-adder.js';
-import { AuthenticationError, type Authenticator, type AuthResponse, type TokenAuthenticator, type UserInfo } from '../../../src/authn/interfaces.js';
+import {
+  AuthenticationError,
+  type Authenticator,
+  type AuthResponse,
+  type TokenAuthenticator,
+  type UserInfo,
+} from '../../../src/authn/interfaces.js';
 import { UnionTokenAuthenticator } from '../../../src/authn/token-union.js';
 import { UnionAuthenticator, withAnonymousFallback } from '../../../src/authn/union.js';
 
@@ -42,11 +48,35 @@ async function outcome(p: Promise<AuthResponse | null>): Promise<Outcome> {
 
 const table: { name: string; chain: Behaviour[]; union: Outcome; failOnError: Outcome; calls: number }[] = [
   { name: 'first accepts', chain: ['a', 'b'], union: { user: 'a' }, failOnError: { user: 'a' }, calls: 1 },
-  { name: 'second accepts after a no', chain: ['none', 'b'], union: { user: 'b' }, failOnError: { user: 'b' }, calls: 2 },
-  { name: 'second accepts after an error', chain: ['error', 'b'], union: { user: 'b' }, failOnError: { error: 'x0 failed' }, calls: 2 },
+  {
+    name: 'second accepts after a no',
+    chain: ['none', 'b'],
+    union: { user: 'b' },
+    failOnError: { user: 'b' },
+    calls: 2,
+  },
+  {
+    name: 'second accepts after an error',
+    chain: ['error', 'b'],
+    union: { user: 'b' },
+    failOnError: { error: 'x0 failed' },
+    calls: 2,
+  },
   { name: 'nobody', chain: ['none', 'none'], union: null, failOnError: null, calls: 2 },
-  { name: 'one error among noes', chain: ['none', 'error', 'none'], union: { error: 'x1 failed' }, failOnError: { error: 'x1 failed' }, calls: 3 },
-  { name: 'errors aggregated', chain: ['error', 'crash'], union: { error: '[x0 failed, x1 crashed]' }, failOnError: { error: 'x0 failed' }, calls: 2 },
+  {
+    name: 'one error among noes',
+    chain: ['none', 'error', 'none'],
+    union: { error: 'x1 failed' },
+    failOnError: { error: 'x1 failed' },
+    calls: 3,
+  },
+  {
+    name: 'errors aggregated',
+    chain: ['error', 'crash'],
+    union: { error: '[x0 failed, x1 crashed]' },
+    failOnError: { error: 'x0 failed' },
+    calls: 2,
+  },
   { name: 'empty chain', chain: [], union: null, failOnError: null, calls: 0 },
 ];
 
@@ -59,7 +89,10 @@ describe('UnionAuthenticator', () => {
       assert.equal(calls.length, c.calls);
     });
     test(`${c.name} (failOnError)`, async () => {
-      const union = new UnionAuthenticator(c.chain.map((b, i) => requestAuth(`x${i}`, b, [])), { failOnError: true });
+      const union = new UnionAuthenticator(
+        c.chain.map((b, i) => requestAuth(`x${i}`, b, [])),
+        { failOnError: true },
+      );
       assert.deepEqual(await outcome(union.authenticate(noRequest)), c.failOnError);
     });
   }
@@ -90,7 +123,9 @@ describe('anonymous fallback', () => {
     });
   }
   test('anonymous is system:anonymous in system:unauthenticated', async () => {
-    assert.deepEqual(await new AnonymousAuthenticator().authenticate(), { user: { username: 'system:anonymous', groups: ['system:unauthenticated'] } });
+    assert.deepEqual(await new AnonymousAuthenticator().authenticate(), {
+      user: { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+    });
   });
 });
 
@@ -98,23 +133,47 @@ describe('authenticated group adder', () => {
   const cases: [string, UserInfo, string[]][] = [
     ['user gets system:authenticated', { username: 'alice', groups: ['dev'] }, ['dev', 'system:authenticated']],
     ['no groups', { username: 'alice', groups: [] }, ['system:authenticated']],
-    ['anonymous is left alone', { username: 'system:anonymous', groups: ['system:unauthenticated'] }, ['system:unauthenticated']],
-    ['already authenticated', { username: 'bob', groups: ['system:authenticated', 'x'] }, ['system:authenticated', 'x']],
-    ['explicitly unauthenticated', { username: 'carol', groups: ['system:unauthenticated'] }, ['system:unauthenticated']],
+    [
+      'anonymous is left alone',
+      { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+      ['system:unauthenticated'],
+    ],
+    [
+      'already authenticated',
+      { username: 'bob', groups: ['system:authenticated', 'x'] },
+      ['system:authenticated', 'x'],
+    ],
+    [
+      'explicitly unauthenticated',
+      { username: 'carol', groups: ['system:unauthenticated'] },
+      ['system:unauthenticated'],
+    ],
   ];
   for (const [name, u, groups] of cases) {
     test(name, async () => {
       const original = structuredClone(u);
-      const resp = await new AuthenticatedGroupAdder({ name: 'x', authenticate: async () => ({ user: u }) }).authenticate(noRequest);
+      const resp = await new AuthenticatedGroupAdder({
+        name: 'x',
+        authenticate: async () => ({ user: u }),
+      }).authenticate(noRequest);
       assert.deepEqual(resp!.user.groups, groups);
       assert.deepEqual(u, original, 'the inner response is not mutated (it may be cached)');
     });
   }
   test('uid and extra are kept', () => {
-    const r = withAuthenticatedGroup({ user: { username: 'a', uid: '1', groups: [], extra: { k: ['v'] } }, audiences: ['x'] });
-    assert.deepEqual(r, { user: { username: 'a', uid: '1', groups: ['system:authenticated'], extra: { k: ['v'] } }, audiences: ['x'] });
+    const r = withAuthenticatedGroup({
+      user: { username: 'a', uid: '1', groups: [], extra: { k: ['v'] } },
+      audiences: ['x'],
+    });
+    assert.deepEqual(r, {
+      user: { username: 'a', uid: '1', groups: ['system:authenticated'], extra: { k: ['v'] } },
+      audiences: ['x'],
+    });
   });
   test('no user → no user', async () => {
-    assert.equal(await new AuthenticatedGroupAdder({ name: 'x', authenticate: async () => null }).authenticate(noRequest), null);
+    assert.equal(
+      await new AuthenticatedGroupAdder({ name: 'x', authenticate: async () => null }).authenticate(noRequest),
+      null,
+    );
   });
 });

@@ -25,17 +25,53 @@ describe('ABAC matching (v1beta1, the documented example)', () => {
   const abac = new AbacAuthorizer(parseAbacPolicies(EXAMPLE, 'policy.jsonl'));
   const authd = (name: string, ...groups: string[]) => who(name, ...groups, 'system:authenticated');
   const table: [string, Attributes, boolean][] = [
-    ['admin may do anything anywhere', res(authd('admin'), { verb: 'delete', apiGroup: 'apps', resource: 'deployments', namespace: 'x', name: 'y' }), true],
+    [
+      'admin may do anything anywhere',
+      res(authd('admin'), { verb: 'delete', apiGroup: 'apps', resource: 'deployments', namespace: 'x', name: 'y' }),
+      true,
+    ],
     ['scheduler reads pods', res(authd('scheduler'), { verb: 'list', resource: 'pods' }), true],
-    ['scheduler may not create pods', res(authd('scheduler'), { verb: 'create', resource: 'pods', namespace: 'ns' }), false],
-    ['scheduler creates bindings', res(authd('scheduler'), { verb: 'create', resource: 'bindings', namespace: 'ns' }), true],
-    ['apiGroup omitted means the core group only', res(authd('scheduler'), { verb: 'get', apiGroup: 'metrics.k8s.io', resource: 'pods' }), false],
-    ['alice owns projectCaribou', res(authd('alice'), { verb: 'create', apiGroup: 'apps', resource: 'deployments', namespace: 'projectCaribou' }), true],
+    [
+      'scheduler may not create pods',
+      res(authd('scheduler'), { verb: 'create', resource: 'pods', namespace: 'ns' }),
+      false,
+    ],
+    [
+      'scheduler creates bindings',
+      res(authd('scheduler'), { verb: 'create', resource: 'bindings', namespace: 'ns' }),
+      true,
+    ],
+    [
+      'apiGroup omitted means the core group only',
+      res(authd('scheduler'), { verb: 'get', apiGroup: 'metrics.k8s.io', resource: 'pods' }),
+      false,
+    ],
+    [
+      'alice owns projectCaribou',
+      res(authd('alice'), { verb: 'create', apiGroup: 'apps', resource: 'deployments', namespace: 'projectCaribou' }),
+      true,
+    ],
     ['alice has nothing elsewhere', res(authd('alice'), { verb: 'get', resource: 'pods', namespace: 'other' }), false],
-    ['bob reads projectCaribou', res(authd('bob'), { verb: 'watch', resource: 'pods', namespace: 'projectCaribou' }), true],
-    ['bob may not write there', res(authd('bob'), { verb: 'patch', resource: 'pods', namespace: 'projectCaribou' }), false],
-    ['service accounts read everything', res(saUser('kube-system', 'x'), { verb: 'get', resource: 'secrets', namespace: 'a', name: 'b' }), true],
-    ['service accounts write nothing', res(saUser('kube-system', 'x'), { verb: 'delete', resource: 'secrets', namespace: 'a', name: 'b' }), false],
+    [
+      'bob reads projectCaribou',
+      res(authd('bob'), { verb: 'watch', resource: 'pods', namespace: 'projectCaribou' }),
+      true,
+    ],
+    [
+      'bob may not write there',
+      res(authd('bob'), { verb: 'patch', resource: 'pods', namespace: 'projectCaribou' }),
+      false,
+    ],
+    [
+      'service accounts read everything',
+      res(saUser('kube-system', 'x'), { verb: 'get', resource: 'secrets', namespace: 'a', name: 'b' }),
+      true,
+    ],
+    [
+      'service accounts write nothing',
+      res(saUser('kube-system', 'x'), { verb: 'delete', resource: 'secrets', namespace: 'a', name: 'b' }),
+      false,
+    ],
     ['user * means every authenticated user: read /version', url(authd('carol'), 'get', '/version'), true],
     ['… but not anonymous', url(who('system:anonymous', 'system:unauthenticated'), 'get', '/version'), false],
     ['… and read-only', url(authd('carol'), 'post', '/version'), false],
@@ -44,34 +80,94 @@ describe('ABAC matching (v1beta1, the documented example)', () => {
   ];
   for (const [name, attrs, allowed] of table) {
     it(name, async () => {
-      assert.deepEqual(await abac.authorize(attrs), allowed ? { decision: 'Allow', reason: '' } : { decision: 'NoOpinion', reason: 'No policy matched.' });
+      assert.deepEqual(
+        await abac.authorize(attrs),
+        allowed ? { decision: 'Allow', reason: '' } : { decision: 'NoOpinion', reason: 'No policy matched.' },
+      );
     });
   }
 });
 
 describe('ABAC legacy unversioned (v0) policies', () => {
   const abac = new AbacAuthorizer(
-    parseAbacPolicies(['{"user":"admin"}', '{"readonly": true}', '{"user":"alice","namespace":"projectCaribou"}', '{"group":"devs","resource":"pods"}', '{"user":"*","resource":"events"}'].join('\n'), 'legacy'),
+    parseAbacPolicies(
+      [
+        '{"user":"admin"}',
+        '{"readonly": true}',
+        '{"user":"alice","namespace":"projectCaribou"}',
+        '{"group":"devs","resource":"pods"}',
+        '{"user":"*","resource":"events"}',
+      ].join('\n'),
+      'legacy',
+    ),
   );
   const table: [string, Attributes, boolean][] = [
     ['user only: everything, any group, any path', url(who('admin'), 'delete', '/anything'), true],
-    ['no user or group: every authenticated user, read-only, paths too', url(who('x', 'system:authenticated'), 'get', '/healthz'), true],
-    ['… not anonymous', res(who('system:anonymous', 'system:unauthenticated'), { verb: 'get', resource: 'pods' }), false],
-    ['… and not writes', res(who('x', 'system:authenticated'), { verb: 'create', resource: 'pods', namespace: 'n' }), false],
-    ['namespace set: any resource there, any group', res(who('alice'), { verb: 'create', apiGroup: 'apps', resource: 'deployments', namespace: 'projectCaribou' }), true],
+    [
+      'no user or group: every authenticated user, read-only, paths too',
+      url(who('x', 'system:authenticated'), 'get', '/healthz'),
+      true,
+    ],
+    [
+      '… not anonymous',
+      res(who('system:anonymous', 'system:unauthenticated'), { verb: 'get', resource: 'pods' }),
+      false,
+    ],
+    [
+      '… and not writes',
+      res(who('x', 'system:authenticated'), { verb: 'create', resource: 'pods', namespace: 'n' }),
+      false,
+    ],
+    [
+      'namespace set: any resource there, any group',
+      res(who('alice'), { verb: 'create', apiGroup: 'apps', resource: 'deployments', namespace: 'projectCaribou' }),
+      true,
+    ],
     ['namespace set: no paths', url(who('alice'), 'post', '/x'), false],
-    ['group with resource: all namespaces', res(who('e', 'devs'), { verb: 'delete', resource: 'pods', namespace: 'z', name: 'p' }), true],
-    ['user * maps to system:authenticated', res(who('f', 'system:authenticated'), { verb: 'create', resource: 'events', namespace: 'z' }), true],
+    [
+      'group with resource: all namespaces',
+      res(who('e', 'devs'), { verb: 'delete', resource: 'pods', namespace: 'z', name: 'p' }),
+      true,
+    ],
+    [
+      'user * maps to system:authenticated',
+      res(who('f', 'system:authenticated'), { verb: 'create', resource: 'events', namespace: 'z' }),
+      true,
+    ],
   ];
   for (const [name, attrs, allowed] of table) {
     it(name, async () => assert.equal((await abac.authorize(attrs)).decision, allowed ? 'Allow' : 'NoOpinion'));
   }
 
   it('converts as Kubernetes does', () => {
-    assert.deepEqual(parseAbacPolicies('{"readonly":true}', 'f'), [{ user: '', group: 'system:authenticated', readonly: true, apiGroup: '*', resource: '*', namespace: '*', nonResourcePath: '*' }]);
-    assert.deepEqual(parseAbacPolicies('{"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"group":"*","resource":"pods"}}', 'f'), [
-      { user: '', group: 'system:authenticated', readonly: false, apiGroup: '', resource: 'pods', namespace: '', nonResourcePath: '' },
+    assert.deepEqual(parseAbacPolicies('{"readonly":true}', 'f'), [
+      {
+        user: '',
+        group: 'system:authenticated',
+        readonly: true,
+        apiGroup: '*',
+        resource: '*',
+        namespace: '*',
+        nonResourcePath: '*',
+      },
     ]);
+    assert.deepEqual(
+      parseAbacPolicies(
+        '{"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"group":"*","resource":"pods"}}',
+        'f',
+      ),
+      [
+        {
+          user: '',
+          group: 'system:authenticated',
+          readonly: false,
+          apiGroup: '',
+          resource: 'pods',
+          namespace: '',
+          nonResourcePath: '',
+        },
+      ],
+    );
   });
 });
 
@@ -85,21 +181,35 @@ describe('ABAC policy file errors', () => {
   const cases: [string, string, RegExp][] = [
     ['invalid JSON names file and line', '# c\n\n{"user":"a"}\n{"user": }\n', /^.*policy\.jsonl:4: invalid JSON: /],
     ['not an object', '[1,2]\n', /policy\.jsonl:1: a policy must be a JSON object$/],
-    ['wrong field type', '{"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"readonly":"yes"}}\n', /policy\.jsonl:1: spec\.readonly: expected a boolean, got "yes"$/],
-    ['unknown version', '{"apiVersion":"abac.authorization.kubernetes.io/v2","kind":"Policy","spec":{}}\n', /policy\.jsonl:1: unrecognized object: apiVersion "abac\.authorization\.kubernetes\.io\/v2", kind "Policy"/],
+    [
+      'wrong field type',
+      '{"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"readonly":"yes"}}\n',
+      /policy\.jsonl:1: spec\.readonly: expected a boolean, got "yes"$/,
+    ],
+    [
+      'unknown version',
+      '{"apiVersion":"abac.authorization.kubernetes.io/v2","kind":"Policy","spec":{}}\n',
+      /policy\.jsonl:1: unrecognized object: apiVersion "abac\.authorization\.kubernetes\.io\/v2", kind "Policy"/,
+    ],
     ['v0 field types too', '{"user": 7}\n', /policy\.jsonl:1: user: expected a string, got 7$/],
   ];
   for (const [name, text, re] of cases) {
     it(name, () => {
       const file = join(dir, 'policy.jsonl');
       writeFileSync(file, text);
-      assert.throws(() => loadAbacPolicyFile(file), (e: unknown) => e instanceof PolicyFileError && re.test(e.message) && !e.message.includes('\n'));
+      assert.throws(
+        () => loadAbacPolicyFile(file),
+        (e: unknown) => e instanceof PolicyFileError && re.test(e.message) && !e.message.includes('\n'),
+      );
     });
   }
 
   it('a missing file is one line naming it', () => {
     const file = join(dir, 'missing.jsonl');
-    assert.throws(() => loadAbacPolicyFile(file), (e: unknown) => e instanceof PolicyFileError && e.message === `${file}: cannot read the policy file: ENOENT`);
+    assert.throws(
+      () => loadAbacPolicyFile(file),
+      (e: unknown) => e instanceof PolicyFileError && e.message === `${file}: cannot read the policy file: ENOENT`,
+    );
   });
 
   it('loads a good file from disk', async () => {
@@ -115,7 +225,9 @@ describe('ABAC rule resolution', () => {
   it('lists the matching policies as rules', () => {
     const abac = new AbacAuthorizer(parseAbacPolicies(EXAMPLE, 'f'));
     const r = abac.rulesFor(who('bob', 'system:authenticated'), 'projectCaribou');
-    assert.deepEqual(r.resourceRules, [{ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'], resourceNames: [] }]);
+    assert.deepEqual(r.resourceRules, [
+      { verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'], resourceNames: [] },
+    ]);
     assert.deepEqual(r.nonResourceRules, []);
     assert.equal(abac.rulesFor(who('bob'), 'other').resourceRules.length, 0);
   });

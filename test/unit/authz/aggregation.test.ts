@@ -3,7 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Role } from '../../../src/api/types.js';
-import { aggregateClusterRoleRules, aggregationChanged, resolveAggregation } from '../../../src/authz/rbac/aggregation.js';
+import {
+  aggregateClusterRoleRules,
+  aggregationChanged,
+  resolveAggregation,
+} from '../../../src/authz/rbac/aggregation.js';
 import { compileLabelSelector, LabelSelectorError } from '../../../src/authz/rbac/label-selector.js';
 import { bootstrapClusterRoles } from '../../../src/authz/rbac/bootstrap-policy.js';
 import { covers } from '../../../src/authz/rbac/covers.js';
@@ -17,25 +21,74 @@ const aggregator = (name: string, selectors: Role['aggregationRule'], rules: Rol
 };
 
 describe('label selectors (metav1.LabelSelector)', () => {
-  const cases: { name: string; selector: Parameters<typeof compileLabelSelector>[0]; labels: Record<string, string> | undefined; want: boolean }[] = [
+  const cases: {
+    name: string;
+    selector: Parameters<typeof compileLabelSelector>[0];
+    labels: Record<string, string> | undefined;
+    want: boolean;
+  }[] = [
     { name: 'empty selector selects everything', selector: {}, labels: undefined, want: true },
     { name: 'matchLabels hit', selector: { matchLabels: { a: 'b' } }, labels: { a: 'b', c: 'd' }, want: true },
     { name: 'matchLabels value differs', selector: { matchLabels: { a: 'b' } }, labels: { a: 'x' }, want: false },
     { name: 'matchLabels missing key', selector: { matchLabels: { a: 'b' } }, labels: {}, want: false },
-    { name: 'In', selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x', 'y'] }] }, labels: { tier: 'y' }, want: true },
-    { name: 'In without the key', selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x'] }] }, labels: {}, want: false },
-    { name: 'NotIn without the key matches', selector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] }, labels: {}, want: true },
-    { name: 'NotIn with a listed value', selector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] }, labels: { tier: 'x' }, want: false },
-    { name: 'Exists', selector: { matchExpressions: [{ key: 'k', operator: 'Exists' }] }, labels: { k: '' }, want: true },
-    { name: 'DoesNotExist', selector: { matchExpressions: [{ key: 'k', operator: 'DoesNotExist' }] }, labels: { k: '' }, want: false },
-    { name: 'labels and expressions are ANDed', selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'k', operator: 'Exists' }] }, labels: { a: 'b' }, want: false },
+    {
+      name: 'In',
+      selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x', 'y'] }] },
+      labels: { tier: 'y' },
+      want: true,
+    },
+    {
+      name: 'In without the key',
+      selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x'] }] },
+      labels: {},
+      want: false,
+    },
+    {
+      name: 'NotIn without the key matches',
+      selector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] },
+      labels: {},
+      want: true,
+    },
+    {
+      name: 'NotIn with a listed value',
+      selector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] },
+      labels: { tier: 'x' },
+      want: false,
+    },
+    {
+      name: 'Exists',
+      selector: { matchExpressions: [{ key: 'k', operator: 'Exists' }] },
+      labels: { k: '' },
+      want: true,
+    },
+    {
+      name: 'DoesNotExist',
+      selector: { matchExpressions: [{ key: 'k', operator: 'DoesNotExist' }] },
+      labels: { k: '' },
+      want: false,
+    },
+    {
+      name: 'labels and expressions are ANDed',
+      selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'k', operator: 'Exists' }] },
+      labels: { a: 'b' },
+      want: false,
+    },
   ];
   for (const c of cases) it(c.name, () => assert.equal(compileLabelSelector(c.selector)(c.labels), c.want));
 
   it('rejects invalid selectors', () => {
-    assert.throws(() => compileLabelSelector({ matchExpressions: [{ key: 'k', operator: 'In', values: [] }] }), LabelSelectorError);
-    assert.throws(() => compileLabelSelector({ matchExpressions: [{ key: 'k', operator: 'Exists', values: ['x'] }] }), LabelSelectorError);
-    assert.throws(() => compileLabelSelector({ matchExpressions: [{ key: 'k', operator: 'Like' as never }] }), /"Like" is not a valid label selector operator/);
+    assert.throws(
+      () => compileLabelSelector({ matchExpressions: [{ key: 'k', operator: 'In', values: [] }] }),
+      LabelSelectorError,
+    );
+    assert.throws(
+      () => compileLabelSelector({ matchExpressions: [{ key: 'k', operator: 'Exists', values: ['x'] }] }),
+      LabelSelectorError,
+    );
+    assert.throws(
+      () => compileLabelSelector({ matchExpressions: [{ key: 'k', operator: 'Like' as never }] }),
+      /"Like" is not a valid label selector operator/,
+    );
   });
 });
 
@@ -51,12 +104,19 @@ describe('aggregateClusterRoleRules', () => {
   it('collects matched roles in name order, skips itself, keeps each rule once', () => {
     const target = aggregator('agg', { clusterRoleSelectors: [{ matchLabels: { agg: 'true' } }] }, [r3]);
     target.metadata.labels = { agg: 'true' };
-    const roles = [clusterRole('zeta', [r2, r1], { agg: 'true' }), clusterRole('alpha', [r1], { agg: 'true' }), clusterRole('other', [r3]), target];
+    const roles = [
+      clusterRole('zeta', [r2, r1], { agg: 'true' }),
+      clusterRole('alpha', [r1], { agg: 'true' }),
+      clusterRole('other', [r3]),
+      target,
+    ];
     assert.deepEqual(aggregateClusterRoleRules(target, roles), [r1, r2]);
   });
 
   it('selectors in order, duplicates across selectors dropped', () => {
-    const target = aggregator('agg', { clusterRoleSelectors: [{ matchLabels: { b: 'true' } }, { matchLabels: { a: 'true' } }] });
+    const target = aggregator('agg', {
+      clusterRoleSelectors: [{ matchLabels: { b: 'true' } }, { matchLabels: { a: 'true' } }],
+    });
     const roles = [clusterRole('a', [r1, r3], { a: 'true' }), clusterRole('b', [r2, r1], { b: 'true' }), target];
     assert.deepEqual(aggregateClusterRoleRules(target, roles), [r2, r1, r3]);
   });
@@ -66,7 +126,13 @@ describe('aggregateClusterRoleRules', () => {
     const rules = aggregateClusterRoleRules(target, [target])!;
     assert.deepEqual(rules, []);
     assert.equal(aggregationChanged(target, rules), true);
-    assert.equal(aggregationChanged(clusterRole('x', [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }]), [r1]), false);
+    assert.equal(
+      aggregationChanged(
+        clusterRole('x', [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }]),
+        [r1],
+      ),
+      false,
+    );
   });
 });
 
@@ -79,15 +145,24 @@ describe('bootstrap aggregation (admin/edit/view)', () => {
   });
 
   it('edit = aggregate-to-edit + view (edit is labelled aggregate-to-admin, view aggregate-to-edit)', () => {
-    assert.deepEqual(rulesOf('edit'), [...rulesOf('system:aggregate-to-edit'), ...rulesOf('view').filter((r) => !rulesOf('system:aggregate-to-edit').includes(r))]);
+    assert.deepEqual(rulesOf('edit'), [
+      ...rulesOf('system:aggregate-to-edit'),
+      ...rulesOf('view').filter((r) => !rulesOf('system:aggregate-to-edit').includes(r)),
+    ]);
   });
 
   it('admin covers edit covers view, and admin may manage roles and rolebindings', () => {
     assert.equal(covers(rulesOf('admin'), rulesOf('edit')).covered, true);
     assert.equal(covers(rulesOf('edit'), rulesOf('view')).covered, true);
     assert.equal(covers(rulesOf('view'), rulesOf('edit')).covered, false);
-    assert.equal(covers(rulesOf('admin'), [rule(['create'], ['rbac.authorization.k8s.io'], ['rolebindings'])]).covered, true);
-    assert.equal(covers(rulesOf('edit'), [rule(['create'], ['rbac.authorization.k8s.io'], ['rolebindings'])]).covered, false);
+    assert.equal(
+      covers(rulesOf('admin'), [rule(['create'], ['rbac.authorization.k8s.io'], ['rolebindings'])]).covered,
+      true,
+    );
+    assert.equal(
+      covers(rulesOf('edit'), [rule(['create'], ['rbac.authorization.k8s.io'], ['rolebindings'])]).covered,
+      false,
+    );
   });
 
   it('leaves the other roles alone', () => {

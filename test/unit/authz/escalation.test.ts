@@ -16,38 +16,121 @@ import {
 import { clusterRole, clusterRoleBinding, Group, role, roleBinding, rule, urlRule, User, who } from './helpers.js';
 
 describe('Covers', () => {
-  const cases: { name: string; owner: PolicyRule[]; servant: PolicyRule[]; covered: boolean; missing?: PolicyRule[] }[] = [
-    { name: 'exact match', owner: [rule(['get'], ['v1'], ['builds'])], servant: [rule(['get'], ['v1'], ['builds'])], covered: true },
-    { name: 'subresource wildcard', owner: [rule(['get'], ['v1'], ['*/scale'])], servant: [rule(['get'], ['v1'], ['foo/scale'])], covered: true },
-    { name: 'subresource wildcard does not cover the parent', owner: [rule(['get'], ['v1'], ['*/scale'])], servant: [rule(['get'], ['v1'], ['foo'])], covered: false, missing: [rule(['get'], ['v1'], ['foo'])] },
+  const cases: {
+    name: string;
+    owner: PolicyRule[];
+    servant: PolicyRule[];
+    covered: boolean;
+    missing?: PolicyRule[];
+  }[] = [
+    {
+      name: 'exact match',
+      owner: [rule(['get'], ['v1'], ['builds'])],
+      servant: [rule(['get'], ['v1'], ['builds'])],
+      covered: true,
+    },
+    {
+      name: 'subresource wildcard',
+      owner: [rule(['get'], ['v1'], ['*/scale'])],
+      servant: [rule(['get'], ['v1'], ['foo/scale'])],
+      covered: true,
+    },
+    {
+      name: 'subresource wildcard does not cover the parent',
+      owner: [rule(['get'], ['v1'], ['*/scale'])],
+      servant: [rule(['get'], ['v1'], ['foo'])],
+      covered: false,
+      missing: [rule(['get'], ['v1'], ['foo'])],
+    },
     {
       name: 'multiple rules covering a single rule',
-      owner: [rule(['delete'], ['v1'], ['deployments']), rule(['delete'], ['v1'], ['builds']), rule(['update'], ['v1'], ['builds', 'deployments'])],
+      owner: [
+        rule(['delete'], ['v1'], ['deployments']),
+        rule(['delete'], ['v1'], ['builds']),
+        rule(['update'], ['v1'], ['builds', 'deployments']),
+      ],
       servant: [rule(['delete', 'update'], ['v1'], ['builds', 'deployments'])],
       covered: true,
     },
     {
       name: 'multiple API groups covering a single rule',
-      owner: [rule(['delete'], ['group1'], ['deployments']), rule(['delete'], ['group1'], ['builds']), rule(['update'], ['group1'], ['builds', 'deployments']), rule(['delete', 'update'], ['group2'], ['builds', 'deployments'])],
+      owner: [
+        rule(['delete'], ['group1'], ['deployments']),
+        rule(['delete'], ['group1'], ['builds']),
+        rule(['update'], ['group1'], ['builds', 'deployments']),
+        rule(['delete', 'update'], ['group2'], ['builds', 'deployments']),
+      ],
       servant: [rule(['delete', 'update'], ['group1', 'group2'], ['builds', 'deployments'])],
       covered: true,
     },
     {
       name: 'missing a verb',
-      owner: [rule(['delete'], ['v1'], ['deployments']), rule(['delete'], ['v1'], ['builds']), rule(['update'], ['v1'], ['deployments'])],
+      owner: [
+        rule(['delete'], ['v1'], ['deployments']),
+        rule(['delete'], ['v1'], ['builds']),
+        rule(['update'], ['v1'], ['deployments']),
+      ],
       servant: [rule(['delete', 'update'], ['v1'], ['builds', 'deployments'])],
       covered: false,
       missing: [rule(['update'], ['v1'], ['builds'])],
     },
-    { name: 'star verb, group and resource', owner: [rule(['*'], ['*'], ['*'])], servant: [rule(['get', 'escalate'], ['apps', ''], ['pods/exec', 'x'])], covered: true },
-    { name: 'resource names: same name', owner: [rule(['get'], [''], ['secrets'], ['a', 'b'])], servant: [rule(['get'], [''], ['secrets'], ['b'])], covered: true },
-    { name: 'resource names do not cover all names', owner: [rule(['get'], [''], ['secrets'], ['a'])], servant: [rule(['get'], [''], ['secrets'])], covered: false, missing: [rule(['get'], [''], ['secrets'])] },
-    { name: 'no names covers names', owner: [rule(['get'], [''], ['secrets'])], servant: [rule(['get'], [''], ['secrets'], ['a'])], covered: true },
-    { name: 'non-resource exact', owner: [urlRule(['get'], ['/apis'])], servant: [urlRule(['get'], ['/apis'])], covered: true },
-    { name: 'non-resource prefix', owner: [urlRule(['get'], ['/apis/*'])], servant: [urlRule(['get'], ['/apis/v1', '/apis/v1/x'])], covered: true },
-    { name: 'non-resource prefix excludes the bare path', owner: [urlRule(['get'], ['/apis/*'])], servant: [urlRule(['get'], ['/apis'])], covered: false, missing: [urlRule(['get'], ['/apis'])] },
-    { name: 'resource rules do not cover non-resource URLs', owner: [rule(['*'], ['*'], ['*'])], servant: [urlRule(['get'], ['/healthz'])], covered: false, missing: [urlRule(['get'], ['/healthz'])] },
-    { name: 'a rule with no resources covers nothing, and is covered by anything', owner: [{ verbs: ['get'], apiGroups: [''] }], servant: [{ verbs: ['get'], apiGroups: [''] }], covered: true },
+    {
+      name: 'star verb, group and resource',
+      owner: [rule(['*'], ['*'], ['*'])],
+      servant: [rule(['get', 'escalate'], ['apps', ''], ['pods/exec', 'x'])],
+      covered: true,
+    },
+    {
+      name: 'resource names: same name',
+      owner: [rule(['get'], [''], ['secrets'], ['a', 'b'])],
+      servant: [rule(['get'], [''], ['secrets'], ['b'])],
+      covered: true,
+    },
+    {
+      name: 'resource names do not cover all names',
+      owner: [rule(['get'], [''], ['secrets'], ['a'])],
+      servant: [rule(['get'], [''], ['secrets'])],
+      covered: false,
+      missing: [rule(['get'], [''], ['secrets'])],
+    },
+    {
+      name: 'no names covers names',
+      owner: [rule(['get'], [''], ['secrets'])],
+      servant: [rule(['get'], [''], ['secrets'], ['a'])],
+      covered: true,
+    },
+    {
+      name: 'non-resource exact',
+      owner: [urlRule(['get'], ['/apis'])],
+      servant: [urlRule(['get'], ['/apis'])],
+      covered: true,
+    },
+    {
+      name: 'non-resource prefix',
+      owner: [urlRule(['get'], ['/apis/*'])],
+      servant: [urlRule(['get'], ['/apis/v1', '/apis/v1/x'])],
+      covered: true,
+    },
+    {
+      name: 'non-resource prefix excludes the bare path',
+      owner: [urlRule(['get'], ['/apis/*'])],
+      servant: [urlRule(['get'], ['/apis'])],
+      covered: false,
+      missing: [urlRule(['get'], ['/apis'])],
+    },
+    {
+      name: 'resource rules do not cover non-resource URLs',
+      owner: [rule(['*'], ['*'], ['*'])],
+      servant: [urlRule(['get'], ['/healthz'])],
+      covered: false,
+      missing: [urlRule(['get'], ['/healthz'])],
+    },
+    {
+      name: 'a rule with no resources covers nothing, and is covered by anything',
+      owner: [{ verbs: ['get'], apiGroups: [''] }],
+      servant: [{ verbs: ['get'], apiGroups: [''] }],
+      covered: true,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -60,14 +143,26 @@ describe('Covers', () => {
 
 describe('CompactString and CompactRules', () => {
   it('formats as Go does, fields in fixed order, slices space-separated', () => {
-    assert.equal(compactString(rule(['get'], ['apps'], ['deployments'])), '{APIGroups:["apps"], Resources:["deployments"], Verbs:["get"]}');
-    assert.equal(compactString({ verbs: ['get', 'list'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a b'] }), '{APIGroups:[""], Resources:["secrets"], ResourceNames:["a b"], Verbs:["get" "list"]}');
+    assert.equal(
+      compactString(rule(['get'], ['apps'], ['deployments'])),
+      '{APIGroups:["apps"], Resources:["deployments"], Verbs:["get"]}',
+    );
+    assert.equal(
+      compactString({ verbs: ['get', 'list'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a b'] }),
+      '{APIGroups:[""], Resources:["secrets"], ResourceNames:["a b"], Verbs:["get" "list"]}',
+    );
     assert.equal(compactString(urlRule(['get'], ['/metrics'])), '{NonResourceURLs:["/metrics"], Verbs:["get"]}');
     assert.equal(compactString({ verbs: [] }), '{}');
   });
 
   it('merges single group/resource(/name) rules by verb', () => {
-    const out = compactRules([rule(['get'], [''], ['pods']), rule(['list'], [''], ['pods']), rule(['get'], [''], ['secrets'], ['a']), rule(['update'], [''], ['secrets'], ['a']), urlRule(['get'], ['/x'])]);
+    const out = compactRules([
+      rule(['get'], [''], ['pods']),
+      rule(['list'], [''], ['pods']),
+      rule(['get'], [''], ['secrets'], ['a']),
+      rule(['update'], [''], ['secrets'], ['a']),
+      urlRule(['get'], ['/x']),
+    ]);
     assert.deepEqual(out.map(compactString).sort(), [
       '{APIGroups:[""], Resources:["pods"], Verbs:["get" "list"]}',
       '{APIGroups:[""], Resources:["secrets"], ResourceNames:["a"], Verbs:["get" "update"]}',
@@ -77,7 +172,10 @@ describe('CompactString and CompactRules', () => {
 });
 
 /** An RBAC world for the escalation checks: the authorizer doubles as the rule resolver. */
-function world(objs: (Role | RoleBinding)[]): { rbac: RbacAuthorizer; getRole: (k: 'Role' | 'ClusterRole', ns: string, n: string) => Role | undefined } {
+function world(objs: (Role | RoleBinding)[]): {
+  rbac: RbacAuthorizer;
+  getRole: (k: 'Role' | 'ClusterRole', ns: string, n: string) => Role | undefined;
+} {
   const rbac = new RbacAuthorizer();
   for (const o of objs) rbac.index.upsert(o);
   return { rbac, getRole: (k, ns, n) => rbac.index.getRole(k, ns, n) };
@@ -107,7 +205,13 @@ describe('ConfirmNoEscalation', () => {
 
   it('lists what is missing: compacted, sorted, with resolution errors', () => {
     assert.throws(
-      () => confirmNoEscalation(demo, 'ns', [rule(['get', 'watch'], [''], ['pods', 'secrets']), urlRule(['get'], ['/metrics'])], w.rbac.escalationResolver),
+      () =>
+        confirmNoEscalation(
+          demo,
+          'ns',
+          [rule(['get', 'watch'], [''], ['pods', 'secrets']), urlRule(['get'], ['/metrics'])],
+          w.rbac.escalationResolver,
+        ),
       (e: unknown) => {
         assert.ok(e instanceof EscalationError);
         assert.equal(
@@ -137,8 +241,16 @@ describe('checkRoleEscalation', () => {
   ]);
   const ciCd = role('ci', 'ci-cd', [rule(['get'], ['apps'], ['deployments'])]);
 
-  it('forbids a user lacking the rules, with kube-apiserver\'s exact 403', async () => {
-    const err = await rejection(checkRoleEscalation(who('demo@example.com', 'system:authenticated'), 'ci', ciCd, w.rbac, w.rbac.escalationResolver));
+  it("forbids a user lacking the rules, with kube-apiserver's exact 403", async () => {
+    const err = await rejection(
+      checkRoleEscalation(
+        who('demo@example.com', 'system:authenticated'),
+        'ci',
+        ciCd,
+        w.rbac,
+        w.rbac.escalationResolver,
+      ),
+    );
     assert.equal(err.code, 403);
     assert.equal(
       err.message,
@@ -155,29 +267,57 @@ describe('checkRoleEscalation', () => {
 
   it('escalate on a named role only helps where the request names it (updates, not creates)', async () => {
     await rejection(checkRoleEscalation(who('named'), 'ci', ciCd, w.rbac, w.rbac.escalationResolver));
-    await checkRoleEscalation(who('named'), 'ci', ciCd, w.rbac, w.rbac.escalationResolver, { oldObject: role('ci', 'ci-cd', []) });
+    await checkRoleEscalation(who('named'), 'ci', ciCd, w.rbac, w.rbac.escalationResolver, {
+      oldObject: role('ci', 'ci-cd', []),
+    });
   });
 
-  it('the holder\'s namespace-scoped rights do not extend to ClusterRoles', async () => {
-    const err = await rejection(checkRoleEscalation(who('holder'), '', clusterRole('cr', [rule(['get'], ['apps'], ['deployments'])]), w.rbac, w.rbac.escalationResolver));
-    assert.match(err.message, /^clusterroles\.rbac\.authorization\.k8s\.io "cr" is forbidden: user "holder" \(groups=\[\]\)/);
+  it("the holder's namespace-scoped rights do not extend to ClusterRoles", async () => {
+    const err = await rejection(
+      checkRoleEscalation(
+        who('holder'),
+        '',
+        clusterRole('cr', [rule(['get'], ['apps'], ['deployments'])]),
+        w.rbac,
+        w.rbac.escalationResolver,
+      ),
+    );
+    assert.match(
+      err.message,
+      /^clusterroles\.rbac\.authorization\.k8s\.io "cr" is forbidden: user "holder" \(groups=\[\]\)/,
+    );
   });
 
   it('an aggregationRule needs full authority', async () => {
-    const agg: Role = { ...clusterRole('agg', []), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] } };
+    const agg: Role = {
+      ...clusterRole('agg', []),
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] },
+    };
     const err = await rejection(checkRoleEscalation(who('holder'), '', agg, w.rbac, w.rbac.escalationResolver));
-    assert.equal(err.message, 'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule');
+    assert.equal(
+      err.message,
+      'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule',
+    );
     await checkRoleEscalation(who('root'), '', agg, w.rbac, w.rbac.escalationResolver);
   });
 
   it('an update touching only GC fields (finalizers, ownerReferences) passes', async () => {
     const old = role('ci', 'big', [rule(['*'], ['*'], ['*'])]);
-    const updated: Role = { ...old, metadata: { ...old.metadata, finalizers: ['x'], ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' }] } };
+    const updated: Role = {
+      ...old,
+      metadata: {
+        ...old.metadata,
+        finalizers: ['x'],
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' }],
+      },
+    };
     assert.equal(isOnlyMutatingGCFields(updated, old), true);
     await checkRoleEscalation(who('nobody'), 'ci', updated, w.rbac, w.rbac.escalationResolver, { oldObject: old });
     const widened: Role = { ...updated, rules: [rule(['*'], ['*'], ['*']), urlRule(['*'], ['*'])] };
     assert.equal(isOnlyMutatingGCFields(widened, old), false);
-    await rejection(checkRoleEscalation(who('nobody'), 'ci', widened, w.rbac, w.rbac.escalationResolver, { oldObject: old }));
+    await rejection(
+      checkRoleEscalation(who('nobody'), 'ci', widened, w.rbac, w.rbac.escalationResolver, { oldObject: old }),
+    );
   });
 });
 
@@ -197,7 +337,9 @@ describe('checkBindingEscalation', () => {
 
   it('but not cluster-wide, with the exact message', async () => {
     const crb = clusterRoleBinding('dev-views', 'view-pods', [User('dev')]);
-    const err = await rejection(checkBindingEscalation(who('lead'), '', crb, w.rbac, w.rbac.escalationResolver, w.getRole));
+    const err = await rejection(
+      checkBindingEscalation(who('lead'), '', crb, w.rbac, w.rbac.escalationResolver, w.getRole),
+    );
     assert.equal(err.code, 403);
     assert.equal(
       err.message,
@@ -212,17 +354,51 @@ describe('checkBindingEscalation', () => {
   });
 
   it('a missing role is a 404 worded as the registry does; an unknown kind a 500', async () => {
-    const err = await rejection(checkBindingEscalation(who('lead'), 'team', roleBinding('team', 'x', 'ClusterRole', 'nope', []), w.rbac, w.rbac.escalationResolver, w.getRole));
+    const err = await rejection(
+      checkBindingEscalation(
+        who('lead'),
+        'team',
+        roleBinding('team', 'x', 'ClusterRole', 'nope', []),
+        w.rbac,
+        w.rbac.escalationResolver,
+        w.getRole,
+      ),
+    );
     assert.equal(err.code, 404);
     assert.equal(err.message, 'clusterroles.rbac.authorization.k8s.io "nope" not found');
-    const err2 = await rejection(checkBindingEscalation(who('lead'), 'team', roleBinding('team', 'x', 'Role', 'nope', []), w.rbac, w.rbac.escalationResolver, w.getRole));
+    const err2 = await rejection(
+      checkBindingEscalation(
+        who('lead'),
+        'team',
+        roleBinding('team', 'x', 'Role', 'nope', []),
+        w.rbac,
+        w.rbac.escalationResolver,
+        w.getRole,
+      ),
+    );
     assert.equal(err2.message, 'roles.rbac.authorization.k8s.io "nope" not found');
-    const err3 = await rejection(checkBindingEscalation(who('lead'), 'team', roleBinding('team', 'x', 'Secret', 'nope', []), w.rbac, w.rbac.escalationResolver, w.getRole));
+    const err3 = await rejection(
+      checkBindingEscalation(
+        who('lead'),
+        'team',
+        roleBinding('team', 'x', 'Secret', 'nope', []),
+        w.rbac,
+        w.rbac.escalationResolver,
+        w.getRole,
+      ),
+    );
     assert.equal(err3.code, 500);
     assert.equal(err3.message, 'Internal error occurred: unsupported role reference kind: "Secret"');
   });
 
   it('system:masters may bind anything, even a missing role', async () => {
-    await checkBindingEscalation(who('root', 'system:masters'), 'team', roleBinding('team', 'x', 'ClusterRole', 'nope', []), w.rbac, w.rbac.escalationResolver, w.getRole);
+    await checkBindingEscalation(
+      who('root', 'system:masters'),
+      'team',
+      roleBinding('team', 'x', 'ClusterRole', 'nope', []),
+      w.rbac,
+      w.rbac.escalationResolver,
+      w.getRole,
+    );
   });
 });

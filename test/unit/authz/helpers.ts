@@ -15,16 +15,35 @@ export function role(namespace: string, name: string, rules: PolicyRule[]): Role
 }
 
 export function clusterRoleBinding(name: string, roleName: string, subjects: Subject[]): RoleBinding {
-  return { apiVersion: V1, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName }, subjects };
+  return {
+    apiVersion: V1,
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+    subjects,
+  };
 }
 
-export function roleBinding(namespace: string, name: string, roleKind: string, roleName: string, subjects: Subject[]): RoleBinding {
-  return { apiVersion: V1, kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: roleName }, subjects };
+export function roleBinding(
+  namespace: string,
+  name: string,
+  roleKind: string,
+  roleName: string,
+  subjects: Subject[],
+): RoleBinding {
+  return {
+    apiVersion: V1,
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: roleName },
+    subjects,
+  };
 }
 
 export const User = (name: string): Subject => ({ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name });
 export const Group = (name: string): Subject => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name });
-export const SA = (name: string, namespace?: string): Subject => (namespace === undefined ? { kind: 'ServiceAccount', name } : { kind: 'ServiceAccount', name, namespace });
+export const SA = (name: string, namespace?: string): Subject =>
+  namespace === undefined ? { kind: 'ServiceAccount', name } : { kind: 'ServiceAccount', name, namespace };
 
 export function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
   return resourceNames ? { verbs, apiGroups, resources, resourceNames } : { verbs, apiGroups, resources };
@@ -39,7 +58,10 @@ export function who(username: string, ...groups: string[]): UserInfo {
 }
 
 export function saUser(namespace: string, name: string): UserInfo {
-  return { username: `system:serviceaccount:${namespace}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] };
+  return {
+    username: `system:serviceaccount:${namespace}:${name}`,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+  };
 }
 
 export function res(user: UserInfo, r: ResourceRequest): Attributes {

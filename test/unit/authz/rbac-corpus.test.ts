@@ -10,15 +10,36 @@ import { RbacAuthorizer } from '../../../src/authz/rbac/authorizer.js';
 import { LinearRbacReference, prng } from './rbac-reference.js';
 import { res, url } from './helpers.js';
 
-
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'delete', '*', 'escalate', 'bind'];
 const GROUPS = ['', 'apps', 'batch', 'rbac.authorization.k8s.io', '*'];
-const RESOURCES = ['pods', 'pods/log', 'pods/status', 'deployments', 'deployments/scale', 'secrets', 'configmaps', '*', '*/status', '*/scale', 'nodes'];
+const RESOURCES = [
+  'pods',
+  'pods/log',
+  'pods/status',
+  'deployments',
+  'deployments/scale',
+  'secrets',
+  'configmaps',
+  '*',
+  '*/status',
+  '*/scale',
+  'nodes',
+];
 const NAMES = ['a', 'b', 'c', ''];
 const URLS = ['/healthz', '/healthz/*', '/healthz*', '/api', '/api/*', '/version', '*', '/metrics', '/a**'];
 const PATHS = ['/healthz', '/healthz/etcd', '/healthzx', '/api', '/api/v1', '/version', '/metrics', '/a', '/abc', '/'];
 const NAMESPACES = ['ns0', 'ns1', 'ns2', 'ns3'];
-const USERS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'system:serviceaccount:ns0:sa0', 'system:serviceaccount:ns1:sa0', 'system:serviceaccount:ns2:sa1'];
+const USERS = [
+  'u0',
+  'u1',
+  'u2',
+  'u3',
+  'u4',
+  'u5',
+  'system:serviceaccount:ns0:sa0',
+  'system:serviceaccount:ns1:sa0',
+  'system:serviceaccount:ns2:sa1',
+];
 const GROUP_NAMES = ['g0', 'g1', 'g2', 'g3', 'system:authenticated', 'system:serviceaccounts'];
 
 class Gen {
@@ -39,7 +60,11 @@ class Gen {
 
   rule(): PolicyRule {
     if (this.chance(0.2)) return { verbs: this.some(VERBS, 2), nonResourceURLs: this.some(URLS, 3) };
-    const r: PolicyRule = { verbs: this.some(VERBS, 3), apiGroups: this.some(GROUPS, 2), resources: this.some(RESOURCES, 3) };
+    const r: PolicyRule = {
+      verbs: this.some(VERBS, 3),
+      apiGroups: this.some(GROUPS, 2),
+      resources: this.some(RESOURCES, 3),
+    };
     if (this.chance(0.25)) r.resourceNames = this.some(NAMES, 2);
     if (this.chance(0.03)) r.verbs = [];
     return r;
@@ -55,7 +80,9 @@ class Gen {
     if (k < 7) return { kind: 'Group', name: this.pick(GROUP_NAMES) };
     if (k < 9) {
       const name = this.pick(['sa0', 'sa1']);
-      return this.chance(0.5) ? { kind: 'ServiceAccount', name } : { kind: 'ServiceAccount', name, namespace: this.pick(NAMESPACES) };
+      return this.chance(0.5)
+        ? { kind: 'ServiceAccount', name }
+        : { kind: 'ServiceAccount', name, namespace: this.pick(NAMESPACES) };
     }
     return { kind: 'Robot', name: this.pick(USERS) };
   }
@@ -68,12 +95,41 @@ class Gen {
   object(): Role | RoleBinding {
     const k = this.int(4);
     const n = this.int(40);
-    if (k === 0) return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `cr${n % 15}` }, rules: this.rules() };
-    if (k === 1) return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: `r${n % 5}`, namespace: this.pick(NAMESPACES) }, rules: this.rules() };
-    const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: this.roleRefKind(), name: this.chance(0.5) ? `cr${this.int(17)}` : `r${this.int(6)}` };
+    if (k === 0)
+      return {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: `cr${n % 15}` },
+        rules: this.rules(),
+      };
+    if (k === 1)
+      return {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: `r${n % 5}`, namespace: this.pick(NAMESPACES) },
+        rules: this.rules(),
+      };
+    const roleRef = {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: this.roleRefKind(),
+      name: this.chance(0.5) ? `cr${this.int(17)}` : `r${this.int(6)}`,
+    };
     const subjects = Array.from({ length: this.int(4) }, () => this.subject());
-    if (k === 2) return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `crb${n}` }, roleRef, subjects };
-    return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `rb${n}`, namespace: this.pick(NAMESPACES) }, roleRef, subjects };
+    if (k === 2)
+      return {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `crb${n}` },
+        roleRef,
+        subjects,
+      };
+    return {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `rb${n}`, namespace: this.pick(NAMESPACES) },
+      roleRef,
+      subjects,
+    };
   }
 
   user(): UserInfo {
@@ -96,7 +152,12 @@ class Gen {
   }
 }
 
-function runCorpus(seed: number, initial: number, rounds: number, requestsPerRound: number): { decisions: number; allows: number; errors: number } {
+function runCorpus(
+  seed: number,
+  initial: number,
+  rounds: number,
+  requestsPerRound: number,
+): { decisions: number; allows: number; errors: number } {
   const g = new Gen(prng(seed));
   const rbac = new RbacAuthorizer();
   const ref = new LinearRbacReference();
@@ -116,14 +177,20 @@ function runCorpus(seed: number, initial: number, rounds: number, requestsPerRou
       const got = rbac.authorizeSync(a);
       const want = ref.authorize(a);
       if (got.decision !== want.decision || got.reason !== want.reason) {
-        assert.fail(`seed ${seed} round ${round}: ${JSON.stringify(a)}\nindex:     ${JSON.stringify(got)}\nreference: ${JSON.stringify(want)}`);
+        assert.fail(
+          `seed ${seed} round ${round}: ${JSON.stringify(a)}\nindex:     ${JSON.stringify(got)}\nreference: ${JSON.stringify(want)}`,
+        );
       }
       decisions++;
       if (got.decision === 'Allow') allows++;
       else if (got.reason) errors++;
       if (i % 50 === 0) {
         const ns = g.chance(0.3) ? '' : g.pick(NAMESPACES);
-        assert.deepEqual(rbac.index.rulesFor(a.user, ns), ref.rulesFor(a.user, ns), `rulesFor seed ${seed} round ${round}`);
+        assert.deepEqual(
+          rbac.index.rulesFor(a.user, ns),
+          ref.rulesFor(a.user, ns),
+          `rulesFor seed ${seed} round ${round}`,
+        );
       }
     }
     // Mutate: new or replaced objects, and removals of existing ones.

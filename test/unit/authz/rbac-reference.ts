@@ -71,7 +71,8 @@ export class LinearRbacReference {
 
   private listRoleBindings(ns: string): RoleBinding[] {
     let list = this.sortedNamespace.get(ns);
-    if (!list) this.sortedNamespace.set(ns, (list = [...(this.namespaceBindings.get(ns)?.values() ?? [])].sort(byName)));
+    if (!list)
+      this.sortedNamespace.set(ns, (list = [...(this.namespaceBindings.get(ns)?.values() ?? [])].sort(byName)));
     return list;
   }
 
@@ -80,11 +81,15 @@ export class LinearRbacReference {
     const ref = binding.roleRef;
     if (ref.kind === 'Role') {
       const role = this.roles.get(`Role/${bindingNamespace}/${ref.name}`);
-      return role ? { rules: role.rules ?? [] } : { err: `role.rbac.authorization.k8s.io ${goQuote(ref.name)} not found` };
+      return role
+        ? { rules: role.rules ?? [] }
+        : { err: `role.rbac.authorization.k8s.io ${goQuote(ref.name)} not found` };
     }
     if (ref.kind === 'ClusterRole') {
       const role = this.roles.get(`ClusterRole/${ref.name}`);
-      return role ? { rules: role.rules ?? [] } : { err: `clusterrole.rbac.authorization.k8s.io ${goQuote(ref.name)} not found` };
+      return role
+        ? { rules: role.rules ?? [] }
+        : { err: `clusterrole.rbac.authorization.k8s.io ${goQuote(ref.name)} not found` };
     }
     return { err: `unsupported role reference kind: ${goQuote(ref.kind)}` };
   }

@@ -21,7 +21,9 @@ const r = (verb: string, group: string, resource: string, subresource = '', name
 
 function compiledAllows(rules: PolicyRule[], a: Attributes): boolean {
   const c = new CompiledRules(rules);
-  return a.isResourceRequest ? c.allowsResource(resourceQuery(a.verb, a.apiGroup, a.resource, a.subresource, a.name)) : c.allowsNonResource(a.verb, a.path);
+  return a.isResourceRequest
+    ? c.allowsResource(resourceQuery(a.verb, a.apiGroup, a.resource, a.subresource, a.name))
+    : c.allowsNonResource(a.verb, a.path);
 }
 
 const cases: { name: string; rule: PolicyRule; expect: [Attributes, boolean][] }[] = [
@@ -182,7 +184,9 @@ describe('RBAC rule matching', () => {
   for (const c of cases) {
     it(c.name, () => {
       for (const [attrs, want] of c.expect) {
-        const label = attrs.isResourceRequest ? `${attrs.verb} ${attrs.apiGroup}/${attrs.resource}/${attrs.subresource} ${attrs.name}` : `${attrs.verb} ${attrs.path}`;
+        const label = attrs.isResourceRequest
+          ? `${attrs.verb} ${attrs.apiGroup}/${attrs.resource}/${attrs.subresource} ${attrs.name}`
+          : `${attrs.verb} ${attrs.path}`;
         assert.equal(ruleAllows(attrs, c.rule), want, `ruleAllows ${label}`);
         assert.equal(compiledAllows([c.rule], attrs), want, `compiled ${label}`);
       }
@@ -206,7 +210,11 @@ describe('RBAC rule matching', () => {
   });
 
   it('compiles several rules into one union (names merge per cell, unnamed wins)', () => {
-    const rules = [rule(['get'], [''], ['secrets'], ['a']), rule(['get'], [''], ['secrets'], ['b']), rule(['list'], [''], ['secrets'])];
+    const rules = [
+      rule(['get'], [''], ['secrets'], ['a']),
+      rule(['get'], [''], ['secrets'], ['b']),
+      rule(['list'], [''], ['secrets']),
+    ];
     assert.equal(compiledAllows(rules, r('get', '', 'secrets', '', 'a')), true);
     assert.equal(compiledAllows(rules, r('get', '', 'secrets', '', 'b')), true);
     assert.equal(compiledAllows(rules, r('get', '', 'secrets', '', 'c')), false);

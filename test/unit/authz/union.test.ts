@@ -22,11 +22,50 @@ const attrs = res(who('alice', 'system:authenticated'), { verb: 'get', resource:
 
 describe('UnionAuthorizer', () => {
   const cases: { name: string; members: AuthorizationResult[]; want: AuthorizationResult; called: number }[] = [
-    { name: 'first allow wins', members: [{ decision: 'Allow', reason: 'a' }, { decision: 'Deny', reason: 'b' }], want: { decision: 'Allow', reason: 'a' }, called: 1 },
-    { name: 'first deny wins', members: [{ decision: 'NoOpinion', reason: 'x' }, { decision: 'Deny', reason: 'no' }, { decision: 'Allow', reason: '' }], want: { decision: 'Deny', reason: 'no' }, called: 2 },
-    { name: 'all no opinion: reasons joined with newlines, empty ones skipped', members: [{ decision: 'NoOpinion', reason: 'r1' }, { decision: 'NoOpinion', reason: '' }, { decision: 'NoOpinion', reason: 'r3' }], want: { decision: 'NoOpinion', reason: 'r1\nr3' }, called: 3 },
-    { name: 'errors aggregate', members: [{ decision: 'NoOpinion', reason: '', error: 'e1' }, { decision: 'NoOpinion', reason: '', error: 'e2' }], want: { decision: 'NoOpinion', reason: '', error: '[e1, e2]' }, called: 2 },
-    { name: 'an allow carries its own error', members: [{ decision: 'Allow', reason: '', error: 'odd' }], want: { decision: 'Allow', reason: '', error: 'odd' }, called: 1 },
+    {
+      name: 'first allow wins',
+      members: [
+        { decision: 'Allow', reason: 'a' },
+        { decision: 'Deny', reason: 'b' },
+      ],
+      want: { decision: 'Allow', reason: 'a' },
+      called: 1,
+    },
+    {
+      name: 'first deny wins',
+      members: [
+        { decision: 'NoOpinion', reason: 'x' },
+        { decision: 'Deny', reason: 'no' },
+        { decision: 'Allow', reason: '' },
+      ],
+      want: { decision: 'Deny', reason: 'no' },
+      called: 2,
+    },
+    {
+      name: 'all no opinion: reasons joined with newlines, empty ones skipped',
+      members: [
+        { decision: 'NoOpinion', reason: 'r1' },
+        { decision: 'NoOpinion', reason: '' },
+        { decision: 'NoOpinion', reason: 'r3' },
+      ],
+      want: { decision: 'NoOpinion', reason: 'r1\nr3' },
+      called: 3,
+    },
+    {
+      name: 'errors aggregate',
+      members: [
+        { decision: 'NoOpinion', reason: '', error: 'e1' },
+        { decision: 'NoOpinion', reason: '', error: 'e2' },
+      ],
+      want: { decision: 'NoOpinion', reason: '', error: '[e1, e2]' },
+      called: 2,
+    },
+    {
+      name: 'an allow carries its own error',
+      members: [{ decision: 'Allow', reason: '', error: 'odd' }],
+      want: { decision: 'Allow', reason: '', error: 'odd' },
+      called: 1,
+    },
     { name: 'empty union has no opinion', members: [], want: { decision: 'NoOpinion', reason: '' }, called: 0 },
   ];
   for (const c of cases) {
@@ -39,7 +78,12 @@ describe('UnionAuthorizer', () => {
   }
 
   it('an authorizer that throws counts as an error, and the next one still decides', async () => {
-    const boom: Authorizer = { name: 'Boom', authorize: async () => { throw new Error('kaput'); } };
+    const boom: Authorizer = {
+      name: 'Boom',
+      authorize: async () => {
+        throw new Error('kaput');
+      },
+    };
     const u = new UnionAuthorizer([boom, new AlwaysAllowAuthorizer()]);
     assert.deepEqual(await u.authorize(attrs), { decision: 'Allow', reason: '' });
     const v = new UnionAuthorizer([boom]);
@@ -50,13 +94,19 @@ describe('UnionAuthorizer', () => {
 describe('PrivilegedGroupsAuthorizer and Always*', () => {
   it('system:masters may do anything; others have no opinion', async () => {
     const p = new PrivilegedGroupsAuthorizer();
-    assert.deepEqual(await p.authorize(res(who('root', 'system:masters'), { verb: 'delete', resource: 'nodes' })), { decision: 'Allow', reason: '' });
+    assert.deepEqual(await p.authorize(res(who('root', 'system:masters'), { verb: 'delete', resource: 'nodes' })), {
+      decision: 'Allow',
+      reason: '',
+    });
     assert.deepEqual(await p.authorize(attrs), { decision: 'NoOpinion', reason: '' });
   });
 
   it('AlwaysAllow allows; AlwaysDeny has no opinion with a reason (so later modes still run)', async () => {
     assert.deepEqual(await new AlwaysAllowAuthorizer().authorize(attrs), { decision: 'Allow', reason: '' });
-    assert.deepEqual(await new AlwaysDenyAuthorizer().authorize(attrs), { decision: 'NoOpinion', reason: 'Everything is forbidden.' });
+    assert.deepEqual(await new AlwaysDenyAuthorizer().authorize(attrs), {
+      decision: 'NoOpinion',
+      reason: 'Everything is forbidden.',
+    });
     const u = new UnionAuthorizer([new AlwaysDenyAuthorizer(), new AlwaysAllowAuthorizer()]);
     assert.equal((await u.authorize(attrs)).decision, 'Allow');
   });
@@ -64,7 +114,14 @@ describe('PrivilegedGroupsAuthorizer and Always*', () => {
 
 describe('UnionRuleResolver', () => {
   it('concatenates rules, ORs incomplete, aggregates errors', () => {
-    const partial: RuleResolver = { rulesFor: (): RulesResult => ({ resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'webhook authorizer does not support user rule resolution' }) };
+    const partial: RuleResolver = {
+      rulesFor: (): RulesResult => ({
+        resourceRules: [],
+        nonResourceRules: [],
+        incomplete: true,
+        evaluationError: 'webhook authorizer does not support user rule resolution',
+      }),
+    };
     const u = new UnionRuleResolver([new AlwaysAllowAuthorizer(), partial, new AlwaysDenyAuthorizer()]);
     const r = u.rulesFor(who('x'), 'ns');
     assert.equal(r.resourceRules.length, 1);

@@ -33,13 +33,24 @@ function openssl(...args: string[]): void {
   execFileSync(OPENSSL, args, { cwd: dir, stdio: 'pipe' });
 }
 
-function kubeconfig(name: string, cluster: Record<string, unknown>, user: Record<string, unknown>, withContext = true): string {
+function kubeconfig(
+  name: string,
+  cluster: Record<string, unknown>,
+  user: Record<string, unknown>,
+  withContext = true,
+): string {
   const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: authz', '  cluster:'];
   for (const [k, v] of Object.entries(cluster)) lines.push(`    ${k}: ${JSON.stringify(v)}`);
   lines.push('users:', '- name: apiserver', '  user:');
   for (const [k, v] of Object.entries(user)) lines.push(`    ${k}: ${JSON.stringify(v)}`);
   if (Object.keys(user).length === 0) lines[lines.length - 1] = '  user: {}';
-  if (withContext) lines.push('contexts:', '- name: webhook', '  context: {cluster: authz, user: apiserver}', 'current-context: webhook');
+  if (withContext)
+    lines.push(
+      'contexts:',
+      '- name: webhook',
+      '  context: {cluster: authz, user: apiserver}',
+      'current-context: webhook',
+    );
   const path = join(dir, name);
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -48,16 +59,96 @@ function kubeconfig(name: string, cluster: Record<string, unknown>, user: Record
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kauth-webhook-'));
   // A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, all from openssl.
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=webhook-test-ca');
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=authz.local');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=webhook-test-ca',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=authz.local',
+  );
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:authz.local\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'server.ext');
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=kube-apiserver/O=system:masters');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'server.ext',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.csr',
+    '-subj',
+    '/CN=kube-apiserver/O=system:masters',
+  );
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  openssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '1', '-extfile', 'client.ext');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'client.ext',
+  );
 
   server = https.createServer(
-    { key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.crt')), ca: readFileSync(join(dir, 'ca.crt')), requestCert: true, rejectUnauthorized: true },
+    {
+      key: readFileSync(join(dir, 'server.key')),
+      cert: readFileSync(join(dir, 'server.crt')),
+      ca: readFileSync(join(dir, 'ca.crt')),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
     (req, response) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
@@ -87,11 +178,24 @@ function reply(status: Record<string, unknown>, code = 200): (b: Record<string, 
 }
 
 function authorizer(opts: ConstructorParameters<typeof WebhookAuthorizer>[1] = {}): WebhookAuthorizer {
-  const path = kubeconfig('webhook.conf', { server: `https://127.0.0.1:${port}/authorize`, 'certificate-authority': 'ca.crt' }, { 'client-certificate': 'client.crt', 'client-key': 'client.key' });
-  return WebhookAuthorizer.fromKubeconfigFile(path, { logger, retry: { initialMs: 20, factor: 1, attempts: 3 }, ...opts });
+  const path = kubeconfig(
+    'webhook.conf',
+    { server: `https://127.0.0.1:${port}/authorize`, 'certificate-authority': 'ca.crt' },
+    { 'client-certificate': 'client.crt', 'client-key': 'client.key' },
+  );
+  return WebhookAuthorizer.fromKubeconfigFile(path, {
+    logger,
+    retry: { initialMs: 20, factor: 1, attempts: 3 },
+    ...opts,
+  });
 }
 
-const jane = { username: 'jane', uid: 'u-1', groups: ['group1', 'group2'], extra: { scopes: ['a', 'b'], 'acme.com/project': ['p'] } };
+const jane = {
+  username: 'jane',
+  uid: 'u-1',
+  groups: ['group1', 'group2'],
+  extra: { scopes: ['a', 'b'], 'acme.com/project': ['p'] },
+};
 
 describe('webhook authorizer: requests and decisions', () => {
   it('sends an authorization.k8s.io/v1 SubjectAccessReview with the client certificate, and allows', async () => {
@@ -99,7 +203,16 @@ describe('webhook authorizer: requests and decisions', () => {
     handler = reply({ allowed: true, reason: 'jane may read pods' });
     const w = authorizer();
     try {
-      const got = await w.authorize(res(jane, { verb: 'get', apiVersion: 'v1', resource: 'pods', subresource: 'log', namespace: 'kittensandponies', name: 'p' }));
+      const got = await w.authorize(
+        res(jane, {
+          verb: 'get',
+          apiVersion: 'v1',
+          resource: 'pods',
+          subresource: 'log',
+          namespace: 'kittensandponies',
+          name: 'p',
+        }),
+      );
       assert.deepEqual(got, { decision: 'Allow', reason: 'jane may read pods' });
       assert.equal(seen.length, 1);
       assert.equal(seen[0]!.clientCN, 'kube-apiserver');
@@ -109,7 +222,14 @@ describe('webhook authorizer: requests and decisions', () => {
         apiVersion: 'authorization.k8s.io/v1',
         metadata: { creationTimestamp: null },
         spec: {
-          resourceAttributes: { namespace: 'kittensandponies', verb: 'get', version: 'v1', resource: 'pods', subresource: 'log', name: 'p' },
+          resourceAttributes: {
+            namespace: 'kittensandponies',
+            verb: 'get',
+            version: 'v1',
+            resource: 'pods',
+            subresource: 'log',
+            name: 'p',
+          },
           user: 'jane',
           groups: ['group1', 'group2'],
           extra: { 'acme.com/project': ['p'], scopes: ['a', 'b'] },
@@ -135,9 +255,25 @@ describe('webhook authorizer: requests and decisions', () => {
   });
 
   const decisions: [string, Record<string, unknown>, object][] = [
-    ['denied → Deny with the reason', { allowed: false, denied: true, reason: 'nope' }, { decision: 'Deny', reason: 'nope' }],
-    ['neither → NoOpinion with the reason', { allowed: false, reason: 'not my business' }, { decision: 'NoOpinion', reason: 'not my business' }],
-    ['both → Deny with an error', { allowed: true, denied: true, reason: 'confused' }, { decision: 'Deny', reason: 'confused', error: 'webhook subject access review returned both allow and deny response' }],
+    [
+      'denied → Deny with the reason',
+      { allowed: false, denied: true, reason: 'nope' },
+      { decision: 'Deny', reason: 'nope' },
+    ],
+    [
+      'neither → NoOpinion with the reason',
+      { allowed: false, reason: 'not my business' },
+      { decision: 'NoOpinion', reason: 'not my business' },
+    ],
+    [
+      'both → Deny with an error',
+      { allowed: true, denied: true, reason: 'confused' },
+      {
+        decision: 'Deny',
+        reason: 'confused',
+        error: 'webhook subject access review returned both allow and deny response',
+      },
+    ],
     ['empty status → NoOpinion', {}, { decision: 'NoOpinion', reason: '' }],
   ];
   for (const [name, status, want] of decisions) {
@@ -170,7 +306,12 @@ describe('webhook authorizer: requests and decisions', () => {
     seen.length = 0;
     handler = reply({ allowed: true });
     const b64 = (f: string) => readFileSync(join(dir, f)).toString('base64');
-    const path = kubeconfig('data.conf', { server: `https://127.0.0.1:${port}/authorize`, 'certificate-authority-data': b64('ca.crt') }, { 'client-certificate-data': b64('client.crt'), 'client-key-data': b64('client.key'), token: 's3cret' }, false);
+    const path = kubeconfig(
+      'data.conf',
+      { server: `https://127.0.0.1:${port}/authorize`, 'certificate-authority-data': b64('ca.crt') },
+      { 'client-certificate-data': b64('client.crt'), 'client-key-data': b64('client.key'), token: 's3cret' },
+      false,
+    );
     const w = WebhookAuthorizer.fromKubeconfigFile(path, { logger });
     try {
       assert.equal((await w.authorize(res(who('x'), { verb: 'get', resource: 'pods' }))).decision, 'Allow');
@@ -183,7 +324,12 @@ describe('webhook authorizer: requests and decisions', () => {
 
   it('reports no rules (SelfSubjectRulesReview is incomplete)', () => {
     const w = authorizer();
-    assert.deepEqual(w.rulesFor(who('x'), 'ns'), { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'webhook authorizer does not support user rule resolution' });
+    assert.deepEqual(w.rulesFor(who('x'), 'ns'), {
+      resourceRules: [],
+      nonResourceRules: [],
+      incomplete: true,
+      evaluationError: 'webhook authorizer does not support user rule resolution',
+    });
     w.close();
   });
 });
@@ -249,7 +395,10 @@ describe('webhook authorizer: failures never hang or throw', () => {
       const took = Date.now() - start;
       assert.equal(got.decision, 'NoOpinion');
       assert.equal(got.reason, '');
-      assert.match(got.error!, /^webhook authorizer https:\/\/127\.0\.0\.1:\d+\/authorize: Post "https:\/\/127\.0\.0\.1:\d+\/authorize": context deadline exceeded/);
+      assert.match(
+        got.error!,
+        /^webhook authorizer https:\/\/127\.0\.0\.1:\d+\/authorize: Post "https:\/\/127\.0\.0\.1:\d+\/authorize": context deadline exceeded/,
+      );
       assert.ok(took >= 280 && took < 2000, `took ${took}ms`);
       assert.equal(logged.length, 1);
       assert.match(logged[0]!, /Failed to make webhook authorizer request/);
@@ -264,8 +413,22 @@ describe('webhook authorizer: failures never hang or throw', () => {
     ['wrong kind', (_b, r) => r.end('{"kind":"Status","status":"Failure"}'), /invalid response: kind "Status"/],
     ['allowed is a string', (_b, r) => r.end('{"status":{"allowed":"true"}}'), /status\.allowed is not a boolean/],
     // The body of a non-Status answer is not echoed (it could repeat the request); a Status' message is.
-    ['HTTP 403', (_b, r) => { r.writeHead(403); r.end('go away'); }, /HTTP 403$/],
-    ['HTTP 403 Status', (_b, r) => { r.writeHead(403); r.end('{"kind":"Status","message":"go away"}'); }, /HTTP 403: go away$/],
+    [
+      'HTTP 403',
+      (_b, r) => {
+        r.writeHead(403);
+        r.end('go away');
+      },
+      /HTTP 403$/,
+    ],
+    [
+      'HTTP 403 Status',
+      (_b, r) => {
+        r.writeHead(403);
+        r.end('{"kind":"Status","message":"go away"}');
+      },
+      /HTTP 403: go away$/,
+    ],
   ];
   for (const [name, h, re] of garbage) {
     it(`garbage: ${name}`, async () => {
@@ -321,7 +484,11 @@ describe('webhook authorizer: failures never hang or throw', () => {
   });
 
   it('an unreachable service is an error', async () => {
-    const path = kubeconfig('closed.conf', { server: 'https://127.0.0.1:1/authorize', 'certificate-authority': 'ca.crt' }, {});
+    const path = kubeconfig(
+      'closed.conf',
+      { server: 'https://127.0.0.1:1/authorize', 'certificate-authority': 'ca.crt' },
+      {},
+    );
     const w = WebhookAuthorizer.fromKubeconfigFile(path, { logger, retry: { initialMs: 10, factor: 1, attempts: 2 } });
     try {
       const got = await w.authorize(res(who('x'), { verb: 'get', resource: 'pods' }));
@@ -333,7 +500,11 @@ describe('webhook authorizer: failures never hang or throw', () => {
   });
 
   it('a server certificate from an unknown CA is refused', async () => {
-    const path = kubeconfig('noca.conf', { server: `https://127.0.0.1:${port}/authorize` }, { 'client-certificate': 'client.crt', 'client-key': 'client.key' });
+    const path = kubeconfig(
+      'noca.conf',
+      { server: `https://127.0.0.1:${port}/authorize` },
+      { 'client-certificate': 'client.crt', 'client-key': 'client.key' },
+    );
     const w = WebhookAuthorizer.fromKubeconfigFile(path, { logger });
     try {
       const got = await w.authorize(res(who('x'), { verb: 'get', resource: 'pods' }));
@@ -352,10 +523,26 @@ describe('webhook config errors', () => {
     ['no clusters', 'users: []\n', /: current-context is not set and no context was given$/],
     ['no server', 'clusters:\n- name: a\n  cluster: {}\n', /: cluster "a" has no server defined$/],
     ['bad server', 'clusters:\n- name: a\n  cluster: {server: "ftp://x"}\n', /only https \(or http\) is supported$/],
-    ['missing CA file', 'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority: nope.crt}\n', /cannot read certificate-authority .*nope\.crt: no such file$/],
-    ['certificate without key', 'clusters:\n- name: a\n  cluster: {server: "https://x"}\nusers:\n- name: u\n  user: {client-certificate: client.crt}\n', /user "u" has a client certificate without a key$/],
-    ['unknown current-context', 'current-context: gone\ncontexts: []\nclusters:\n- name: a\n  cluster: {server: "https://x"}\n', /context "gone" does not exist$/],
-    ['bad base64', 'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority-data: "%%%"}\n', /certificate-authority-data is not valid base64$/],
+    [
+      'missing CA file',
+      'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority: nope.crt}\n',
+      /cannot read certificate-authority .*nope\.crt: no such file$/,
+    ],
+    [
+      'certificate without key',
+      'clusters:\n- name: a\n  cluster: {server: "https://x"}\nusers:\n- name: u\n  user: {client-certificate: client.crt}\n',
+      /user "u" has a client certificate without a key$/,
+    ],
+    [
+      'unknown current-context',
+      'current-context: gone\ncontexts: []\nclusters:\n- name: a\n  cluster: {server: "https://x"}\n',
+      /context "gone" does not exist$/,
+    ],
+    [
+      'bad base64',
+      'clusters:\n- name: a\n  cluster: {server: "https://x", certificate-authority-data: "%%%"}\n',
+      /certificate-authority-data is not valid base64$/,
+    ],
   ];
   for (const [name, text, re] of cases) {
     it(name, () => {
@@ -363,17 +550,31 @@ describe('webhook config errors', () => {
       writeFileSync(file, text);
       assert.throws(
         () => loadWebhookKubeconfig(file),
-        (e: unknown) => e instanceof WebhookConfigError && e.message.startsWith(`${file}: `) && re.test(e.message) && !e.message.includes('\n'),
+        (e: unknown) =>
+          e instanceof WebhookConfigError &&
+          e.message.startsWith(`${file}: `) &&
+          re.test(e.message) &&
+          !e.message.includes('\n'),
       );
     });
   }
 
   it('a missing file', () => {
-    assert.throws(() => WebhookAuthorizer.fromKubeconfigFile(join(dir, 'absent.conf')), (e: unknown) => e instanceof WebhookConfigError && /absent\.conf: cannot read the webhook config: ENOENT$/.test(e.message));
+    assert.throws(
+      () => WebhookAuthorizer.fromKubeconfigFile(join(dir, 'absent.conf')),
+      (e: unknown) =>
+        e instanceof WebhookConfigError && /absent\.conf: cannot read the webhook config: ENOENT$/.test(e.message),
+    );
   });
 
   it('resolves relative paths against the file, not the working directory', () => {
-    const cfg = loadWebhookKubeconfig(kubeconfig('rel.conf', { server: 'https://authz.local/x', 'certificate-authority': 'ca.crt', 'tls-server-name': 'authz.local' }, { 'client-certificate': 'client.crt', 'client-key': 'client.key' }));
+    const cfg = loadWebhookKubeconfig(
+      kubeconfig(
+        'rel.conf',
+        { server: 'https://authz.local/x', 'certificate-authority': 'ca.crt', 'tls-server-name': 'authz.local' },
+        { 'client-certificate': 'client.crt', 'client-key': 'client.key' },
+      ),
+    );
     assert.deepEqual(cfg.ca, readFileSync(join(dir, 'ca.crt')));
     assert.equal(cfg.tlsServerName, 'authz.local');
     assert.equal(cfg.server.href, 'https://authz.local/x');

@@ -9,26 +9,93 @@ import { cleanupReason, CsrCleaner } from '../../../src/controllers/csr-cleaner.
 import { Informer } from '../../../src/controllers/informer.js';
 import { conditionsOf } from '../../../src/registry/resources/certificates.js';
 import { kubeadmNodeBootstrapRbac } from '../../../src/controlplane/certificates-setup.js';
-import { cond, csrObject, FakeAuthorizer, memoryObjects, opensslCa, opensslCsr, readText, type CsrFixture } from './fixtures.js';
+import {
+  cond,
+  csrObject,
+  FakeAuthorizer,
+  memoryObjects,
+  opensslCa,
+  opensslCsr,
+  readText,
+  type CsrFixture,
+} from './fixtures.js';
 
 const KUBELET = 'kubernetes.io/kube-apiserver-client-kubelet';
 const NODE_CSR = (): string => opensslCsr('/O=system:nodes/CN=system:node:n1');
-const allowSubresources = (...subs: string[]) => (a: Attributes) => a.verb === 'create' && a.apiGroup === 'certificates.k8s.io' && a.resource === 'certificatesigningrequests' && subs.includes(a.subresource);
+const allowSubresources =
+  (...subs: string[]) =>
+  (a: Attributes) =>
+    a.verb === 'create' &&
+    a.apiGroup === 'certificates.k8s.io' &&
+    a.resource === 'certificatesigningrequests' &&
+    subs.includes(a.subresource);
 
 describe('decideApproval', () => {
   const request = NODE_CSR();
   const base: CsrFixture = { request, signerName: KUBELET, usages: ['digital signature', 'client auth'] };
   const cases: { name: string; csr: CsrFixture; allow: string[]; want: string; tried?: string[] }[] = [
-    { name: 'bootstrap: requester may create nodeclient', csr: { ...base, username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }, allow: ['nodeclient'], want: 'Auto approving kubelet client certificate after SubjectAccessReview.' },
-    { name: 'self renewal: username is the CN', csr: { ...base, username: 'system:node:n1', groups: ['system:nodes'] }, allow: ['selfnodeclient'], want: 'Auto approving self kubelet client certificate after SubjectAccessReview.' },
-    { name: 'self renewal falls back to nodeclient', csr: { ...base, username: 'system:node:n1', groups: ['system:nodes'] }, allow: ['nodeclient'], want: 'Auto approving kubelet client certificate after SubjectAccessReview.' },
-    { name: 'someone else’s CN is not self', csr: { ...base, username: 'system:node:n2', groups: ['system:nodes'] }, allow: ['selfnodeclient'], want: 'refused', tried: ['nodeclient'] },
-    { name: 'recognized but not allowed', csr: { ...base, username: 'system:node:n1' }, allow: [], want: 'refused', tried: ['selfnodeclient', 'nodeclient'] },
-    { name: 'not a kubelet client signer', csr: { ...base, signerName: 'kubernetes.io/kube-apiserver-client', username: 'u' }, allow: ['nodeclient', 'selfnodeclient'], want: 'ignore' },
-    { name: 'kubelet signer but usages do not match', csr: { ...base, usages: ['client auth'], username: 'u' }, allow: ['nodeclient'], want: 'ignore' },
-    { name: 'kubelet signer but wrong organization', csr: { ...base, request: opensslCsr('/CN=system:node:n1'), username: 'u' }, allow: ['nodeclient'], want: 'ignore' },
-    { name: 'already approved', csr: { ...base, username: 'u', conditions: [cond('Approved')] }, allow: ['nodeclient'], want: 'ignore' },
-    { name: 'already denied', csr: { ...base, username: 'u', conditions: [cond('Denied')] }, allow: ['nodeclient'], want: 'ignore' },
+    {
+      name: 'bootstrap: requester may create nodeclient',
+      csr: { ...base, username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] },
+      allow: ['nodeclient'],
+      want: 'Auto approving kubelet client certificate after SubjectAccessReview.',
+    },
+    {
+      name: 'self renewal: username is the CN',
+      csr: { ...base, username: 'system:node:n1', groups: ['system:nodes'] },
+      allow: ['selfnodeclient'],
+      want: 'Auto approving self kubelet client certificate after SubjectAccessReview.',
+    },
+    {
+      name: 'self renewal falls back to nodeclient',
+      csr: { ...base, username: 'system:node:n1', groups: ['system:nodes'] },
+      allow: ['nodeclient'],
+      want: 'Auto approving kubelet client certificate after SubjectAccessReview.',
+    },
+    {
+      name: 'someone else’s CN is not self',
+      csr: { ...base, username: 'system:node:n2', groups: ['system:nodes'] },
+      allow: ['selfnodeclient'],
+      want: 'refused',
+      tried: ['nodeclient'],
+    },
+    {
+      name: 'recognized but not allowed',
+      csr: { ...base, username: 'system:node:n1' },
+      allow: [],
+      want: 'refused',
+      tried: ['selfnodeclient', 'nodeclient'],
+    },
+    {
+      name: 'not a kubelet client signer',
+      csr: { ...base, signerName: 'kubernetes.io/kube-apiserver-client', username: 'u' },
+      allow: ['nodeclient', 'selfnodeclient'],
+      want: 'ignore',
+    },
+    {
+      name: 'kubelet signer but usages do not match',
+      csr: { ...base, usages: ['client auth'], username: 'u' },
+      allow: ['nodeclient'],
+      want: 'ignore',
+    },
+    {
+      name: 'kubelet signer but wrong organization',
+      csr: { ...base, request: opensslCsr('/CN=system:node:n1'), username: 'u' },
+      allow: ['nodeclient'],
+      want: 'ignore',
+    },
+    {
+      name: 'already approved',
+      csr: { ...base, username: 'u', conditions: [cond('Approved')] },
+      allow: ['nodeclient'],
+      want: 'ignore',
+    },
+    {
+      name: 'already denied',
+      csr: { ...base, username: 'u', conditions: [cond('Denied')] },
+      allow: ['nodeclient'],
+      want: 'ignore',
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -51,13 +118,26 @@ describe('decideApproval', () => {
 
   it('asks about the requester recorded in the CSR (username, uid, groups, extra), not anyone else', async () => {
     const authz = new FakeAuthorizer(() => false);
-    const o = csrObject({ ...base, username: 'system:bootstrap:abcdef', uid: 'u-9', groups: ['system:bootstrappers', 'system:authenticated'] });
+    const o = csrObject({
+      ...base,
+      username: 'system:bootstrap:abcdef',
+      uid: 'u-9',
+      groups: ['system:bootstrappers', 'system:authenticated'],
+    });
     (o.spec as Record<string, unknown>).extra = { k: ['v'] };
     await decideApproval(o, authz);
     assert.equal(authz.calls.length, 1);
     const a = authz.calls[0]!;
-    assert.deepEqual(a.user, { username: 'system:bootstrap:abcdef', uid: 'u-9', groups: ['system:bootstrappers', 'system:authenticated'], extra: { k: ['v'] } });
-    assert.deepEqual([a.verb, a.apiGroup, a.resource, a.subresource, a.namespace, a.name, a.isResourceRequest], ['create', 'certificates.k8s.io', 'certificatesigningrequests', 'nodeclient', '', '', true]);
+    assert.deepEqual(a.user, {
+      username: 'system:bootstrap:abcdef',
+      uid: 'u-9',
+      groups: ['system:bootstrappers', 'system:authenticated'],
+      extra: { k: ['v'] },
+    });
+    assert.deepEqual(
+      [a.verb, a.apiGroup, a.resource, a.subresource, a.namespace, a.name, a.isResourceRequest],
+      ['create', 'certificates.k8s.io', 'certificatesigningrequests', 'nodeclient', '', '', true],
+    );
   });
 
   it('an authorizer error is not an approval', async () => {
@@ -72,9 +152,31 @@ describe('CsrApprovingController', () => {
     const objects = memoryObjects();
     const def = objects.def('certificatesigningrequests');
     const request = NODE_CSR();
-    await objects.create(def, csrObject({ name: 'boot', request, signerName: KUBELET, usages: ['digital signature', 'key encipherment', 'client auth'], username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }));
-    await objects.create(def, csrObject({ name: 'stranger', request, signerName: KUBELET, usages: ['digital signature', 'client auth'], username: 'eve', groups: ['system:authenticated'] }));
-    const authz = new FakeAuthorizer((a) => a.user.groups.includes('system:bootstrappers') && allowSubresources('nodeclient')(a));
+    await objects.create(
+      def,
+      csrObject({
+        name: 'boot',
+        request,
+        signerName: KUBELET,
+        usages: ['digital signature', 'key encipherment', 'client auth'],
+        username: 'system:bootstrap:abcdef',
+        groups: ['system:bootstrappers'],
+      }),
+    );
+    await objects.create(
+      def,
+      csrObject({
+        name: 'stranger',
+        request,
+        signerName: KUBELET,
+        usages: ['digital signature', 'client auth'],
+        username: 'eve',
+        groups: ['system:authenticated'],
+      }),
+    );
+    const authz = new FakeAuthorizer(
+      (a) => a.user.groups.includes('system:bootstrappers') && allowSubresources('nodeclient')(a),
+    );
     const informer = new Informer(objects, def);
     const c = new CsrApprovingController(objects, informer, () => authz);
     await informer.start();
@@ -93,15 +195,34 @@ describe('isAuthorizedForSignerName', () => {
   const user = { username: 'carol', groups: [] };
   const cases: { name: string; allowed: string[]; signer: string; want: boolean; calls: string[] }[] = [
     { name: 'exact', allowed: ['example.com/foo'], signer: 'example.com/foo', want: true, calls: ['example.com/foo'] },
-    { name: 'wildcard', allowed: ['example.com/*'], signer: 'example.com/foo', want: true, calls: ['example.com/foo', 'example.com/*'] },
-    { name: 'neither', allowed: ['example.org/*'], signer: 'example.com/foo', want: false, calls: ['example.com/foo', 'example.com/*'] },
+    {
+      name: 'wildcard',
+      allowed: ['example.com/*'],
+      signer: 'example.com/foo',
+      want: true,
+      calls: ['example.com/foo', 'example.com/*'],
+    },
+    {
+      name: 'neither',
+      allowed: ['example.org/*'],
+      signer: 'example.com/foo',
+      want: false,
+      calls: ['example.com/foo', 'example.com/*'],
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const authz = new FakeAuthorizer((a) => c.allowed.includes(a.name));
       assert.equal(await isAuthorizedForSignerName(authz, user, 'approve', c.signer), c.want);
-      assert.deepEqual(authz.calls.map((a) => a.name), c.calls);
-      for (const a of authz.calls) assert.deepEqual([a.verb, a.apiGroup, a.apiVersion, a.resource, a.isResourceRequest], ['approve', 'certificates.k8s.io', '*', 'signers', true]);
+      assert.deepEqual(
+        authz.calls.map((a) => a.name),
+        c.calls,
+      );
+      for (const a of authz.calls)
+        assert.deepEqual(
+          [a.verb, a.apiGroup, a.apiVersion, a.resource, a.isResourceRequest],
+          ['approve', 'certificates.k8s.io', '*', 'signers', true],
+        );
     });
   }
 });
@@ -115,12 +236,47 @@ describe('csr cleaner', () => {
   const cases: { name: string; f: CsrFixture; created: string; want: string | null }[] = [
     { name: 'fresh pending', f: {}, created: ago(HOUR), want: null },
     { name: 'pending for 25h', f: {}, created: ago(25 * HOUR), want: 'pending for more than 24h' },
-    { name: 'denied 2h ago', f: { conditions: [cond('Denied', { lastUpdateTime: ago(2 * HOUR) })] }, created: ago(3 * HOUR), want: 'denied more than 1h ago' },
-    { name: 'denied 10m ago', f: { conditions: [cond('Denied', { lastUpdateTime: ago(600_000) })] }, created: ago(3 * HOUR), want: null },
-    { name: 'failed 2h ago', f: { conditions: [cond('Approved', { lastUpdateTime: ago(3 * HOUR) }), cond('Failed', { lastUpdateTime: ago(2 * HOUR) })] }, created: ago(3 * HOUR), want: 'failed more than 1h ago' },
-    { name: 'approved, issued 2h ago', f: { conditions: [cond('Approved', { lastUpdateTime: ago(2 * HOUR) })], certificate: validCert }, created: ago(3 * HOUR), want: 'approved and issued more than 1h ago' },
-    { name: 'approved 2h ago but never issued', f: { conditions: [cond('Approved', { lastUpdateTime: ago(2 * HOUR) })] }, created: ago(3 * HOUR), want: null },
-    { name: 'approved without timestamps', f: { conditions: [cond('Approved')], certificate: validCert }, created: ago(3 * HOUR), want: null },
+    {
+      name: 'denied 2h ago',
+      f: { conditions: [cond('Denied', { lastUpdateTime: ago(2 * HOUR) })] },
+      created: ago(3 * HOUR),
+      want: 'denied more than 1h ago',
+    },
+    {
+      name: 'denied 10m ago',
+      f: { conditions: [cond('Denied', { lastUpdateTime: ago(600_000) })] },
+      created: ago(3 * HOUR),
+      want: null,
+    },
+    {
+      name: 'failed 2h ago',
+      f: {
+        conditions: [
+          cond('Approved', { lastUpdateTime: ago(3 * HOUR) }),
+          cond('Failed', { lastUpdateTime: ago(2 * HOUR) }),
+        ],
+      },
+      created: ago(3 * HOUR),
+      want: 'failed more than 1h ago',
+    },
+    {
+      name: 'approved, issued 2h ago',
+      f: { conditions: [cond('Approved', { lastUpdateTime: ago(2 * HOUR) })], certificate: validCert },
+      created: ago(3 * HOUR),
+      want: 'approved and issued more than 1h ago',
+    },
+    {
+      name: 'approved 2h ago but never issued',
+      f: { conditions: [cond('Approved', { lastUpdateTime: ago(2 * HOUR) })] },
+      created: ago(3 * HOUR),
+      want: null,
+    },
+    {
+      name: 'approved without timestamps',
+      f: { conditions: [cond('Approved')], certificate: validCert },
+      created: ago(3 * HOUR),
+      want: null,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -160,12 +316,26 @@ describe('csr cleaner', () => {
 describe('kubeadm node bootstrap RBAC', () => {
   it('binds the bootstrap and renewal roles as kubeadm does', () => {
     const objs = kubeadmNodeBootstrapRbac();
-    const bindings = objs.filter(([r]) => r.startsWith('clusterrolebindings.')).map(([, o]) => [o.metadata.name, (o.roleRef as { name: string }).name, (o.subjects as { kind: string; name: string }[]).map((s) => `${s.kind}:${s.name}`).join()]);
+    const bindings = objs
+      .filter(([r]) => r.startsWith('clusterrolebindings.'))
+      .map(([, o]) => [
+        o.metadata.name,
+        (o.roleRef as { name: string }).name,
+        (o.subjects as { kind: string; name: string }[]).map((s) => `${s.kind}:${s.name}`).join(),
+      ]);
     assert.deepEqual(bindings, [
       ['kubeadm:get-nodes', 'kubeadm:get-nodes', 'Group:system:bootstrappers'],
       ['kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', 'Group:system:bootstrappers'],
-      ['kubeadm:node-autoapprove-bootstrap', 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', 'Group:system:bootstrappers'],
-      ['kubeadm:node-autoapprove-certificate-rotation', 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', 'Group:system:nodes'],
+      [
+        'kubeadm:node-autoapprove-bootstrap',
+        'system:certificates.k8s.io:certificatesigningrequests:nodeclient',
+        'Group:system:bootstrappers',
+      ],
+      [
+        'kubeadm:node-autoapprove-certificate-rotation',
+        'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
+        'Group:system:nodes',
+      ],
     ]);
     const role = objs.find(([r, o]) => r.startsWith('clusterroles.') && o.metadata.name === 'kubeadm:get-nodes');
     assert.deepEqual(role?.[1].rules, [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);

@@ -66,8 +66,23 @@ export function opensslCsr(subj: string, opts: { key?: string; kind?: KeyKind; s
 export function opensslCa(kind: KeyKind, days = 3650): { certFile: string; keyFile: string } {
   const keyFile = opensslKey(kind);
   const certFile = join(dir(), `ca-${++seq}.crt`);
-  openssl(['req', '-x509', '-new', '-key', keyFile, '-subj', '/CN=kauth-test-ca', '-days', String(days), '-out', certFile,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign']);
+  openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    keyFile,
+    '-subj',
+    '/CN=kauth-test-ca',
+    '-days',
+    String(days),
+    '-out',
+    certFile,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign',
+  ]);
   return { certFile, keyFile };
 }
 
@@ -110,17 +125,43 @@ export function csrObject(f: CsrFixture = {}): KubeObject {
   const status: Record<string, unknown> = {};
   if (f.conditions) status.conditions = f.conditions;
   if (f.certificate) status.certificate = b64(f.certificate);
-  return { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: f.name ?? 'jane' }, spec, status };
+  return {
+    apiVersion: 'certificates.k8s.io/v1',
+    kind: 'CertificateSigningRequest',
+    metadata: { name: f.name ?? 'jane' },
+    spec,
+    status,
+  };
 }
 
-export const cond = (type: string, extra: Partial<CsrCondition> = {}): CsrCondition => ({ type, status: 'True', reason: `Test${type}`, message: 'test', ...extra });
+export const cond = (type: string, extra: Partial<CsrCondition> = {}): CsrCondition => ({
+  type,
+  status: 'True',
+  reason: `Test${type}`,
+  message: 'test',
+  ...extra,
+});
 
 export const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
 export function ctxFor(user: UserInfo = ADMIN, subresource = '', verb = 'create'): RequestContext {
   return {
-    user, dryRun: false, query: new URLSearchParams(),
-    info: { isResourceRequest: true, path: '', verb, apiPrefix: 'apis', apiGroup: 'certificates.k8s.io', apiVersion: 'v1', namespace: '', resource: 'certificatesigningrequests', subresource, name: '', parts: [] },
+    user,
+    dryRun: false,
+    query: new URLSearchParams(),
+    info: {
+      isResourceRequest: true,
+      path: '',
+      verb,
+      apiPrefix: 'apis',
+      apiGroup: 'certificates.k8s.io',
+      apiVersion: 'v1',
+      namespace: '',
+      resource: 'certificatesigningrequests',
+      subresource,
+      name: '',
+      parts: [],
+    },
   };
 }
 
@@ -155,15 +196,27 @@ export class RestHarness {
     this.rest = new RestHandler(this.objects, new AdmissionChain(plugins));
   }
 
-  async call(method: string, path: string, body?: unknown, user: UserInfo = ADMIN, opts: { contentType?: string; accept?: string } = {}): Promise<RestResult> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    user: UserInfo = ADMIN,
+    opts: { contentType?: string; accept?: string } = {},
+  ): Promise<RestResult> {
     const url = new URL(path, 'https://kauth.test');
     const info = parseRequestInfo(method, url.pathname, url.searchParams);
-    const req = { method, url: path, headers: { 'content-type': opts.contentType ?? 'application/json', accept: opts.accept ?? 'application/json' } } as unknown as IncomingMessage;
+    const req = {
+      method,
+      url: path,
+      headers: { 'content-type': opts.contentType ?? 'application/json', accept: opts.accept ?? 'application/json' },
+    } as unknown as IncomingMessage;
     const fake = new FakeResponse();
     const res = fake as unknown as ServerResponse;
     try {
       await this.rest.serve({
-        req, res, def: certificateSigningRequests,
+        req,
+        res,
+        def: certificateSigningRequests,
         ctx: { user, info, dryRun: false, query: url.searchParams },
         body: body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
       });

@@ -5,13 +5,33 @@ import { createPrivateKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Informer } from '../../../src/controllers/informer.js';
 import {
-  apiServerClientError, certificateTtlMs, CsrSigningController, kubeletClientError, kubeletServingError, loadSigningCa, SignerExpiredError,
-  signCsr, signerRuleError, validityWindow, x509Usages, type SigningCa,
+  apiServerClientError,
+  certificateTtlMs,
+  CsrSigningController,
+  kubeletClientError,
+  kubeletServingError,
+  loadSigningCa,
+  SignerExpiredError,
+  signCsr,
+  signerRuleError,
+  validityWindow,
+  x509Usages,
+  type SigningCa,
 } from '../../../src/controllers/csr-signing.js';
 import { createSelfSignedCa } from '../../../src/pki/certificate.js';
 import { parseCsr, type ParsedCsr } from '../../../src/pki/csr.js';
 import { asCsr, certificateBytes, conditionsOf } from '../../../src/registry/resources/certificates.js';
-import { cond, csrObject, memoryObjects, openssl, opensslCa, opensslCsr, opensslKey, readText, writeTemp } from './fixtures.js';
+import {
+  cond,
+  csrObject,
+  memoryObjects,
+  openssl,
+  opensslCa,
+  opensslCsr,
+  opensslKey,
+  readText,
+  writeTemp,
+} from './fixtures.js';
 
 const NODE = '/O=system:nodes/CN=system:node:n1';
 const parse = (pem: string): Promise<ParsedCsr> => parseCsr(pem);
@@ -33,15 +53,55 @@ describe('signer rules', () => {
     const cases: { subj: string; sans?: string; usages: string[]; want: string | null }[] = [
       { subj: NODE, usages: ['digital signature', 'key encipherment', 'client auth'], want: null },
       { subj: NODE, usages: ['digital signature', 'client auth'], want: null },
-      { subj: '/O=system:nodes/O=extra/CN=system:node:n1', usages: ['digital signature', 'client auth'], want: 'subject organization is not system:nodes' },
-      { subj: '/CN=system:node:n1', usages: ['digital signature', 'client auth'], want: 'subject organization is not system:nodes' },
-      { subj: NODE, sans: 'DNS:n1', usages: ['digital signature', 'client auth'], want: 'DNS subjectAltNames are not allowed' },
-      { subj: NODE, sans: 'email:a@b.c', usages: ['digital signature', 'client auth'], want: 'Email subjectAltNames are not allowed' },
-      { subj: NODE, sans: 'IP:10.0.0.1', usages: ['digital signature', 'client auth'], want: 'IP subjectAltNames are not allowed' },
-      { subj: NODE, sans: 'URI:spiffe://x/y', usages: ['digital signature', 'client auth'], want: 'URI subjectAltNames are not allowed' },
-      { subj: '/O=system:nodes/CN=n1', usages: ['digital signature', 'client auth'], want: 'subject common name does not begin with system:node:' },
-      { subj: NODE, usages: ['client auth'], want: 'usages did not match [client auth digital signature key encipherment]' },
-      { subj: NODE, usages: ['digital signature', 'key encipherment', 'client auth', 'server auth'], want: 'usages did not match [client auth digital signature key encipherment]' },
+      {
+        subj: '/O=system:nodes/O=extra/CN=system:node:n1',
+        usages: ['digital signature', 'client auth'],
+        want: 'subject organization is not system:nodes',
+      },
+      {
+        subj: '/CN=system:node:n1',
+        usages: ['digital signature', 'client auth'],
+        want: 'subject organization is not system:nodes',
+      },
+      {
+        subj: NODE,
+        sans: 'DNS:n1',
+        usages: ['digital signature', 'client auth'],
+        want: 'DNS subjectAltNames are not allowed',
+      },
+      {
+        subj: NODE,
+        sans: 'email:a@b.c',
+        usages: ['digital signature', 'client auth'],
+        want: 'Email subjectAltNames are not allowed',
+      },
+      {
+        subj: NODE,
+        sans: 'IP:10.0.0.1',
+        usages: ['digital signature', 'client auth'],
+        want: 'IP subjectAltNames are not allowed',
+      },
+      {
+        subj: NODE,
+        sans: 'URI:spiffe://x/y',
+        usages: ['digital signature', 'client auth'],
+        want: 'URI subjectAltNames are not allowed',
+      },
+      {
+        subj: '/O=system:nodes/CN=n1',
+        usages: ['digital signature', 'client auth'],
+        want: 'subject common name does not begin with system:node:',
+      },
+      {
+        subj: NODE,
+        usages: ['client auth'],
+        want: 'usages did not match [client auth digital signature key encipherment]',
+      },
+      {
+        subj: NODE,
+        usages: ['digital signature', 'key encipherment', 'client auth', 'server auth'],
+        want: 'usages did not match [client auth digital signature key encipherment]',
+      },
     ];
     for (const c of cases) {
       const csr = await parse(opensslCsr(c.subj, { sans: c.sans }));
@@ -55,14 +115,34 @@ describe('signer rules', () => {
     const cases: { subj: string; sans?: string; usages: string[]; want: string | null }[] = [
       { subj: NODE, sans: 'DNS:n1', usages: serving, want: null },
       { subj: NODE, sans: 'IP:10.0.0.1', usages: ['digital signature', 'server auth'], want: null },
-      { subj: '/O=other/CN=system:node:n1', sans: 'DNS:n1', usages: serving, want: 'subject organization is not system:nodes' },
+      {
+        subj: '/O=other/CN=system:node:n1',
+        sans: 'DNS:n1',
+        usages: serving,
+        want: 'subject organization is not system:nodes',
+      },
       { subj: NODE, usages: serving, want: 'DNS or IP subjectAltName is required' },
       { subj: NODE, sans: 'DNS:n1,email:a@b.c', usages: serving, want: 'Email subjectAltNames are not allowed' },
       { subj: NODE, sans: 'DNS:n1,URI:spiffe://x/y', usages: serving, want: 'URI subjectAltNames are not allowed' },
-      { subj: NODE, sans: 'DNS:n1', usages: ['server auth'], want: 'usages did not match [digital signature key encipherment server auth]' },
-      { subj: '/O=system:nodes/CN=n1', sans: 'DNS:n1', usages: serving, want: 'subject common name does not begin with system:node:' },
+      {
+        subj: NODE,
+        sans: 'DNS:n1',
+        usages: ['server auth'],
+        want: 'usages did not match [digital signature key encipherment server auth]',
+      },
+      {
+        subj: '/O=system:nodes/CN=n1',
+        sans: 'DNS:n1',
+        usages: serving,
+        want: 'subject common name does not begin with system:node:',
+      },
       // Kubernetes checks usages before the common name.
-      { subj: '/O=system:nodes/CN=n1', sans: 'DNS:n1', usages: ['client auth'], want: 'usages did not match [digital signature key encipherment server auth]' },
+      {
+        subj: '/O=system:nodes/CN=n1',
+        sans: 'DNS:n1',
+        usages: ['client auth'],
+        want: 'usages did not match [digital signature key encipherment server auth]',
+      },
     ];
     for (const c of cases) {
       const csr = await parse(opensslCsr(c.subj, { sans: c.sans }));
@@ -72,7 +152,10 @@ describe('signer rules', () => {
 
   it('signers kauth does not run are an error, never a silent signature', async () => {
     const csr = await parse(opensslCsr('/CN=x'));
-    assert.throws(() => signerRuleError('kubernetes.io/legacy-unknown', csr, ['client auth']), /unrecognized signerName: "kubernetes.io\/legacy-unknown"/);
+    assert.throws(
+      () => signerRuleError('kubernetes.io/legacy-unknown', csr, ['client auth']),
+      /unrecognized signerName: "kubernetes.io\/legacy-unknown"/,
+    );
   });
 });
 
@@ -110,10 +193,18 @@ describe('lifetime', () => {
     const now = new Date('2030-01-01T12:00:00Z');
     const w = validityWindow(now, 86400_000, new Date('2030-01-01T13:00:00Z'));
     assert.equal(w.notAfter.toISOString(), '2030-01-01T13:00:00.000Z');
-    assert.throws(() => validityWindow(now, 86400_000, new Date('2030-01-01T11:50:00Z')),
-      (e: unknown) => e instanceof SignerExpiredError && e.message === 'the signer has expired: NotAfter=2030-01-01 11:50:00 +0000 UTC');
-    assert.throws(() => validityWindow(now, 86400_000, new Date('2030-01-01T11:58:00Z')),
-      (e: unknown) => e instanceof SignerExpiredError && e.message === 'refusing to sign a certificate that expired in the past: NotAfter=2030-01-01 11:58:00 +0000 UTC');
+    assert.throws(
+      () => validityWindow(now, 86400_000, new Date('2030-01-01T11:50:00Z')),
+      (e: unknown) =>
+        e instanceof SignerExpiredError &&
+        e.message === 'the signer has expired: NotAfter=2030-01-01 11:50:00 +0000 UTC',
+    );
+    assert.throws(
+      () => validityWindow(now, 86400_000, new Date('2030-01-01T11:58:00Z')),
+      (e: unknown) =>
+        e instanceof SignerExpiredError &&
+        e.message === 'refusing to sign a certificate that expired in the past: NotAfter=2030-01-01 11:58:00 +0000 UTC',
+    );
   });
 });
 
@@ -121,11 +212,19 @@ describe('usages → X.509', () => {
   it('maps as keyUsagesFromStrings, extended usages in Go’s order', () => {
     const cases: [string[], string[], string[]][] = [
       [['client auth'], [], ['clientAuth']],
-      [['digital signature', 'key encipherment', 'client auth'], ['digitalSignature', 'keyEncipherment'], ['clientAuth']],
+      [
+        ['digital signature', 'key encipherment', 'client auth'],
+        ['digitalSignature', 'keyEncipherment'],
+        ['clientAuth'],
+      ],
       [['client auth', 'server auth'], [], ['serverAuth', 'clientAuth']],
       [['signing', 'digital signature'], ['digitalSignature'], []],
       [['s/mime', 'email protection', 'any'], [], ['anyExtendedKeyUsage', 'emailProtection']],
-      [['netscape sgc', 'timestamping', 'cert sign', 'content commitment'], ['nonRepudiation', 'keyCertSign'], ['timeStamping', 'netscapeServerGatedCrypto']],
+      [
+        ['netscape sgc', 'timestamping', 'cert sign', 'content commitment'],
+        ['nonRepudiation', 'keyCertSign'],
+        ['timeStamping', 'netscapeServerGatedCrypto'],
+      ],
     ];
     for (const [usages, ku, eku] of cases) {
       const got = x509Usages(usages);
@@ -145,8 +244,17 @@ describe('signing with openssl-made CAs and CSRs', () => {
       it(`${caKind.toUpperCase()} CA, ${keyKind.toUpperCase()} request: openssl verify accepts it; subject, SANs and usages as asked`, async () => {
         const ca = opensslCa(caKind);
         const signing = loadSigningCa(ca.certFile, ca.keyFile);
-        const csrPem = opensslCsr('/O=system:nodes/CN=system:node:n1', { kind: keyKind, sans: 'DNS:n1.example,IP:10.0.0.7' });
-        const pem = await signCsr({ ca: signing, csr: await parse(csrPem), usages: ['digital signature', 'key encipherment', 'server auth'], expirationSeconds: 86400, maxTtlSeconds: 365 * 86400 });
+        const csrPem = opensslCsr('/O=system:nodes/CN=system:node:n1', {
+          kind: keyKind,
+          sans: 'DNS:n1.example,IP:10.0.0.7',
+        });
+        const pem = await signCsr({
+          ca: signing,
+          csr: await parse(csrPem),
+          usages: ['digital signature', 'key encipherment', 'server auth'],
+          expirationSeconds: 86400,
+          maxTtlSeconds: 365 * 86400,
+        });
         const leaf = writeTemp('leaf.crt', pem);
         assert.match(openssl(['verify', '-CAfile', ca.certFile, leaf]), /: OK/);
         const text = opensslText(pem);
@@ -166,7 +274,12 @@ describe('signing with openssl-made CAs and CSRs', () => {
 
   it('client auth only: no keyUsage extension, clientAuth EKU, subject copied', async () => {
     const ca = opensslCa('ec');
-    const pem = await signCsr({ ca: loadSigningCa(ca.certFile, ca.keyFile), csr: await parse(opensslCsr('/CN=jane/O=devs/O=ops')), usages: ['client auth'], maxTtlSeconds: 3600 });
+    const pem = await signCsr({
+      ca: loadSigningCa(ca.certFile, ca.keyFile),
+      csr: await parse(opensslCsr('/CN=jane/O=devs/O=ops')),
+      usages: ['client auth'],
+      maxTtlSeconds: 3600,
+    });
     const text = opensslText(pem);
     assert.doesNotMatch(text, /X509v3 Key Usage/);
     assert.match(text, /X509v3 Extended Key Usage:\s+TLS Web Client Authentication\n/);
@@ -180,9 +293,20 @@ describe('signing with openssl-made CAs and CSRs', () => {
   it('a CA that expires soon caps the certificate', async () => {
     const key = createPrivateKey(readText(opensslKey('ec')));
     const notAfter = new Date(Math.floor(Date.now() / 1000) * 1000 + 3600_000);
-    const certPem = await createSelfSignedCa({ commonName: 'short-ca', privateKey: key, notBefore: new Date(Date.now() - 3600_000), notAfter });
+    const certPem = await createSelfSignedCa({
+      commonName: 'short-ca',
+      privateKey: key,
+      notBefore: new Date(Date.now() - 3600_000),
+      notAfter,
+    });
     const ca: SigningCa = { certPem, privateKey: key, notAfter };
-    const pem = await signCsr({ ca, csr: await parse(opensslCsr('/CN=jane')), usages: ['client auth'], expirationSeconds: 86400, maxTtlSeconds: 365 * 86400 });
+    const pem = await signCsr({
+      ca,
+      csr: await parse(opensslCsr('/CN=jane')),
+      usages: ['client auth'],
+      expirationSeconds: 86400,
+      maxTtlSeconds: 365 * 86400,
+    });
     const dates = openssl(['x509', '-noout', '-enddate', '-in', writeTemp('c.crt', pem)]);
     assert.equal(Date.parse(/notAfter=(.*)/.exec(dates)![1]!), notAfter.getTime());
   });
@@ -190,13 +314,23 @@ describe('signing with openssl-made CAs and CSRs', () => {
   it('refuses a request whose signature does not verify', async () => {
     const ca = opensslCa('ec');
     const parsed = await parse(opensslCsr('/CN=jane'));
-    await assert.rejects(signCsr({ ca: loadSigningCa(ca.certFile, ca.keyFile), csr: { ...parsed, signatureValid: false }, usages: ['client auth'], maxTtlSeconds: 3600 }),
-      /unable to verify certificate request signature: x509: ECDSA verification failure/);
+    await assert.rejects(
+      signCsr({
+        ca: loadSigningCa(ca.certFile, ca.keyFile),
+        csr: { ...parsed, signatureValid: false },
+        usages: ['client auth'],
+        maxTtlSeconds: 3600,
+      }),
+      /unable to verify certificate request signature: x509: ECDSA verification failure/,
+    );
   });
 });
 
 describe('CsrSigningController', () => {
-  async function run(objs: ReturnType<typeof csrObject>[], ca: SigningCa | undefined): Promise<ReturnType<typeof memoryObjects>> {
+  async function run(
+    objs: ReturnType<typeof csrObject>[],
+    ca: SigningCa | undefined,
+  ): Promise<ReturnType<typeof memoryObjects>> {
     const objects = memoryObjects();
     const def = objects.def('certificatesigningrequests');
     for (const o of objs) await objects.create(def, o);
@@ -213,15 +347,29 @@ describe('CsrSigningController', () => {
 
   it('signs approved requests, marks rule violations Failed, leaves the rest alone', async () => {
     const request = opensslCsr('/CN=jane');
-    const objects = await run([
-      csrObject({ name: 'approved', request, conditions: [cond('Approved')], expirationSeconds: 86400 }),
-      csrObject({ name: 'pending', request }),
-      csrObject({ name: 'denied', request, conditions: [cond('Denied')] }),
-      csrObject({ name: 'server-auth', request, usages: ['client auth', 'server auth'], conditions: [cond('Approved')] }),
-      csrObject({ name: 'failed-before', request, conditions: [cond('Approved'), cond('Failed')] }),
-      csrObject({ name: 'other-signer', request, signerName: 'example.com/mine', conditions: [cond('Approved')] }),
-      csrObject({ name: 'kubelet-bad', request, signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'], conditions: [cond('Approved')] }),
-    ], ca);
+    const objects = await run(
+      [
+        csrObject({ name: 'approved', request, conditions: [cond('Approved')], expirationSeconds: 86400 }),
+        csrObject({ name: 'pending', request }),
+        csrObject({ name: 'denied', request, conditions: [cond('Denied')] }),
+        csrObject({
+          name: 'server-auth',
+          request,
+          usages: ['client auth', 'server auth'],
+          conditions: [cond('Approved')],
+        }),
+        csrObject({ name: 'failed-before', request, conditions: [cond('Approved'), cond('Failed')] }),
+        csrObject({ name: 'other-signer', request, signerName: 'example.com/mine', conditions: [cond('Approved')] }),
+        csrObject({
+          name: 'kubelet-bad',
+          request,
+          signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
+          usages: ['digital signature', 'client auth'],
+          conditions: [cond('Approved')],
+        }),
+      ],
+      ca,
+    );
     const get = async (n: string) => (await objects.get('certificatesigningrequests', '', n))!;
     const approved = await get('approved');
     const pem = certificateBytes(approved).toString();
@@ -232,8 +380,17 @@ describe('CsrSigningController', () => {
     }
     const sa = conditionsOf(await get('server-auth'));
     assert.equal(sa.length, 2);
-    assert.deepEqual({ ...sa[1], lastUpdateTime: undefined, lastTransitionTime: undefined },
-      { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: 'invalid usage for client certificate: server auth', lastUpdateTime: undefined, lastTransitionTime: undefined });
+    assert.deepEqual(
+      { ...sa[1], lastUpdateTime: undefined, lastTransitionTime: undefined },
+      {
+        type: 'Failed',
+        status: 'True',
+        reason: 'SignerValidationFailure',
+        message: 'invalid usage for client certificate: server auth',
+        lastUpdateTime: undefined,
+        lastTransitionTime: undefined,
+      },
+    );
     assert.equal(certificateBytes(await get('server-auth')).length, 0);
     assert.equal(conditionsOf(await get('kubelet-bad'))[1]!.message, 'subject organization is not system:nodes');
     assert.equal(conditionsOf(await get('failed-before')).length, 2, 'no second Failed condition');

@@ -15,7 +15,8 @@ import type { CheckResult, Report } from '../../../src/cis/types.js';
 const results = (r: Report): CheckResult[] => r.Controls.flatMap((c) => c.tests.flatMap((g) => g.results));
 const byId = (r: Report) => new Map(results(r).map((x) => [x.test_number, x]));
 /** Ownership can only be root:root when we run as root; etcd:etcd needs that user. */
-const canOwn = (r: CheckResult) => (userInfo().uid === 0 || !/ownership/i.test(r.test_desc)) && (r.test_number !== '1.1.12' || !!lookupId('etcd'));
+const canOwn = (r: CheckResult) =>
+  (userInfo().uid === 0 || !/ownership/i.test(r.test_desc)) && (r.test_number !== '1.1.12' || !!lookupId('etcd'));
 /** Not fixable by editing files: the operator must add these (a log path, an audit policy). */
 const NOT_FILE_FIXABLE = new Set(['1.2.16']);
 
@@ -23,7 +24,12 @@ let dir: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kauth-node-layout-'));
   await writeNodeLayout({ root: join(dir, 'hardened'), advertiseAddress: '192.0.2.10', keyAlgorithm: 'ECDSA-P256' });
-  await writeNodeLayout({ root: join(dir, 'insecure'), insecure: true, advertiseAddress: '192.0.2.10', keyAlgorithm: 'ECDSA-P256' });
+  await writeNodeLayout({
+    root: join(dir, 'insecure'),
+    insecure: true,
+    advertiseAddress: '192.0.2.10',
+    keyAlgorithm: 'ECDSA-P256',
+  });
 });
 
 describe('node-layout hardened', () => {
@@ -32,11 +38,23 @@ describe('node-layout hardened', () => {
     assert.deepEqual([...facts.problems], []);
     const automated = results(report).filter((r) => r.test_desc.endsWith('(Automated)') && canOwn(r));
     assert.ok(automated.length > 60, `${automated.length} automated checks`);
-    assert.deepEqual(automated.filter((r) => r.status !== 'PASS').map((r) => `${r.test_number} ${r.status} ${r.actual_value} ${r.reason ?? ''}`), []);
+    assert.deepEqual(
+      automated
+        .filter((r) => r.status !== 'PASS')
+        .map((r) => `${r.test_number} ${r.status} ${r.actual_value} ${r.reason ?? ''}`),
+      [],
+    );
   });
   it('static pod flags point at the PKI that certs init wrote', () => {
     const api = readFileSync(join(dir, 'hardened/etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8');
-    for (const f of ['pki/ca.crt', 'pki/apiserver.crt', 'pki/apiserver.key', 'pki/sa.pub', 'pki/etcd/ca.crt', 'pki/apiserver-etcd-client.key']) {
+    for (const f of [
+      'pki/ca.crt',
+      'pki/apiserver.crt',
+      'pki/apiserver.key',
+      'pki/sa.pub',
+      'pki/etcd/ca.crt',
+      'pki/apiserver-etcd-client.key',
+    ]) {
       assert.ok(api.includes(`/etc/kubernetes/${f}`), f);
       assert.ok(existsSync(join(dir, 'hardened/etc/kubernetes', f)), f);
     }

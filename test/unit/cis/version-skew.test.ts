@@ -6,11 +6,20 @@ import { checkSkew, upgradePlan, type ComponentVersion } from '../../../src/cis/
 const api = (v: string): ComponentVersion => ({ component: 'kube-apiserver', where: 'cp1', version: v });
 describe('checkSkew', () => {
   const cases: [string, ComponentVersion['component'], string, 'PASS' | 'FAIL'][] = [
-    ['v1.32.0', 'kubelet', 'v1.32.1', 'PASS'], ['v1.32.0', 'kubelet', 'v1.29.9', 'PASS'], ['v1.32.0', 'kubelet', 'v1.28.0', 'FAIL'],
-    ['v1.32.0', 'kubelet', 'v1.33.0', 'FAIL'], ['v1.27.0', 'kubelet', 'v1.25.0', 'PASS'], ['v1.27.0', 'kubelet', 'v1.24.0', 'FAIL'],
-    ['v1.32.0', 'kube-proxy', 'v1.33.0', 'FAIL'], ['v1.32.0', 'kube-controller-manager', 'v1.31.5', 'PASS'],
-    ['v1.32.0', 'kube-controller-manager', 'v1.30.0', 'FAIL'], ['v1.32.0', 'kube-scheduler', 'v1.33.0', 'FAIL'],
-    ['v1.32.0', 'kubectl', 'v1.33.2', 'PASS'], ['v1.32.0', 'kubectl', 'v1.31.0', 'PASS'], ['v1.32.0', 'kubectl', 'v1.34.0', 'FAIL'], ['v1.32.0', 'kubectl', 'v1.30.0', 'FAIL'],
+    ['v1.32.0', 'kubelet', 'v1.32.1', 'PASS'],
+    ['v1.32.0', 'kubelet', 'v1.29.9', 'PASS'],
+    ['v1.32.0', 'kubelet', 'v1.28.0', 'FAIL'],
+    ['v1.32.0', 'kubelet', 'v1.33.0', 'FAIL'],
+    ['v1.27.0', 'kubelet', 'v1.25.0', 'PASS'],
+    ['v1.27.0', 'kubelet', 'v1.24.0', 'FAIL'],
+    ['v1.32.0', 'kube-proxy', 'v1.33.0', 'FAIL'],
+    ['v1.32.0', 'kube-controller-manager', 'v1.31.5', 'PASS'],
+    ['v1.32.0', 'kube-controller-manager', 'v1.30.0', 'FAIL'],
+    ['v1.32.0', 'kube-scheduler', 'v1.33.0', 'FAIL'],
+    ['v1.32.0', 'kubectl', 'v1.33.2', 'PASS'],
+    ['v1.32.0', 'kubectl', 'v1.31.0', 'PASS'],
+    ['v1.32.0', 'kubectl', 'v1.34.0', 'FAIL'],
+    ['v1.32.0', 'kubectl', 'v1.30.0', 'FAIL'],
   ];
   for (const [a, comp, v, want] of cases) {
     it(`apiserver ${a}, ${comp} ${v} → ${want}`, () => {
@@ -19,7 +28,10 @@ describe('checkSkew', () => {
     });
   }
   it('apiserver instances more than one minor apart', () => {
-    assert.equal(checkSkew([api('v1.30.0'), { component: 'kube-apiserver', where: 'cp2', version: 'v1.32.0' }])[0]!.status, 'FAIL');
+    assert.equal(
+      checkSkew([api('v1.30.0'), { component: 'kube-apiserver', where: 'cp2', version: 'v1.32.0' }])[0]!.status,
+      'FAIL',
+    );
   });
 });
 

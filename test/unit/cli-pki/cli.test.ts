@@ -42,7 +42,20 @@ function assertOneLineError(r: Result, message: RegExp): void {
 const read = (p: string) => readFileSync(p, 'utf8');
 const tree = join(root, 'cluster');
 const pki = join(tree, 'pki');
-const init = kauth(['certs', 'init', '--cert-dir', pki, '--apiserver-advertise-address', '10.1.2.3', '--apiserver-cert-extra-sans', 'extra.example.com', '--cert-algorithm', 'ECDSA-P256', '--node-name', 'node-0']);
+const init = kauth([
+  'certs',
+  'init',
+  '--cert-dir',
+  pki,
+  '--apiserver-advertise-address',
+  '10.1.2.3',
+  '--apiserver-cert-extra-sans',
+  'extra.example.com',
+  '--cert-algorithm',
+  'ECDSA-P256',
+  '--node-name',
+  'node-0',
+]);
 
 describe('kauth certs', () => {
   it('init prints kubeadm-style progress and builds the tree', () => {
@@ -62,7 +75,16 @@ describe('kauth certs', () => {
   });
   it('a second init changes nothing', () => {
     const before = read(join(pki, 'ca.crt')) + read(join(tree, 'admin.conf'));
-    const r = kauth(['certs', 'init', '--cert-dir', pki, '--apiserver-advertise-address', '10.1.2.3', '--node-name', 'node-0']);
+    const r = kauth([
+      'certs',
+      'init',
+      '--cert-dir',
+      pki,
+      '--apiserver-advertise-address',
+      '10.1.2.3',
+      '--node-name',
+      'node-0',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Using existing ca certificate authority/);
     assert.match(r.stdout, /Nothing to do: all 16 files are in place/);
@@ -74,7 +96,10 @@ describe('kauth certs', () => {
     writeFileSync(join(bad, 'ca.crt'), 'garbage\n');
     writeFileSync(join(bad, 'ca.key'), 'garbage\n');
     assertOneLineError(kauth(['certs', 'init', '--cert-dir', bad]), /failure loading ca certificate .*ca\.crt/);
-    assert.deepEqual(spawnSync('ls', ['-A', bad], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean), ['ca.crt', 'ca.key']);
+    assert.deepEqual(spawnSync('ls', ['-A', bad], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean), [
+      'ca.crt',
+      'ca.key',
+    ]);
     assert.equal(read(join(bad, 'ca.crt')), 'garbage\n');
   });
   const badFlags: [string[], RegExp][] = [
@@ -84,14 +109,21 @@ describe('kauth certs', () => {
     [['--cert-validity-period', '1y'], /invalid duration "1y"/],
   ];
   for (const [flags, message] of badFlags) {
-    it(`init ${flags.join(' ')}: one-line error`, () => assertOneLineError(kauth(['certs', 'init', '--cert-dir', join(root, 'never'), ...flags]), message));
+    it(`init ${flags.join(' ')}: one-line error`, () =>
+      assertOneLineError(kauth(['certs', 'init', '--cert-dir', join(root, 'never'), ...flags]), message));
   }
   it('check-expiration prints the two tables', () => {
     const r = kauth(['certs', 'check-expiration', '--cert-dir', pki]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^CERTIFICATE {16}EXPIRES {18}RESIDUAL TIME {3}CERTIFICATE AUTHORITY {3}EXTERNALLY MANAGED\n/);
+    assert.match(
+      r.stdout,
+      /^CERTIFICATE {16}EXPIRES {18}RESIDUAL TIME {3}CERTIFICATE AUTHORITY {3}EXTERNALLY MANAGED\n/,
+    );
     assert.match(r.stdout, /^apiserver {18}\w{3} \d{2}, \d{4} \d{2}:\d{2} UTC {3}364d {12}ca {22}no {6}$/m);
-    assert.match(r.stdout, /\n\nCERTIFICATE AUTHORITY {3}EXPIRES {18}RESIDUAL TIME {3}EXTERNALLY MANAGED\nca {22}.* {3}9y {14}no/);
+    assert.match(
+      r.stdout,
+      /\n\nCERTIFICATE AUTHORITY {3}EXPIRES {18}RESIDUAL TIME {3}EXTERNALLY MANAGED\nca {22}.* {3}9y {14}no/,
+    );
   });
   it('renew apiserver and renew all', () => {
     const before = read(join(pki, 'apiserver.crt'));
@@ -102,27 +134,52 @@ describe('kauth certs', () => {
     const all = kauth(['certs', 'renew', 'all', '--cert-dir', pki]);
     assert.equal(all.status, 0, all.stderr);
     assert.equal(all.stdout.split('\n').filter((l) => l.endsWith(' renewed')).length, 11);
-    assertOneLineError(kauth(['certs', 'renew', 'kubelet.conf', '--cert-dir', pki]), /unknown certificate "kubelet.conf"/);
+    assertOneLineError(
+      kauth(['certs', 'renew', 'kubelet.conf', '--cert-dir', pki]),
+      /unknown certificate "kubelet.conf"/,
+    );
   });
   it('ca prints subject, validity, fingerprint and pin', () => {
     const r = kauth(['certs', 'ca', 'ca', '--cert-dir', pki]);
     assert.equal(r.status, 0, r.stderr);
-    const fp = opensslOk(['x509', '-in', join(pki, 'ca.crt'), '-noout', '-fingerprint', '-sha256']).trim().split('=')[1]!;
+    const fp = opensslOk(['x509', '-in', join(pki, 'ca.crt'), '-noout', '-fingerprint', '-sha256'])
+      .trim()
+      .split('=')[1]!;
     assert.ok(r.stdout.includes(`SHA-256:        ${fp}`), r.stdout);
     assert.match(r.stdout, /Subject:\s+CN=kubernetes/);
     assert.match(r.stdout, /Public key pin: sha256:[0-9a-f]{64}/);
-    assertOneLineError(kauth(['certs', 'ca', '--cert-dir', join(root, 'empty')]), /does not exist; run "kauth certs init/);
+    assertOneLineError(
+      kauth(['certs', 'ca', '--cert-dir', join(root, 'empty')]),
+      /does not exist; run "kauth certs init/,
+    );
   });
 });
 
 describe('kauth kubeconfig user', () => {
   it('prints a kubeconfig kubectl accepts, for the admin.conf server, with a certificate signed by the CA', () => {
-    const r = kauth(['kubeconfig', 'user', '--client-name', 'jane', '--org', 'devs', '--org', 'ops', '--cert-dir', pki, '--validity-period', '24h']);
+    const r = kauth([
+      'kubeconfig',
+      'user',
+      '--client-name',
+      'jane',
+      '--org',
+      'devs',
+      '--org',
+      'ops',
+      '--cert-dir',
+      pki,
+      '--validity-period',
+      '24h',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const file = join(root, 'jane.conf');
     writeFileSync(file, r.stdout);
     const cert = Buffer.from(
-      spawnSync(KUBECTL, ['config', 'view', '--raw', '--kubeconfig', file, '-o', 'jsonpath={.users[0].user.client-certificate-data}'], { encoding: 'utf8' }).stdout,
+      spawnSync(
+        KUBECTL,
+        ['config', 'view', '--raw', '--kubeconfig', file, '-o', 'jsonpath={.users[0].user.client-certificate-data}'],
+        { encoding: 'utf8' },
+      ).stdout,
       'base64',
     ).toString();
     assert.equal(openssl(['verify', '-CAfile', join(pki, 'ca.crt')], cert).status, 0);
@@ -131,11 +188,23 @@ describe('kauth kubeconfig user', () => {
     const cfg = parse(r.stdout);
     assert.equal(cfg.clusters[0].cluster.server, 'https://10.1.2.3:6443');
     assert.equal(cfg['current-context'], 'jane@kubernetes');
-    const days = (new Date(opensslOk(['x509', '-noout', '-enddate'], cert).split('=')[1]!).getTime() - Date.now()) / 86_400_000;
+    const days =
+      (new Date(opensslOk(['x509', '-noout', '-enddate'], cert).split('=')[1]!).getTime() - Date.now()) / 86_400_000;
     assert.ok(days > 0.9 && days <= 1, String(days));
   });
   it('--server and --token', () => {
-    const r = kauth(['kubeconfig', 'user', '--client-name', 'bot', '--token', 'abc.def', '--server', 'https://127.0.0.1:7443', '--cert-dir', pki]);
+    const r = kauth([
+      'kubeconfig',
+      'user',
+      '--client-name',
+      'bot',
+      '--token',
+      'abc.def',
+      '--server',
+      'https://127.0.0.1:7443',
+      '--cert-dir',
+      pki,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const cfg = parse(r.stdout);
     assert.deepEqual(cfg.users[0], { name: 'bot', user: { token: 'abc.def' } });
@@ -143,8 +212,14 @@ describe('kauth kubeconfig user', () => {
   });
   it('bad input: one-line errors', () => {
     assertOneLineError(kauth(['kubeconfig', 'user', '--cert-dir', pki]), /--client-name is required/);
-    assertOneLineError(kauth(['kubeconfig', 'user', '--client-name', 'x', '--cert-dir', join(root, 'nothing', 'pki')]), /ca certificate .* does not exist/);
-    assertOneLineError(kauth(['kubeconfig', 'user', '--client-name', 'x', '--cert-dir', pki, '--validity', '-5h']), /invalid duration/);
+    assertOneLineError(
+      kauth(['kubeconfig', 'user', '--client-name', 'x', '--cert-dir', join(root, 'nothing', 'pki')]),
+      /ca certificate .* does not exist/,
+    );
+    assertOneLineError(
+      kauth(['kubeconfig', 'user', '--client-name', 'x', '--cert-dir', pki, '--validity', '-5h']),
+      /invalid duration/,
+    );
   });
 });
 
@@ -158,29 +233,57 @@ describe('kauth csr', () => {
     assert.equal(statSync(join(work, 'jane.key')).mode & 0o777, 0o600);
     assert.equal(statSync(join(work, 'jane.csr')).mode & 0o777, 0o644);
     const m = parse(r.stdout);
-    assert.deepEqual({ ...m, spec: { ...m.spec, request: '…' } }, {
-      apiVersion: 'certificates.k8s.io/v1',
-      kind: 'CertificateSigningRequest',
-      metadata: { name: 'jane' },
-      spec: { request: '…', signerName: 'kubernetes.io/kube-apiserver-client', expirationSeconds: 86400, usages: ['client auth'] },
-    });
+    assert.deepEqual(
+      { ...m, spec: { ...m.spec, request: '…' } },
+      {
+        apiVersion: 'certificates.k8s.io/v1',
+        kind: 'CertificateSigningRequest',
+        metadata: { name: 'jane' },
+        spec: {
+          request: '…',
+          signerName: 'kubernetes.io/kube-apiserver-client',
+          expirationSeconds: 86400,
+          usages: ['client auth'],
+        },
+      },
+    );
     const pem = Buffer.from(m.spec.request, 'base64').toString();
     assert.equal(pem, read(join(work, 'jane.csr')));
     const check = openssl(['req', '-noout', '-verify', '-subject'], pem);
     assert.match(check.stdout + check.stderr, /verify OK/);
     assert.match(check.stdout, /subject=O = devs, CN = jane/);
-    assert.equal(opensslOk(['pkey', '-in', join(work, 'jane.key'), '-pubout']), opensslOk(['req', '-noout', '-pubkey'], pem));
+    assert.equal(
+      opensslOk(['pkey', '-in', join(work, 'jane.key'), '-pubout']),
+      opensslOk(['req', '-noout', '-pubkey'], pem),
+    );
   });
   it('never overwrites unasked; --key reuses an openssl key', () => {
     const before = read(join(work, 'jane.key'));
     assertOneLineError(kauth(['csr', 'create', '--cn', 'jane'], work), /jane\.key already exists; pass --force/);
     assert.equal(read(join(work, 'jane.key')), before);
     writeFileSync(join(work, 'bob.key'), opensslOk(['genrsa', '2048']));
-    const r = kauth(['csr', 'create', '--cn', 'bob', '--key', 'bob.key', '--usages', 'digital signature,key encipherment,client auth', '--expiration-seconds', '0'], work);
+    const r = kauth(
+      [
+        'csr',
+        'create',
+        '--cn',
+        'bob',
+        '--key',
+        'bob.key',
+        '--usages',
+        'digital signature,key encipherment,client auth',
+        '--expiration-seconds',
+        '0',
+      ],
+      work,
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(parse(r.stdout).spec.expirationSeconds, undefined);
     assert.deepEqual(parse(r.stdout).spec.usages, ['digital signature', 'key encipherment', 'client auth']);
-    assert.equal(opensslOk(['pkey', '-in', join(work, 'bob.key'), '-pubout']), opensslOk(['req', '-noout', '-pubkey', '-in', join(work, 'bob.csr')]));
+    assert.equal(
+      opensslOk(['pkey', '-in', join(work, 'bob.key'), '-pubout']),
+      opensslOk(['req', '-noout', '-pubkey', '-in', join(work, 'bob.csr')]),
+    );
   });
   const refusals: [string[], RegExp][] = [
     [['--cn', 'root', '--org', 'system:masters', '--name', 'root'], /system:masters group is not allowed/],
@@ -192,14 +295,37 @@ describe('kauth csr', () => {
     [['--org', 'x'], /--cn is required/],
   ];
   for (const [flags, message] of refusals) {
-    it(`create ${flags.join(' ')}: refused`, () => assertOneLineError(kauth(['csr', 'create', ...flags], work), message));
+    it(`create ${flags.join(' ')}: refused`, () =>
+      assertOneLineError(kauth(['csr', 'create', ...flags], work), message));
   }
 
   it('sign: a CSR made by openssl req is signed by the cluster CA', () => {
     writeFileSync(join(work, 'web.key'), opensslOk(['ecparam', '-name', 'prime256v1', '-genkey']));
     const csr = join(work, 'web.csr');
-    writeFileSync(csr, opensslOk(['req', '-new', '-key', join(work, 'web.key'), '-subj', '/CN=web/O=qa', '-addext', 'subjectAltName=DNS:web.local,IP:10.0.0.5']));
-    const r = kauth(['csr', 'sign', csr, '--cert-dir', pki, '--usages', 'digital signature,server auth', '--out', join(work, 'web.crt')]);
+    writeFileSync(
+      csr,
+      opensslOk([
+        'req',
+        '-new',
+        '-key',
+        join(work, 'web.key'),
+        '-subj',
+        '/CN=web/O=qa',
+        '-addext',
+        'subjectAltName=DNS:web.local,IP:10.0.0.5',
+      ]),
+    );
+    const r = kauth([
+      'csr',
+      'sign',
+      csr,
+      '--cert-dir',
+      pki,
+      '--usages',
+      'digital signature,server auth',
+      '--out',
+      join(work, 'web.crt'),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const crt = join(work, 'web.crt');
     assert.equal(openssl(['verify', '-CAfile', join(pki, 'ca.crt'), crt]).status, 0);
@@ -215,10 +341,19 @@ describe('kauth csr', () => {
     const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
     body[body.indexOf('web')] = 'W'.charCodeAt(0);
     const tampered = join(work, 'tampered.csr');
-    writeFileSync(tampered, `-----BEGIN CERTIFICATE REQUEST-----\n${body.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`);
+    writeFileSync(
+      tampered,
+      `-----BEGIN CERTIFICATE REQUEST-----\n${body.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`,
+    );
     assertOneLineError(kauth(['csr', 'sign', tampered, '--cert-dir', pki]), /certificate request signature is invalid/);
     writeFileSync(join(work, 'garbage.csr'), 'garbage');
-    assertOneLineError(kauth(['csr', 'sign', join(work, 'garbage.csr'), '--cert-dir', pki]), /expected a PEM "CERTIFICATE REQUEST"/);
-    assertOneLineError(kauth(['csr', 'sign', join(work, 'absent.csr'), '--cert-dir', pki]), /cannot read .*absent\.csr: no such file/);
+    assertOneLineError(
+      kauth(['csr', 'sign', join(work, 'garbage.csr'), '--cert-dir', pki]),
+      /expected a PEM "CERTIFICATE REQUEST"/,
+    );
+    assertOneLineError(
+      kauth(['csr', 'sign', join(work, 'absent.csr'), '--cert-dir', pki]),
+      /cannot read .*absent\.csr: no such file/,
+    );
   });
 });

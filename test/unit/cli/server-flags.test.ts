@@ -43,11 +43,17 @@ describe('server flag table', () => {
     ['port', ['--secure-port', '7443'], (c) => assert.equal(c.securePort, 7443)],
     ['bool =false', ['--anonymous-auth=false'], (c) => assert.equal(c.anonymousAuth, false)],
     ['bool bare', ['--service-account-lookup'], (c) => assert.equal(c.serviceAccountLookup, true)],
-    ['list, comma and repeat', ['--authorization-mode', 'RBAC,Node', '--authorization-mode', 'Webhook'],
-      (c) => assert.deepEqual(c.authorizationMode, ['RBAC', 'Node', 'Webhook'])],
+    [
+      'list, comma and repeat',
+      ['--authorization-mode', 'RBAC,Node', '--authorization-mode', 'Webhook'],
+      (c) => assert.deepEqual(c.authorizationMode, ['RBAC', 'Node', 'Webhook']),
+    ],
     ['duration', ['--cluster-signing-duration', '24h'], (c) => assert.equal(c.clusterSigningDuration, 86400)],
-    ['repeatable issuer replaces the default', ['--service-account-issuer', 'https://a', '--service-account-issuer', 'https://b'],
-      (c) => assert.deepEqual(c.serviceAccountIssuers, ['https://a', 'https://b'])],
+    [
+      'repeatable issuer replaces the default',
+      ['--service-account-issuer', 'https://a', '--service-account-issuer', 'https://b'],
+      (c) => assert.deepEqual(c.serviceAccountIssuers, ['https://a', 'https://b']),
+    ],
   ];
   for (const [name, argv, check] of cases) it(`parses ${name}`, () => check(toConfig(parse('up', argv), base)));
 
@@ -56,17 +62,50 @@ describe('server flag table', () => {
     writeFileSync(other, 'x');
     const withBase = toConfig(parse('up', []), { ...base, serviceAccountKeyFiles: [key] });
     assert.deepEqual(withBase.serviceAccountKeyFiles, [key]);
-    const withFlag = toConfig(parse('up', ['--service-account-key-file', other]), { ...base, serviceAccountKeyFiles: [key] });
+    const withFlag = toConfig(parse('up', ['--service-account-key-file', other]), {
+      ...base,
+      serviceAccountKeyFiles: [key],
+    });
     assert.deepEqual(withFlag.serviceAccountKeyFiles, [other]);
   });
 
   const errors: [string, 'up' | 'server', string[], Record<string, unknown>, RegExp][] = [
-    ['unknown choice', 'up', ['--storage-backend', 'etcd2'], base, /^--storage-backend: unknown value "etcd2" \(want sqlite or memory or etcd3\)$/],
-    ['etcd3 without servers', 'up', ['--storage-backend', 'etcd3'], base, /^--storage-backend: --etcd-servers must be specified$/],
-    ['an etcd server that is not a URL', 'up', ['--etcd-servers', 'http://127.0.0.1:2379,127.0.0.1:2380'], base, /^--etcd-servers: "127\.0\.0\.1:2380" is not an http\(s\):\/\/host:port URL$/],
+    [
+      'unknown choice',
+      'up',
+      ['--storage-backend', 'etcd2'],
+      base,
+      /^--storage-backend: unknown value "etcd2" \(want sqlite or memory or etcd3\)$/,
+    ],
+    [
+      'etcd3 without servers',
+      'up',
+      ['--storage-backend', 'etcd3'],
+      base,
+      /^--storage-backend: --etcd-servers must be specified$/,
+    ],
+    [
+      'an etcd server that is not a URL',
+      'up',
+      ['--etcd-servers', 'http://127.0.0.1:2379,127.0.0.1:2380'],
+      base,
+      /^--etcd-servers: "127\.0\.0\.1:2380" is not an http\(s\):\/\/host:port URL$/,
+    ],
     ['a relative etcd prefix', 'up', ['--etcd-prefix', 'registry'], base, /^--etcd-prefix: must start with \/$/],
-    ['missing file', 'up', ['--token-auth-file', join(dir, 'nope.csv')], base, /^--token-auth-file: .*nope\.csv: no such file$/],
-    ['missing file in a list', 'up', ['--service-account-key-file', `${key},${join(dir, 'gone.pub')}`], base, /gone\.pub: no such file$/],
+    [
+      'missing file',
+      'up',
+      ['--token-auth-file', join(dir, 'nope.csv')],
+      base,
+      /^--token-auth-file: .*nope\.csv: no such file$/,
+    ],
+    [
+      'missing file in a list',
+      'up',
+      ['--service-account-key-file', `${key},${join(dir, 'gone.pub')}`],
+      base,
+      /gone\.pub: no such file$/,
+    ],
     ['server without TLS files', 'server', [], {}, /^--tls-cert-file and --tls-private-key-file are required$/],
   ];
   for (const [name, command, argv, b, message] of errors) {

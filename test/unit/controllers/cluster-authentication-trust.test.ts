@@ -7,26 +7,54 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configMapData, type ClusterAuthenticationInfo } from '../../../src/controllers/cluster-authentication-trust.js';
+import {
+  configMapData,
+  type ClusterAuthenticationInfo,
+} from '../../../src/controllers/cluster-authentication-trust.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kauth-trust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 function ca(name: string): string {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`,
-    '-out', `${name}.crt`, '-subj', `/CN=${name}`, '-days', '2'], { cwd: dir, stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '2',
+    ],
+    { cwd: dir, stdio: 'ignore' },
+  );
   return readFileSync(join(dir, `${name}.crt`), 'utf8');
 }
 const clusterCa = ca('kubernetes');
 const frontProxyCa = ca('front-proxy-ca');
 const otherCa = ca('other-proxy-ca');
 const names = (bundle: string | undefined): string[] =>
-  [...(bundle ?? '').matchAll(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]).subject);
+  [...(bundle ?? '').matchAll(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)].map(
+    (m) => new X509Certificate(m[0]).subject,
+  );
 
 const KUBEADM: ClusterAuthenticationInfo = {
   clientCaPem: clusterCa,
   requestHeader: {
-    caPem: frontProxyCa, allowedNames: ['front-proxy-client'], usernameHeaders: ['X-Remote-User'], uidHeaders: [],
-    groupHeaders: ['X-Remote-Group'], extraHeaderPrefixes: ['X-Remote-Extra-'],
+    caPem: frontProxyCa,
+    allowedNames: ['front-proxy-client'],
+    usernameHeaders: ['X-Remote-User'],
+    uidHeaders: [],
+    groupHeaders: ['X-Remote-Group'],
+    extraHeaderPrefixes: ['X-Remote-Extra-'],
   },
 };
 
@@ -34,8 +62,13 @@ describe('configMapData (getConfigMapDataFor over combinedClusterAuthenticationI
   test('a new ConfigMap: the CAs as PEM, every list as a JSON array, uid headers [] when none', () => {
     const data = configMapData({}, KUBEADM);
     assert.deepEqual(Object.keys(data), [
-      'client-ca-file', 'requestheader-username-headers', 'requestheader-uid-headers', 'requestheader-group-headers',
-      'requestheader-extra-headers-prefix', 'requestheader-client-ca-file', 'requestheader-allowed-names',
+      'client-ca-file',
+      'requestheader-username-headers',
+      'requestheader-uid-headers',
+      'requestheader-group-headers',
+      'requestheader-extra-headers-prefix',
+      'requestheader-client-ca-file',
+      'requestheader-allowed-names',
     ]);
     assert.equal(data['client-ca-file'], new X509Certificate(clusterCa).toString());
     assert.deepEqual(names(data['requestheader-client-ca-file']), ['CN=front-proxy-ca']);
@@ -79,5 +112,6 @@ describe('configMapData (getConfigMapDataFor over combinedClusterAuthenticationI
     ['a list of numbers', { 'requestheader-group-headers': '[1]' }, /not a JSON list of strings/],
     ['a CA bundle without certificates', { 'client-ca-file': 'nothing here' }, /does not contain any valid/],
   ];
-  for (const [name, existing, re] of broken) test(`refused (retried later): ${name}`, () => assert.throws(() => configMapData(existing, KUBEADM), re));
+  for (const [name, existing, re] of broken)
+    test(`refused (retried later): ${name}`, () => assert.throws(() => configMapData(existing, KUBEADM), re));
 });

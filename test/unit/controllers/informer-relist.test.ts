@@ -11,7 +11,12 @@ import { CompactedError, type Store } from '../../../src/storage/interface.js';
 import { MemoryStore } from '../../../src/storage/memory.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const cm = (name: string, v: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { v } });
+const cm = (name: string, v: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data: { v },
+});
 
 describe('Informer relist', () => {
   it('lists again when its watch fails, removing what was deleted and upserting what changed', async () => {
@@ -20,10 +25,22 @@ describe('Informer relist', () => {
     const failers: Array<(err: Error) => void> = [];
     const silenced = new Set<number>();
     const store: Store = Object.assign(Object.create(memory) as Store, {
-      watch: (prefix: string, opts: { fromRevision?: number }, onEvent: Parameters<Store['watch']>[2], onError?: (e: Error) => void) => {
+      watch: (
+        prefix: string,
+        opts: { fromRevision?: number },
+        onEvent: Parameters<Store['watch']>[2],
+        onError?: (e: Error) => void,
+      ) => {
         const id = failers.length;
         failers.push((err) => onError?.(err));
-        return memory.watch(prefix, opts, (ev) => { if (!silenced.has(id)) onEvent(ev); }, onError);
+        return memory.watch(
+          prefix,
+          opts,
+          (ev) => {
+            if (!silenced.has(id)) onEvent(ev);
+          },
+          onError,
+        );
       },
     });
     const objects = new ObjectStore(store, [configMaps]);
@@ -35,7 +52,10 @@ describe('Informer relist', () => {
       remove: (o) => view.delete(o.metadata.name!),
     });
     await informer.start();
-    assert.deepEqual([...view].sort(), [['gone', '1'], ['kept', '1']]);
+    assert.deepEqual([...view].sort(), [
+      ['gone', '1'],
+      ['kept', '1'],
+    ]);
 
     // The watch misses what happens next (its stream is down), then fails as compacted.
     silenced.add(0);
@@ -45,7 +65,10 @@ describe('Informer relist', () => {
     await objects.create(configMaps, cm('new', '1'));
     failers[0]!(new CompactedError(1, 5));
     for (let i = 0; i < 100 && view.has('gone'); i++) await sleep(5);
-    assert.deepEqual([...view].sort(), [['kept', '2'], ['new', '1']]);
+    assert.deepEqual([...view].sort(), [
+      ['kept', '2'],
+      ['new', '1'],
+    ]);
     assert.equal(informer.get('default', 'gone'), undefined);
 
     // The new watch is live.

@@ -15,7 +15,9 @@ function cuttable(store: Store): { store: Store; cut: () => void } {
   let cut = false;
   const guard = <T>(fn: () => Promise<T>): Promise<T> => (cut ? Promise.reject(new Error('etcd unreachable')) : fn());
   return {
-    cut: () => { cut = true; },
+    cut: () => {
+      cut = true;
+    },
     store: {
       ...store,
       name: store.name,
@@ -28,8 +30,13 @@ function cuttable(store: Store): { store: Store; cut: () => void } {
 
 function candidate(store: Store, identity: string, log: string[]): LeaderElector {
   return new LeaderElector({
-    store, identity, leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100,
-    onStartedLeading: () => log.push(`${identity} started`), onStoppedLeading: () => log.push(`${identity} stopped`),
+    store,
+    identity,
+    leaseDurationMs: 1000,
+    renewDeadlineMs: 600,
+    retryPeriodMs: 100,
+    onStartedLeading: () => log.push(`${identity} started`),
+    onStoppedLeading: () => log.push(`${identity} stopped`),
   });
 }
 
@@ -42,12 +49,14 @@ async function until(what: string, ok: () => boolean, ms = 4000): Promise<number
   return Date.now() - t0;
 }
 
-async function lease(store: Store): Promise<{ apiVersion: string; kind: string; metadata: Record<string, string>; spec: LeaseSpec }> {
+async function lease(
+  store: Store,
+): Promise<{ apiVersion: string; kind: string; metadata: Record<string, string>; spec: LeaseSpec }> {
   return JSON.parse((await store.get(leaseKey('kube-system', 'kube-controller-manager')))!.value);
 }
 
 describe('LeaderElector', () => {
-  it('elects exactly one of three candidates and writes kube\'s Lease', async () => {
+  it("elects exactly one of three candidates and writes kube's Lease", async () => {
     const store = new MemoryStore();
     const log: string[] = [];
     const all = ['a', 'b', 'c'].map((id) => candidate(store, id, log));
@@ -85,7 +94,10 @@ describe('LeaderElector', () => {
     const cutAt = Date.now();
     await until('a gives up', () => !a.isLeader);
     const lostAfter = Date.now() - cutAt;
-    assert.ok(lostAfter >= 500 && lostAfter < 1000, `a stopped leading ${lostAfter} ms after its last renewal could not be written`);
+    assert.ok(
+      lostAfter >= 500 && lostAfter < 1000,
+      `a stopped leading ${lostAfter} ms after its last renewal could not be written`,
+    );
     await until('b takes over', () => b.isLeader);
     const takeover = Date.now() - cutAt;
     assert.ok(takeover >= 800 && takeover < 1600, `b took over ${takeover} ms after a went silent (lease 1 s)`);
@@ -117,7 +129,9 @@ describe('LeaderElector', () => {
 describe('LeaderGate', () => {
   it('holds controller work until this replica leads, and pauses it again when leadership is lost', async () => {
     const handled: string[] = [];
-    const queue = new WorkQueue('test', async (key) => { handled.push(key); });
+    const queue = new WorkQueue('test', async (key) => {
+      handled.push(key);
+    });
     const gate = new LeaderGate();
     gate.add(queue);
     queue.add('x');
@@ -133,7 +147,9 @@ describe('LeaderGate', () => {
     queue.add('z');
     await sleep(20);
     assert.deepEqual([...handled], ['x', 'y']);
-    const late = new WorkQueue('late', async (key) => { handled.push(key); });
+    const late = new WorkQueue('late', async (key) => {
+      handled.push(key);
+    });
     gate.started();
     gate.add(late);
     late.add('w');

@@ -20,7 +20,12 @@ before(async () => {
   blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   port = (blocker.address() as net.AddressInfo).port;
-  await ensurePkiTree({ certDir: join(dir, 'pki'), kubeconfigDir: dir, algorithm: 'ECDSA-P256', advertiseAddress: '127.0.0.1' });
+  await ensurePkiTree({
+    certDir: join(dir, 'pki'),
+    kubeconfigDir: dir,
+    algorithm: 'ECDSA-P256',
+    advertiseAddress: '127.0.0.1',
+  });
 });
 
 after(() => {
@@ -37,19 +42,38 @@ function observed(inner: Store): { store: Store; openWatches: () => number; clos
     const w = inner.watch(prefix, opts, onEvent, onError);
     open++;
     let stopped = false;
-    return { stop: () => { if (!stopped) { stopped = true; open--; } w.stop(); } };
+    return {
+      stop: () => {
+        if (!stopped) {
+          stopped = true;
+          open--;
+        }
+        w.stop();
+      },
+    };
   };
-  store.close = async () => { closed = true; await inner.close(); };
+  store.close = async () => {
+    closed = true;
+    await inner.close();
+  };
   return { store, openWatches: () => open, closed: () => closed };
 }
 
 test('a start that fails at listen closes the store and stops every informer', async () => {
   const pki = join(dir, 'pki');
   const config: ControlPlaneConfig = {
-    ...DEFAULT_CONFIG, bindAddress: '127.0.0.1', securePort: port, storageBackend: 'sqlite', storagePath: join(dir, 'kauth.db'),
-    tlsCertFile: join(pki, 'apiserver.crt'), tlsPrivateKeyFile: join(pki, 'apiserver.key'), clientCaFile: join(pki, 'ca.crt'),
-    serviceAccountKeyFiles: [join(pki, 'sa.pub')], serviceAccountSigningKeyFile: join(pki, 'sa.key'),
-    clusterSigningCertFile: join(pki, 'ca.crt'), clusterSigningKeyFile: join(pki, 'ca.key'),
+    ...DEFAULT_CONFIG,
+    bindAddress: '127.0.0.1',
+    securePort: port,
+    storageBackend: 'sqlite',
+    storagePath: join(dir, 'kauth.db'),
+    tlsCertFile: join(pki, 'apiserver.crt'),
+    tlsPrivateKeyFile: join(pki, 'apiserver.key'),
+    clientCaFile: join(pki, 'ca.crt'),
+    serviceAccountKeyFiles: [join(pki, 'sa.pub')],
+    serviceAccountSigningKeyFile: join(pki, 'sa.key'),
+    clusterSigningCertFile: join(pki, 'ca.crt'),
+    clusterSigningKeyFile: join(pki, 'ca.key'),
   };
   let seen: ReturnType<typeof observed> | undefined;
   await assert.rejects(

@@ -17,7 +17,13 @@ describe('mayReachCluster', () => {
     { name: 'a group rule for another cluster', access: policy, user: alice, cluster: 'west', want: false },
     { name: 'a user rule for every cluster', access: policy, user: bob, cluster: 'west', want: true },
     { name: 'an empty policy lets nobody through', access: [], user: bob, cluster: 'east', want: false },
-    { name: 'a group name is not a user name', access: [{ clusters: ['*'], users: ['devs'], groups: [] }], user: alice, cluster: 'east', want: false },
+    {
+      name: 'a group name is not a user name',
+      access: [{ clusters: ['*'], users: ['devs'], groups: [] }],
+      user: alice,
+      cluster: 'east',
+      want: false,
+    },
   ];
   for (const c of cases) it(c.name, () => assert.equal(mayReachCluster(c.access, c.user, c.cluster), c.want));
 });

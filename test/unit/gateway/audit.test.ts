@@ -10,8 +10,16 @@ const dir = mkdtempSync(join(tmpdir(), 'kauth-gw-audit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const record = (i: number): GatewayAuditRecord => ({
-  time: new Date(0).toISOString(), caller: { username: 'alice', groups: ['devs'] }, user: { username: 'alice', groups: ['devs'] },
-  originalUser: 'alice', impersonated: false, cluster: 'east', verb: 'list', path: `/api/v1/pods/${i}`, code: 200, latencyMs: 1,
+  time: new Date(0).toISOString(),
+  caller: { username: 'alice', groups: ['devs'] },
+  user: { username: 'alice', groups: ['devs'] },
+  originalUser: 'alice',
+  impersonated: false,
+  cluster: 'east',
+  verb: 'list',
+  path: `/api/v1/pods/${i}`,
+  code: 200,
+  latencyMs: 1,
 });
 
 describe('GatewayAuditLog', () => {
@@ -21,8 +29,14 @@ describe('GatewayAuditLog', () => {
     log.write(record(1));
     log.write(record(2));
     log.close();
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.path), ['/api/v1/pods/1', '/api/v1/pods/2']);
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => l.path),
+      ['/api/v1/pods/1', '/api/v1/pods/2'],
+    );
     assert.equal(statSync(path).mode & 0o777, 0o600);
   });
 
@@ -32,7 +46,11 @@ describe('GatewayAuditLog', () => {
     const log = new GatewayAuditLog({ path, maxSize: lineSize * 3, maxBackups: 2 });
     for (let i = 10; i < 20; i++) log.write(record(i)); // 10 lines, 3 per file → 4 files, 3 kept
     log.close();
-    const paths = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l).path.slice(-2));
+    const paths = (p: string) =>
+      readFileSync(p, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).path.slice(-2));
     assert.deepEqual(paths(path), ['19']);
     assert.deepEqual(paths(`${path}.1`), ['16', '17', '18']);
     assert.deepEqual(paths(`${path}.2`), ['13', '14', '15']);

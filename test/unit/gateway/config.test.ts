@@ -9,7 +9,10 @@ const valid = () => ({
   kind: 'GatewayConfiguration',
   listen: '127.0.0.1:9443',
   authentication: { clientCAFile: 'users-ca.crt' },
-  clusters: [{ name: 'east', kubeconfig: '/etc/kauth/east.conf' }, { name: 'west', kubeconfig: 'west.conf' }],
+  clusters: [
+    { name: 'east', kubeconfig: '/etc/kauth/east.conf' },
+    { name: 'west', kubeconfig: 'west.conf' },
+  ],
 });
 
 function errorsOf(doc: unknown): string[] {
@@ -23,18 +26,24 @@ function errorsOf(doc: unknown): string[] {
 }
 
 describe('validateGatewayConfig', () => {
-  it('accepts the issue\'s shape, resolving relative paths against the file\'s directory', () => {
+  it("accepts the issue's shape, resolving relative paths against the file's directory", () => {
     const c = validateGatewayConfig({ ...valid(), audit: { path: 'audit.log' } }, '/cfg');
     assert.deepEqual(c.listen, { host: '127.0.0.1', port: 9443 });
     assert.equal(c.authentication.clientCAFile, '/cfg/users-ca.crt');
-    assert.deepEqual(c.clusters.map((x) => x.kubeconfig), ['/etc/kauth/east.conf', '/cfg/west.conf']);
+    assert.deepEqual(
+      c.clusters.map((x) => x.kubeconfig),
+      ['/etc/kauth/east.conf', '/cfg/west.conf'],
+    );
     assert.deepEqual(c.audit, { path: '/cfg/audit.log', maxSize: 100 * 1024 * 1024, maxBackups: 5 });
   });
 
-  it('webhook token authentication: kube\'s defaults (2m cache, v1beta1), the path relative to the file', () => {
+  it("webhook token authentication: kube's defaults (2m cache, v1beta1), the path relative to the file", () => {
     let c = validateGatewayConfig({ ...valid(), authentication: { webhook: { configFile: 'hook.conf' } } }, '/cfg');
     assert.deepEqual(c.authentication.webhook, { configFile: '/cfg/hook.conf', cacheTTL: 120, version: 'v1beta1' });
-    c = validateGatewayConfig({ ...valid(), authentication: { webhook: { configFile: '/h.conf', cacheTTL: '1m30s', version: 'v1' } } }, '/cfg');
+    c = validateGatewayConfig(
+      { ...valid(), authentication: { webhook: { configFile: '/h.conf', cacheTTL: '1m30s', version: 'v1' } } },
+      '/cfg',
+    );
     assert.deepEqual(c.authentication.webhook, { configFile: '/h.conf', cacheTTL: 90, version: 'v1' });
   });
 
@@ -49,29 +58,83 @@ describe('validateGatewayConfig', () => {
     { name: 'no authentication', patch: { authentication: undefined }, want: /^authentication: Required value/ },
     { name: 'empty authentication', patch: { authentication: {} }, want: /^authentication: Required value/ },
     { name: 'jwt not a list', patch: { authentication: { jwt: {} } }, want: /^authentication.jwt: Invalid value/ },
-    { name: 'webhook without configFile', patch: { authentication: { webhook: {} } }, want: /^authentication.webhook.configFile: Required value/ },
-    { name: 'webhook cacheTTL not a duration', patch: { authentication: { webhook: { configFile: 'h.conf', cacheTTL: '2 minutes' } } },
-      want: /^authentication.webhook.cacheTTL: Invalid value: "2 minutes"/ },
-    { name: 'webhook version', patch: { authentication: { webhook: { configFile: 'h.conf', version: 'v2' } } },
-      want: /^authentication.webhook.version: Unsupported value: "v2": supported values: "v1", "v1beta1"/ },
-    { name: 'jwt entry not a mapping', patch: { authentication: { jwt: ['x'] } }, want: /^authentication.jwt\[0\]: Invalid value/ },
-    { name: 'unknown authenticator', patch: { authentication: { webhok: {} } }, want: /^authentication.webhok: Unsupported value/ },
+    {
+      name: 'webhook without configFile',
+      patch: { authentication: { webhook: {} } },
+      want: /^authentication.webhook.configFile: Required value/,
+    },
+    {
+      name: 'webhook cacheTTL not a duration',
+      patch: { authentication: { webhook: { configFile: 'h.conf', cacheTTL: '2 minutes' } } },
+      want: /^authentication.webhook.cacheTTL: Invalid value: "2 minutes"/,
+    },
+    {
+      name: 'webhook version',
+      patch: { authentication: { webhook: { configFile: 'h.conf', version: 'v2' } } },
+      want: /^authentication.webhook.version: Unsupported value: "v2": supported values: "v1", "v1beta1"/,
+    },
+    {
+      name: 'jwt entry not a mapping',
+      patch: { authentication: { jwt: ['x'] } },
+      want: /^authentication.jwt\[0\]: Invalid value/,
+    },
+    {
+      name: 'unknown authenticator',
+      patch: { authentication: { webhok: {} } },
+      want: /^authentication.webhok: Unsupported value/,
+    },
     { name: 'no clusters', patch: { clusters: [] }, want: /^clusters: Required value/ },
-    { name: 'cluster without kubeconfig', patch: { clusters: [{ name: 'east' }] }, want: /^clusters\[0\].kubeconfig: Required value/ },
-    { name: 'cluster name not a label', patch: { clusters: [{ name: 'East/1', kubeconfig: 'k' }] }, want: /^clusters\[0\].name: Invalid value: "East\/1"/ },
-    { name: 'duplicate cluster', patch: { clusters: [{ name: 'a', kubeconfig: 'k' }, { name: 'a', kubeconfig: 'k' }] }, want: /^clusters\[1\].name: Duplicate value: "a"/ },
-    { name: 'access to unknown cluster', patch: { access: [{ clusters: ['north'], groups: ['devs'] }] }, want: /^access\[0\].clusters\[0\]: Unsupported value: "north"/ },
-    { name: 'access rule for nobody', patch: { access: [{ clusters: ['*'] }] }, want: /^access\[0\].users: Required value/ },
+    {
+      name: 'cluster without kubeconfig',
+      patch: { clusters: [{ name: 'east' }] },
+      want: /^clusters\[0\].kubeconfig: Required value/,
+    },
+    {
+      name: 'cluster name not a label',
+      patch: { clusters: [{ name: 'East/1', kubeconfig: 'k' }] },
+      want: /^clusters\[0\].name: Invalid value: "East\/1"/,
+    },
+    {
+      name: 'duplicate cluster',
+      patch: {
+        clusters: [
+          { name: 'a', kubeconfig: 'k' },
+          { name: 'a', kubeconfig: 'k' },
+        ],
+      },
+      want: /^clusters\[1\].name: Duplicate value: "a"/,
+    },
+    {
+      name: 'access to unknown cluster',
+      patch: { access: [{ clusters: ['north'], groups: ['devs'] }] },
+      want: /^access\[0\].clusters\[0\]: Unsupported value: "north"/,
+    },
+    {
+      name: 'access rule for nobody',
+      patch: { access: [{ clusters: ['*'] }] },
+      want: /^access\[0\].users: Required value/,
+    },
     { name: 'audit without path', patch: { audit: { maxSize: '1Mi' } }, want: /^audit.path: Required value/ },
-    { name: 'audit bad size', patch: { audit: { path: 'a', maxSize: '10MB' } }, want: /^audit.maxSize: Invalid value: "10MB"/ },
-    { name: 'audit bad backups', patch: { audit: { path: 'a', maxBackups: -1 } }, want: /^audit.maxBackups: Invalid value: -1/ },
+    {
+      name: 'audit bad size',
+      patch: { audit: { path: 'a', maxSize: '10MB' } },
+      want: /^audit.maxSize: Invalid value: "10MB"/,
+    },
+    {
+      name: 'audit bad backups',
+      patch: { audit: { path: 'a', maxBackups: -1 } },
+      want: /^audit.maxBackups: Invalid value: -1/,
+    },
   ];
   for (const c of cases) {
     it(`refuses ${c.name}`, () => {
       const doc: Record<string, unknown> = { ...valid(), ...c.patch };
       for (const [k, v] of Object.entries(c.patch)) if (v === undefined) delete doc[k];
       const errs = errorsOf(doc);
-      assert.ok(errs.some((e) => c.want.test(e)), errs.join('\n'));
+      assert.ok(
+        errs.some((e) => c.want.test(e)),
+        errs.join('\n'),
+      );
     });
   }
 
@@ -81,8 +144,19 @@ describe('validateGatewayConfig', () => {
 });
 
 describe('parseByteSize', () => {
-  for (const [input, want] of [['512Ki', 512 * 1024], ['10Mi', 10 * 1024 ** 2], ['1Gi', 1024 ** 3], ['4096', 4096], [2048, 2048],
-    ['0', undefined], ['10MB', undefined], ['Mi', undefined], ['-1Mi', undefined], [1.5, undefined], ['9'.repeat(30), undefined]] as const) {
+  for (const [input, want] of [
+    ['512Ki', 512 * 1024],
+    ['10Mi', 10 * 1024 ** 2],
+    ['1Gi', 1024 ** 3],
+    ['4096', 4096],
+    [2048, 2048],
+    ['0', undefined],
+    ['10MB', undefined],
+    ['Mi', undefined],
+    ['-1Mi', undefined],
+    [1.5, undefined],
+    ['9'.repeat(30), undefined],
+  ] as const) {
     it(`${JSON.stringify(input)} → ${want}`, () => assert.equal(parseByteSize(input), want));
   }
 });

@@ -16,9 +16,15 @@ import {
 import { TableAuthorizer, grant } from './fake-authorizer.js';
 
 test('IMPERSONATE_HEADERS spells the names as Kubernetes does', () => {
-  assert.deepEqual({ ...IMPERSONATE_HEADERS }, {
-    user: 'Impersonate-User', group: 'Impersonate-Group', uid: 'Impersonate-Uid', extraPrefix: 'Impersonate-Extra-',
-  });
+  assert.deepEqual(
+    { ...IMPERSONATE_HEADERS },
+    {
+      user: 'Impersonate-User',
+      group: 'Impersonate-Group',
+      uid: 'Impersonate-Uid',
+      extraPrefix: 'Impersonate-Extra-',
+    },
+  );
 });
 
 const headerNames: [string, boolean][] = [
@@ -41,8 +47,13 @@ for (const [name, expected] of headerNames) {
 
 test('stripImpersonationHeaders removes every Impersonate-* header and nothing else, without mutating', () => {
   const headers = {
-    host: 'kauth', accept: 'application/json', 'impersonate-user': 'jane', 'Impersonate-Group': ['a', 'b'],
-    'impersonate-uid': '1', 'impersonate-extra-scopes': 'view', 'Impersonate-Extra-acme.com%2fproject': 'p',
+    host: 'kauth',
+    accept: 'application/json',
+    'impersonate-user': 'jane',
+    'Impersonate-Group': ['a', 'b'],
+    'impersonate-uid': '1',
+    'impersonate-extra-scopes': 'view',
+    'Impersonate-Extra-acme.com%2fproject': 'p',
   };
   const before = structuredClone(headers);
   assert.deepEqual(stripImpersonationHeaders(headers), { host: 'kauth', accept: 'application/json' });
@@ -75,7 +86,10 @@ test('userString and describeImpersonation use the Kubernetes log text', () => {
   assert.equal(userString({ username: '', groups: [] }), '<empty>');
   assert.equal(userString({ username: 'bob', groups: [] }), 'bob');
   assert.equal(
-    describeImpersonation({ username: 'bob', groups: ['system:authenticated'] }, { username: 'jane', groups: ['developers', 'system:authenticated'] }),
+    describeImpersonation(
+      { username: 'bob', groups: ['system:authenticated'] },
+      { username: 'jane', groups: ['developers', 'system:authenticated'] },
+    ),
     'bob[system:authenticated] is impersonating jane[developers,system:authenticated]',
   );
 });
@@ -105,11 +119,15 @@ async function parsedByNode(rawRequest: Buffer): Promise<IncomingMessage> {
 test('through a real node:http server: repeated lines, commas, empty values and UTF-8 come out as Kubernetes reads them', async () => {
   const raw = Buffer.concat([
     Buffer.from('GET /api/v1/pods HTTP/1.1\r\nHost: kauth\r\n'),
-    Buffer.from('Impersonate-User: jan'), Buffer.from('é', 'utf8'), Buffer.from('\r\n'),
+    Buffer.from('Impersonate-User: jan'),
+    Buffer.from('é', 'utf8'),
+    Buffer.from('\r\n'),
     Buffer.from('Impersonate-User: second\r\n'),
     Buffer.from('Impersonate-Group: a, b\r\nImpersonate-Group: c\r\nImpersonate-Group:\r\n'),
     Buffer.from('Impersonate-Extra-Acme.com%2Fproject: x\r\nimpersonate-extra-ACME.COM%2fPROJECT: y\r\n'),
-    Buffer.from('Impersonate-Extra-Team: '), Buffer.from('플랫폼', 'utf8'), Buffer.from('\r\n'),
+    Buffer.from('Impersonate-Extra-Team: '),
+    Buffer.from('플랫폼', 'utf8'),
+    Buffer.from('\r\n'),
     Buffer.from('Impersonate-Uid: 42\r\nConnection: close\r\n\r\n'),
   ]);
   const req = await parsedByNode(raw);
@@ -127,7 +145,9 @@ test('through a real node:http server: repeated lines, commas, empty values and 
 });
 
 test('through a real node:http server: a lone Impersonate-Group is a 400 with the Kubernetes text', async () => {
-  const req = await parsedByNode(Buffer.from('GET / HTTP/1.1\r\nHost: kauth\r\nImpersonate-Group: developers\r\nConnection: close\r\n\r\n'));
+  const req = await parsedByNode(
+    Buffer.from('GET / HTTP/1.1\r\nHost: kauth\r\nImpersonate-Group: developers\r\nConnection: close\r\n\r\n'),
+  );
   const authz = new TableAuthorizer([]);
   await assert.rejects(impersonate({ username: 'admin', groups: [] }, req.headers, authz, req.headersDistinct), {
     code: 400,

@@ -40,7 +40,11 @@ function nodeHeaders(lines: [string, string][]): { headers: IncomingHttpHeaders;
   return { headers, distinct };
 }
 
-const user = (username: string, groups: string[] = [], more: Partial<UserInfo> = {}): UserInfo => ({ username, groups, ...more });
+const user = (username: string, groups: string[] = [], more: Partial<UserInfo> = {}): UserInfo => ({
+  username,
+  groups,
+  ...more,
+});
 
 interface Case {
   name: string;
@@ -68,7 +72,11 @@ const cases: Case[] = [
   {
     name: 'unrelated headers are not impersonation',
     requester: user('tester'),
-    headers: [['Accept', 'application/json'], ['Impersonate', 'x'], ['Impersonate-Extra', 'y']],
+    headers: [
+      ['Accept', 'application/json'],
+      ['Impersonate', 'x'],
+      ['Impersonate-Extra', 'y'],
+    ],
     expectedUser: user('tester'),
     expectedImpersonated: false,
   },
@@ -92,28 +100,32 @@ const cases: Case[] = [
     requester: user('tester'),
     headers: [['Impersonate-User', 'anyone']],
     expectedCode: 403,
-    expectedMessage: 'users "anyone" is forbidden: User "tester" cannot impersonate resource "users" in API group "" at the cluster scope',
+    expectedMessage:
+      'users "anyone" is forbidden: User "tester" cannot impersonate resource "users" in API group "" at the cluster scope',
   },
   {
     name: 'an Allow that carries an error still refuses',
     requester: user('allow-with-error'),
     headers: [['Impersonate-User', 'anyone']],
     expectedCode: 403,
-    expectedMessage: 'users "anyone" is forbidden: User "allow-with-error" cannot impersonate resource "users" in API group "" at the cluster scope',
+    expectedMessage:
+      'users "anyone" is forbidden: User "allow-with-error" cannot impersonate resource "users" in API group "" at the cluster scope',
   },
   {
     name: 'the authorizer reason is appended',
     requester: user('deny-me'),
     headers: [['Impersonate-User', 'anyone']],
     expectedCode: 403,
-    expectedMessage: 'users "anyone" is forbidden: User "deny-me" cannot impersonate resource "users" in API group "" at the cluster scope: denied',
+    expectedMessage:
+      'users "anyone" is forbidden: User "deny-me" cannot impersonate resource "users" in API group "" at the cluster scope: denied',
   },
   {
     name: 'an explicit Deny refuses with its reason',
     requester: user('explicit-deny'),
     headers: [['Impersonate-User', 'anyone']],
     expectedCode: 403,
-    expectedMessage: 'users "anyone" is forbidden: User "explicit-deny" cannot impersonate resource "users" in API group "" at the cluster scope: no impersonation for you',
+    expectedMessage:
+      'users "anyone" is forbidden: User "explicit-deny" cannot impersonate resource "users" in API group "" at the cluster scope: no impersonation for you',
   },
   {
     name: 'impersonating-group-without-user',
@@ -140,14 +152,23 @@ const cases: Case[] = [
   {
     name: 'groups, extras and uid without user are all listed, in Kubernetes order',
     requester: user('admin'),
-    headers: [['Impersonate-Uid', 'u1'], ['Impersonate-Extra-Scopes', 'view'], ['Impersonate-Group', 'a'], ['Impersonate-Group', 'b']],
+    headers: [
+      ['Impersonate-Uid', 'u1'],
+      ['Impersonate-Extra-Scopes', 'view'],
+      ['Impersonate-Group', 'a'],
+      ['Impersonate-Group', 'b'],
+    ],
     expectedCode: 400,
-    expectedMessage: 'requested [{Group  a    } {Group  b    } {UserExtra  view  authentication.k8s.io/v1  scopes} {UID  u1  authentication.k8s.io/v1  }] without impersonating a user',
+    expectedMessage:
+      'requested [{Group  a    } {Group  b    } {UserExtra  view  authentication.k8s.io/v1  scopes} {UID  u1  authentication.k8s.io/v1  }] without impersonating a user',
   },
   {
     name: 'an empty Impersonate-User with a group is a group without a user',
     requester: user('admin'),
-    headers: [['Impersonate-User', ''], ['Impersonate-Group', 'some-group']],
+    headers: [
+      ['Impersonate-User', ''],
+      ['Impersonate-Group', 'some-group'],
+    ],
     expectedCode: 400,
     expectedMessage: 'requested [{Group  some-group    }] without impersonating a user',
   },
@@ -171,99 +192,156 @@ const cases: Case[] = [
     requester: user('bob', ['system:authenticated']),
     headers: [['Impersonate-User', 'john']],
     expectedCode: 403,
-    expectedMessage: 'users "john" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope',
+    expectedMessage:
+      'users "john" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope',
   },
   {
     name: 'bob cannot add a group to jane (exact 403)',
     requester: user('bob'),
-    headers: [['Impersonate-User', 'jane'], ['Impersonate-Group', 'developers']],
+    headers: [
+      ['Impersonate-User', 'jane'],
+      ['Impersonate-Group', 'developers'],
+    ],
     expectedCode: 403,
-    expectedMessage: 'groups "developers" is forbidden: User "bob" cannot impersonate resource "groups" in API group "" at the cluster scope',
+    expectedMessage:
+      'groups "developers" is forbidden: User "bob" cannot impersonate resource "groups" in API group "" at the cluster scope',
     expectedChecks: ['users /jane ', 'groups /developers '],
   },
   {
     name: 'checks stop at the first refusal',
     requester: user('bob'),
-    headers: [['Impersonate-User', 'john'], ['Impersonate-Group', 'developers'], ['Impersonate-Uid', 'x']],
+    headers: [
+      ['Impersonate-User', 'john'],
+      ['Impersonate-Group', 'developers'],
+      ['Impersonate-Uid', 'x'],
+    ],
     expectedCode: 403,
     expectedChecks: ['users /john '],
   },
   {
     name: 'allowed-group',
     requester: user('dev', ['wheel']),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Group', 'some-group']],
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Group', 'some-group'],
+    ],
     expectedUser: user('system:admin', ['some-group', 'system:authenticated']),
     expectedImpersonated: true,
   },
   {
     name: 'disallowed-group',
     requester: user('dev', ['wheel']),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Group', 'other-group']],
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Group', 'other-group'],
+    ],
     expectedCode: 403,
-    expectedMessage: 'groups "other-group" is forbidden: User "dev" cannot impersonate resource "groups" in API group "" at the cluster scope',
+    expectedMessage:
+      'groups "other-group" is forbidden: User "dev" cannot impersonate resource "groups" in API group "" at the cluster scope',
   },
   {
     name: 'disallowed-userextra: the subresource and group show in the message',
     requester: user('dev'),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Extra-project', 'p1']],
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Extra-project', 'p1'],
+    ],
     expectedCode: 403,
-    expectedMessage: 'userextras.authentication.k8s.io "p1" is forbidden: User "dev" cannot impersonate resource "userextras/project" in API group "authentication.k8s.io" at the cluster scope',
+    expectedMessage:
+      'userextras.authentication.k8s.io "p1" is forbidden: User "dev" cannot impersonate resource "userextras/project" in API group "authentication.k8s.io" at the cluster scope',
   },
   {
     name: 'disallowed-userextra: each value is checked (scope-a allowed, scope-b not)',
     requester: user('dev'),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Extra-scopes', 'scope-a'], ['Impersonate-Extra-scopes', 'scope-b']],
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Extra-scopes', 'scope-a'],
+      ['Impersonate-Extra-scopes', 'scope-b'],
+    ],
     expectedCode: 403,
-    expectedMessage: 'userextras.authentication.k8s.io "scope-b" is forbidden: User "dev" cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io" at the cluster scope',
-    expectedChecks: ['users /system:admin ', 'userextras/scopes /scope-a authentication.k8s.io', 'userextras/scopes /scope-b authentication.k8s.io'],
+    expectedMessage:
+      'userextras.authentication.k8s.io "scope-b" is forbidden: User "dev" cannot impersonate resource "userextras/scopes" in API group "authentication.k8s.io" at the cluster scope',
+    expectedChecks: [
+      'users /system:admin ',
+      'userextras/scopes /scope-a authentication.k8s.io',
+      'userextras/scopes /scope-b authentication.k8s.io',
+    ],
   },
   {
     name: 'allowed-userextras, repeated header lines stay separate values',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Extra-scopes', 'scope-a'], ['Impersonate-Extra-scopes', 'scope-b']],
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Extra-scopes', 'scope-a'],
+      ['Impersonate-Extra-scopes', 'scope-b'],
+    ],
     expectedUser: user('system:admin', ['system:authenticated'], { extra: { scopes: ['scope-a', 'scope-b'] } }),
     expectedImpersonated: true,
   },
   {
     name: 'percent-escaped-userextras (key decoded after lower-casing, UTF-8 bytes joined)',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Extra-example.com%2fescaped%e1%9b%84scopes', 'scope-a']],
-    expectedUser: user('system:admin', ['system:authenticated'], { extra: { 'example.com/escapedᛄscopes': ['scope-a'] } }),
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Extra-example.com%2fescaped%e1%9b%84scopes', 'scope-a'],
+    ],
+    expectedUser: user('system:admin', ['system:authenticated'], {
+      extra: { 'example.com/escapedᛄscopes': ['scope-a'] },
+    }),
     expectedImpersonated: true,
     expectedChecks: ['users /system:admin ', 'userextras/example.com/escapedᛄscopes /scope-a authentication.k8s.io'],
   },
   {
     name: 'almost-percent-escaped-userextras: an undecodable key is kept as sent (Kubernetes does not reject it)',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Extra-almost%zzpercent%xxencoded', 'scope-a']],
-    expectedUser: user('system:admin', ['system:authenticated'], { extra: { 'almost%zzpercent%xxencoded': ['scope-a'] } }),
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Extra-almost%zzpercent%xxencoded', 'scope-a'],
+    ],
+    expectedUser: user('system:admin', ['system:authenticated'], {
+      extra: { 'almost%zzpercent%xxencoded': ['scope-a'] },
+    }),
     expectedImpersonated: true,
   },
   {
     name: 'a trailing lone % is undecodable and kept',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Extra-key%4', 'v']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Extra-key%4', 'v'],
+    ],
     expectedUser: user('u', ['system:authenticated'], { extra: { 'key%4': ['v'] } }),
     expectedImpersonated: true,
   },
   {
     name: 'the key is lower-cased first, so an escaped capital survives',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Extra-Scopes', 'a'], ['Impersonate-Extra-X%41', 'b']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Extra-Scopes', 'a'],
+      ['Impersonate-Extra-X%41', 'b'],
+    ],
     expectedUser: user('u', ['system:authenticated'], { extra: { scopes: ['a'], xA: ['b'] } }),
     expectedImpersonated: true,
   },
   {
     name: 'keys that decode to the same string are merged',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Extra-a-b', '1'], ['Impersonate-Extra-a%2db', '2']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Extra-a-b', '1'],
+      ['Impersonate-Extra-a%2db', '2'],
+    ],
     expectedUser: user('u', ['system:authenticated'], { extra: { 'a-b': ['1', '2'] } }),
     expectedImpersonated: true,
   },
   {
     name: 'an empty extra value is a value (checked with an empty name)',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Extra-scopes', '']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Extra-scopes', ''],
+    ],
     expectedUser: user('u', ['system:authenticated'], { extra: { scopes: [''] } }),
     expectedImpersonated: true,
     expectedChecks: ['users /u ', 'userextras/scopes / authentication.k8s.io'],
@@ -281,7 +359,11 @@ const cases: Case[] = [
     ],
     expectedUser: user('jane.doe@example.com', ['system:authenticated'], {
       uid: '06f6ce97-e2c5-4ab8-7ba5-7654dd08d52b',
-      extra: { dn: ['cn=jane,ou=engineers,dc=example,dc=com'], 'acme.com/project': ['some-project'], scopes: ['view', 'development'] },
+      extra: {
+        dn: ['cn=jane,ou=engineers,dc=example,dc=com'],
+        'acme.com/project': ['some-project'],
+        scopes: ['view', 'development'],
+      },
     }),
     expectedImpersonated: true,
     expectedChecks: [
@@ -296,30 +378,51 @@ const cases: Case[] = [
   {
     name: 'allowed-user-impersonation-with-uid',
     requester: user('dev'),
-    headers: [['Impersonate-User', 'tester'], ['Impersonate-Uid', 'some-uid']],
+    headers: [
+      ['Impersonate-User', 'tester'],
+      ['Impersonate-Uid', 'some-uid'],
+    ],
     expectedUser: user('tester', ['system:authenticated'], { uid: 'some-uid' }),
     expectedImpersonated: true,
   },
   {
     name: 'disallowed-user-impersonation-with-uid',
     requester: user('dev'),
-    headers: [['Impersonate-User', 'tester'], ['Impersonate-Uid', 'disallowed-uid']],
+    headers: [
+      ['Impersonate-User', 'tester'],
+      ['Impersonate-Uid', 'disallowed-uid'],
+    ],
     expectedCode: 403,
-    expectedMessage: 'uids.authentication.k8s.io "disallowed-uid" is forbidden: User "dev" cannot impersonate resource "uids" in API group "authentication.k8s.io" at the cluster scope',
+    expectedMessage:
+      'uids.authentication.k8s.io "disallowed-uid" is forbidden: User "dev" cannot impersonate resource "uids" in API group "authentication.k8s.io" at the cluster scope',
   },
   {
     name: 'allowed-impersonation-with-all-headers',
     requester: user('dev'),
-    headers: [['Impersonate-User', 'tester'], ['Impersonate-Uid', 'some-uid'], ['Impersonate-Group', 'system:authenticated'], ['Impersonate-Extra-scopes', 'scope-a']],
+    headers: [
+      ['Impersonate-User', 'tester'],
+      ['Impersonate-Uid', 'some-uid'],
+      ['Impersonate-Group', 'system:authenticated'],
+      ['Impersonate-Extra-scopes', 'scope-a'],
+    ],
     expectedUser: user('tester', ['system:authenticated'], { uid: 'some-uid', extra: { scopes: ['scope-a'] } }),
     expectedImpersonated: true,
-    expectedChecks: ['users /tester ', 'groups /system:authenticated ', 'userextras/scopes /scope-a authentication.k8s.io', 'uids /some-uid authentication.k8s.io'],
+    expectedChecks: [
+      'users /tester ',
+      'groups /system:authenticated ',
+      'userextras/scopes /scope-a authentication.k8s.io',
+      'uids /some-uid authentication.k8s.io',
+    ],
   },
   {
     name: 'allowed-sa-impersonating: serviceaccounts checked in its namespace, SA groups added',
     requester: user('sa-impersonator'),
     headers: [['Impersonate-User', 'system:serviceaccount:foo:default']],
-    expectedUser: user('system:serviceaccount:foo:default', ['system:serviceaccounts', 'system:serviceaccounts:foo', 'system:authenticated']),
+    expectedUser: user('system:serviceaccount:foo:default', [
+      'system:serviceaccounts',
+      'system:serviceaccounts:foo',
+      'system:authenticated',
+    ]),
     expectedImpersonated: true,
     expectedChecks: ['serviceaccounts foo/default '],
   },
@@ -328,19 +431,24 @@ const cases: Case[] = [
     requester: user('sa-impersonator'),
     headers: [['Impersonate-User', 'system:serviceaccount:demo:bot']],
     expectedCode: 403,
-    expectedMessage: 'serviceaccounts "bot" is forbidden: User "sa-impersonator" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "demo"',
+    expectedMessage:
+      'serviceaccounts "bot" is forbidden: User "sa-impersonator" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "demo"',
   },
   {
     name: 'sa-impersonator cannot impersonate a plain user',
     requester: user('sa-impersonator'),
     headers: [['Impersonate-User', 'tester']],
     expectedCode: 403,
-    expectedMessage: 'users "tester" is forbidden: User "sa-impersonator" cannot impersonate resource "users" in API group "" at the cluster scope',
+    expectedMessage:
+      'users "tester" is forbidden: User "sa-impersonator" cannot impersonate resource "users" in API group "" at the cluster scope',
   },
   {
     name: 'an SA with groups given gets only those groups (plus system:authenticated)',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'system:serviceaccount:foo:default'], ['Impersonate-Group', 'g1']],
+    headers: [
+      ['Impersonate-User', 'system:serviceaccount:foo:default'],
+      ['Impersonate-Group', 'g1'],
+    ],
     expectedUser: user('system:serviceaccount:foo:default', ['g1', 'system:authenticated']),
     expectedImpersonated: true,
   },
@@ -370,7 +478,10 @@ const cases: Case[] = [
   {
     name: 'anonymous-user-prevents-double-adding-unauthenticated-group',
     requester: user('system:admin'),
-    headers: [['Impersonate-User', 'system:anonymous'], ['Impersonate-Group', 'system:unauthenticated']],
+    headers: [
+      ['Impersonate-User', 'system:anonymous'],
+      ['Impersonate-Group', 'system:unauthenticated'],
+    ],
     expectedUser: user('system:anonymous', ['system:unauthenticated']),
     expectedImpersonated: true,
   },
@@ -379,34 +490,50 @@ const cases: Case[] = [
     requester: user('system:anonymous', ['system:unauthenticated']),
     headers: [['Impersonate-User', 'system:anonymous']],
     expectedCode: 403,
-    expectedMessage: 'users "system:anonymous" is forbidden: User "system:anonymous" cannot impersonate resource "users" in API group "" at the cluster scope',
+    expectedMessage:
+      'users "system:anonymous" is forbidden: User "system:anonymous" cannot impersonate resource "users" in API group "" at the cluster scope',
   },
   {
     name: 'unauthenticated-group-prevents-adding-authenticated-group',
     requester: user('dev'),
-    headers: [['Impersonate-User', 'unknown'], ['Impersonate-Group', 'system:unauthenticated']],
+    headers: [
+      ['Impersonate-User', 'unknown'],
+      ['Impersonate-Group', 'system:unauthenticated'],
+    ],
     expectedUser: user('unknown', ['system:unauthenticated']),
     expectedImpersonated: true,
   },
   {
     name: 'specified-authenticated-group-prevents-double-adding-authenticated-group',
     requester: user('dev', ['wheel']),
-    headers: [['Impersonate-User', 'system:admin'], ['Impersonate-Group', 'some-group'], ['Impersonate-Group', 'system:authenticated']],
+    headers: [
+      ['Impersonate-User', 'system:admin'],
+      ['Impersonate-Group', 'some-group'],
+      ['Impersonate-Group', 'system:authenticated'],
+    ],
     expectedUser: user('system:admin', ['some-group', 'system:authenticated']),
     expectedImpersonated: true,
   },
   {
     name: 'repeated Impersonate-Group lines are separate groups; a comma inside one line is part of the name',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Group', 'a, b'], ['Impersonate-Group', 'c']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Group', 'a, b'],
+      ['Impersonate-Group', 'c'],
+    ],
     expectedUser: user('u', ['a, b', 'c', 'system:authenticated']),
     expectedImpersonated: true,
     expectedChecks: ['users /u ', 'groups /a, b ', 'groups /c '],
   },
   {
-    name: 'without headersDistinct, Node\'s joined value is one group (why the server must pass headersDistinct)',
+    name: "without headersDistinct, Node's joined value is one group (why the server must pass headersDistinct)",
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Group', 'a'], ['Impersonate-Group', 'c']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Group', 'a'],
+      ['Impersonate-Group', 'c'],
+    ],
     headersOnly: true,
     expectedUser: user('u', ['a, c', 'system:authenticated']),
     expectedImpersonated: true,
@@ -414,7 +541,10 @@ const cases: Case[] = [
   {
     name: 'several Impersonate-User lines: the first wins (Go Header.Get)',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'first'], ['Impersonate-User', 'second']],
+    headers: [
+      ['Impersonate-User', 'first'],
+      ['Impersonate-User', 'second'],
+    ],
     expectedUser: user('first', ['system:authenticated']),
     expectedImpersonated: true,
     expectedChecks: ['users /first '],
@@ -422,41 +552,67 @@ const cases: Case[] = [
   {
     name: 'header names are case-insensitive',
     requester: user('admin'),
-    headers: [['IMPERSONATE-USER', 'u'], ['impersonate-group', 'g'], ['ImPeRsOnAtE-eXtRa-Scopes', 's'], ['impersonate-UID', 'i']],
+    headers: [
+      ['IMPERSONATE-USER', 'u'],
+      ['impersonate-group', 'g'],
+      ['ImPeRsOnAtE-eXtRa-Scopes', 's'],
+      ['impersonate-UID', 'i'],
+    ],
     expectedUser: user('u', ['g', 'system:authenticated'], { uid: 'i', extra: { scopes: ['s'] } }),
     expectedImpersonated: true,
   },
   {
     name: 'UTF-8 bytes (delivered by Node as latin1) are decoded: jané',
     requester: user('admin'),
-    headers: [['Impersonate-User', Buffer.from('jané', 'utf8').toString('latin1')], ['Impersonate-Extra-team', Buffer.from('개발', 'utf8').toString('latin1')]],
+    headers: [
+      ['Impersonate-User', Buffer.from('jané', 'utf8').toString('latin1')],
+      ['Impersonate-Extra-team', Buffer.from('개발', 'utf8').toString('latin1')],
+    ],
     expectedUser: user('jané', ['system:authenticated'], { extra: { team: ['개발'] } }),
     expectedImpersonated: true,
   },
   {
-    name: 'non-UTF-8 bytes become U+FFFD (as Kubernetes\' JSON shows them), no crash',
+    name: "non-UTF-8 bytes become U+FFFD (as Kubernetes' JSON shows them), no crash",
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Extra-raw', '\xff\xfe'], ['Impersonate-Extra-bad%ffkey', 'v']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Extra-raw', '\xff\xfe'],
+      ['Impersonate-Extra-bad%ffkey', 'v'],
+    ],
     expectedUser: user('u', ['system:authenticated'], { extra: { raw: ['\ufffd\ufffd'], 'bad\ufffdkey': ['v'] } }),
     expectedImpersonated: true,
   },
   {
     name: 'an extra key `__proto__` is an ordinary key',
     requester: user('admin'),
-    headers: [['Impersonate-User', 'u'], ['Impersonate-Extra-__proto__', 'x'], ['Impersonate-Extra-constructor', 'y']],
+    headers: [
+      ['Impersonate-User', 'u'],
+      ['Impersonate-Extra-__proto__', 'x'],
+      ['Impersonate-Extra-constructor', 'y'],
+    ],
     expectedUser: user('u', ['system:authenticated'], { extra: JSON.parse('{"__proto__":["x"],"constructor":["y"]}') }),
     expectedImpersonated: true,
   },
   {
     name: 'an empty extra key (header `Impersonate-Extra-`) is checked as userextras without subresource',
     requester: user('bob'),
-    headers: [['Impersonate-User', 'jane'], ['Impersonate-Extra-', 'v']],
+    headers: [
+      ['Impersonate-User', 'jane'],
+      ['Impersonate-Extra-', 'v'],
+    ],
     expectedCode: 403,
-    expectedMessage: 'userextras.authentication.k8s.io "v" is forbidden: User "bob" cannot impersonate resource "userextras" in API group "authentication.k8s.io" at the cluster scope',
+    expectedMessage:
+      'userextras.authentication.k8s.io "v" is forbidden: User "bob" cannot impersonate resource "userextras" in API group "authentication.k8s.io" at the cluster scope',
   },
 ];
 
-function describeCheck(a: { resource: string; subresource: string; namespace: string; name: string; apiGroup: string }): string {
+function describeCheck(a: {
+  resource: string;
+  subresource: string;
+  namespace: string;
+  name: string;
+  apiGroup: string;
+}): string {
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   return `${resource} ${a.namespace}/${a.name} ${a.apiGroup}`;
 }
@@ -491,11 +647,19 @@ for (const tc of cases) {
 }
 
 test('impersonate: 403 details name the resource without subresource and the value', async () => {
-  const err = await impersonate(user('dev'), { 'impersonate-user': 'x', 'impersonate-extra-project': 'p1' }, authorizer()).catch((e: unknown) => e);
+  const err = await impersonate(
+    user('dev'),
+    { 'impersonate-user': 'x', 'impersonate-extra-project': 'p1' },
+    authorizer(),
+  ).catch((e: unknown) => e);
   assert.ok(err instanceof StatusError);
   assert.deepEqual(err.toStatus(), {
-    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-    message: 'userextras.authentication.k8s.io "p1" is forbidden: User "dev" cannot impersonate resource "userextras/project" in API group "authentication.k8s.io" at the cluster scope',
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message:
+      'userextras.authentication.k8s.io "p1" is forbidden: User "dev" cannot impersonate resource "userextras/project" in API group "authentication.k8s.io" at the cluster scope',
     reason: 'Forbidden',
     details: { name: 'p1', group: 'authentication.k8s.io', kind: 'userextras' },
     code: 403,
@@ -504,19 +668,29 @@ test('impersonate: 403 details name the resource without subresource and the val
 
 test('impersonate: extra and uid checks carry apiVersion v1, core kinds none', async () => {
   const authz = authorizer();
-  await impersonate(user('admin'), {}, authz, { 'impersonate-user': ['u'], 'impersonate-extra-k': ['v'], 'impersonate-uid': ['1'] });
-  assert.deepEqual(authz.calls.map((c) => [c.resource, c.apiGroup, c.apiVersion, c.path]), [
-    ['users', '', '', ''],
-    ['userextras', 'authentication.k8s.io', 'v1', ''],
-    ['uids', 'authentication.k8s.io', 'v1', ''],
-  ]);
+  await impersonate(user('admin'), {}, authz, {
+    'impersonate-user': ['u'],
+    'impersonate-extra-k': ['v'],
+    'impersonate-uid': ['1'],
+  });
+  assert.deepEqual(
+    authz.calls.map((c) => [c.resource, c.apiGroup, c.apiVersion, c.path]),
+    [
+      ['users', '', '', ''],
+      ['userextras', 'authentication.k8s.io', 'v1', ''],
+      ['uids', 'authentication.k8s.io', 'v1', ''],
+    ],
+  );
 });
 
 test('impersonate: thousands of groups are each checked and kept in order', async () => {
   const authz = new TableAuthorizer([grant('admin', '*', '*', '*', '*', '*', '*')]);
   const groups = Array.from({ length: 5000 }, (_, i) => `group-${i}`);
   const started = performance.now();
-  const result = await impersonate(user('admin'), {}, authz, { 'impersonate-user': ['u'], 'impersonate-group': groups });
+  const result = await impersonate(user('admin'), {}, authz, {
+    'impersonate-user': ['u'],
+    'impersonate-group': groups,
+  });
   const elapsedMs = performance.now() - started;
   assert.equal(authz.calls.length, 5001);
   assert.deepEqual(result.user.groups, [...groups, 'system:authenticated']);
@@ -532,7 +706,11 @@ test('impersonate: a huge user name is handled like any other (no crash, exact 4
 });
 
 test('impersonate: hand-built headers without headersDistinct accept arrays as separate values', async () => {
-  const result = await impersonate(user('admin'), { 'Impersonate-User': 'u', 'Impersonate-Group': ['a', 'b'] }, authorizer());
+  const result = await impersonate(
+    user('admin'),
+    { 'Impersonate-User': 'u', 'Impersonate-Group': ['a', 'b'] },
+    authorizer(),
+  );
   assert.deepEqual(result.user, user('u', ['a', 'b', 'system:authenticated']));
 });
 
@@ -544,6 +722,11 @@ test('impersonate: the requester object is returned untouched when nothing is im
 });
 
 test('impersonate: an exception thrown by the authorizer propagates (a bug, not a decision)', async () => {
-  const broken = { name: 'broken', authorize: async () => { throw new TypeError('boom'); } };
+  const broken = {
+    name: 'broken',
+    authorize: async () => {
+      throw new TypeError('boom');
+    },
+  };
   await assert.rejects(impersonate(user('admin'), { 'impersonate-user': 'u' }, broken), TypeError);
 });

@@ -70,13 +70,24 @@ current-context: kind-admin
     ['a list', '- a\n- b\n', /must be a mapping, not a list/],
     ['clusters that are not a list', 'clusters: {a: 1}\n', /"clusters" must be a list/],
     ['an entry without a name', 'users:\n- user: {token: x}\n', /users\[0\] must have a non-empty "name"/],
-    ['a duplicate name', 'contexts:\n- name: x\n  context: {cluster: a}\n- name: x\n  context: {cluster: b}\n', /duplicate name "x" in contexts/],
+    [
+      'a duplicate name',
+      'contexts:\n- name: x\n  context: {cluster: a}\n- name: x\n  context: {cluster: b}\n',
+      /duplicate name "x" in contexts/,
+    ],
     ['another kind', 'kind: Pod\n', /kind "Pod" is not a kubeconfig/],
     ['broken YAML', 'clusters: [\n', /not valid YAML or JSON/],
   ];
   for (const [name, text, message] of bad) {
     it(`refuses ${name} with a one-line KubeconfigError`, () => {
-      assert.throws(() => parseKubeconfig(text, '/x/config'), (e: unknown) => e instanceof KubeconfigError && message.test(e.message) && e.message.startsWith('/x/config') && !e.message.includes('\n'));
+      assert.throws(
+        () => parseKubeconfig(text, '/x/config'),
+        (e: unknown) =>
+          e instanceof KubeconfigError &&
+          message.test(e.message) &&
+          e.message.startsWith('/x/config') &&
+          !e.message.includes('\n'),
+      );
     });
   }
   it('reports a missing file', () => assert.throws(() => loadKubeconfig(join(dir, 'nope')), /does not exist/));
@@ -122,14 +133,23 @@ preferences: {colors: false, extensions: []}
   const merged = mergeKubeconfigs([loadKubeconfig(one), loadKubeconfig(two)]);
 
   it('merges named entries by name; the first file to define a name wins', () => {
-    assert.deepEqual(merged.clusters.map((c) => [c.name, c.cluster.server]), [
-      ['shared', 'https://one:6443'],
-      ['only-one', 'https://only-one:6443'],
-      ['only-two', 'https://only-two:6443'],
-    ]);
-    assert.deepEqual(merged.users.map((u) => u.name), ['u', 'v']);
+    assert.deepEqual(
+      merged.clusters.map((c) => [c.name, c.cluster.server]),
+      [
+        ['shared', 'https://one:6443'],
+        ['only-one', 'https://only-one:6443'],
+        ['only-two', 'https://only-two:6443'],
+      ],
+    );
+    assert.deepEqual(
+      merged.users.map((u) => u.name),
+      ['u', 'v'],
+    );
     assert.equal(merged.users[0]!.user.token, undefined);
-    assert.deepEqual(merged.contexts.map((c) => c.name), ['c1', 'c2']);
+    assert.deepEqual(
+      merged.contexts.map((c) => c.name),
+      ['c1', 'c2'],
+    );
   });
   it('takes single values from the first file that sets them (an empty current-context is unset)', () => {
     assert.equal(merged['current-context'], 'c2');
@@ -149,7 +169,9 @@ preferences: {colors: false, extensions: []}
     assert.equal(v.exec!.command, 'kubectl-oidc'); // a PATH lookup, not a path
   });
   it('agrees with kubectl on the merged clusters, users, contexts and current-context', () => {
-    const view = JSON.parse(kubectl(['config', 'view', '-o', 'json'], { KUBECONFIG: [one, two].join(delimiter) })) as Kubeconfig;
+    const view = JSON.parse(
+      kubectl(['config', 'view', '-o', 'json'], { KUBECONFIG: [one, two].join(delimiter) }),
+    ) as Kubeconfig;
     const names = (l: { name: string }[]) => l.map((x) => x.name).sort();
     assert.deepEqual(names(view.clusters), names(merged.clusters));
     assert.deepEqual(names(view.users), names(merged.users));
@@ -159,7 +181,10 @@ preferences: {colors: false, extensions: []}
   it('loadKubeconfigFromEnv skips missing files, reads each path once, and fails on a broken file', () => {
     const env = [one, join(dir, 'missing'), '', two, one].join(delimiter);
     assert.deepEqual(kubeconfigPaths(env), [one, join(dir, 'missing'), two]);
-    assert.deepEqual(loadKubeconfigFromEnv(env).clusters.map((c) => c.name), ['shared', 'only-one', 'only-two']);
+    assert.deepEqual(
+      loadKubeconfigFromEnv(env).clusters.map((c) => c.name),
+      ['shared', 'only-one', 'only-two'],
+    );
     const broken = file('broken/config', 'clusters: 5\n');
     assert.throws(() => loadKubeconfigFromEnv([one, broken].join(delimiter)), /"clusters" must be a list/);
   });
@@ -167,25 +192,49 @@ preferences: {colors: false, extensions: []}
 
 describe('buildKubeconfig and writeKubeconfig', () => {
   it('writes a 0600 YAML file in kubectl key order that kubectl reads back', () => {
-    const cfg = buildKubeconfig({ clusterName: 'kubernetes', server: 'https://127.0.0.1:6443', caPem: CA, userName: 'jane', clientCertPem: CERT, clientKeyPem: KEY });
+    const cfg = buildKubeconfig({
+      clusterName: 'kubernetes',
+      server: 'https://127.0.0.1:6443',
+      caPem: CA,
+      userName: 'jane',
+      clientCertPem: CERT,
+      clientKeyPem: KEY,
+    });
     const path = join(dir, 'out', 'jane.conf');
     writeKubeconfig(path, cfg);
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const text = readFileSync(path, 'utf8');
-    assert.deepEqual(text.split('\n').filter((l) => /^[a-z]/.test(l)).map((l) => l.split(':')[0]), [
-      'apiVersion', 'clusters', 'contexts', 'current-context', 'kind', 'preferences', 'users',
-    ]);
+    assert.deepEqual(
+      text
+        .split('\n')
+        .filter((l) => /^[a-z]/.test(l))
+        .map((l) => l.split(':')[0]),
+      ['apiVersion', 'clusters', 'contexts', 'current-context', 'kind', 'preferences', 'users'],
+    );
     assert.match(text, /^clusters:\n- cluster:\n    certificate-authority-data: /m);
-    assert.equal(kubectl(['config', 'view', '--raw', '--kubeconfig', path, '-o', 'jsonpath={.users[0].user.client-key-data}']), b64(KEY));
+    assert.equal(
+      kubectl(['config', 'view', '--raw', '--kubeconfig', path, '-o', 'jsonpath={.users[0].user.client-key-data}']),
+      b64(KEY),
+    );
     assert.equal(kubectl(['config', 'current-context', '--kubeconfig', path]).trim(), 'jane@kubernetes');
     assert.deepEqual(loadKubeconfig(path).users, cfg.users);
     assert.throws(() => writeKubeconfig(path, cfg, { overwrite: false }), /already exists/);
   });
   it('builds a token kubeconfig and refuses a certificate without its key', () => {
-    const cfg = buildKubeconfig({ clusterName: 'c', server: 'https://s', caPem: CA, userName: 'bot', token: 't0k', contextName: 'ctx' });
+    const cfg = buildKubeconfig({
+      clusterName: 'c',
+      server: 'https://s',
+      caPem: CA,
+      userName: 'bot',
+      token: 't0k',
+      contextName: 'ctx',
+    });
     assert.equal(cfg['current-context'], 'ctx');
     assert.deepEqual(cfg.users[0]!.user, { token: 't0k' });
-    assert.throws(() => buildKubeconfig({ clusterName: 'c', server: 'https://s', caPem: CA, userName: 'x', clientCertPem: CERT }), /give both or neither/);
+    assert.throws(
+      () => buildKubeconfig({ clusterName: 'c', server: 'https://s', caPem: CA, userName: 'x', clientCertPem: CERT }),
+      /give both or neither/,
+    );
     assert.match(serializeKubeconfig(cfg), /^apiVersion: v1\n/);
   });
 });
@@ -236,8 +285,21 @@ current-context: files
   const cfg = loadKubeconfig(cfgPath);
 
   const ok: { ctx?: string; want: Record<string, unknown> }[] = [
-    { want: { contextName: 'files', server: 'https://files:6443', caPem: CA, clientCertPem: CERT, clientKeyPem: KEY, namespace: 'ns1', tlsServerName: 'api.internal' } },
-    { ctx: 'data', want: { server: 'https://data:6443', caPem: CA, clientCertPem: CERT, clientKeyPem: KEY, userName: 'certdata' } },
+    {
+      want: {
+        contextName: 'files',
+        server: 'https://files:6443',
+        caPem: CA,
+        clientCertPem: CERT,
+        clientKeyPem: KEY,
+        namespace: 'ns1',
+        tlsServerName: 'api.internal',
+      },
+    },
+    {
+      ctx: 'data',
+      want: { server: 'https://data:6443', caPem: CA, clientCertPem: CERT, clientKeyPem: KEY, userName: 'certdata' },
+    },
     { ctx: 'tokenfile', want: { token: 'file-token', insecureSkipTlsVerify: true, caPem: undefined } },
     { ctx: 'both', want: { token: 'inline' } },
     { ctx: 'anonymous', want: { userName: '', token: undefined, clientCertPem: undefined } },
@@ -257,21 +319,34 @@ current-context: files
     ['missing', /context "missing" does not exist/],
   ];
   for (const [ctx, message] of errors) {
-    it(`context ${ctx}: ${message.source}`, () => assert.throws(() => resolveClusterCredentials(cfg, ctx), (e: unknown) => e instanceof KubeconfigError && message.test(e.message)));
+    it(`context ${ctx}: ${message.source}`, () =>
+      assert.throws(
+        () => resolveClusterCredentials(cfg, ctx),
+        (e: unknown) => e instanceof KubeconfigError && message.test(e.message),
+      ));
   }
   it('needs a context when current-context is unset, and reports unreadable files', () => {
     assert.throws(() => resolveClusterCredentials(parseKubeconfig('clusters: []\n')), /current-context is not set/);
     const moved = parseKubeconfig(readFileSync(cfgPath, 'utf8'), join(dir, 'elsewhere', 'config'));
-    assert.throws(() => resolveClusterCredentials(moved), /cannot read client-certificate .*elsewhere\/pki\/u\.crt: no such file/);
+    assert.throws(
+      () => resolveClusterCredentials(moved),
+      /cannot read client-certificate .*elsewhere\/pki\/u\.crt: no such file/,
+    );
     assert.ok(ca);
   });
 });
 
 describe('setKubeconfigServer', () => {
   it('keeps comments and everything else; works without current-context when there is one cluster', () => {
-    const p = file('edit/config', '# managed by kauth\nclusters:\n- name: only\n  cluster:\n    server: https://old:6443 # old port\nusers: []\ncontexts: []\n');
+    const p = file(
+      'edit/config',
+      '# managed by kauth\nclusters:\n- name: only\n  cluster:\n    server: https://old:6443 # old port\nusers: []\ncontexts: []\n',
+    );
     assert.equal(setKubeconfigServer(p, 'https://127.0.0.1:7443'), true);
-    assert.equal(readFileSync(p, 'utf8'), '# managed by kauth\nclusters:\n- name: only\n  cluster:\n    server: https://127.0.0.1:7443 # old port\nusers: []\ncontexts: []\n');
+    assert.equal(
+      readFileSync(p, 'utf8'),
+      '# managed by kauth\nclusters:\n- name: only\n  cluster:\n    server: https://127.0.0.1:7443 # old port\nusers: []\ncontexts: []\n',
+    );
   });
   it('refuses a context that does not exist', () => {
     const p = file('edit2/config', 'clusters: []\ncontexts: []\ncurrent-context: gone\n');

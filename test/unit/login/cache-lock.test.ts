@@ -12,12 +12,13 @@ describe('withFileLock', () => {
   it('runs holders one after the other and removes the lock', async () => {
     const lock = join(tempDir('kauth-lock-'), 'k.lock');
     const events: string[] = [];
-    const holder = (name: string) => withFileLock(lock, 5_000, async () => {
-      events.push(`${name} in`);
-      await sleep(150);
-      events.push(`${name} out`);
-      return name;
-    });
+    const holder = (name: string) =>
+      withFileLock(lock, 5_000, async () => {
+        events.push(`${name} in`);
+        await sleep(150);
+        events.push(`${name} out`);
+        return name;
+      });
     const results = await Promise.all([holder('a'), holder('b')]);
     assert.deepEqual(results, ['a', 'b']);
     assert.deepEqual(events, ['a in', 'a out', 'b in', 'b out']);
@@ -26,7 +27,12 @@ describe('withFileLock', () => {
 
   it('releases the lock when the holder throws', async () => {
     const lock = join(tempDir('kauth-lock-'), 'k.lock');
-    await assert.rejects(withFileLock(lock, 1_000, async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      withFileLock(lock, 1_000, async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(existsSync(lock), false);
   });
 
@@ -40,7 +46,10 @@ describe('withFileLock', () => {
   it('gives up after the wait when a live process holds it, naming the lock', async () => {
     const lock = join(tempDir('kauth-lock-'), 'k.lock');
     writeFileSync(lock, `${process.pid}\n`);
-    await assert.rejects(withFileLock(lock, 300, async () => 'never'), (e: Error) => e.message.includes(lock) && /gave up waiting/.test(e.message));
+    await assert.rejects(
+      withFileLock(lock, 300, async () => 'never'),
+      (e: Error) => e.message.includes(lock) && /gave up waiting/.test(e.message),
+    );
     assert.equal(existsSync(lock), true, 'a live owner keeps its lock');
   });
 });

@@ -24,9 +24,15 @@ describe('loginExecConfig', () => {
       apiVersion: 'client.authentication.k8s.io/v1',
       command: '/usr/bin/node',
       args: [
-        '/opt/kauth/main.js', 'login', '--oidc-issuer-url=https://idp.example.com', '--oidc-client-id=kubernetes',
-        '--oidc-extra-scope=email', '--oidc-extra-scope=groups', '--grant-type=device-code',
-        '--certificate-authority=/etc/idp-ca.pem', '--listen-address=127.0.0.1:9000',
+        '/opt/kauth/main.js',
+        'login',
+        '--oidc-issuer-url=https://idp.example.com',
+        '--oidc-client-id=kubernetes',
+        '--oidc-extra-scope=email',
+        '--oidc-extra-scope=groups',
+        '--grant-type=device-code',
+        '--certificate-authority=/etc/idp-ca.pem',
+        '--listen-address=127.0.0.1:9000',
       ],
       interactiveMode: 'IfAvailable',
       provideClusterInfo: false,
@@ -40,8 +46,13 @@ describe('loginExecConfig', () => {
 
 describe('the OIDC kubeconfig', () => {
   const cfg = oidcKubeconfig({
-    clusterName: 'prod', server: 'https://10.0.0.1:6443', caPem: CA, userName: 'oidc@prod', contextName: 'oidc@prod',
-    namespace: 'team-a', exec: loginExecConfig('kauth', [], { issuerUrl: 'https://idp', clientId: 'k8s' }),
+    clusterName: 'prod',
+    server: 'https://10.0.0.1:6443',
+    caPem: CA,
+    userName: 'oidc@prod',
+    contextName: 'oidc@prod',
+    namespace: 'team-a',
+    exec: loginExecConfig('kauth', [], { issuerUrl: 'https://idp', clientId: 'k8s' }),
   });
 
   it('is read by kubectl as written', () => {
@@ -65,7 +76,13 @@ describe('the OIDC kubeconfig', () => {
   it('merges into an existing file: same names replaced, the rest kept, the new context current', () => {
     const dir = tempDir('kauth-login-kc-');
     const file = join(dir, 'config');
-    const admin = buildKubeconfig({ clusterName: 'dev', server: 'https://127.0.0.1:6443', caPem: CA, userName: 'admin', token: 'abc' });
+    const admin = buildKubeconfig({
+      clusterName: 'dev',
+      server: 'https://127.0.0.1:6443',
+      caPem: CA,
+      userName: 'admin',
+      token: 'abc',
+    });
     admin.clusters.push({ name: 'prod', cluster: { server: 'https://old:6443' } });
     writeKubeconfig(file, admin);
     assert.equal(mergeIntoKubeconfigFile(file, cfg), true);

@@ -16,9 +16,17 @@ describe('getIdToken', () => {
   after(() => idp.stop());
 
   const options = (cacheDir: string): LoginOptions => ({
-    issuerUrl: idp.issuer, clientId: idp.clientId, extraScopes: ['email', 'groups'], grantType: 'authcode',
-    listenAddresses: ['127.0.0.1:0'], redirectUrlHostname: '127.0.0.1', skipOpenBrowser: true, caPem: idp.caPem,
-    tokenCacheDir: cacheDir, forceRefresh: false, authenticationTimeoutSeconds: 20,
+    issuerUrl: idp.issuer,
+    clientId: idp.clientId,
+    extraScopes: ['email', 'groups'],
+    grantType: 'authcode',
+    listenAddresses: ['127.0.0.1:0'],
+    redirectUrlHostname: '127.0.0.1',
+    skipOpenBrowser: true,
+    caPem: idp.caPem,
+    tokenCacheDir: cacheDir,
+    forceRefresh: false,
+    authenticationTimeoutSeconds: 20,
   });
 
   /** A log that logs in through the form whenever the plugin prints an authorization URL. */

@@ -8,7 +8,9 @@ function get(url: string, method = 'GET'): Promise<{ status: number; body: strin
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, agent: false }, (res) => {
       let body = '';
-      res.on('data', (d) => { body += d; });
+      res.on('data', (d) => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
@@ -30,7 +32,12 @@ describe('parseListenAddress', () => {
 
 describe('the loopback callback listener', () => {
   it('answers 404 elsewhere, 400 to another state (and keeps waiting), and takes the right one', async () => {
-    const l = await startLoopbackListener({ listenAddresses: ['127.0.0.1:0'], redirectUrlHostname: '127.0.0.1', expectedState: 'S1', timeoutMs: 10_000 });
+    const l = await startLoopbackListener({
+      listenAddresses: ['127.0.0.1:0'],
+      redirectUrlHostname: '127.0.0.1',
+      expectedState: 'S1',
+      timeoutMs: 10_000,
+    });
     assert.match(l.redirectUri, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     const base = l.redirectUri;
     assert.equal((await get(base.replace('/callback', '/'))).status, 404);
@@ -52,11 +59,21 @@ describe('the loopback callback listener', () => {
   });
 
   it('a path-absolute URL in the request cannot move the callback to another host', async () => {
-    const l = await startLoopbackListener({ listenAddresses: ['127.0.0.1:0'], redirectUrlHostname: '127.0.0.1', expectedState: 'S', timeoutMs: 10_000 });
+    const l = await startLoopbackListener({
+      listenAddresses: ['127.0.0.1:0'],
+      redirectUrlHostname: '127.0.0.1',
+      expectedState: 'S',
+      timeoutMs: 10_000,
+    });
     const { port } = new URL(l.redirectUri);
     const status = await new Promise<string>((resolve, reject) => {
-      const s = net.connect(Number(port), '127.0.0.1', () => s.write('GET //evil.example/callback?state=S HTTP/1.1\r\nHost: x\r\n\r\n'));
-      s.on('data', (d) => { resolve(d.toString().split('\r\n')[0]!); s.destroy(); });
+      const s = net.connect(Number(port), '127.0.0.1', () =>
+        s.write('GET //evil.example/callback?state=S HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
+      s.on('data', (d) => {
+        resolve(d.toString().split('\r\n')[0]!);
+        s.destroy();
+      });
       s.on('error', reject);
     });
     assert.match(status, / 404 /);
@@ -69,13 +86,23 @@ describe('the loopback callback listener', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const busyPort = (busy.address() as net.AddressInfo).port;
     try {
-      const l = await startLoopbackListener({ listenAddresses: [`127.0.0.1:${busyPort}`, '127.0.0.1:0'], redirectUrlHostname: 'localhost', expectedState: 'S', timeoutMs: 5_000 });
+      const l = await startLoopbackListener({
+        listenAddresses: [`127.0.0.1:${busyPort}`, '127.0.0.1:0'],
+        redirectUrlHostname: 'localhost',
+        expectedState: 'S',
+        timeoutMs: 5_000,
+      });
       assert.notEqual(new URL(l.redirectUri).port, String(busyPort));
       assert.equal(new URL(l.redirectUri).hostname, 'localhost');
       l.close();
       await assert.rejects(l.callback);
       await assert.rejects(
-        startLoopbackListener({ listenAddresses: [`127.0.0.1:${busyPort}`], redirectUrlHostname: '127.0.0.1', expectedState: 'S', timeoutMs: 5_000 }),
+        startLoopbackListener({
+          listenAddresses: [`127.0.0.1:${busyPort}`],
+          redirectUrlHostname: '127.0.0.1',
+          expectedState: 'S',
+          timeoutMs: 5_000,
+        }),
         /cannot listen for the login callback \(127\.0\.0\.1:\d+: EADDRINUSE\)/,
       );
     } finally {
@@ -84,7 +111,12 @@ describe('the loopback callback listener', () => {
   });
 
   it('gives up after its lifetime and stops listening', async () => {
-    const l = await startLoopbackListener({ listenAddresses: ['127.0.0.1:0'], redirectUrlHostname: '::1', expectedState: 'S', timeoutMs: 200 });
+    const l = await startLoopbackListener({
+      listenAddresses: ['127.0.0.1:0'],
+      redirectUrlHostname: '::1',
+      expectedState: 'S',
+      timeoutMs: 200,
+    });
     assert.match(l.redirectUri, /^http:\/\/\[::1\]:\d+\/callback$/);
     await assert.rejects(l.callback, /timed out after 0s waiting for the login in the browser/);
     const port = new URL(l.redirectUri).port;

@@ -22,7 +22,12 @@ describe('login options', () => {
 });
 
 describe('issuer URL', () => {
-  for (const ok of ['https://idp.example.com/realms/k8s', 'http://127.0.0.1:5556/dex', 'http://localhost:8080', 'http://[::1]:9000']) {
+  for (const ok of [
+    'https://idp.example.com/realms/k8s',
+    'http://127.0.0.1:5556/dex',
+    'http://localhost:8080',
+    'http://[::1]:9000',
+  ]) {
     it(`accepts ${ok}`, () => assert.equal(parseIssuerUrl(ok).href.replace(/\/$/, ''), ok.replace(/\/$/, '')));
   }
   for (const bad of ['http://idp.example.com', 'ftp://idp', 'idp.example.com', '']) {

@@ -25,7 +25,12 @@ const inHours = (h: number) => new Date(now.getTime() + h * HOUR);
 
 async function makeCa(alg: KeyAlgorithm = 'ecdsa-p256', commonName = 'kubernetes') {
   const { privateKey } = await generateKeyPair(alg);
-  const certPem = await createSelfSignedCa({ commonName, privateKey, notBefore: inHours(-1), notAfter: inHours(24 * 365) });
+  const certPem = await createSelfSignedCa({
+    commonName,
+    privateKey,
+    notBefore: inHours(-1),
+    notAfter: inHours(24 * 365),
+  });
   return { certPem, privateKey };
 }
 
@@ -35,7 +40,11 @@ function text(pem: string): string {
 
 describe('createSelfSignedCa', () => {
   const cases: { alg: KeyAlgorithm; keyUsage: string; sig: RegExp }[] = [
-    { alg: 'rsa-2048', keyUsage: 'Digital Signature, Key Encipherment, Certificate Sign', sig: /sha256WithRSAEncryption/ },
+    {
+      alg: 'rsa-2048',
+      keyUsage: 'Digital Signature, Key Encipherment, Certificate Sign',
+      sig: /sha256WithRSAEncryption/,
+    },
     { alg: 'ecdsa-p256', keyUsage: 'Digital Signature, Certificate Sign', sig: /ecdsa-with-SHA256/ },
     { alg: 'ecdsa-p384', keyUsage: 'Digital Signature, Certificate Sign', sig: /ecdsa-with-SHA384/ },
     { alg: 'ed25519', keyUsage: 'Digital Signature, Certificate Sign', sig: /ED25519/ },
@@ -94,9 +103,17 @@ describe('issueCertificate', () => {
         const t = text(pem);
         assert.match(t, /Subject: O = kubeadm:cluster-admins, CN = kube-apiserver-kubelet-client/);
         assert.match(t, /X509v3 Basic Constraints: critical\n\s+CA:FALSE/);
-        assert.match(t, new RegExp(`X509v3 Key Usage: critical\\n\\s+Digital Signature${alg === 'rsa-2048' ? ', Key Encipherment' : ''}\\n`));
+        assert.match(
+          t,
+          new RegExp(
+            `X509v3 Key Usage: critical\\n\\s+Digital Signature${alg === 'rsa-2048' ? ', Key Encipherment' : ''}\\n`,
+          ),
+        );
         assert.match(t, new RegExp(`X509v3 Extended Key Usage: \\n\\s+${u.text}\\n`));
-        assert.match(t, /DNS:kubernetes, DNS:kubernetes.default.svc.cluster.local, IP Address:10.96.0.1, IP Address:0:0:0:0:0:0:0:1/);
+        assert.match(
+          t,
+          /DNS:kubernetes, DNS:kubernetes.default.svc.cluster.local, IP Address:10.96.0.1, IP Address:0:0:0:0:0:0:0:1/,
+        );
         const info = readCertificate(pem);
         assert.equal(info.authorityKeyId, readCertificate(ca.certPem).subjectKeyId);
         assert.deepEqual(info.extKeyUsages, u.eku);
@@ -113,20 +130,54 @@ describe('issueCertificate', () => {
     const ca = await makeCa('rsa-2048');
     const serverKey = write(dir, 'srv.key', opensslOk(['genrsa', '2048']));
     const clientKey = write(dir, 'cli.key', opensslOk(['genrsa', '2048']));
-    const serverCsr = await parseCsr(opensslOk(['req', '-new', '-key', serverKey, '-subj', '/CN=kube-apiserver', '-addext', 'subjectAltName=IP:127.0.0.1']));
+    const serverCsr = await parseCsr(
+      opensslOk([
+        'req',
+        '-new',
+        '-key',
+        serverKey,
+        '-subj',
+        '/CN=kube-apiserver',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]),
+    );
     const clientCsr = await parseCsr(opensslOk(['req', '-new', '-key', clientKey, '-subj', '/CN=jane/O=devs']));
     const issue = (csr: typeof serverCsr, eku: ExtKeyUsageName[]) =>
-      issueCertificate({ issuer: ca, publicKey: csr.publicKey, subject: csr.subject, ipAddresses: csr.ipAddresses, extKeyUsages: eku, notBefore: inHours(-1), notAfter: inHours(1) });
+      issueCertificate({
+        issuer: ca,
+        publicKey: csr.publicKey,
+        subject: csr.subject,
+        ipAddresses: csr.ipAddresses,
+        extKeyUsages: eku,
+        notBefore: inHours(-1),
+        notAfter: inHours(1),
+      });
     const serverCert = await issue(serverCsr, ['serverAuth']);
     const clientCert = await issue(clientCsr, ['clientAuth']);
-    const server = tls.createServer({ key: opensslOk(['pkey', '-in', serverKey]), cert: serverCert, ca: ca.certPem, requestCert: true, rejectUnauthorized: true }, (s) => {
-      s.end(`${s.getPeerCertificate().subject.CN}/${s.getPeerCertificate().subject.O}`);
-    });
+    const server = tls.createServer(
+      {
+        key: opensslOk(['pkey', '-in', serverKey]),
+        cert: serverCert,
+        ca: ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (s) => {
+        s.end(`${s.getPeerCertificate().subject.CN}/${s.getPeerCertificate().subject.O}`);
+      },
+    );
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
       const { port } = server.address() as AddressInfo;
-      const socket = tls.connect({ host: '127.0.0.1', port, ca: ca.certPem, key: opensslOk(['pkey', '-in', clientKey]), cert: clientCert });
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port,
+        ca: ca.certPem,
+        key: opensslOk(['pkey', '-in', clientKey]),
+        cert: clientCert,
+      });
       let body = '';
       socket.on('data', (d) => (body += d));
       await once(socket, 'end');
@@ -158,25 +209,63 @@ describe('issueCertificate', () => {
     const leaf = await generateKeyPair('ecdsa-p256');
     const serials = new Set<string>();
     for (let i = 0; i < 20; i++) {
-      const pem = await issueCertificate({ issuer: ca, publicKey: leaf.publicKey, subject: { commonName: 'x' }, extKeyUsages: ['clientAuth'], notBefore: now, notAfter: inHours(1) });
+      const pem = await issueCertificate({
+        issuer: ca,
+        publicKey: leaf.publicKey,
+        subject: { commonName: 'x' },
+        extKeyUsages: ['clientAuth'],
+        notBefore: now,
+        notAfter: inHours(1),
+      });
       serials.add(readCertificate(pem).serialNumber);
     }
     assert.equal(serials.size, 20);
   });
 
-  const refusals: { name: string; mutate: (o: Parameters<typeof issueCertificate>[0], other: Awaited<ReturnType<typeof makeCa>>) => void; message: RegExp }[] = [
-    { name: 'an issuer key that is not the CA key', mutate: (o, other) => (o.issuer = { certPem: o.issuer.certPem, privateKey: other.privateKey }), message: /does not match the issuer certificate/ },
-    { name: 'notAfter before notBefore', mutate: (o) => (o.notAfter = inHours(-2)), message: /must be after notBefore/ },
-    { name: 'an unknown extended key usage', mutate: (o) => (o.extKeyUsages = ['clientAuthh' as ExtKeyUsageName]), message: /unknown extended key usage/ },
-    { name: 'a public key that is not a key', mutate: (o) => (o.publicKey = 'garbage'), message: /expected a PEM public key/ },
-    { name: 'an IP SAN that is not an IP', mutate: (o) => (o.ipAddresses = ['10.0.0.300']), message: /is not an IP address/ },
+  const refusals: {
+    name: string;
+    mutate: (o: Parameters<typeof issueCertificate>[0], other: Awaited<ReturnType<typeof makeCa>>) => void;
+    message: RegExp;
+  }[] = [
+    {
+      name: 'an issuer key that is not the CA key',
+      mutate: (o, other) => (o.issuer = { certPem: o.issuer.certPem, privateKey: other.privateKey }),
+      message: /does not match the issuer certificate/,
+    },
+    {
+      name: 'notAfter before notBefore',
+      mutate: (o) => (o.notAfter = inHours(-2)),
+      message: /must be after notBefore/,
+    },
+    {
+      name: 'an unknown extended key usage',
+      mutate: (o) => (o.extKeyUsages = ['clientAuthh' as ExtKeyUsageName]),
+      message: /unknown extended key usage/,
+    },
+    {
+      name: 'a public key that is not a key',
+      mutate: (o) => (o.publicKey = 'garbage'),
+      message: /expected a PEM public key/,
+    },
+    {
+      name: 'an IP SAN that is not an IP',
+      mutate: (o) => (o.ipAddresses = ['10.0.0.300']),
+      message: /is not an IP address/,
+    },
   ];
   for (const r of refusals) {
     it(`refuses ${r.name}`, async () => {
       const ca = await makeCa();
       const other = await makeCa();
       const leaf = await generateKeyPair('ecdsa-p256');
-      const o = { issuer: ca, publicKey: leaf.publicKey as Parameters<typeof issueCertificate>[0]['publicKey'], subject: { commonName: 'x' }, extKeyUsages: ['clientAuth'] as ExtKeyUsageName[], notBefore: now, notAfter: inHours(1) };
+      const o = {
+        issuer: ca,
+        publicKey: leaf.publicKey as Parameters<typeof issueCertificate>[0]['publicKey'],
+        subject: { commonName: 'x' },
+        extKeyUsages: ['clientAuth'] as ExtKeyUsageName[],
+        notBefore: now,
+        notAfter: inHours(1),
+      };
       r.mutate(o, other);
       await assert.rejects(issueCertificate(o), (e: unknown) => e instanceof PkiError && r.message.test(e.message));
     });
@@ -184,9 +273,23 @@ describe('issueCertificate', () => {
   it('refuses to sign with a certificate that is not a CA', async () => {
     const ca = await makeCa();
     const leafKey = await generateKeyPair('ecdsa-p256');
-    const leafPem = await issueCertificate({ issuer: ca, publicKey: leafKey.publicKey, subject: { commonName: 'leaf' }, extKeyUsages: ['clientAuth'], notBefore: now, notAfter: inHours(1) });
+    const leafPem = await issueCertificate({
+      issuer: ca,
+      publicKey: leafKey.publicKey,
+      subject: { commonName: 'leaf' },
+      extKeyUsages: ['clientAuth'],
+      notBefore: now,
+      notAfter: inHours(1),
+    });
     await assert.rejects(
-      issueCertificate({ issuer: { certPem: leafPem, privateKey: leafKey.privateKey }, publicKey: leafKey.publicKey, subject: { commonName: 'y' }, extKeyUsages: [], notBefore: now, notAfter: inHours(1) }),
+      issueCertificate({
+        issuer: { certPem: leafPem, privateKey: leafKey.privateKey },
+        publicKey: leafKey.publicKey,
+        subject: { commonName: 'y' },
+        extKeyUsages: [],
+        notBefore: now,
+        notAfter: inHours(1),
+      }),
       /is not a CA/,
     );
   });
@@ -197,12 +300,34 @@ describe('verifyChain', async () => {
   const other = await makeCa('ecdsa-p256', 'other');
   const interKey = await generateKeyPair('ecdsa-p256');
   const intermediate = {
-    certPem: await issueCertificate({ issuer: root, publicKey: interKey.publicKey, subject: { commonName: 'intermediate' }, extKeyUsages: [], isCA: true, notBefore: inHours(-1), notAfter: inHours(48) }),
+    certPem: await issueCertificate({
+      issuer: root,
+      publicKey: interKey.publicKey,
+      subject: { commonName: 'intermediate' },
+      extKeyUsages: [],
+      isCA: true,
+      notBefore: inHours(-1),
+      notAfter: inHours(48),
+    }),
     privateKey: interKey.privateKey,
   };
   const leafKey = await generateKeyPair('ecdsa-p256');
-  const leaf = await issueCertificate({ issuer: root, publicKey: leafKey.publicKey, subject: { commonName: 'leaf' }, extKeyUsages: ['clientAuth'], notBefore: inHours(-1), notAfter: inHours(24) });
-  const deep = await issueCertificate({ issuer: intermediate, publicKey: leafKey.publicKey, subject: { commonName: 'deep' }, extKeyUsages: ['clientAuth'], notBefore: inHours(-1), notAfter: inHours(24) });
+  const leaf = await issueCertificate({
+    issuer: root,
+    publicKey: leafKey.publicKey,
+    subject: { commonName: 'leaf' },
+    extKeyUsages: ['clientAuth'],
+    notBefore: inHours(-1),
+    notAfter: inHours(24),
+  });
+  const deep = await issueCertificate({
+    issuer: intermediate,
+    publicKey: leafKey.publicKey,
+    subject: { commonName: 'deep' },
+    extKeyUsages: ['clientAuth'],
+    notBefore: inHours(-1),
+    notAfter: inHours(24),
+  });
   // A certificate "signed" by a non-CA leaf: only openssl will make one.
   const leafKeyFile = write(dir, 'notca.key', privateKeyToPem(leafKey.privateKey));
   const leafFile = write(dir, 'notca.crt', leaf);
@@ -216,10 +341,29 @@ describe('verifyChain', async () => {
     { name: 'leaf against a bundle holding both CAs', leaf, cas: [other.certPem + root.certPem], ok: true },
     { name: 'via an intermediate, both given', leaf: deep, cas: [root.certPem, intermediate.certPem], ok: true },
     { name: 'via an intermediate, root only', leaf: deep, cas: [root.certPem], ok: false, why: /unknown authority/ },
-    { name: 'a self-signed certificate that is not trusted', leaf: other.certPem, cas: [root.certPem], ok: false, why: /not one of the trusted CAs/ },
+    {
+      name: 'a self-signed certificate that is not trusted',
+      leaf: other.certPem,
+      cas: [root.certPem],
+      ok: false,
+      why: /not one of the trusted CAs/,
+    },
     { name: 'leaf checked after it expired', leaf, cas: [root.certPem], at: inHours(25), ok: false, why: /expired/ },
-    { name: 'leaf checked before it is valid', leaf, cas: [root.certPem], at: inHours(-2), ok: false, why: /not valid before/ },
-    { name: 'signed by a certificate that is not a CA', leaf: childOfLeaf, cas: [root.certPem, leaf], ok: false, why: /not a CA/ },
+    {
+      name: 'leaf checked before it is valid',
+      leaf,
+      cas: [root.certPem],
+      at: inHours(-2),
+      ok: false,
+      why: /not valid before/,
+    },
+    {
+      name: 'signed by a certificate that is not a CA',
+      leaf: childOfLeaf,
+      cas: [root.certPem, leaf],
+      ok: false,
+      why: /not a CA/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.ok ? 'trusted' : 'refused'}`, () => {
@@ -232,7 +376,11 @@ describe('verifyChain', async () => {
   it('agrees with openssl verify on the simple cases', () => {
     assert.ok(opensslVerifies(dir, root.certPem, leaf));
     assert.ok(!opensslVerifies(dir, other.certPem, leaf));
-    assert.notEqual(openssl(['verify', '-CAfile', write(dir, 'chain.pem', root.certPem + leaf), write(dir, 'child.pem', childOfLeaf)]).status, 0);
+    assert.notEqual(
+      openssl(['verify', '-CAfile', write(dir, 'chain.pem', root.certPem + leaf), write(dir, 'child.pem', childOfLeaf)])
+        .status,
+      0,
+    );
   });
 });
 
@@ -240,9 +388,15 @@ describe('readCertificate', () => {
   it('reads every certificate of a bundle and refuses garbage', async () => {
     const a = await makeCa('ecdsa-p256', 'a');
     const b = await makeCa('ecdsa-p256', 'b');
-    assert.deepEqual(readCertificates(a.certPem + b.certPem).map((c) => c.subject.commonName), ['a', 'b']);
+    assert.deepEqual(
+      readCertificates(a.certPem + b.certPem).map((c) => c.subject.commonName),
+      ['a', 'b'],
+    );
     const info = readCertificate(a.certPem);
-    assert.equal(info.sha256Fingerprint, opensslOk(['x509', '-noout', '-fingerprint', '-sha256'], a.certPem).trim().split('=')[1]);
+    assert.equal(
+      info.sha256Fingerprint,
+      opensslOk(['x509', '-noout', '-fingerprint', '-sha256'], a.certPem).trim().split('=')[1],
+    );
     assert.match(info.publicKeyPin, /^sha256:[0-9a-f]{64}$/);
     for (const bad of ['', 'garbage', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']) {
       assert.throws(() => readCertificate(bad), PkiError);

@@ -65,7 +65,12 @@ describe('parseCsr: requests made by `openssl req`', () => {
       name: 'ECDSA P-256, two O and an OU',
       keygen: ['ecparam', '-name', 'prime256v1', '-genkey'],
       subj: '/O=devs/O=ops/OU=platform/CN=alice',
-      want: { commonName: 'alice', organizations: ['devs', 'ops'], organizationalUnits: ['platform'], publicKeyAlgorithm: 'ECDSA' },
+      want: {
+        commonName: 'alice',
+        organizations: ['devs', 'ops'],
+        organizationalUnits: ['platform'],
+        publicKeyAlgorithm: 'ECDSA',
+      },
     },
     {
       name: 'Ed25519',
@@ -110,7 +115,10 @@ describe('tampered and malformed requests', () => {
     assert.equal(parsed.subject.commonName, 'Bob');
     assert.equal(parsed.signatureValid, false);
     assert.equal(await verifyCsrSignature(pem), false);
-    await assert.rejects(parseVerifiedCsr(pem), (e: unknown) => e instanceof PkiError && e.code === 'ERR_PKI_SIGNATURE' && /signature is invalid/.test(e.message));
+    await assert.rejects(
+      parseVerifiedCsr(pem),
+      (e: unknown) => e instanceof PkiError && e.code === 'ERR_PKI_SIGNATURE' && /signature is invalid/.test(e.message),
+    );
   });
   it('a flipped signature bit fails the signature check', async () => {
     const der = Buffer.from(await opensslCsr());
@@ -119,9 +127,29 @@ describe('tampered and malformed requests', () => {
   });
   const garbage: [string, string | Uint8Array, RegExp][] = [
     ['text without PEM', 'hello', /found no PEM block/],
-    ['a certificate PEM', opensslOk(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=x']), /found CERTIFICATE/],
+    [
+      'a certificate PEM',
+      opensslOk([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/CN=x',
+      ]),
+      /found CERTIFICATE/,
+    ],
     ['random bytes', Buffer.from('3082ffff0102030405', 'hex'), /not a valid PKCS#10/],
-    ['a CSR PEM with a truncated body', '-----BEGIN CERTIFICATE REQUEST-----\nMIICVjCCAT4CAQAwETEPMA0GA1UEAwwGYW5nZWxh\n-----END CERTIFICATE REQUEST-----\n', /not a valid PKCS#10/],
+    [
+      'a CSR PEM with a truncated body',
+      '-----BEGIN CERTIFICATE REQUEST-----\nMIICVjCCAT4CAQAwETEPMA0GA1UEAwwGYW5nZWxh\n-----END CERTIFICATE REQUEST-----\n',
+      /not a valid PKCS#10/,
+    ],
   ];
   for (const [name, input, message] of garbage) {
     it(`refuses ${name} with a PkiError`, async () => {

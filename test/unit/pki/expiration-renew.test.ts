@@ -3,7 +3,14 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readCertificate } from '../../../src/pki/certificate.js';
-import { checkExpiration, formatExpiry, renderExpiration, shortHumanDuration, tabwrite, type ExpirationReport } from '../../../src/pki/expiration.js';
+import {
+  checkExpiration,
+  formatExpiry,
+  renderExpiration,
+  shortHumanDuration,
+  tabwrite,
+  type ExpirationReport,
+} from '../../../src/pki/expiration.js';
 import { ensurePkiTree } from '../../../src/pki/kubeadm-tree.js';
 import { loadPrivateKeyPem, sameKey } from '../../../src/pki/keys.js';
 import { renewAll, renewableNames, renewCertificate } from '../../../src/pki/renew.js';
@@ -15,7 +22,13 @@ const root = tempDir();
 const DAY = 86_400_000;
 const madeAt = new Date(Date.now() - 100 * DAY);
 const golden = join(root, 'golden');
-await ensurePkiTree({ certDir: join(golden, 'pki'), advertiseAddress: '10.1.2.3', nodeName: 'node-0', algorithm: 'ECDSA-P256', now: madeAt });
+await ensurePkiTree({
+  certDir: join(golden, 'pki'),
+  advertiseAddress: '10.1.2.3',
+  nodeName: 'node-0',
+  algorithm: 'ECDSA-P256',
+  now: madeAt,
+});
 
 function copy(name: string): string {
   const dir = join(root, name);
@@ -44,20 +57,26 @@ describe('shortHumanDuration (apimachinery duration.ShortHumanDuration)', () => 
 describe('check-expiration report', () => {
   it('lists the kubeadm names sorted, with CA and residual time, then the CAs', () => {
     const r = checkExpiration(join(golden, 'pki'), golden);
-    assert.deepEqual(r.certificates.map((c) => [c.name, c.caName]), [
-      ['admin.conf', 'ca'],
-      ['apiserver', 'ca'],
-      ['apiserver-etcd-client', 'etcd-ca'],
-      ['apiserver-kubelet-client', 'ca'],
-      ['controller-manager.conf', 'ca'],
-      ['etcd-healthcheck-client', 'etcd-ca'],
-      ['etcd-peer', 'etcd-ca'],
-      ['etcd-server', 'etcd-ca'],
-      ['front-proxy-client', 'front-proxy-ca'],
-      ['scheduler.conf', 'ca'],
-      ['super-admin.conf', 'ca'],
-    ]);
-    assert.deepEqual(r.authorities.map((c) => c.name), ['ca', 'etcd-ca', 'front-proxy-ca']);
+    assert.deepEqual(
+      r.certificates.map((c) => [c.name, c.caName]),
+      [
+        ['admin.conf', 'ca'],
+        ['apiserver', 'ca'],
+        ['apiserver-etcd-client', 'etcd-ca'],
+        ['apiserver-kubelet-client', 'ca'],
+        ['controller-manager.conf', 'ca'],
+        ['etcd-healthcheck-client', 'etcd-ca'],
+        ['etcd-peer', 'etcd-ca'],
+        ['etcd-server', 'etcd-ca'],
+        ['front-proxy-client', 'front-proxy-ca'],
+        ['scheduler.conf', 'ca'],
+        ['super-admin.conf', 'ca'],
+      ],
+    );
+    assert.deepEqual(
+      r.authorities.map((c) => c.name),
+      ['ca', 'etcd-ca', 'front-proxy-ca'],
+    );
     for (const c of r.certificates) assert.equal(shortHumanDuration(c.residualSeconds!), '264d', c.name);
     for (const c of r.authorities) assert.equal(shortHumanDuration(c.residualSeconds!), '9y', c.name);
     assert.ok(r.certificates.every((c) => !c.missing && !c.externallyManaged));
@@ -75,15 +94,31 @@ describe('check-expiration report', () => {
     const out = renderExpiration(r);
     assert.match(out, /^!MISSING! apiserver\s*$/m);
   });
-  it('renders kubeadm\'s table byte for byte (tabwriter 10/4/3)', () => {
+  it("renders kubeadm's table byte for byte (tabwriter 10/4/3)", () => {
     const exp = new Date(Date.UTC(2027, 0, 2, 3, 4));
     const report: ExpirationReport = {
       certificates: [
-        { name: 'admin.conf', missing: false, expires: exp, residualSeconds: 364 * 86_400 + 5, caName: 'ca', externallyManaged: false },
-        { name: 'front-proxy-client', missing: false, expires: exp, residualSeconds: 3_700, caName: 'front-proxy-ca', externallyManaged: true },
+        {
+          name: 'admin.conf',
+          missing: false,
+          expires: exp,
+          residualSeconds: 364 * 86_400 + 5,
+          caName: 'ca',
+          externallyManaged: false,
+        },
+        {
+          name: 'front-proxy-client',
+          missing: false,
+          expires: exp,
+          residualSeconds: 3_700,
+          caName: 'front-proxy-ca',
+          externallyManaged: true,
+        },
         { name: 'scheduler.conf', missing: true, caName: 'ca', externallyManaged: false },
       ],
-      authorities: [{ name: 'ca', missing: false, expires: exp, residualSeconds: 9 * 365 * 86_400 + 100, externallyManaged: false }],
+      authorities: [
+        { name: 'ca', missing: false, expires: exp, residualSeconds: 9 * 365 * 86_400 + 100, externallyManaged: false },
+      ],
     };
     assert.equal(
       renderExpiration(report),
@@ -115,7 +150,8 @@ describe('renew', () => {
     const r = await renewCertificate('apiserver', { certDir: pki, kubeconfigDir: dir });
     assert.deepEqual(r, { name: 'apiserver', longName: 'certificate for serving the Kubernetes API', renewed: true });
     const after = readCertificate(read(join(pki, 'apiserver.crt')));
-    for (const k of ['subject', 'dnsNames', 'ipAddresses', 'extKeyUsages', 'keyUsages', 'issuerString'] as const) assert.deepEqual(after[k], before[k], k);
+    for (const k of ['subject', 'dnsNames', 'ipAddresses', 'extKeyUsages', 'keyUsages', 'issuerString'] as const)
+      assert.deepEqual(after[k], before[k], k);
     assert.notEqual(after.serialNumber, before.serialNumber);
     assert.ok(after.notAfter.getTime() - before.notAfter.getTime() > 99 * DAY);
     const newKey = loadPrivateKeyPem(read(join(pki, 'apiserver.key')));
@@ -128,7 +164,10 @@ describe('renew', () => {
     const keyBefore = read(join(pki, 'etcd', 'server.key'));
     await renewCertificate('etcd-server', { certDir: pki, kubeconfigDir: dir, keepKey: true });
     assert.equal(read(join(pki, 'etcd', 'server.key')), keyBefore);
-    assert.equal(openssl(['verify', '-CAfile', join(pki, 'etcd', 'ca.crt'), join(pki, 'etcd', 'server.crt')]).status, 0);
+    assert.equal(
+      openssl(['verify', '-CAfile', join(pki, 'etcd', 'ca.crt'), join(pki, 'etcd', 'server.crt')]).status,
+      0,
+    );
   });
   it('admin.conf: only the embedded client certificate and key change', async () => {
     const dir = copy('renew-admin');
@@ -147,15 +186,27 @@ describe('renew', () => {
   it('all: every renewable certificate, and the tree stays consistent', async () => {
     const dir = copy('renew-all');
     const results = await renewAll({ certDir: join(dir, 'pki'), kubeconfigDir: dir });
-    assert.deepEqual(results.map((r) => r.name), renewableNames());
+    assert.deepEqual(
+      results.map((r) => r.name),
+      renewableNames(),
+    );
     assert.ok(results.every((r) => r.renewed));
-    const check = await ensurePkiTree({ certDir: join(dir, 'pki'), advertiseAddress: '10.1.2.3', nodeName: 'node-0', algorithm: 'ECDSA-P256' });
+    const check = await ensurePkiTree({
+      certDir: join(dir, 'pki'),
+      advertiseAddress: '10.1.2.3',
+      nodeName: 'node-0',
+      algorithm: 'ECDSA-P256',
+    });
     assert.deepEqual(check.created, []);
-    for (const c of checkExpiration(join(dir, 'pki'), dir).certificates) assert.equal(shortHumanDuration(c.residualSeconds!), '364d', c.name);
+    for (const c of checkExpiration(join(dir, 'pki'), dir).certificates)
+      assert.equal(shortHumanDuration(c.residualSeconds!), '364d', c.name);
   });
   it('refuses unknown names and does not renew under an external CA', async () => {
     const dir = copy('renew-refuse');
-    await assert.rejects(renewCertificate('kubelet.conf', { certDir: join(dir, 'pki'), kubeconfigDir: dir }), /unknown certificate "kubelet.conf"; valid names: admin.conf/);
+    await assert.rejects(
+      renewCertificate('kubelet.conf', { certDir: join(dir, 'pki'), kubeconfigDir: dir }),
+      /unknown certificate "kubelet.conf"; valid names: admin.conf/,
+    );
     rmSync(join(dir, 'pki', 'front-proxy-ca.key'));
     const before = read(join(dir, 'pki', 'front-proxy-client.crt'));
     const r = await renewCertificate('front-proxy-client', { certDir: join(dir, 'pki'), kubeconfigDir: dir });

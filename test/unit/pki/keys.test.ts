@@ -72,7 +72,12 @@ describe('parseKeyAlgorithm', () => {
   for (const [input, want] of cases) {
     it(`${JSON.stringify(input)} → ${want ?? 'error'}`, () => {
       if (want) assert.equal(parseKeyAlgorithm(input), want);
-      else assert.throws(() => parseKeyAlgorithm(input), (e: unknown) => e instanceof PkiError && e.code === 'ERR_PKI_ALGORITHM' && /unknown key algorithm/.test(e.message));
+      else
+        assert.throws(
+          () => parseKeyAlgorithm(input),
+          (e: unknown) =>
+            e instanceof PkiError && e.code === 'ERR_PKI_ALGORITHM' && /unknown key algorithm/.test(e.message),
+        );
     });
   }
 });
@@ -82,7 +87,10 @@ describe('loadPrivateKeyPem with what openssl writes', () => {
     const cases: [string, RegExp][] = [
       [opensslOk(['genrsa', '2048']), /^-----BEGIN PRIVATE KEY-----/],
       [opensslOk(['genrsa', '-traditional', '2048']), /^-----BEGIN RSA PRIVATE KEY-----/],
-      [opensslOk(['ecparam', '-name', 'prime256v1', '-genkey']), /^-----BEGIN EC PARAMETERS-----[\s\S]*-----BEGIN EC PRIVATE KEY-----/],
+      [
+        opensslOk(['ecparam', '-name', 'prime256v1', '-genkey']),
+        /^-----BEGIN EC PARAMETERS-----[\s\S]*-----BEGIN EC PRIVATE KEY-----/,
+      ],
     ];
     for (const [text, shape] of cases) {
       assert.match(text, shape);
@@ -96,12 +104,23 @@ describe('loadPrivateKeyPem with what openssl writes', () => {
     ['empty', '', /found no PEM block/],
     ['garbage', 'garbage\n', /found no PEM block/],
     ['a certificate', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', /found CERTIFICATE/],
-    ['corrupt base64 body', '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n', /not a valid private key/],
-    ['encrypted PKCS#8', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n', /encrypted private keys are not supported/],
+    [
+      'corrupt base64 body',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n',
+      /not a valid private key/,
+    ],
+    [
+      'encrypted PKCS#8',
+      '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n',
+      /encrypted private keys are not supported/,
+    ],
   ];
   for (const [name, text, message] of bad) {
     it(`refuses ${name} with a one-line PkiError`, () => {
-      assert.throws(() => loadPrivateKeyPem(text), (e: unknown) => e instanceof PkiError && message.test(e.message) && !e.message.includes('\n'));
+      assert.throws(
+        () => loadPrivateKeyPem(text),
+        (e: unknown) => e instanceof PkiError && message.test(e.message) && !e.message.includes('\n'),
+      );
     });
   }
   it('refuses a traditionally encrypted key (Proc-Type header)', () => {

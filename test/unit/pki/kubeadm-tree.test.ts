@@ -12,10 +12,28 @@ import { KUBECTL, openssl, opensslOk, tempDir } from './helpers.js';
 
 const root = tempDir();
 const PKI_FILES = [
-  'ca.crt', 'ca.key', 'apiserver.crt', 'apiserver.key', 'apiserver-kubelet-client.crt', 'apiserver-kubelet-client.key',
-  'apiserver-etcd-client.crt', 'apiserver-etcd-client.key', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'front-proxy-client.crt',
-  'front-proxy-client.key', 'etcd/ca.crt', 'etcd/ca.key', 'etcd/server.crt', 'etcd/server.key', 'etcd/peer.crt', 'etcd/peer.key',
-  'etcd/healthcheck-client.crt', 'etcd/healthcheck-client.key', 'sa.key', 'sa.pub',
+  'ca.crt',
+  'ca.key',
+  'apiserver.crt',
+  'apiserver.key',
+  'apiserver-kubelet-client.crt',
+  'apiserver-kubelet-client.key',
+  'apiserver-etcd-client.crt',
+  'apiserver-etcd-client.key',
+  'front-proxy-ca.crt',
+  'front-proxy-ca.key',
+  'front-proxy-client.crt',
+  'front-proxy-client.key',
+  'etcd/ca.crt',
+  'etcd/ca.key',
+  'etcd/server.crt',
+  'etcd/server.key',
+  'etcd/peer.crt',
+  'etcd/peer.key',
+  'etcd/healthcheck-client.crt',
+  'etcd/healthcheck-client.key',
+  'sa.key',
+  'sa.pub',
 ];
 const KUBECONFIGS = ['admin.conf', 'super-admin.conf', 'kubelet.conf', 'controller-manager.conf', 'scheduler.conf'];
 
@@ -36,7 +54,11 @@ function snapshot(dir: string): Map<string, string> {
       const p = join(d, name);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
-      else out.set(relative(dir, p), `${(st.mode & 0o777).toString(8)} ${st.mtimeMs} ${readFileSync(p).toString('base64')}`);
+      else
+        out.set(
+          relative(dir, p),
+          `${(st.mode & 0o777).toString(8)} ${st.mtimeMs} ${readFileSync(p).toString('base64')}`,
+        );
     }
   };
   if (existsSync(dir)) walk(dir);
@@ -71,7 +93,13 @@ describe('ensurePkiTree: a fresh kubeadm tree', () => {
   // kubeadm's certlist.go (v1.29+): CA, subject, organisations, usages.
   const leaves: { file: string; ca: string; cn: string; o: string[]; eku: string[] }[] = [
     { file: 'apiserver', ca: 'ca', cn: 'kube-apiserver', o: [], eku: ['serverAuth'] },
-    { file: 'apiserver-kubelet-client', ca: 'ca', cn: 'kube-apiserver-kubelet-client', o: ['kubeadm:cluster-admins'], eku: ['clientAuth'] },
+    {
+      file: 'apiserver-kubelet-client',
+      ca: 'ca',
+      cn: 'kube-apiserver-kubelet-client',
+      o: ['kubeadm:cluster-admins'],
+      eku: ['clientAuth'],
+    },
     { file: 'front-proxy-client', ca: 'front-proxy-ca', cn: 'front-proxy-client', o: [], eku: ['clientAuth'] },
     { file: 'etcd/server', ca: 'etcd/ca', cn: 'node-0', o: [], eku: ['serverAuth', 'clientAuth'] },
     { file: 'etcd/peer', ca: 'etcd/ca', cn: 'node-0', o: [], eku: ['serverAuth', 'clientAuth'] },
@@ -93,7 +121,11 @@ describe('ensurePkiTree: a fresh kubeadm tree', () => {
       assert.equal(Math.round((info.notAfter.getTime() - Date.now()) / 86_400_000), 365);
     });
   }
-  for (const [ca, cn] of [['ca', 'kubernetes'], ['front-proxy-ca', 'front-proxy-ca'], ['etcd/ca', 'etcd-ca']]) {
+  for (const [ca, cn] of [
+    ['ca', 'kubernetes'],
+    ['front-proxy-ca', 'front-proxy-ca'],
+    ['etcd/ca', 'etcd-ca'],
+  ]) {
     it(`${ca}: self-signed CA "${cn}", valid 10 years`, () => {
       const info = readCertificate(read(join(pki, `${ca}.crt`)));
       assert.equal(info.subject.commonName, cn);
@@ -106,13 +138,25 @@ describe('ensurePkiTree: a fresh kubeadm tree', () => {
   it('apiserver SANs: node name, kubernetes.default…, service IP, advertise address, endpoint host, loopback, extra SANs', () => {
     const san = opensslOk(['x509', '-in', join(pki, 'apiserver.crt'), '-noout', '-ext', 'subjectAltName']);
     for (const want of [
-      'DNS:node-0', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
-      'DNS:cp.example.com', 'DNS:extra.example.com', 'DNS:localhost', 'IP Address:10.96.0.1', 'IP Address:10.1.2.3', 'IP Address:127.0.0.1',
+      'DNS:node-0',
+      'DNS:kubernetes',
+      'DNS:kubernetes.default',
+      'DNS:kubernetes.default.svc',
+      'DNS:kubernetes.default.svc.cluster.local',
+      'DNS:cp.example.com',
+      'DNS:extra.example.com',
+      'DNS:localhost',
+      'IP Address:10.96.0.1',
+      'IP Address:10.1.2.3',
+      'IP Address:127.0.0.1',
       'IP Address:192.168.0.10',
     ]) {
       assert.ok(san.includes(want), `${want} missing in ${san}`);
     }
-    assert.match(opensslOk(['x509', '-in', join(pki, 'apiserver.crt'), '-noout', '-ext', 'extendedKeyUsage']), /TLS Web Server Authentication/);
+    assert.match(
+      opensslOk(['x509', '-in', join(pki, 'apiserver.crt'), '-noout', '-ext', 'extendedKeyUsage']),
+      /TLS Web Server Authentication/,
+    );
   });
   it('etcd server and peer SANs: node name, localhost, advertise address, 127.0.0.1, ::1', () => {
     for (const f of ['etcd/server', 'etcd/peer']) {
@@ -148,7 +192,19 @@ describe('ensurePkiTree: a fresh kubeadm tree', () => {
     });
   }
   it('admin.conf works with `kubectl config view --raw`', () => {
-    const r = spawnSync(KUBECTL, ['config', 'view', '--raw', '--kubeconfig', join(golden, 'admin.conf'), '-o', 'jsonpath={.users[0].user.client-certificate-data}'], { encoding: 'utf8' });
+    const r = spawnSync(
+      KUBECTL,
+      [
+        'config',
+        'view',
+        '--raw',
+        '--kubeconfig',
+        join(golden, 'admin.conf'),
+        '-o',
+        'jsonpath={.users[0].user.client-certificate-data}',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const cert = Buffer.from(r.stdout, 'base64').toString();
     assert.equal(openssl(['verify', '-CAfile', join(pki, 'ca.crt')], cert).status, 0);
@@ -182,13 +238,19 @@ describe('ensurePkiTree: idempotence', () => {
     assert.deepEqual(r.created, ['apiserver', 'admin.conf']);
     const after = snapshot(dir);
     for (const [f, v] of before) assert.equal(after.get(f), v, `${f} changed`);
-    assert.equal(openssl(['verify', '-CAfile', join(dir, 'pki', 'ca.crt'), join(dir, 'pki', 'apiserver.crt')]).status, 0);
+    assert.equal(
+      openssl(['verify', '-CAfile', join(dir, 'pki', 'ca.crt'), join(dir, 'pki', 'apiserver.crt')]).status,
+      0,
+    );
   });
   it('warns about a kubeconfig pointing elsewhere, and setKubeconfigServer fixes only the URL', async () => {
     const dir = copyOfGolden('moved');
     const r = await ensurePkiTree(base(dir, { controlPlaneEndpoint: 'https://127.0.0.1:7443' }));
     assert.equal(r.warnings.length, 5);
-    assert.match(r.warnings[0]!, /has an unexpected API Server URL: expected: https:\/\/127.0.0.1:7443, got: https:\/\/cp.example.com:6443/);
+    assert.match(
+      r.warnings[0]!,
+      /has an unexpected API Server URL: expected: https:\/\/127.0.0.1:7443, got: https:\/\/cp.example.com:6443/,
+    );
     const adminPath = join(dir, 'admin.conf');
     const beforeText = read(adminPath);
     assert.equal(setKubeconfigServer(adminPath, 'https://127.0.0.1:7443'), true);
@@ -200,7 +262,10 @@ describe('ensurePkiTree: idempotence', () => {
     const dir = copyOfGolden('external');
     rmSync(join(dir, 'pki', 'front-proxy-ca.key'));
     const lines: string[] = [];
-    const r = await ensurePkiTree({ ...base(dir, { controlPlaneEndpoint: 'https://cp.example.com:6443' }), log: (l) => lines.push(l) });
+    const r = await ensurePkiTree({
+      ...base(dir, { controlPlaneEndpoint: 'https://cp.example.com:6443' }),
+      log: (l) => lines.push(l),
+    });
     assert.deepEqual(r.created, []);
     assert.ok(lines.includes('[certs] Using existing front-proxy-ca keyless certificate authority'));
     rmSync(join(dir, 'pki', 'front-proxy-client.crt'));
@@ -213,7 +278,13 @@ describe('ensurePkiTree: unusable existing files stop it, and nothing is written
   const otherTree = join(root, 'other');
   const otherReady = ensurePkiTree(base(otherTree));
 
-  const cases: { name: string; damage: (dir: string) => void | Promise<void>; opts?: Partial<EnsurePkiTreeOptions>; message: RegExp; fresh?: boolean }[] = [
+  const cases: {
+    name: string;
+    damage: (dir: string) => void | Promise<void>;
+    opts?: Partial<EnsurePkiTreeOptions>;
+    message: RegExp;
+    fresh?: boolean;
+  }[] = [
     {
       name: 'garbage ca.crt and ca.key in an empty directory',
       fresh: true,
@@ -223,8 +294,16 @@ describe('ensurePkiTree: unusable existing files stop it, and nothing is written
       },
       message: /^failure loading ca certificate .*ca\.crt: expected a PEM CERTIFICATE, found no PEM block$/,
     },
-    { name: 'a key that does not match its certificate', damage: (dir) => cpSync(join(dir, 'pki', 'apiserver-etcd-client.key'), join(dir, 'pki', 'apiserver.key')), message: /apiserver key .*apiserver\.key does not match the certificate/ },
-    { name: 'a CA key that does not match the CA', damage: (dir) => cpSync(join(dir, 'pki', 'etcd', 'ca.key'), join(dir, 'pki', 'ca.key')), message: /the ca key .* does not match/ },
+    {
+      name: 'a key that does not match its certificate',
+      damage: (dir) => cpSync(join(dir, 'pki', 'apiserver-etcd-client.key'), join(dir, 'pki', 'apiserver.key')),
+      message: /apiserver key .*apiserver\.key does not match the certificate/,
+    },
+    {
+      name: 'a CA key that does not match the CA',
+      damage: (dir) => cpSync(join(dir, 'pki', 'etcd', 'ca.key'), join(dir, 'pki', 'ca.key')),
+      message: /the ca key .* does not match/,
+    },
     {
       name: 'a certificate signed by the wrong CA',
       damage: (dir) => {
@@ -233,26 +312,69 @@ describe('ensurePkiTree: unusable existing files stop it, and nothing is written
       },
       message: /front-proxy-client\.crt is not signed by the front-proxy-ca CA/,
     },
-    { name: 'a certificate without its key', damage: (dir) => rmSync(join(dir, 'pki', 'etcd', 'peer.key')), message: /found .*etcd\/peer\.crt but not .*etcd\/peer\.key/ },
-    { name: 'a CA key without its certificate', damage: (dir) => rmSync(join(dir, 'pki', 'ca.crt')), message: /found the ca key .* but not its certificate/ },
-    { name: 'a CA certificate that is not a CA', damage: (dir) => { cpSync(join(dir, 'pki', 'apiserver.crt'), join(dir, 'pki', 'ca.crt')); cpSync(join(dir, 'pki', 'apiserver.key'), join(dir, 'pki', 'ca.key')); }, message: /ca\.crt is not a CA/ },
-    { name: 'sa.pub of another key', damage: async (dir) => { await otherReady; cpSync(join(otherTree, 'pki', 'sa.pub'), join(dir, 'pki', 'sa.pub')); }, message: /sa\.pub does not match/ },
-    { name: 'a garbage kubeconfig', damage: (dir) => writeFileSync(join(dir, 'admin.conf'), '{{{not yaml'), message: /failed to load kubeconfig file .*admin\.conf that already exists on disk/ },
-    { name: 'a kubeconfig of another cluster', damage: async (dir) => { await otherReady; cpSync(join(otherTree, 'scheduler.conf'), join(dir, 'scheduler.conf')); }, message: /a kubeconfig file ".*scheduler\.conf" exists already but has got the wrong CA cert/ },
-    { name: 'an apiserver certificate made for another address', damage: () => undefined, opts: { advertiseAddress: '10.9.9.9' }, message: /apiserver\.crt does not cover 10\.9\.9\.9/ },
+    {
+      name: 'a certificate without its key',
+      damage: (dir) => rmSync(join(dir, 'pki', 'etcd', 'peer.key')),
+      message: /found .*etcd\/peer\.crt but not .*etcd\/peer\.key/,
+    },
+    {
+      name: 'a CA key without its certificate',
+      damage: (dir) => rmSync(join(dir, 'pki', 'ca.crt')),
+      message: /found the ca key .* but not its certificate/,
+    },
+    {
+      name: 'a CA certificate that is not a CA',
+      damage: (dir) => {
+        cpSync(join(dir, 'pki', 'apiserver.crt'), join(dir, 'pki', 'ca.crt'));
+        cpSync(join(dir, 'pki', 'apiserver.key'), join(dir, 'pki', 'ca.key'));
+      },
+      message: /ca\.crt is not a CA/,
+    },
+    {
+      name: 'sa.pub of another key',
+      damage: async (dir) => {
+        await otherReady;
+        cpSync(join(otherTree, 'pki', 'sa.pub'), join(dir, 'pki', 'sa.pub'));
+      },
+      message: /sa\.pub does not match/,
+    },
+    {
+      name: 'a garbage kubeconfig',
+      damage: (dir) => writeFileSync(join(dir, 'admin.conf'), '{{{not yaml'),
+      message: /failed to load kubeconfig file .*admin\.conf that already exists on disk/,
+    },
+    {
+      name: 'a kubeconfig of another cluster',
+      damage: async (dir) => {
+        await otherReady;
+        cpSync(join(otherTree, 'scheduler.conf'), join(dir, 'scheduler.conf'));
+      },
+      message: /a kubeconfig file ".*scheduler\.conf" exists already but has got the wrong CA cert/,
+    },
+    {
+      name: 'an apiserver certificate made for another address',
+      damage: () => undefined,
+      opts: { advertiseAddress: '10.9.9.9' },
+      message: /apiserver\.crt does not cover 10\.9\.9\.9/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: a one-line PkiError`, async () => {
-      const dir = c.fresh ? join(root, `fresh-${c.name.replace(/\W+/g, '-')}`) : copyOfGolden(c.name.replace(/\W+/g, '-'));
+      const dir = c.fresh
+        ? join(root, `fresh-${c.name.replace(/\W+/g, '-')}`)
+        : copyOfGolden(c.name.replace(/\W+/g, '-'));
       if (c.fresh) mkdirSync(join(dir, 'pki'), { recursive: true });
       await c.damage(dir);
       const before = snapshot(dir);
-      await assert.rejects(ensurePkiTree(base(dir, { controlPlaneEndpoint: 'https://cp.example.com:6443', ...c.opts })), (e: unknown) => {
-        assert.ok(e instanceof PkiError, String(e));
-        assert.match(e.message, c.message);
-        assert.ok(!e.message.includes('\n'));
-        return true;
-      });
+      await assert.rejects(
+        ensurePkiTree(base(dir, { controlPlaneEndpoint: 'https://cp.example.com:6443', ...c.opts })),
+        (e: unknown) => {
+          assert.ok(e instanceof PkiError, String(e));
+          assert.match(e.message, c.message);
+          assert.ok(!e.message.includes('\n'));
+          return true;
+        },
+      );
       assert.deepEqual(snapshot(dir), before, 'files changed');
     });
   }
@@ -262,7 +384,10 @@ describe('ensurePkiTree: unusable existing files stop it, and nothing is written
     const longAgo = new Date(Date.now() - 400 * 86_400_000);
     await ensurePkiTree(base(dir, { now: longAgo }));
     const before = snapshot(dir);
-    await assert.rejects(ensurePkiTree(base(dir)), /apiserver certificate .* expired on .*; run "kauth certs renew apiserver"/);
+    await assert.rejects(
+      ensurePkiTree(base(dir)),
+      /apiserver certificate .* expired on .*; run "kauth certs renew apiserver"/,
+    );
     assert.deepEqual(snapshot(dir), before);
   });
 
@@ -290,11 +415,15 @@ describe('ensurePkiTree: RSA-2048 (kubeadm default)', () => {
     const dir = join(root, 'rsa');
     await ensurePkiTree({ certDir: join(dir, 'pki'), advertiseAddress: '10.1.2.3', nodeName: 'node-0' });
     const pki = join(dir, 'pki');
-    for (const f of ['ca.key', 'apiserver.key', 'etcd/ca.key', 'sa.key']) assert.match(read(join(pki, f)), /^-----BEGIN RSA PRIVATE KEY-----/, f);
+    for (const f of ['ca.key', 'apiserver.key', 'etcd/ca.key', 'sa.key'])
+      assert.match(read(join(pki, f)), /^-----BEGIN RSA PRIVATE KEY-----/, f);
     assert.equal(openssl(['verify', '-CAfile', join(pki, 'ca.crt'), join(pki, 'apiserver.crt')]).status, 0);
     assert.equal(openssl(['verify', '-CAfile', join(pki, 'etcd/ca.crt'), join(pki, 'etcd/server.crt')]).status, 0);
     // Without --control-plane-endpoint the kubeconfigs point at the advertise address, as kubeadm's.
     assert.equal(resolveClusterCredentials(loadKubeconfig(join(dir, 'admin.conf'))).server, 'https://10.1.2.3:6443');
-    assert.match(opensslOk(['x509', '-in', join(pki, 'apiserver.crt'), '-noout', '-ext', 'keyUsage']), /Digital Signature, Key Encipherment/);
+    assert.match(
+      opensslOk(['x509', '-in', join(pki, 'apiserver.crt'), '-noout', '-ext', 'keyUsage']),
+      /Digital Signature, Key Encipherment/,
+    );
   });
 });

@@ -100,7 +100,10 @@ describe('PEM armour', () => {
     const der = Buffer.alloc(100, 7);
     const pem = toPem('CERTIFICATE', der);
     assert.ok(pem.split('\n').every((l) => l.length <= 64));
-    assert.deepEqual(pemBlocks(`junk before\n${pem}junk after`).map((b) => [b.type, b.der.equals(der)]), [['CERTIFICATE', true]]);
+    assert.deepEqual(
+      pemBlocks(`junk before\n${pem}junk after`).map((b) => [b.type, b.der.equals(der)]),
+      [['CERTIFICATE', true]],
+    );
   });
   it('accepts CRLF line endings', () => {
     const pem = toPem('PUBLIC KEY', Buffer.from('hello')).replace(/\n/g, '\r\n');

@@ -11,10 +11,19 @@ const S = 1000000000n;
 
 describe('formatDuration (time.Duration.String)', () => {
   const cases: [bigint, string][] = [
-    [0n, '0s'], [1n, '1ns'], [1100n, '1.1µs'], [2200000n, '2.2ms'], [3300000000n, '3.3s'],
-    [4n * 60n * S + 5n * S, '4m5s'], [4n * 60n * S + 5001000000n, '4m5.001s'], [5n * 3600n * S + 6n * 60n * S + 7001000000n, '5h6m7.001s'],
-    [8n * 60n * S + 1n, '8m0.000000001s'], [3600n * S, '1h0m0s'], [-1500000n, '-1.5ms'],
-    [9223372036854775807n, '2562047h47m16.854775807s'], [-9223372036854775808n, '-2562047h47m16.854775808s'],
+    [0n, '0s'],
+    [1n, '1ns'],
+    [1100n, '1.1µs'],
+    [2200000n, '2.2ms'],
+    [3300000000n, '3.3s'],
+    [4n * 60n * S + 5n * S, '4m5s'],
+    [4n * 60n * S + 5001000000n, '4m5.001s'],
+    [5n * 3600n * S + 6n * 60n * S + 7001000000n, '5h6m7.001s'],
+    [8n * 60n * S + 1n, '8m0.000000001s'],
+    [3600n * S, '1h0m0s'],
+    [-1500000n, '-1.5ms'],
+    [9223372036854775807n, '2562047h47m16.854775807s'],
+    [-9223372036854775808n, '-2562047h47m16.854775808s'],
   ];
   for (const [nanos, want] of cases) it(`${nanos} → ${want}`, () => assert.equal(formatDuration(nanos), want));
 });
@@ -38,7 +47,8 @@ describe('formatTime and formatMicroTime (RFC 3339 in UTC)', () => {
 });
 
 describe('self-marshalling messages read directly', () => {
-  const json = (type: string, object: Record<string, unknown>): unknown => messageToJson(decodeMessage(planFor(type), encodeMessage(type, object)));
+  const json = (type: string, object: Record<string, unknown>): unknown =>
+    messageToJson(decodeMessage(planFor(type), encodeMessage(type, object)));
   const cases: [string, Record<string, unknown>, unknown][] = [
     ['meta.v1.Duration', { duration: 90 * 1e9 }, '1m30s'],
     ['meta.v1.Duration', {}, '0s'],
@@ -52,6 +62,7 @@ describe('self-marshalling messages read directly', () => {
     ['meta.v1.Time', { seconds: 1704164645, nanos: 999000000 }, '2024-01-02T03:04:05Z'],
   ];
   for (const [type, object, want] of cases) {
-    it(`${type} ${JSON.stringify(object)} → ${JSON.stringify(want)}`, () => assert.deepStrictEqual(json(type, object), want));
+    it(`${type} ${JSON.stringify(object)} → ${JSON.stringify(want)}`, () =>
+      assert.deepStrictEqual(json(type, object), want));
   }
 });

@@ -14,11 +14,21 @@ export function encodeMessage(typeName: string, object: Record<string, unknown>)
 }
 
 /** `k8s\0` + runtime.Unknown{typeMeta, raw}. */
-export function envelope(apiVersion: string, kind: string, raw: Uint8Array, extra: Record<string, unknown> = {}): Buffer {
+export function envelope(
+  apiVersion: string,
+  kind: string,
+  raw: Uint8Array,
+  extra: Record<string, unknown> = {},
+): Buffer {
   return Buffer.concat([MAGIC, encodeMessage('runtime.Unknown', { typeMeta: { apiVersion, kind }, raw, ...extra })]);
 }
 
-export function encodeObject(apiVersion: string, kind: string, typeName: string, object: Record<string, unknown>): Buffer {
+export function encodeObject(
+  apiVersion: string,
+  kind: string,
+  typeName: string,
+  object: Record<string, unknown>,
+): Buffer {
   return envelope(apiVersion, kind, encodeMessage(typeName, object));
 }
 

@@ -53,15 +53,22 @@ export class FakeResponse extends EventEmitter {
   readonly headers: Record<string, unknown> = {};
   readonly chunks: string[] = [];
 
-  setHeader(k: string, v: unknown): void { this.headers[k.toLowerCase()] = v; }
+  setHeader(k: string, v: unknown): void {
+    this.headers[k.toLowerCase()] = v;
+  }
   writeHead(status: number, headers: Record<string, unknown> = {}): this {
     this.statusCode = status;
     for (const [k, v] of Object.entries(headers)) this.setHeader(k, v);
     this.headersSent = true;
     return this;
   }
-  flushHeaders(): void { /* nothing buffered */ }
-  write(chunk: string): boolean { this.chunks.push(chunk); return true; }
+  flushHeaders(): void {
+    /* nothing buffered */
+  }
+  write(chunk: string): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
   end(chunk?: string): void {
     if (chunk) this.chunks.push(chunk);
     this.writableEnded = true;
@@ -87,8 +94,19 @@ export class Api {
   /** `defs`: more kinds to serve beside the auth plane's own (the built-in kinds of resources/builtin.ts). */
   constructor(opts: { generateName?: (base: string) => string; defs?: ResourceDef[] } = {}) {
     this.defs = [
-      namespaces, pods, serviceAccounts, secrets, configMaps, events, nodes, services, deployments,
-      roles, clusterRoles, roleBindings, clusterRoleBindings,
+      namespaces,
+      pods,
+      serviceAccounts,
+      secrets,
+      configMaps,
+      events,
+      nodes,
+      services,
+      deployments,
+      roles,
+      clusterRoles,
+      roleBindings,
+      clusterRoleBindings,
       ...reviewResources({
         authorizer: () => ({ name: 'AlwaysAllow', authorize: async () => ({ decision: 'Allow', reason: '' }) }),
         ruleResolvers: () => [],
@@ -99,11 +117,15 @@ export class Api {
     ];
     this.objects = new ObjectStore(this.store, this.defs);
     for (const d of this.defs) this.byPath.set(`${d.group}/${d.version}/${d.resource}`, d);
-    this.rest = new RestHandler(this.objects, new AdmissionChain([
-      namespaceLifecycle(() => this.objects),
-      serviceAccountAdmission(() => this.objects),
-      serviceIpAllocator(() => this.objects, '10.96.0.0/12'),
-    ]), opts.generateName);
+    this.rest = new RestHandler(
+      this.objects,
+      new AdmissionChain([
+        namespaceLifecycle(() => this.objects),
+        serviceAccountAdmission(() => this.objects),
+        serviceIpAllocator(() => this.objects, '10.96.0.0/12'),
+      ]),
+      opts.generateName,
+    );
   }
 
   /** A namespace with its `default` ServiceAccount, as the controllers would leave it. */
@@ -112,9 +134,17 @@ export class Api {
     await this.ok('POST', `/api/v1/namespaces/${name}/serviceaccounts`, { metadata: { name: 'default' } });
   }
 
-  private begin(method: string, path: string, body: unknown, opts: CallOptions): { req: IncomingMessage; res: FakeResponse; run: Promise<void> } {
+  private begin(
+    method: string,
+    path: string,
+    body: unknown,
+    opts: CallOptions,
+  ): { req: IncomingMessage; res: FakeResponse; run: Promise<void> } {
     const url = new URL(path, 'https://kauth.test');
-    const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json', accept: opts.accept ?? 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': opts.contentType ?? 'application/json',
+      accept: opts.accept ?? 'application/json',
+    };
     if (opts.userAgent) headers['user-agent'] = opts.userAgent;
     const req = fakeRequest(method, path, headers);
     const res = new FakeResponse();
@@ -130,9 +160,15 @@ export class Api {
       if (!def || (!def.namespaced && info.namespace && info.resource !== 'namespaces')) {
         throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
       }
-      const buf = body === undefined ? undefined : Buffer.from(typeof body === 'string' || opts.raw ? String(body) : JSON.stringify(body));
+      const buf =
+        body === undefined
+          ? undefined
+          : Buffer.from(typeof body === 'string' || opts.raw ? String(body) : JSON.stringify(body));
       await this.rest.serve({
-        req, res: res as unknown as ServerResponse, def, body: buf,
+        req,
+        res: res as unknown as ServerResponse,
+        def,
+        body: buf,
         ctx: { user: ADMIN, info, dryRun: url.searchParams.getAll('dryRun').includes('All'), query: url.searchParams },
       });
     })().catch((e) => writeError(req, res as unknown as ServerResponse, e));
@@ -144,7 +180,11 @@ export class Api {
     await run;
     const text = res.chunks.join('');
     let parsed: unknown = undefined;
-    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
     return { code: res.statusCode, headers: res.headers, text, body: parsed };
   }
 
@@ -157,14 +197,31 @@ export class Api {
   }
 
   /** Starts a watch; events() parses what arrived so far, close() ends it as a client disconnect would. */
-  watch(path: string, opts: CallOptions = {}): { events: () => { type: string; object: KubeObject & Record<string, unknown> }[]; code: () => number; ended: () => boolean; close: () => Promise<void>; started: Promise<void> } {
+  watch(
+    path: string,
+    opts: CallOptions = {},
+  ): {
+    events: () => { type: string; object: KubeObject & Record<string, unknown> }[];
+    code: () => number;
+    ended: () => boolean;
+    close: () => Promise<void>;
+    started: Promise<void>;
+  } {
     const { req, res, run } = this.begin('GET', path, undefined, opts);
     return {
       started: run,
       code: () => res.statusCode,
       ended: () => res.writableEnded,
-      events: () => res.chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)),
-      close: async () => { req.emit('close'); await tick(); },
+      events: () =>
+        res.chunks
+          .join('')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      close: async () => {
+        req.emit('close');
+        await tick();
+      },
     };
   }
 }

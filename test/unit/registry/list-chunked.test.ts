@@ -14,11 +14,20 @@ before(async () => {
   api = new Api();
   await api.namespace('demo');
   const def = api.objects.def('configmaps');
-  await Promise.all(Array.from({ length: COUNT }, (_, i) => api.objects.create(def, {
-    apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name: `cm-${String(i).padStart(5, '0')}`, namespace: 'demo', labels: { even: String(i % 2 === 0) } },
-    data: { i: String(i) },
-  })));
+  await Promise.all(
+    Array.from({ length: COUNT }, (_, i) =>
+      api.objects.create(def, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: `cm-${String(i).padStart(5, '0')}`,
+          namespace: 'demo',
+          labels: { even: String(i % 2 === 0) },
+        },
+        data: { i: String(i) },
+      }),
+    ),
+  );
 });
 
 /** Every item, walked with limit/continue: the reference the chunked answer must equal. */
@@ -37,15 +46,30 @@ describe('unpaged list in chunks', () => {
   const cases = [
     { name: 'compact JSON', query: '', userAgent: 'kubectl/v1.31', pretty: false },
     { name: 'pretty JSON for curl', query: '', userAgent: 'curl/8.5.0', pretty: true },
-    { name: 'a label selector across chunks', query: '&labelSelector=even%3Dtrue', userAgent: 'kubectl/v1.31', pretty: false },
-    { name: 'a selector that matches nothing, pretty', query: '&labelSelector=even%3Dmaybe', userAgent: 'curl/8.5.0', pretty: true },
+    {
+      name: 'a label selector across chunks',
+      query: '&labelSelector=even%3Dtrue',
+      userAgent: 'kubectl/v1.31',
+      pretty: false,
+    },
+    {
+      name: 'a selector that matches nothing, pretty',
+      query: '&labelSelector=even%3Dmaybe',
+      userAgent: 'curl/8.5.0',
+      pretty: true,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const r = await api.call('GET', `${CM}?${c.query.slice(1)}`, undefined, { userAgent: c.userAgent });
       assert.equal(r.code, 200);
       assert.equal(r.headers['content-type'], 'application/json');
-      const want = { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: r.body.metadata.resourceVersion }, items: await walk(c.query) };
+      const want = {
+        kind: 'ConfigMapList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: r.body.metadata.resourceVersion },
+        items: await walk(c.query),
+      };
       assert.equal(r.text, c.pretty ? `${JSON.stringify(want, null, 2)}\n` : `${JSON.stringify(want)}\n`);
     });
   }

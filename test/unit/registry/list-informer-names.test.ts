@@ -11,7 +11,12 @@ import { namespaces } from '../../../src/registry/resources/namespaces.js';
 import { MemoryStore } from '../../../src/storage/memory.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
-const cm = (ns: string, name: string, v = '1'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { v } });
+const cm = (ns: string, name: string, v = '1'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: ns },
+  data: { v },
+});
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
 describe('Informer limited to names', () => {
@@ -28,17 +33,31 @@ describe('Informer limited to names', () => {
       remove: (o) => seen.push(`remove ${o.metadata.namespace}/${o.metadata.name}`),
     });
     await informer.start();
-    assert.deepEqual(informer.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort(), ['a/kube-root-ca.crt', 'b/kube-root-ca.crt']);
+    assert.deepEqual(
+      informer
+        .list()
+        .map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+        .sort(),
+      ['a/kube-root-ca.crt', 'b/kube-root-ca.crt'],
+    );
 
     const cases: { name: string; act: () => Promise<unknown>; want: string[] }[] = [
       { name: 'another name is ignored', act: () => objects.create(configMaps, cm('c', 'unrelated')), want: [] },
-      { name: 'the name in a new namespace arrives', act: () => objects.create(configMaps, cm('c', 'kube-root-ca.crt')), want: ['upsert c/kube-root-ca.crt 1'] },
+      {
+        name: 'the name in a new namespace arrives',
+        act: () => objects.create(configMaps, cm('c', 'kube-root-ca.crt')),
+        want: ['upsert c/kube-root-ca.crt 1'],
+      },
       {
         name: 'an update of the name arrives',
         act: () => objects.guaranteedUpdate(configMaps, 'a', 'kube-root-ca.crt', (o) => ({ ...o, data: { v: '2' } })),
         want: ['upsert a/kube-root-ca.crt 2'],
       },
-      { name: 'a delete of the name arrives', act: () => objects.delete(configMaps, 'b', 'kube-root-ca.crt'), want: ['remove b/kube-root-ca.crt'] },
+      {
+        name: 'a delete of the name arrives',
+        act: () => objects.delete(configMaps, 'b', 'kube-root-ca.crt'),
+        want: ['remove b/kube-root-ca.crt'],
+      },
       { name: 'a delete of another name is ignored', act: () => objects.delete(configMaps, 'a', 'other-3'), want: [] },
     ];
     for (const c of cases) {

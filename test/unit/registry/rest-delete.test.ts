@@ -17,16 +17,55 @@ beforeEach(async () => {
 });
 
 describe('what DELETE answers', () => {
-  const cases: { kind: string; path: string; body: Record<string, unknown>; returnsObject: boolean; group?: string }[] = [
-    { kind: 'configmaps', path: CM, body: { metadata: { name: 'x' } }, returnsObject: false },
-    { kind: 'secrets', path: '/api/v1/namespaces/demo/secrets', body: { metadata: { name: 'x' } }, returnsObject: false },
-    { kind: 'roles', path: '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles', body: { metadata: { name: 'x' }, rules: [] }, returnsObject: false, group: 'rbac.authorization.k8s.io' },
-    { kind: 'deployments', path: '/apis/apps/v1/namespaces/demo/deployments', body: { metadata: { name: 'x' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, returnsObject: false, group: 'apps' },
-    { kind: 'nodes', path: '/api/v1/nodes', body: { metadata: { name: 'x' } }, returnsObject: false },
-    { kind: 'pods', path: '/api/v1/namespaces/demo/pods', body: { ...pod, metadata: { name: 'x' } }, returnsObject: true },
-    { kind: 'services', path: '/api/v1/namespaces/demo/services', body: { metadata: { name: 'x' }, spec: { ports: [{ port: 80 }] } }, returnsObject: true },
-    { kind: 'serviceaccounts', path: '/api/v1/namespaces/demo/serviceaccounts', body: { metadata: { name: 'x' } }, returnsObject: true },
-  ];
+  const cases: { kind: string; path: string; body: Record<string, unknown>; returnsObject: boolean; group?: string }[] =
+    [
+      { kind: 'configmaps', path: CM, body: { metadata: { name: 'x' } }, returnsObject: false },
+      {
+        kind: 'secrets',
+        path: '/api/v1/namespaces/demo/secrets',
+        body: { metadata: { name: 'x' } },
+        returnsObject: false,
+      },
+      {
+        kind: 'roles',
+        path: '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/roles',
+        body: { metadata: { name: 'x' }, rules: [] },
+        returnsObject: false,
+        group: 'rbac.authorization.k8s.io',
+      },
+      {
+        kind: 'deployments',
+        path: '/apis/apps/v1/namespaces/demo/deployments',
+        body: {
+          metadata: { name: 'x' },
+          spec: {
+            selector: { matchLabels: { a: 'b' } },
+            template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+          },
+        },
+        returnsObject: false,
+        group: 'apps',
+      },
+      { kind: 'nodes', path: '/api/v1/nodes', body: { metadata: { name: 'x' } }, returnsObject: false },
+      {
+        kind: 'pods',
+        path: '/api/v1/namespaces/demo/pods',
+        body: { ...pod, metadata: { name: 'x' } },
+        returnsObject: true,
+      },
+      {
+        kind: 'services',
+        path: '/api/v1/namespaces/demo/services',
+        body: { metadata: { name: 'x' }, spec: { ports: [{ port: 80 }] } },
+        returnsObject: true,
+      },
+      {
+        kind: 'serviceaccounts',
+        path: '/api/v1/namespaces/demo/serviceaccounts',
+        body: { metadata: { name: 'x' } },
+        returnsObject: true,
+      },
+    ];
   for (const c of cases) {
     it(`${c.kind}: ${c.returnsObject ? 'the deleted object' : 'a Success Status naming it'}`, async () => {
       const created = await api.ok('POST', c.path, c.body);
@@ -55,19 +94,54 @@ describe('what DELETE answers', () => {
 });
 
 describe('DeleteOptions', () => {
-  it('accepts kubectl\'s body (propagationPolicy, gracePeriodSeconds)', async () => {
+  it("accepts kubectl's body (propagationPolicy, gracePeriodSeconds)", async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
-    const r = await api.call('DELETE', `${CM}/a`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', gracePeriodSeconds: 0 });
+    const r = await api.call('DELETE', `${CM}/a`, {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy: 'Background',
+      gracePeriodSeconds: 0,
+    });
     assert.equal(r.code, 200);
   });
 
   const invalid: { name: string; body?: unknown; query?: string; message: string; code?: number }[] = [
-    { name: 'an unknown propagationPolicy', body: { propagationPolicy: 'Sideways' }, message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"' },
-    { name: 'orphanDependents with propagationPolicy', body: { orphanDependents: true, propagationPolicy: 'Orphan' }, message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set' },
-    { name: 'an unknown dryRun in the body', body: { dryRun: ['Some'] }, message: 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"' },
-    { name: 'propagationPolicy in the query', query: '?propagationPolicy=Sideways', message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"' },
-    { name: 'a gracePeriodSeconds that is not a number', query: '?gracePeriodSeconds=soon', message: 'strconv.ParseInt: parsing "soon": invalid syntax', code: 400 },
-    { name: 'a body of the wrong JSON type', body: { gracePeriodSeconds: 'soon' }, message: 'json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64', code: 400 },
+    {
+      name: 'an unknown propagationPolicy',
+      body: { propagationPolicy: 'Sideways' },
+      message:
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+    },
+    {
+      name: 'orphanDependents with propagationPolicy',
+      body: { orphanDependents: true, propagationPolicy: 'Orphan' },
+      message:
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set',
+    },
+    {
+      name: 'an unknown dryRun in the body',
+      body: { dryRun: ['Some'] },
+      message:
+        'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"',
+    },
+    {
+      name: 'propagationPolicy in the query',
+      query: '?propagationPolicy=Sideways',
+      message:
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+    },
+    {
+      name: 'a gracePeriodSeconds that is not a number',
+      query: '?gracePeriodSeconds=soon',
+      message: 'strconv.ParseInt: parsing "soon": invalid syntax',
+      code: 400,
+    },
+    {
+      name: 'a body of the wrong JSON type',
+      body: { gracePeriodSeconds: 'soon' },
+      message: 'json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64',
+      code: 400,
+    },
   ];
   for (const c of invalid) {
     it(`refuses ${c.name}`, async () => {
@@ -79,20 +153,36 @@ describe('DeleteOptions', () => {
     });
   }
 
-  it('preconditions: uid and resourceVersion, in BeforeDelete\'s words (named by Kind)', async () => {
+  it("preconditions: uid and resourceVersion, in BeforeDelete's words (named by Kind)", async () => {
     const cm = await api.ok('POST', CM, { metadata: { name: 'a' } });
     const uid = await api.call('DELETE', `${CM}/a`, { preconditions: { uid: 'other' } });
     assert.equal(uid.code, 409);
-    assert.equal(uid.body.message, `Operation cannot be fulfilled on ConfigMap "a": the UID in the precondition (other) does not match the UID in record (${cm.metadata.uid}). The object might have been deleted and then recreated`);
+    assert.equal(
+      uid.body.message,
+      `Operation cannot be fulfilled on ConfigMap "a": the UID in the precondition (other) does not match the UID in record (${cm.metadata.uid}). The object might have been deleted and then recreated`,
+    );
     assert.deepEqual(uid.body.details, { name: 'a', kind: 'ConfigMap' });
     const rv = await api.call('DELETE', `${CM}/a`, { preconditions: { resourceVersion: '1' } });
-    assert.equal(rv.body.message, `Operation cannot be fulfilled on ConfigMap "a": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${cm.metadata.resourceVersion}). The object might have been modified`);
-    assert.equal((await api.call('DELETE', `${CM}/a`, { preconditions: { uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion } })).code, 200);
+    assert.equal(
+      rv.body.message,
+      `Operation cannot be fulfilled on ConfigMap "a": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${cm.metadata.resourceVersion}). The object might have been modified`,
+    );
+    assert.equal(
+      (
+        await api.call('DELETE', `${CM}/a`, {
+          preconditions: { uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion },
+        })
+      ).code,
+      200,
+    );
   });
 
   it('dryRun in the body (kubectl delete --dry-run=server) or the query deletes nothing', async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
-    assert.equal((await api.call('DELETE', `${CM}/a`, { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] })).code, 200);
+    assert.equal(
+      (await api.call('DELETE', `${CM}/a`, { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] })).code,
+      200,
+    );
     assert.equal((await api.call('DELETE', `${CM}/a?dryRun=All`)).code, 200);
     assert.equal((await api.call('GET', `${CM}/a`)).code, 200);
   });
@@ -100,13 +190,24 @@ describe('DeleteOptions', () => {
 
 describe('deletecollection', () => {
   it('deletes what the selectors match and answers the list as it was', async () => {
-    for (const [name, tier] of [['a', 'web'], ['b', 'web'], ['c', 'db']]) await api.ok('POST', CM, { metadata: { name, labels: { tier } } });
+    for (const [name, tier] of [
+      ['a', 'web'],
+      ['b', 'web'],
+      ['c', 'db'],
+    ])
+      await api.ok('POST', CM, { metadata: { name, labels: { tier } } });
     const r = await api.call('DELETE', `${CM}?labelSelector=tier%3Dweb`);
     assert.equal(r.code, 200);
     assert.equal(r.body.kind, 'ConfigMapList');
-    assert.deepEqual(r.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['a', 'b']);
+    assert.deepEqual(
+      r.body.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      ['a', 'b'],
+    );
     const left = await api.ok('GET', CM);
-    assert.deepEqual(left.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['c']);
+    assert.deepEqual(
+      left.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      ['c'],
+    );
   });
 
   it('honours dryRun and field selectors; refuses an unsupported field label', async () => {
@@ -146,18 +247,24 @@ describe('namespace deletion', () => {
     informer.stop();
   });
 
-  it('a second delete while it is emptied is the namespace storage\'s 409', async () => {
+  it("a second delete while it is emptied is the namespace storage's 409", async () => {
     await api.ok('DELETE', '/api/v1/namespaces/demo');
     const again = await api.call('DELETE', '/api/v1/namespaces/demo');
     assert.equal(again.code, 409);
-    assert.equal(again.body.message, 'Operation cannot be fulfilled on namespaces "demo": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
+    assert.equal(
+      again.body.message,
+      'Operation cannot be fulfilled on namespaces "demo": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+    );
   });
 
-  it('a UID precondition that does not match is refused in the namespace storage\'s words', async () => {
+  it("a UID precondition that does not match is refused in the namespace storage's words", async () => {
     const ns = await api.ok('GET', '/api/v1/namespaces/demo');
     const r = await api.call('DELETE', '/api/v1/namespaces/demo', { preconditions: { uid: 'x' } });
     assert.equal(r.code, 409);
-    assert.equal(r.body.message, `Operation cannot be fulfilled on namespaces "demo": Precondition failed: UID in precondition: x, UID in object meta: ${ns.metadata.uid}`);
+    assert.equal(
+      r.body.message,
+      `Operation cannot be fulfilled on namespaces "demo": Precondition failed: UID in precondition: x, UID in object meta: ${ns.metadata.uid}`,
+    );
   });
 
   it('default, kube-system and kube-public may not be deleted', async () => {

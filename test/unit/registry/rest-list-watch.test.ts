@@ -30,7 +30,8 @@ describe('list: pagination', () => {
   });
 
   it('with a selector the page is filled from matching items and remainingItemCount is left out', async () => {
-    for (let i = 0; i < 6; i++) await api.ok('POST', CM, { metadata: { name: `c${i}`, labels: { even: String(i % 2 === 0) } } });
+    for (let i = 0; i < 6; i++)
+      await api.ok('POST', CM, { metadata: { name: `c${i}`, labels: { even: String(i % 2 === 0) } } });
     const first = await api.ok('GET', `${CM}?limit=2&labelSelector=even%3Dtrue`);
     assert.deepEqual(names(first), ['c0', 'c2']);
     assert.equal(first.metadata.remainingItemCount, undefined);
@@ -39,20 +40,80 @@ describe('list: pagination', () => {
   });
 
   const refusals: { name: string; query: string; code: number; message: string }[] = [
-    { name: 'a continue token that is not base64', query: 'continue=%25%25', code: 400, message: 'invalid continue token: continue key is not valid: illegal base64 data at input byte 0' },
-    { name: 'a continue token of another version', query: `continue=${Buffer.from(JSON.stringify({ v: 'x', rv: 1, start: 'a' })).toString('base64url')}`, code: 400, message: 'invalid continue token: continue key is not valid: server does not recognize this encoded version x' },
-    { name: 'a continue token with a resourceVersion', query: `continue=${Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 1, start: 'a' })).toString('base64url')}&resourceVersion=5`, code: 400, message: 'specifying resource version is not allowed when using continue' },
-    { name: 'a limit that is not a number', query: 'limit=ten', code: 400, message: 'strconv.ParseInt: parsing "ten": invalid syntax' },
-    { name: 'resourceVersionMatch without resourceVersion', query: 'resourceVersionMatch=NotOlderThan', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' },
-    { name: 'Exact at resourceVersion 0', query: 'resourceVersionMatch=Exact&resourceVersion=0', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"' },
-    { name: 'an unknown resourceVersionMatch', query: 'resourceVersionMatch=Newest&resourceVersion=1', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""' },
-    { name: 'sendInitialEvents on a list', query: 'sendInitialEvents=true', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list' },
-    { name: 'a malformed label selector', query: 'labelSelector=a%20in%20b', code: 400, message: "unable to parse requirement: found 'b' expected: '('" },
-    { name: 'an unknown includeObject', query: 'includeObject=Everything', code: 422, message: 'TableOptions.meta.k8s.io "" is invalid: includeObject: Invalid value: "Everything": must be \'Metadata\', \'Object\', \'None\', or empty' },
+    {
+      name: 'a continue token that is not base64',
+      query: 'continue=%25%25',
+      code: 400,
+      message: 'invalid continue token: continue key is not valid: illegal base64 data at input byte 0',
+    },
+    {
+      name: 'a continue token of another version',
+      query: `continue=${Buffer.from(JSON.stringify({ v: 'x', rv: 1, start: 'a' })).toString('base64url')}`,
+      code: 400,
+      message: 'invalid continue token: continue key is not valid: server does not recognize this encoded version x',
+    },
+    {
+      name: 'a continue token with a resourceVersion',
+      query: `continue=${Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 1, start: 'a' })).toString('base64url')}&resourceVersion=5`,
+      code: 400,
+      message: 'specifying resource version is not allowed when using continue',
+    },
+    {
+      name: 'a limit that is not a number',
+      query: 'limit=ten',
+      code: 400,
+      message: 'strconv.ParseInt: parsing "ten": invalid syntax',
+    },
+    {
+      name: 'resourceVersionMatch without resourceVersion',
+      query: 'resourceVersionMatch=NotOlderThan',
+      code: 422,
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+    },
+    {
+      name: 'Exact at resourceVersion 0',
+      query: 'resourceVersionMatch=Exact&resourceVersion=0',
+      code: 422,
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+    },
+    {
+      name: 'an unknown resourceVersionMatch',
+      query: 'resourceVersionMatch=Newest&resourceVersion=1',
+      code: 422,
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""',
+    },
+    {
+      name: 'sendInitialEvents on a list',
+      query: 'sendInitialEvents=true',
+      code: 422,
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list',
+    },
+    {
+      name: 'a malformed label selector',
+      query: 'labelSelector=a%20in%20b',
+      code: 400,
+      message: "unable to parse requirement: found 'b' expected: '('",
+    },
+    {
+      name: 'an unknown includeObject',
+      query: 'includeObject=Everything',
+      code: 422,
+      message:
+        "TableOptions.meta.k8s.io \"\" is invalid: includeObject: Invalid value: \"Everything\": must be 'Metadata', 'Object', 'None', or empty",
+    },
   ];
   for (const c of refusals) {
     it(`refuses ${c.name}`, async () => {
-      const r = await api.call('GET', `${CM}?${c.query}`, undefined, c.query.startsWith('includeObject') ? { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } : {});
+      const r = await api.call(
+        'GET',
+        `${CM}?${c.query}`,
+        undefined,
+        c.query.startsWith('includeObject') ? { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } : {},
+      );
       assert.equal(r.code, c.code, r.text);
       assert.equal(r.body.message, c.message);
     });
@@ -75,17 +136,38 @@ describe('list: resourceVersion', () => {
     await api.store.compact(await api.store.currentRevision());
     const r = await api.call('GET', `${CM}?resourceVersion=1&resourceVersionMatch=Exact`);
     assert.equal(r.code, 410);
-    assert.deepEqual(r.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided list is too old.', reason: 'Expired', code: 410 });
+    assert.deepEqual(r.body, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'The resourceVersion for the provided list is too old.',
+      reason: 'Expired',
+      code: 410,
+    });
   });
 });
 
 describe('list: field selectors', () => {
-  it('metadata.name, metadata.namespace and the kind\'s own fields; others are 400', async () => {
+  it("metadata.name, metadata.namespace and the kind's own fields; others are 400", async () => {
     await api.ok('POST', '/api/v1/namespaces/demo/secrets', { metadata: { name: 's1' }, type: 'Opaque' });
-    await api.ok('POST', '/api/v1/namespaces/demo/secrets', { metadata: { name: 's2' }, type: 'kubernetes.io/tls', data: { 'tls.crt': '', 'tls.key': '' } });
-    assert.deepEqual(names(await api.ok('GET', '/api/v1/namespaces/demo/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls')), ['s2']);
-    assert.deepEqual(names(await api.ok('GET', '/api/v1/secrets?fieldSelector=metadata.namespace%3Ddemo,metadata.name!%3Ds2')), ['s1']);
-    assert.equal((await api.call('GET', '/api/v1/namespaces/demo/secrets?fieldSelector=spec.x%3Dy')).body.message, 'field label not supported: spec.x');
+    await api.ok('POST', '/api/v1/namespaces/demo/secrets', {
+      metadata: { name: 's2' },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': '', 'tls.key': '' },
+    });
+    assert.deepEqual(
+      names(await api.ok('GET', '/api/v1/namespaces/demo/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls')),
+      ['s2'],
+    );
+    assert.deepEqual(
+      names(await api.ok('GET', '/api/v1/secrets?fieldSelector=metadata.namespace%3Ddemo,metadata.name!%3Ds2')),
+      ['s1'],
+    );
+    assert.equal(
+      (await api.call('GET', '/api/v1/namespaces/demo/secrets?fieldSelector=spec.x%3Dy')).body.message,
+      'field label not supported: spec.x',
+    );
   });
 });
 
@@ -99,7 +181,10 @@ describe('watch', () => {
     await api.ok('DELETE', `${CM}/a`);
     await tick();
     const evs = w.events();
-    assert.deepEqual(evs.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED a', 'MODIFIED a', 'DELETED a']);
+    assert.deepEqual(
+      evs.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED a', 'MODIFIED a', 'DELETED a'],
+    );
     assert.deepEqual(Object.keys(evs[0]!.object).slice(0, 3), ['kind', 'apiVersion', 'metadata']);
     assert.ok(Number(evs[2]!.object.metadata.resourceVersion) > Number(evs[1]!.object.metadata.resourceVersion));
     await w.close();
@@ -116,22 +201,32 @@ describe('watch', () => {
     await api.ok('PATCH', `${CM}/a`, { data: { ignored: 'while it does not match' } }, merge);
     await api.ok('PATCH', `${CM}/a`, { metadata: { labels: { app: 'x' } } }, merge);
     await tick();
-    assert.deepEqual(w.events().map((e) => e.type), ['DELETED', 'ADDED']);
+    assert.deepEqual(
+      w.events().map((e) => e.type),
+      ['DELETED', 'ADDED'],
+    );
     await w.close();
   });
 
   it('a single object by its path (/watch/…/<name>) or by fieldSelector metadata.name', async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
     await api.ok('POST', CM, { metadata: { name: 'b' } });
-    for (const path of ['/api/v1/watch/namespaces/demo/configmaps/b', `${CM}?watch=true&fieldSelector=metadata.name%3Db`]) {
+    for (const path of [
+      '/api/v1/watch/namespaces/demo/configmaps/b',
+      `${CM}?watch=true&fieldSelector=metadata.name%3Db`,
+    ]) {
       const w = api.watch(path);
       await w.started;
-      assert.deepEqual(w.events().map((e) => e.object.metadata.name), ['b'], path);
+      assert.deepEqual(
+        w.events().map((e) => e.object.metadata.name),
+        ['b'],
+        path,
+      );
       await w.close();
     }
   });
 
-  it('a compacted resourceVersion is one ERROR event with 410 Expired, in the watch cache\'s words, then the end', async () => {
+  it("a compacted resourceVersion is one ERROR event with 410 Expired, in the watch cache's words, then the end", async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
     await api.ok('POST', CM, { metadata: { name: 'b' } });
     const compacted = await api.store.currentRevision();
@@ -140,16 +235,34 @@ describe('watch', () => {
     await w.started;
     await tick();
     assert.equal(w.code(), 200);
-    assert.deepEqual(w.events(), [{ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: 1 (${compacted})`, reason: 'Expired', code: 410 } }]);
+    assert.deepEqual(w.events(), [
+      {
+        type: 'ERROR',
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: 1 (${compacted})`,
+          reason: 'Expired',
+          code: 410,
+        },
+      },
+    ]);
     assert.ok(w.ended());
   });
 
   it('sendInitialEvents=true ends the initial state with the initial-events-end bookmark', async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
-    const w = api.watch(`${CM}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
+    const w = api.watch(
+      `${CM}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`,
+    );
     await w.started;
     const evs = w.events();
-    assert.deepEqual(evs.map((e) => e.type), ['ADDED', 'BOOKMARK']);
+    assert.deepEqual(
+      evs.map((e) => e.type),
+      ['ADDED', 'BOOKMARK'],
+    );
     assert.deepEqual(evs[1]!.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
     assert.equal(evs[1]!.object.kind, 'ConfigMap');
     await w.close();
@@ -161,14 +274,31 @@ describe('watch', () => {
     await w.started;
     await api.ok('POST', CM, { metadata: { name: 'b' } });
     await tick();
-    assert.deepEqual(w.events().map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED b']);
+    assert.deepEqual(
+      w.events().map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED b'],
+    );
     await w.close();
   });
 
   const refusals: { query: string; code: number; message: string }[] = [
-    { query: 'resourceVersion=abc', code: 400, message: 'resourceVersion: Invalid value: "abc": must be a non-negative integer' },
-    { query: 'sendInitialEvents=true', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan' },
-    { query: 'resourceVersionMatch=NotOlderThan', code: 422, message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' },
+    {
+      query: 'resourceVersion=abc',
+      code: 400,
+      message: 'resourceVersion: Invalid value: "abc": must be a non-negative integer',
+    },
+    {
+      query: 'sendInitialEvents=true',
+      code: 422,
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+    },
+    {
+      query: 'resourceVersionMatch=NotOlderThan',
+      code: 422,
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+    },
     { query: 'timeoutSeconds=x', code: 400, message: 'strconv.ParseInt: parsing "x": invalid syntax' },
   ];
   for (const c of refusals) {

@@ -14,7 +14,11 @@ const JSONPATCH = { contentType: 'application/json-patch+json' };
 
 const deployment = (name: string): Record<string, unknown> => ({
   metadata: { name },
-  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx:1.26' }] } } },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx:1.26' }] } },
+  },
 });
 
 let api: Api;
@@ -29,7 +33,10 @@ describe('update: preconditions', () => {
     await api.ok('PATCH', `${CM}/a`, { data: { v: '2' } }, MERGE);
     const stale = await api.call('PUT', `${CM}/a`, { ...cm, data: { v: '3' } });
     assert.equal(stale.code, 409);
-    assert.equal(stale.body.message, 'Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again');
+    assert.equal(
+      stale.body.message,
+      'Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again',
+    );
     assert.deepEqual(stale.body.details, { name: 'a', kind: 'configmaps' });
     const { resourceVersion: _rv, ...meta } = cm.metadata;
     const unconditional = await api.call('PUT', `${CM}/a`, { ...cm, metadata: meta, data: { v: '3' } });
@@ -41,15 +48,24 @@ describe('update: preconditions', () => {
     const cm = await api.ok('POST', CM, { metadata: { name: 'a' } });
     const r = await api.call('PUT', `${CM}/a`, { ...cm, metadata: { ...cm.metadata, uid: 'other' } });
     assert.equal(r.code, 409);
-    assert.equal(r.body.message, `Operation cannot be fulfilled on configmaps "a": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata.uid}`);
+    assert.equal(
+      r.body.message,
+      `Operation cannot be fulfilled on configmaps "a": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata.uid}`,
+    );
   });
 
-  it('the name and namespace of the body must be the URL\'s (handlers checkName)', async () => {
+  it("the name and namespace of the body must be the URL's (handlers checkName)", async () => {
     const cm = await api.ok('POST', CM, { metadata: { name: 'a' } });
     const cases: [unknown, string][] = [
-      [{ ...cm, metadata: { ...cm.metadata, name: 'b' } }, 'the name of the object (b) does not match the name on the URL (a)'],
+      [
+        { ...cm, metadata: { ...cm.metadata, name: 'b' } },
+        'the name of the object (b) does not match the name on the URL (a)',
+      ],
       [{ ...cm, metadata: { namespace: 'demo' } }, 'the name of the object () does not match the name on the URL (a)'],
-      [{ ...cm, metadata: { ...cm.metadata, namespace: 'other' } }, 'the namespace of the object (other) does not match the namespace on the request (demo)'],
+      [
+        { ...cm, metadata: { ...cm.metadata, namespace: 'other' } },
+        'the namespace of the object (other) does not match the namespace on the request (demo)',
+      ],
     ];
     for (const [body, message] of cases) {
       const r = await api.call('PUT', `${CM}/a`, body);
@@ -59,7 +75,10 @@ describe('update: preconditions', () => {
   });
 
   it('PUT and PATCH of a missing object are 404', async () => {
-    assert.equal((await api.call('PUT', `${CM}/nope`, { metadata: { name: 'nope' } })).body.message, 'configmaps "nope" not found');
+    assert.equal(
+      (await api.call('PUT', `${CM}/nope`, { metadata: { name: 'nope' } })).body.message,
+      'configmaps "nope" not found',
+    );
     assert.equal((await api.call('PATCH', `${CM}/nope`, { data: {} }, MERGE)).code, 404);
   });
 });
@@ -67,7 +86,12 @@ describe('update: preconditions', () => {
 describe('update: resourceVersion and generation', () => {
   it('a no-op update keeps the resourceVersion (a client re-encoding the object in another key order too)', async () => {
     const cm = await api.ok('POST', CM, { metadata: { name: 'a', labels: { x: '1', y: '2' } }, data: { k: 'v' } });
-    const reordered = { data: { k: 'v' }, metadata: { labels: { y: '2', x: '1' }, ...cm.metadata }, apiVersion: 'v1', kind: 'ConfigMap' };
+    const reordered = {
+      data: { k: 'v' },
+      metadata: { labels: { y: '2', x: '1' }, ...cm.metadata },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+    };
     const r = await api.ok('PUT', `${CM}/a`, reordered);
     assert.equal(r.metadata.resourceVersion, cm.metadata.resourceVersion);
     const patched = await api.ok('PATCH', `${CM}/a`, { metadata: { labels: { x: '1' } } }, MERGE);
@@ -76,13 +100,29 @@ describe('update: resourceVersion and generation', () => {
 
   it('generation: pods bump on spec changes only; deployments on spec or annotations; configmaps have none', async () => {
     await api.ok('POST', PODS, { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx:1.26' }] } });
-    assert.equal((await api.ok('PATCH', `${PODS}/p`, { metadata: { labels: { a: 'b' } } }, SMP)).metadata.generation, 1);
-    assert.equal((await api.ok('PATCH', `${PODS}/p`, { spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } }, SMP)).metadata.generation, 2);
-    assert.equal((await api.ok('PATCH', `${PODS}/p/status`, { status: { phase: 'Running' } }, MERGE)).metadata.generation, 2);
+    assert.equal(
+      (await api.ok('PATCH', `${PODS}/p`, { metadata: { labels: { a: 'b' } } }, SMP)).metadata.generation,
+      1,
+    );
+    assert.equal(
+      (await api.ok('PATCH', `${PODS}/p`, { spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } }, SMP)).metadata
+        .generation,
+      2,
+    );
+    assert.equal(
+      (await api.ok('PATCH', `${PODS}/p/status`, { status: { phase: 'Running' } }, MERGE)).metadata.generation,
+      2,
+    );
 
     await api.ok('POST', DEPLOY, deployment('web'));
-    assert.equal((await api.ok('PATCH', `${DEPLOY}/web`, { metadata: { labels: { tier: 'x' } } }, MERGE)).metadata.generation, 1);
-    assert.equal((await api.ok('PATCH', `${DEPLOY}/web`, { metadata: { annotations: { note: 'x' } } }, MERGE)).metadata.generation, 2);
+    assert.equal(
+      (await api.ok('PATCH', `${DEPLOY}/web`, { metadata: { labels: { tier: 'x' } } }, MERGE)).metadata.generation,
+      1,
+    );
+    assert.equal(
+      (await api.ok('PATCH', `${DEPLOY}/web`, { metadata: { annotations: { note: 'x' } } }, MERGE)).metadata.generation,
+      2,
+    );
     assert.equal((await api.ok('PATCH', `${DEPLOY}/web`, { spec: { replicas: 3 } }, MERGE)).metadata.generation, 3);
 
     await api.ok('POST', CM, { metadata: { name: 'c' }, data: { a: '1' } });
@@ -91,7 +131,11 @@ describe('update: resourceVersion and generation', () => {
 
   it('clients cannot set generation, uid or creationTimestamp on update', async () => {
     const cm = await api.ok('POST', CM, { metadata: { name: 'a' } });
-    const r = await api.ok('PUT', `${CM}/a`, { ...cm, metadata: { ...cm.metadata, generation: 9, creationTimestamp: '2000-01-01T00:00:00Z' }, data: { x: 'y' } });
+    const r = await api.ok('PUT', `${CM}/a`, {
+      ...cm,
+      metadata: { ...cm.metadata, generation: 9, creationTimestamp: '2000-01-01T00:00:00Z' },
+      data: { x: 'y' },
+    });
     assert.equal(r.metadata.generation, undefined);
     assert.equal(r.metadata.creationTimestamp, cm.metadata.creationTimestamp);
   });
@@ -102,16 +146,57 @@ describe('update: resourceVersion and generation', () => {
     assert.equal(r.data.v, '2');
     assert.equal(r.metadata.resourceVersion, cm.metadata.resourceVersion);
     assert.equal((await api.ok('GET', `${CM}/a`)).data.v, '1');
-    assert.equal((await api.call('PATCH', `${CM}/a?dryRun=Maybe`, { data: {} }, MERGE)).body.message, 'PatchOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Maybe"}: supported values: "All"');
+    assert.equal(
+      (await api.call('PATCH', `${CM}/a?dryRun=Maybe`, { data: {} }, MERGE)).body.message,
+      'PatchOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Maybe"}: supported values: "All"',
+    );
   });
 });
 
 describe('update: immutable fields and kind rules', () => {
-  const cases: { name: string; path: string; create: Record<string, unknown>; patch: Record<string, unknown>; message: string | RegExp }[] = [
-    { name: 'pod spec beyond images', path: PODS, create: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } }, patch: { spec: { restartPolicy: 'Never' } }, message: /^Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than/ },
-    { name: 'deployment selector', path: DEPLOY, create: deployment('d'), patch: { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } }, message: /^Deployment\.apps "d" is invalid: spec\.selector: Invalid value: .*field is immutable$/ },
-    { name: 'rolebinding roleRef', path: '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/rolebindings', create: { metadata: { name: 'rb' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' }, subjects: [] }, patch: { roleRef: { name: 'b' } }, message: 'RoleBinding.rbac.authorization.k8s.io "rb" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef' },
-    { name: 'a deletionTimestamp a client makes up', path: CM, create: { metadata: { name: 'c' } }, patch: { metadata: { deletionTimestamp: '2030-01-02T03:04:05Z' } }, message: 'ConfigMap "c" is invalid: metadata.deletionTimestamp: Invalid value: 2030-01-02 03:04:05 +0000 UTC: field is immutable' },
+  const cases: {
+    name: string;
+    path: string;
+    create: Record<string, unknown>;
+    patch: Record<string, unknown>;
+    message: string | RegExp;
+  }[] = [
+    {
+      name: 'pod spec beyond images',
+      path: PODS,
+      create: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      patch: { spec: { restartPolicy: 'Never' } },
+      message: /^Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than/,
+    },
+    {
+      name: 'deployment selector',
+      path: DEPLOY,
+      create: deployment('d'),
+      patch: {
+        spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } },
+      },
+      message: /^Deployment\.apps "d" is invalid: spec\.selector: Invalid value: .*field is immutable$/,
+    },
+    {
+      name: 'rolebinding roleRef',
+      path: '/apis/rbac.authorization.k8s.io/v1/namespaces/demo/rolebindings',
+      create: {
+        metadata: { name: 'rb' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'a' },
+        subjects: [],
+      },
+      patch: { roleRef: { name: 'b' } },
+      message:
+        'RoleBinding.rbac.authorization.k8s.io "rb" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"b"}: cannot change roleRef',
+    },
+    {
+      name: 'a deletionTimestamp a client makes up',
+      path: CM,
+      create: { metadata: { name: 'c' } },
+      patch: { metadata: { deletionTimestamp: '2030-01-02T03:04:05Z' } },
+      message:
+        'ConfigMap "c" is invalid: metadata.deletionTimestamp: Invalid value: 2030-01-02 03:04:05 +0000 UTC: field is immutable',
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -131,19 +216,35 @@ describe('services keep their ClusterIP', () => {
     const svc = await api.ok('POST', SVC, { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } });
     const ip = svc.spec.clusterIP as string;
     assert.match(ip, /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
-    const replaced = await api.ok('PUT', `${SVC}/s`, { metadata: { name: 's' }, spec: { ports: [{ port: 81 }], clusterIP: '' } });
+    const replaced = await api.ok('PUT', `${SVC}/s`, {
+      metadata: { name: 's' },
+      spec: { ports: [{ port: 81 }], clusterIP: '' },
+    });
     assert.equal(replaced.spec.clusterIP, ip);
     assert.deepEqual(replaced.spec.clusterIPs, [ip]);
-    const moved = await api.call('PATCH', `${SVC}/s`, { spec: { clusterIP: '10.96.0.99', clusterIPs: ['10.96.0.99'] } }, MERGE);
+    const moved = await api.call(
+      'PATCH',
+      `${SVC}/s`,
+      { spec: { clusterIP: '10.96.0.99', clusterIPs: ['10.96.0.99'] } },
+      MERGE,
+    );
     assert.equal(moved.code, 422);
-    assert.equal(moved.body.message, 'Service "s" is invalid: spec.clusterIPs[0]: Invalid value: []string{"10.96.0.99"}: may not change once set');
+    assert.equal(
+      moved.body.message,
+      'Service "s" is invalid: spec.clusterIPs[0]: Invalid value: []string{"10.96.0.99"}: may not change once set',
+    );
   });
 });
 
 describe('status subresources', () => {
   it('/status changes status and metadata, never spec; the main resource never changes status', async () => {
     await api.ok('POST', PODS, { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
-    const viaStatus = await api.ok('PATCH', `${PODS}/p/status`, { metadata: { labels: { seen: 'yes' } }, spec: { activeDeadlineSeconds: 5 }, status: { phase: 'Running' } }, MERGE);
+    const viaStatus = await api.ok(
+      'PATCH',
+      `${PODS}/p/status`,
+      { metadata: { labels: { seen: 'yes' } }, spec: { activeDeadlineSeconds: 5 }, status: { phase: 'Running' } },
+      MERGE,
+    );
     assert.equal(viaStatus.status.phase, 'Running');
     assert.equal(viaStatus.metadata.labels.seen, 'yes');
     assert.equal(viaStatus.spec.activeDeadlineSeconds, undefined);
@@ -152,11 +253,19 @@ describe('status subresources', () => {
   });
 
   it('pods/status keeps ownerReferences; deployments/status keeps labels', async () => {
-    await api.ok('POST', PODS, { metadata: { name: 'p', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1' }] }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    await api.ok('POST', PODS, {
+      metadata: { name: 'p', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1' }] },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    });
     const pod = await api.ok('PATCH', `${PODS}/p/status`, { metadata: { ownerReferences: null } }, MERGE);
     assert.equal(pod.metadata.ownerReferences[0].uid, 'u1');
     await api.ok('POST', DEPLOY, deployment('d'));
-    const d = await api.ok('PATCH', `${DEPLOY}/d/status`, { metadata: { labels: { x: 'y' }, annotations: { a: 'b' } }, status: { replicas: 1 } }, MERGE);
+    const d = await api.ok(
+      'PATCH',
+      `${DEPLOY}/d/status`,
+      { metadata: { labels: { x: 'y' }, annotations: { a: 'b' } }, status: { replicas: 1 } },
+      MERGE,
+    );
     assert.equal(d.metadata.labels, undefined);
     assert.equal(d.metadata.annotations.a, 'b');
     assert.equal(d.status.replicas, 1);
@@ -164,10 +273,18 @@ describe('status subresources', () => {
 
   it('namespaces/finalize changes spec.finalizers but not status; the main resource keeps both', async () => {
     const ns = await api.ok('GET', '/api/v1/namespaces/demo');
-    const viaMain = await api.ok('PUT', '/api/v1/namespaces/demo', { ...ns, spec: { finalizers: [] }, status: { phase: 'Terminating' } });
+    const viaMain = await api.ok('PUT', '/api/v1/namespaces/demo', {
+      ...ns,
+      spec: { finalizers: [] },
+      status: { phase: 'Terminating' },
+    });
     assert.deepEqual(viaMain.spec.finalizers, ['kubernetes']);
     assert.equal(viaMain.status.phase, 'Active');
-    const viaFinalize = await api.ok('PUT', '/api/v1/namespaces/demo/finalize', { ...viaMain, spec: { finalizers: [] }, status: { phase: 'Terminating' } });
+    const viaFinalize = await api.ok('PUT', '/api/v1/namespaces/demo/finalize', {
+      ...viaMain,
+      spec: { finalizers: [] },
+      status: { phase: 'Terminating' },
+    });
     assert.deepEqual(viaFinalize.spec.finalizers, []);
     assert.equal(viaFinalize.status.phase, 'Active');
   });
@@ -182,13 +299,26 @@ describe('finalizers and deletion in progress', () => {
     assert.match(marked.body.metadata.deletionTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(marked.body.metadata.deletionGracePeriodSeconds, 0);
 
-    const cleared = await api.ok('PATCH', `${CM}/f`, { metadata: { deletionTimestamp: null, labels: { l: '1' } } }, MERGE);
+    const cleared = await api.ok(
+      'PATCH',
+      `${CM}/f`,
+      { metadata: { deletionTimestamp: null, labels: { l: '1' } } },
+      MERGE,
+    );
     assert.equal(cleared.metadata.deletionTimestamp, marked.body.metadata.deletionTimestamp);
     assert.equal(cleared.metadata.labels.l, '1');
 
-    const added = await api.call('PATCH', `${CM}/f`, { metadata: { finalizers: ['example.com/a', 'example.com/b', 'example.com/c'] } }, MERGE);
+    const added = await api.call(
+      'PATCH',
+      `${CM}/f`,
+      { metadata: { finalizers: ['example.com/a', 'example.com/b', 'example.com/c'] } },
+      MERGE,
+    );
     assert.equal(added.code, 422);
-    assert.equal(added.body.message, 'ConfigMap "f" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/c"}');
+    assert.equal(
+      added.body.message,
+      'ConfigMap "f" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/c"}',
+    );
 
     await api.ok('PATCH', `${CM}/f`, { metadata: { finalizers: ['example.com/b'] } }, MERGE);
     assert.equal((await api.call('GET', `${CM}/f`)).code, 200);
@@ -210,10 +340,28 @@ describe('patch types', () => {
     await api.ok('POST', DEPLOY, deployment('web'));
     const patch = {
       metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
-      spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'side' }, { name: 'c' }], containers: [{ name: 'side', image: 'busybox' }, { name: 'c', image: 'nginx:1.27' }] } } },
+      spec: {
+        template: {
+          spec: {
+            '$setElementOrder/containers': [{ name: 'side' }, { name: 'c' }],
+            containers: [
+              { name: 'side', image: 'busybox' },
+              { name: 'c', image: 'nginx:1.27' },
+            ],
+          },
+        },
+      },
     };
-    const r = await api.ok('PATCH', `${DEPLOY}/web?fieldManager=kubectl-client-side-apply&fieldValidation=Strict`, patch, SMP);
-    assert.deepEqual(r.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`), ['side=busybox', 'c=nginx:1.27']);
+    const r = await api.ok(
+      'PATCH',
+      `${DEPLOY}/web?fieldManager=kubectl-client-side-apply&fieldValidation=Strict`,
+      patch,
+      SMP,
+    );
+    assert.deepEqual(
+      r.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`),
+      ['side=busybox', 'c=nginx:1.27'],
+    );
     assert.equal(r.spec.template.spec.containers[1].imagePullPolicy, 'IfNotPresent');
   });
 
@@ -221,14 +369,26 @@ describe('patch types', () => {
     await api.ok('POST', CM, { metadata: { name: 'a' }, data: { k: 'v' } });
     const r = await api.call('PATCH', `${CM}/a`, [{ op: 'test', path: '/data/k', value: 'w' }], JSONPATCH);
     assert.equal(r.code, 422);
-    assert.deepEqual(r.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server rejected our request due to an error in our request', reason: 'Invalid', details: {}, code: 422 });
+    assert.deepEqual(r.body, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the server rejected our request due to an error in our request',
+      reason: 'Invalid',
+      details: {},
+      code: 422,
+    });
   });
 
   it('a patch whose result has a wrong JSON type is 422 on the patch field', async () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
     const r = await api.call('PATCH', `${CM}/a`, { metadata: { labels: { x: 5 } } }, MERGE);
     assert.equal(r.code, 422);
-    assert.match(r.body.message, /^ "" is invalid: patch: Invalid value: ".*": json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.labels of type string$/);
+    assert.match(
+      r.body.message,
+      /^ "" is invalid: patch: Invalid value: ".*": json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.labels of type string$/,
+    );
     assert.equal(r.body.details.causes[0].field, 'patch');
   });
 
@@ -236,20 +396,29 @@ describe('patch types', () => {
     await api.ok('POST', CM, { metadata: { name: 'a' } });
     const unknown = await api.call('PATCH', `${CM}/a`, {}, { contentType: 'text/plain' });
     assert.equal(unknown.code, 415);
-    assert.equal(unknown.body.message, 'the body of the request was in an unknown format - accepted media types include: ' +
-      'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml');
+    assert.equal(
+      unknown.body.message,
+      'the body of the request was in an unknown format - accepted media types include: ' +
+        'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+    );
   });
 
-  it('null in a list of primitives is Go\'s zero value: an empty finalizer (refused), an empty arg (kept)', async () => {
+  it("null in a list of primitives is Go's zero value: an empty finalizer (refused), an empty arg (kept)", async () => {
     await api.ok('POST', CM, { metadata: { name: 'a', finalizers: ['example.com/x'] } });
     const r = await api.call('PATCH', `${CM}/a`, { metadata: { finalizers: [null] } }, SMP);
     assert.equal(r.code, 422);
     // IsQualifiedName reports an empty name twice: empty, and not matching the name regex.
-    assert.equal(r.body.message, 'ConfigMap "a" is invalid: [metadata.finalizers: Invalid value: "": name part must be non-empty, '
-      + 'metadata.finalizers: Invalid value: "": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must '
-      + 'start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is '
-      + '\'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')]');
-    const p = await api.ok('POST', PODS, { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', args: ['a', null] }] } });
+    assert.equal(
+      r.body.message,
+      'ConfigMap "a" is invalid: [metadata.finalizers: Invalid value: "": name part must be non-empty, ' +
+        "metadata.finalizers: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must " +
+        "start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is " +
+        "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')]",
+    );
+    const p = await api.ok('POST', PODS, {
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'i', args: ['a', null] }] },
+    });
     assert.deepEqual(p.spec.containers[0].args, ['a', '']);
   });
 
@@ -258,7 +427,10 @@ describe('patch types', () => {
     const ops = Array.from({ length: 10001 }, () => ({ op: 'test', path: '/metadata/name', value: 'a' }));
     const r = await api.call('PATCH', `${CM}/a`, ops, JSONPATCH);
     assert.equal(r.code, 413);
-    assert.equal(r.body.message, 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001');
+    assert.equal(
+      r.body.message,
+      'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
+    );
   });
 
   it('a strategic list item without its merge key is the plain error kube-apiserver passes through', async () => {
@@ -274,7 +446,15 @@ describe('deployments/scale (kubectl scale)', () => {
   it('GET answers an autoscaling/v1 Scale; PATCH sets spec.replicas through the deployment strategy', async () => {
     await api.ok('POST', DEPLOY, deployment('web'));
     const scale = await api.ok('GET', `${DEPLOY}/web/scale`);
-    assert.deepEqual({ kind: scale.kind, apiVersion: scale.apiVersion, spec: scale.spec, status: scale.status }, { kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 1 }, status: { replicas: 0, selector: 'app=web' } });
+    assert.deepEqual(
+      { kind: scale.kind, apiVersion: scale.apiVersion, spec: scale.spec, status: scale.status },
+      {
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        spec: { replicas: 1 },
+        status: { replicas: 0, selector: 'app=web' },
+      },
+    );
     const patched = await api.ok('PATCH', `${DEPLOY}/web/scale`, { spec: { replicas: 3 } }, MERGE);
     assert.equal(patched.spec.replicas, 3);
     const d = await api.ok('GET', `${DEPLOY}/web`);
@@ -290,7 +470,13 @@ describe('deployments/scale (kubectl scale)', () => {
     assert.equal((await api.call('PUT', `${DEPLOY}/web/scale`, { ...scale, spec: { replicas: 2 } })).code, 409);
     const negative = await api.call('PATCH', `${DEPLOY}/web/scale`, { spec: { replicas: -1 } }, MERGE);
     assert.equal(negative.code, 422);
-    assert.equal(negative.body.message, 'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
-    assert.equal((await api.call('GET', `${DEPLOY}/missing/scale`)).body.message, 'deployments.apps "missing" not found');
+    assert.equal(
+      negative.body.message,
+      'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    );
+    assert.equal(
+      (await api.call('GET', `${DEPLOY}/missing/scale`)).body.message,
+      'deployments.apps "missing" not found',
+    );
   });
 });

@@ -32,21 +32,36 @@ const one = () => new Promise((resolve) => {
 (async () => { const out = []; for (let i = 0; i < times; i++) out.push(await one()); console.log(JSON.stringify(out)); })();
 `;
 
-function postFromAnotherProcess(port: number, path: string, bytes: number, times: number, chunked = false): Promise<string[]> {
+function postFromAnotherProcess(
+  port: number,
+  path: string,
+  bytes: number,
+  times: number,
+  chunked = false,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', CLIENT, String(port), path, String(bytes), String(times), chunked ? '1' : '0'],
-      { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(
+      process.execPath,
+      ['-e', CLIENT, String(port), path, String(bytes), String(times), chunked ? '1' : '0'],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+      (err, stdout, stderr) => {
         if (err) return reject(new Error(`${err.message}\n${stderr}`));
         resolve(JSON.parse(stdout) as string[]);
-      });
+      },
+    );
   });
 }
 
 const LIMIT = 3 * 1024 * 1024;
 const CM = '/api/v1/namespaces/demo/configmaps';
 const TOO_LARGE = {
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-  message: `Request entity too large: limit is ${LIMIT}`, reason: 'RequestEntityTooLarge', code: 413,
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: `Request entity too large: limit is ${LIMIT}`,
+  reason: 'RequestEntityTooLarge',
+  code: 413,
 };
 
 /** A ConfigMap body of exactly `bytes` bytes. */
@@ -58,7 +73,9 @@ function body(bytes: number): string {
 
 describe('request body limit (3 MiB)', () => {
   let live: LiveApi;
-  before(async () => { live = await startLiveApi(); });
+  before(async () => {
+    live = await startLiveApi();
+  });
   after(async () => live.close());
 
   const MiB = 1024 * 1024;
@@ -83,7 +100,8 @@ describe('request body limit (3 MiB)', () => {
   it('/readyz keeps answering while 16 MiB bodies are drained', async () => {
     const payload = body(16 * MiB);
     const { result, slowestReadyzMs } = await whileProbing(live, () =>
-      Promise.all([1, 2, 3].map(() => live.request({ method: 'POST', path: CM, body: payload }))));
+      Promise.all([1, 2, 3].map(() => live.request({ method: 'POST', path: CM, body: payload }))),
+    );
     for (const r of result) assert.deepEqual(r.json, TOO_LARGE);
     // A bound for a loaded 2-core CI machine; before the drain budget a 16 MiB body held the connection open.
     assert.ok(slowestReadyzMs < 3000, `readyz took ${slowestReadyzMs} ms`);
@@ -98,14 +116,28 @@ describe('readBody drain budget', () => {
     const { readBody } = await import('../../../src/server/request-body.js');
     const { writeError, writeJson } = await import('../../../src/server/respond.js');
     const server = http.createServer((req, res) => {
-      readBody(req, res, 1024, budget).then((b) => writeJson(req, res, 200, { bytes: b.length }), (e) => writeError(req, res, e));
+      readBody(req, res, 1024, budget).then(
+        (b) => writeJson(req, res, 200, { bytes: b.length }),
+        (e) => writeError(req, res, e),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as import('node:net').AddressInfo).port;
-    return { port, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+    return {
+      port,
+      close: () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    };
   }
   /** Sends the head and `sent` bytes of a body declared `declared` long, then waits; returns what came back and when. */
-  async function partial(port: number, declared: number, sent: number): Promise<{ text: string; ms: number; closed: boolean }> {
+  async function partial(
+    port: number,
+    declared: number,
+    sent: number,
+  ): Promise<{ text: string; ms: number; closed: boolean }> {
     const net = await import('node:net');
     return new Promise((resolve) => {
       const start = performance.now();
@@ -114,12 +146,19 @@ describe('readBody drain budget', () => {
       sock.on('data', (d) => {
         text += d;
         // A whole JSON answer: give the server a moment to close (or not), then report.
-        if (text.includes('\r\n\r\n') && text.endsWith('\n')) setTimeout(() => { resolve({ text, ms: performance.now() - start, closed: sock.destroyed || sock.readableEnded }); sock.destroy(); }, 100);
+        if (text.includes('\r\n\r\n') && text.endsWith('\n'))
+          setTimeout(() => {
+            resolve({ text, ms: performance.now() - start, closed: sock.destroyed || sock.readableEnded });
+            sock.destroy();
+          }, 100);
       });
       sock.on('error', () => undefined);
       sock.on('close', () => resolve({ text, ms: performance.now() - start, closed: true }));
       sock.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${declared}\r\n\r\n${'a'.repeat(sent)}`);
-      setTimeout(() => { resolve({ text, ms: performance.now() - start, closed: false }); sock.destroy(); }, 3000);
+      setTimeout(() => {
+        resolve({ text, ms: performance.now() - start, closed: false });
+        sock.destroy();
+      }, 3000);
     });
   }
 
@@ -131,7 +170,9 @@ describe('readBody drain budget', () => {
       r = await partial(s.port, 2048, 2048);
       assert.match(r.text, /^HTTP\/1.1 413 .*Request entity too large: limit is 1024/s);
       assert.equal(r.closed, false);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('a body that stops arriving: 413 once the drain time is spent, then the connection closes', async () => {
@@ -140,7 +181,9 @@ describe('readBody drain budget', () => {
       const r = await partial(s.port, 2048, 1500);
       assert.match(r.text, /^HTTP\/1.1 413 .*Connection: close/s);
       assert.ok(r.closed && r.ms >= budget.ms && r.ms < 2000, `closed ${r.closed} after ${r.ms} ms`);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('a declared length past limit and drain budget: 413 at once, then the connection closes', async () => {
@@ -149,6 +192,8 @@ describe('readBody drain budget', () => {
       const r = await partial(s.port, 1024 + budget.bytes + 1, 10);
       assert.match(r.text, /^HTTP\/1.1 413 /);
       assert.ok(r.closed && r.ms < budget.ms, `closed ${r.closed} after ${r.ms} ms`);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -10,14 +10,18 @@ import { startLiveApi, whileProbing, type LiveApi } from './live-api.js';
 const CM = '/api/v1/namespaces/demo/configmaps';
 const deep = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 /** A ConfigMap whose unknown field x makes the whole body `depth` levels deep. */
-const configMap = (name: string, depth: number): string => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"x":${deep(depth - 1)}}`;
+const configMap = (name: string, depth: number): string =>
+  `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"x":${deep(depth - 1)}}`;
 
-describe('decode depth: Go\'s 10,000 levels', () => {
+describe("decode depth: Go's 10,000 levels", () => {
   let live: LiveApi;
   before(async () => {
     live = await startLiveApi();
     await live.api.ok('POST', CM, { metadata: { name: 'target' }, data: { a: 'b' } });
-    await live.api.ok('POST', '/api/v1/namespaces/demo/pods', { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    await live.api.ok('POST', '/api/v1/namespaces/demo/pods', {
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx' }] },
+    });
   });
   after(async () => live.close());
 
@@ -32,20 +36,31 @@ describe('decode depth: Go\'s 10,000 levels', () => {
     });
   }
 
-  it('create: 10,001 levels is refused as Go\'s scanner refuses it', async () => {
+  it("create: 10,001 levels is refused as Go's scanner refuses it", async () => {
     const body = configMap('too-deep', 10_001);
     const r = await live.request({ method: 'POST', path: CM, body });
     assert.deepEqual(r.json, {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
       message: `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character '{' exceeded max depth (${body.slice(0, 30)} ...)`,
-      reason: 'BadRequest', code: 400,
+      reason: 'BadRequest',
+      code: 400,
     });
   });
 
   it('create with fieldValidation=Strict: the deep unknown field is refused by name', async () => {
-    const r = await live.request({ method: 'POST', path: `${CM}?fieldValidation=Strict`, body: configMap('strict', 10_000) });
+    const r = await live.request({
+      method: 'POST',
+      path: `${CM}?fieldValidation=Strict`,
+      body: configMap('strict', 10_000),
+    });
     assert.equal(r.code, 400);
-    assert.equal(r.json.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "x"');
+    assert.equal(
+      r.json.message,
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "x"',
+    );
   });
 
   it('update: PUT of a 10,000-level body', async () => {
@@ -59,7 +74,10 @@ describe('decode depth: Go\'s 10,000 levels', () => {
   const patches: { type: string; body: string }[] = [
     { type: 'application/merge-patch+json', body: `{"x":${deep(9_999)}}` },
     { type: 'application/strategic-merge-patch+json', body: `{"x":${deep(9_999)}}` },
-    { type: 'application/json-patch+json', body: `[{"op":"add","path":"/x","value":${deep(9_998)}},{"op":"copy","from":"/x","path":"/y"},{"op":"test","path":"/y","value":${deep(9_998)}}]` },
+    {
+      type: 'application/json-patch+json',
+      body: `[{"op":"add","path":"/x","value":${deep(9_998)}},{"op":"copy","from":"/x","path":"/y"},{"op":"test","path":"/y","value":${deep(9_998)}}]`,
+    },
   ];
   for (const p of patches) {
     it(`${p.type}: a 10,000-level patch applies, the unknown field dropped`, async () => {
@@ -76,9 +94,11 @@ describe('decode depth: Go\'s 10,000 levels', () => {
     });
   }
 
-  it('a strategic merge error that quotes a 9,000-level value: kube\'s 500 text, not a stack overflow', async () => {
+  it("a strategic merge error that quotes a 9,000-level value: kube's 500 text, not a stack overflow", async () => {
     const r = await live.request({
-      method: 'PATCH', path: '/api/v1/namespaces/demo/pods/p', contentType: 'application/strategic-merge-patch+json',
+      method: 'PATCH',
+      path: '/api/v1/namespaces/demo/pods/p',
+      contentType: 'application/strategic-merge-patch+json',
       body: `{"spec":{"containers":[{"image":${deep(9_000)}}]}}`,
     });
     assert.equal(r.code, 500);
@@ -97,16 +117,30 @@ describe('decode depth: Go\'s 10,000 levels', () => {
 
   it('DeleteOptions 10,000 levels deep', async () => {
     await live.api.ok('POST', CM, { metadata: { name: 'doomed' } });
-    const r = await live.request({ method: 'DELETE', path: `${CM}/doomed`, body: `{"kind":"DeleteOptions","apiVersion":"v1","x":${deep(9_999)}}` });
+    const r = await live.request({
+      method: 'DELETE',
+      path: `${CM}/doomed`,
+      body: `{"kind":"DeleteOptions","apiVersion":"v1","x":${deep(9_999)}}`,
+    });
     assert.equal(r.code, 200, r.text.slice(0, 300));
   });
 
   it('/readyz answers while 10,000-level bodies are decoded and patched', async () => {
-    const { result, slowestReadyzMs } = await whileProbing(live, () => Promise.all([
-      live.request({ method: 'POST', path: `${CM}?dryRun=All`, body: configMap('probe', 10_000) }),
-      live.request({ method: 'PATCH', path: `${CM}/target`, body: `{"x":${deep(9_999)}}`, contentType: 'application/merge-patch+json' }),
-    ]));
-    assert.deepEqual(result.map((r) => r.code), [201, 200]);
+    const { result, slowestReadyzMs } = await whileProbing(live, () =>
+      Promise.all([
+        live.request({ method: 'POST', path: `${CM}?dryRun=All`, body: configMap('probe', 10_000) }),
+        live.request({
+          method: 'PATCH',
+          path: `${CM}/target`,
+          body: `{"x":${deep(9_999)}}`,
+          contentType: 'application/merge-patch+json',
+        }),
+      ]),
+    );
+    assert.deepEqual(
+      result.map((r) => r.code),
+      [201, 200],
+    );
     assert.ok(slowestReadyzMs < 3000, `readyz took ${slowestReadyzMs} ms`); // bound for a loaded 2-core CI machine
   });
 });

@@ -90,14 +90,22 @@ export function regexesInSource(file: string, text: string): RegexInventory {
       const literal = n.getText(sf);
       const end = literal.lastIndexOf('/');
       add(n, literal.slice(1, end), literal.slice(end + 1));
-    } else if ((ts.isNewExpression(n) || ts.isCallExpression(n)) && ts.isIdentifier(n.expression) && n.expression.text === 'RegExp') {
+    } else if (
+      (ts.isNewExpression(n) || ts.isCallExpression(n)) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === 'RegExp'
+    ) {
       const [pattern, flags] = n.arguments ?? [];
       // new RegExp(/x/) copies a literal, which the literal branch records.
       if (!(pattern && ts.isRegularExpressionLiteral(pattern) && !flags)) {
         add(n, pattern ? fold(pattern, consts) : undefined, flags ? fold(flags, consts) : '');
       }
-    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)
-      && STRING_TO_REGEXP_METHODS.has(n.expression.name.text) && n.arguments.length >= 1) {
+    } else if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      STRING_TO_REGEXP_METHODS.has(n.expression.name.text) &&
+      n.arguments.length >= 1
+    ) {
       const arg = n.arguments[0]!;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) || ts.isTemplateExpression(arg)) {
         add(n, fold(arg, consts), n.expression.name.text === 'matchAll' ? 'g' : '');

@@ -2,7 +2,12 @@
 // RequestInfo, in linear time and as kube's requestinfo.go reads it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRequestInfo, RequestInfoError, splitRequestTarget, trimTrailingSlashes } from '../../../src/server/requestinfo.js';
+import {
+  parseRequestInfo,
+  RequestInfoError,
+  splitRequestTarget,
+  trimTrailingSlashes,
+} from '../../../src/server/requestinfo.js';
 
 function info(method: string, target: string) {
   const { path, query } = splitRequestTarget(target);
@@ -22,12 +27,23 @@ describe('finding 1: which paths name a resource under /namespaces/<ns>/', () =>
     ['PATCH', '/api/v1/namespaces/team/namespaces/other/status', 'namespaces', 'team', 'other', 'status', true],
     ['GET', '/api/v1/watch/namespaces/team/namespaces', 'namespaces', 'team', '', '', true],
     ['GET', '/api/v1/namespaces/team/pods/web', 'pods', 'team', 'web', '', true],
-    ['GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/clusterroles/admin', 'clusterroles', 'team', 'admin', '', true],
+    [
+      'GET',
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/team/clusterroles/admin',
+      'clusterroles',
+      'team',
+      'admin',
+      '',
+      true,
+    ],
   ];
   for (const [method, target, resource, namespace, name, subresource, namespacedPath] of cases) {
     it(`${method} ${target}`, () => {
       const i = info(method, target);
-      assert.deepEqual([i.resource, i.namespace, i.name, i.subresource, i.namespacedPath], [resource, namespace, name, subresource, namespacedPath]);
+      assert.deepEqual(
+        [i.resource, i.namespace, i.name, i.subresource, i.namespacedPath],
+        [resource, namespace, name, subresource, namespacedPath],
+      );
     });
   }
 });
@@ -80,7 +96,8 @@ describe('finding 10: the request target and its escapes', () => {
     });
   }
   for (const bad of ['/api/v1/namespaces/%zz/pods', '/api/v1/namespaces/a%f', '/api/v1/namespaces/a%']) {
-    it(`refuses ${bad}: a % that is not an escape is malformed`, () => assert.throws(() => info('GET', bad), RequestInfoError));
+    it(`refuses ${bad}: a % that is not an escape is malformed`, () =>
+      assert.throws(() => info('GET', bad), RequestInfoError));
   }
   it('decodes 100,000 escapes in linear time', () => {
     const start = Date.now();

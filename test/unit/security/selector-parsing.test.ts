@@ -26,17 +26,43 @@ function within<T>(ms: number, fn: () => T): T {
   return out;
 }
 
-const LABEL_VALUE_TEXT = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const LABEL_VALUE_TEXT =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 describe('labels.Parse', () => {
   const labels = { x: 'a', y: 'b', z: '', n: '5', in: 'notin' };
   // selector, matches `labels`
   const good: [string, boolean][] = [
-    ['', true], ['   ', true], ['x=a,y=b', true], ['x==a', true], ['x!=a', false], ['x=', false], ['z=', true], ['z= ', true],
-    [' x = a , y ', true], ['!x', false], ['!w', true], ['x', true], ['w', false], ['n>1', true], ['n>1,n<5', false],
-    ['n<6', true], ['x>1', false], ['w notin (a)', true], ['x in (a,b)', true], ['x in (b,c)', false], ['x notin (a)', false],
-    ['z in ()', true], ['x in (,b)', false], ['z in (,b)', true], ['x in (a,)', true], ['in=notin', true], ['in in (in,notin)', true],
-    ['x in (notin)', false], ['example.com/w', false], ['w-1.x_y', false],
+    ['', true],
+    ['   ', true],
+    ['x=a,y=b', true],
+    ['x==a', true],
+    ['x!=a', false],
+    ['x=', false],
+    ['z=', true],
+    ['z= ', true],
+    [' x = a , y ', true],
+    ['!x', false],
+    ['!w', true],
+    ['x', true],
+    ['w', false],
+    ['n>1', true],
+    ['n>1,n<5', false],
+    ['n<6', true],
+    ['x>1', false],
+    ['w notin (a)', true],
+    ['x in (a,b)', true],
+    ['x in (b,c)', false],
+    ['x notin (a)', false],
+    ['z in ()', true],
+    ['x in (,b)', false],
+    ['z in (,b)', true],
+    ['x in (a,)', true],
+    ['in=notin', true],
+    ['in in (in,notin)', true],
+    ['x in (notin)', false],
+    ['example.com/w', false],
+    ['w-1.x_y', false],
   ];
   for (const [selector, want] of good) {
     it(`parses ${JSON.stringify(selector)}`, () => assert.equal(parseLabelSelector(selector)(labels), want));
@@ -54,22 +80,47 @@ describe('labels.Parse', () => {
     ['x in (a,b', "unable to parse requirement: found '', expected: ',' or ')'"],
     ['x in (a b)', "unable to parse requirement: found 'b', expected: ',' or ')'"],
     ['x in (=)', "unable to parse requirement: found '=', expected: ',', ')' or identifier"],
-    ['x<a', `unable to parse requirement: values[0]: Invalid value: "a": for 'Gt', 'Lt' operators, the value must be an integer`],
+    [
+      'x<a',
+      `unable to parse requirement: values[0]: Invalid value: "a": for 'Gt', 'Lt' operators, the value must be an integer`,
+    ],
     ['x>-1', `unable to parse requirement: values[0][x]: Invalid value: "-1": ${LABEL_VALUE_TEXT}`],
-    ['x>-a', `unable to parse requirement: [values[0]: Invalid value: "-a": for 'Gt', 'Lt' operators, the value must be an integer, values[0][x]: Invalid value: "-a": ${LABEL_VALUE_TEXT}]`],
+    [
+      'x>-a',
+      `unable to parse requirement: [values[0]: Invalid value: "-a": for 'Gt', 'Lt' operators, the value must be an integer, values[0][x]: Invalid value: "-a": ${LABEL_VALUE_TEXT}]`,
+    ],
     ['x=a||y=b', `unable to parse requirement: values[0][x]: Invalid value: "a||y": ${LABEL_VALUE_TEXT}`],
-    [`x=${'v'.repeat(64)}`, `unable to parse requirement: values[0][x]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`],
-    [`${'k'.repeat(64)}`, `unable to parse requirement: <nil>: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 characters`],
-    [`${'p'.repeat(254)}/k=v`, `unable to parse requirement: <nil>: Invalid value: "${'p'.repeat(254)}/k": prefix part must be no more than 253 characters`],
-    ['-x', `unable to parse requirement: <nil>: Invalid value: "-x": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`],
+    [
+      `x=${'v'.repeat(64)}`,
+      `unable to parse requirement: values[0][x]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`,
+    ],
+    [
+      `${'k'.repeat(64)}`,
+      `unable to parse requirement: <nil>: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 characters`,
+    ],
+    [
+      `${'p'.repeat(254)}/k=v`,
+      `unable to parse requirement: <nil>: Invalid value: "${'p'.repeat(254)}/k": prefix part must be no more than 253 characters`,
+    ],
+    [
+      '-x',
+      `unable to parse requirement: <nil>: Invalid value: "-x": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    ],
   ];
   for (const [selector, want] of bad) {
-    it(`refuses ${JSON.stringify(selector.slice(0, 40))}`, () => assert.equal(message(() => parseLabelSelector(selector)), want));
+    it(`refuses ${JSON.stringify(selector.slice(0, 40))}`, () =>
+      assert.equal(
+        message(() => parseLabelSelector(selector)),
+        want,
+      ));
   }
 
   it('refuses a selector over the length budget before parsing it', () => {
     const long = `a=b${' '.repeat(MAX_SELECTOR_LENGTH)}`;
-    assert.equal(within(50, () => message(() => parseLabelSelector(long))), `labelSelector is too long: ${long.length} characters, at most ${MAX_SELECTOR_LENGTH} are accepted`);
+    assert.equal(
+      within(50, () => message(() => parseLabelSelector(long))),
+      `labelSelector is too long: ${long.length} characters, at most ${MAX_SELECTOR_LENGTH} are accepted`,
+    );
   });
 
   // Inputs at the budget that are as awkward as possible for a parser: each must take a few milliseconds.
@@ -108,7 +159,13 @@ describe('fields.ParseSelector', () => {
     ['', []],
     [',,', []],
     ['metadata.name=a', [{ field: 'metadata.name', op: '=', value: 'a' }]],
-    ['spec.nodeName!=b,metadata.name==a', [{ field: 'metadata.name', op: '=', value: 'a' }, { field: 'spec.nodeName', op: '!=', value: 'b' }]],
+    [
+      'spec.nodeName!=b,metadata.name==a',
+      [
+        { field: 'metadata.name', op: '=', value: 'a' },
+        { field: 'spec.nodeName', op: '!=', value: 'b' },
+      ],
+    ],
     ['metadata.name=a\\,b\\=c\\\\', [{ field: 'metadata.name', op: '=', value: 'a,b=c\\' }]],
     ['metadata.name= a ', [{ field: 'metadata.name', op: '=', value: ' a ' }]],
     [' metadata.name=a', [{ field: ' metadata.name', op: '=', value: 'a' }]],
@@ -128,12 +185,19 @@ describe('fields.ParseSelector', () => {
     ['a=b\\', 'invalid field selector: invalid escape sequence: \\'],
   ];
   for (const [selector, want] of bad) {
-    it(`refuses ${JSON.stringify(selector)}`, () => assert.equal(message(() => parseFieldSelector(selector)), want));
+    it(`refuses ${JSON.stringify(selector)}`, () =>
+      assert.equal(
+        message(() => parseFieldSelector(selector)),
+        want,
+      ));
   }
 
-  it('finding 5\'s selector: 128,000 spaces are over the budget, refused at once', () => {
+  it("finding 5's selector: 128,000 spaces are over the budget, refused at once", () => {
     const selector = `metadata.namespace=a${' '.repeat(128_000)}b`;
-    assert.equal(within(50, () => message(() => parseFieldSelector(selector))), `fieldSelector is too long: ${selector.length} characters, at most ${MAX_SELECTOR_LENGTH} are accepted`);
+    assert.equal(
+      within(50, () => message(() => parseFieldSelector(selector))),
+      `fieldSelector is too long: ${selector.length} characters, at most ${MAX_SELECTOR_LENGTH} are accepted`,
+    );
   });
   it('and the same shape within the budget is parsed in one pass', () => {
     const spaces = ' '.repeat(MAX_SELECTOR_LENGTH - 25);

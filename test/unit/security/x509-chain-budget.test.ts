@@ -25,15 +25,46 @@ function key(name: string): void {
 }
 /** A self-signed CA certificate of `keyName` (optionally with a SAN, which makes it a different CA to Go). */
 function selfSignedCa(name: string, keyName: string, subject: string, san?: string): void {
-  openssl('req', '-x509', '-new', '-key', `${keyName}.key`, '-subj', subject, '-days', '2', '-out', `${name}.crt`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign', ...(san ? ['-addext', `subjectAltName=${san}`] : []));
+  openssl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    `${keyName}.key`,
+    '-subj',
+    subject,
+    '-days',
+    '2',
+    '-out',
+    `${name}.crt`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+    ...(san ? ['-addext', `subjectAltName=${san}`] : []),
+  );
 }
 /** A certificate for `keyName`'s key with `subject`, signed by `issuer` (its .crt and the issuer's key). */
 function signed(name: string, keyName: string, subject: string, issuer: string, issuerKey: string, ext: string): void {
   openssl('req', '-new', '-key', `${keyName}.key`, '-subj', subject, '-out', `${name}.csr`);
   writeFileSync(file(`${name}.ext`), ext);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.crt`, '-CAkey', `${issuerKey}.key`, '-CAcreateserial', '-days', '1',
-    '-extfile', `${name}.ext`, '-out', `${name}.crt`);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${issuer}.crt`,
+    '-CAkey',
+    `${issuerKey}.key`,
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
+  );
 }
 
 const CLIENT = 'extendedKeyUsage=clientAuth\n';
@@ -65,7 +96,14 @@ const NO_KEY_IDS = 'subjectKeyIdentifier=none\nauthorityKeyIdentifier=none\n';
 for (let i = 0; i < RING; i++) key(`ring-${i}`);
 for (let i = 0; i < RING; i++) selfSignedCa(`ring-self-${i}`, `ring-${i}`, '/CN=ring-ca');
 for (let i = 0; i < RING; i++) {
-  signed(`ring-${i}`, `ring-${i}`, '/CN=ring-ca', `ring-self-${(i + 1) % RING}`, `ring-${(i + 1) % RING}`, CA_EXT + NO_KEY_IDS);
+  signed(
+    `ring-${i}`,
+    `ring-${i}`,
+    '/CN=ring-ca',
+    `ring-self-${(i + 1) % RING}`,
+    `ring-${(i + 1) % RING}`,
+    CA_EXT + NO_KEY_IDS,
+  );
 }
 signed('ring-leaf', 'alice', '/CN=ring-user', 'ring-self-0', 'ring-0', CLIENT + NO_KEY_IDS);
 
@@ -78,18 +116,25 @@ function countingSignatureChecks<T>(fn: () => Promise<T>): Promise<{ result: T |
     return original.call(this, key);
   };
   const start = Date.now();
-  return fn().then((r) => r as T | Error, (e: Error) => e).then((result) => {
-    X509Certificate.prototype.verify = original;
-    return { result, checks, ms: Date.now() - start };
-  });
+  return fn()
+    .then(
+      (r) => r as T | Error,
+      (e: Error) => e,
+    )
+    .then((result) => {
+      X509Certificate.prototype.verify = original;
+      return { result, checks, ms: Date.now() - start };
+    });
 }
 
 const authenticator = (): X509Authenticator => new X509Authenticator([readFileSync(file('root.crt'), 'utf8')]);
 const chain = (...names: string[]): X509Certificate[] => names.map((n) => load(`${n}.crt`));
 
-describe('x509 chain building budget (Go\'s maxChainSignatureChecks)', () => {
+describe("x509 chain building budget (Go's maxChainSignatureChecks)", () => {
   it('a real chain through a presented intermediate still authenticates, in a few checks', async () => {
-    const { result, checks } = await countingSignatureChecks(() => authenticator().authenticate({ headers: {}, peerCertificates: chain('alice', 'inter') }));
+    const { result, checks } = await countingSignatureChecks(() =>
+      authenticator().authenticate({ headers: {}, peerCertificates: chain('alice', 'inter') }),
+    );
     assert.ok(!(result instanceof Error), String(result));
     assert.deepEqual(result?.user.username, 'alice');
     assert.ok(checks <= 3, `${checks} signature checks`);
@@ -109,12 +154,15 @@ describe('x509 chain building budget (Go\'s maxChainSignatureChecks)', () => {
     {
       name: `a ring of ${RING} cross-signed CAs that never reaches a trusted root`,
       presented: ['ring-leaf', ...Array.from({ length: RING }, (_, i) => `ring-${i}`)],
-      message: /: x509: (signature check attempts limit reached while verifying certificate chain|certificate signed by unknown authority)$/,
+      message:
+        /: x509: (signature check attempts limit reached while verifying certificate chain|certificate signed by unknown authority)$/,
     },
   ];
   for (const c of cases) {
     it(c.name, { timeout: 20_000 }, async () => {
-      const { result, checks, ms } = await countingSignatureChecks(() => authenticator().authenticate({ headers: {}, peerCertificates: chain(...c.presented) }));
+      const { result, checks, ms } = await countingSignatureChecks(() =>
+        authenticator().authenticate({ headers: {}, peerCertificates: chain(...c.presented) }),
+      );
       assert.ok(result instanceof AuthenticationError, `expected an authentication error, got ${String(result)}`);
       assert.match(result.message, /^verifying certificate SN=\d+, SKID=[0-9A-F:]*, AKID=[0-9A-F:]* failed: /);
       assert.match(result.message, c.message);

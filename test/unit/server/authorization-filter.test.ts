@@ -7,29 +7,46 @@ import type { Attributes, AuthorizationResult, Authorizer } from '../../../src/a
 import { authorize } from '../../../src/server/filters/authorization.js';
 
 const attrs: Attributes = {
-  user: { username: 'joe', groups: ['system:authenticated'] }, verb: 'list', isResourceRequest: true, path: '/api/v1/namespaces/default/configmaps',
-  namespace: 'default', apiGroup: '', apiVersion: 'v1', resource: 'configmaps', subresource: '', name: '',
+  user: { username: 'joe', groups: ['system:authenticated'] },
+  verb: 'list',
+  isResourceRequest: true,
+  path: '/api/v1/namespaces/default/configmaps',
+  namespace: 'default',
+  apiGroup: '',
+  apiVersion: 'v1',
+  resource: 'configmaps',
+  subresource: '',
+  name: '',
 };
 const answering = (result: AuthorizationResult): Authorizer => ({ name: 'test', authorize: async () => result });
 const URI = '/api/v1/namespaces/default/configmaps?limit=500';
 
-test('an error without an Allow is a 500 with kube\'s text, whatever the decision', async () => {
+test("an error without an Allow is a 500 with kube's text, whatever the decision", async () => {
   for (const decision of ['NoOpinion', 'Deny'] as const) {
-    await assert.rejects(authorize(attrs, answering({ decision, reason: '', error: 'webhook: unexpected end of JSON input' }), URI), (e: unknown) => {
-      assert.ok(e instanceof PlainTextError, decision);
-      assert.equal(e.code, 500);
-      assert.equal(e.text, 'Internal Server Error: "/api/v1/namespaces/default/configmaps?limit=500": webhook: unexpected end of JSON input');
-      return true;
-    });
+    await assert.rejects(
+      authorize(attrs, answering({ decision, reason: '', error: 'webhook: unexpected end of JSON input' }), URI),
+      (e: unknown) => {
+        assert.ok(e instanceof PlainTextError, decision);
+        assert.equal(e.code, 500);
+        assert.equal(
+          e.text,
+          'Internal Server Error: "/api/v1/namespaces/default/configmaps?limit=500": webhook: unexpected end of JSON input',
+        );
+        return true;
+      },
+    );
   }
 });
 
 test('the text is sanitized: no markup from the request URI reaches it', async () => {
-  await assert.rejects(authorize(attrs, answering({ decision: 'NoOpinion', reason: '', error: 'x' }), '/api?<script>&'), (e: unknown) => {
-    assert.ok(e instanceof PlainTextError);
-    assert.equal(e.text, 'Internal Server Error: "/api?&lt;script&gt;&amp;": x');
-    return true;
-  });
+  await assert.rejects(
+    authorize(attrs, answering({ decision: 'NoOpinion', reason: '', error: 'x' }), '/api?<script>&'),
+    (e: unknown) => {
+      assert.ok(e instanceof PlainTextError);
+      assert.equal(e.text, 'Internal Server Error: "/api?&lt;script&gt;&amp;": x');
+      return true;
+    },
+  );
 });
 
 test('Allow wins over an error', async () => {
@@ -37,10 +54,16 @@ test('Allow wins over an error', async () => {
 });
 
 test('no error and no Allow is the 403 Status with the reason', async () => {
-  await assert.rejects(authorize(attrs, answering({ decision: 'NoOpinion', reason: 'RBAC: role not found' }), URI), (e: unknown) => {
-    assert.ok(e instanceof StatusError);
-    assert.equal(e.code, 403);
-    assert.match(e.message, /^configmaps is forbidden: User "joe" cannot list resource "configmaps" in API group "" in the namespace "default": RBAC: role not found$/);
-    return true;
-  });
+  await assert.rejects(
+    authorize(attrs, answering({ decision: 'NoOpinion', reason: 'RBAC: role not found' }), URI),
+    (e: unknown) => {
+      assert.ok(e instanceof StatusError);
+      assert.equal(e.code, 403);
+      assert.match(
+        e.message,
+        /^configmaps is forbidden: User "joe" cannot list resource "configmaps" in API group "" in the namespace "default": RBAC: role not found$/,
+      );
+      return true;
+    },
+  );
 });

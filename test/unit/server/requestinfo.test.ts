@@ -22,13 +22,63 @@ const cases: [string, string, string, string, string, string, string, string, st
   ['GET', '/api/v1/watch/namespaces/other/pods', 'watch', '', 'v1', 'other', 'pods', '', ''],
   ['GET', '/api/v1/namespaces/other/pods?watch=true', 'watch', '', 'v1', 'other', 'pods', '', ''],
   ['GET', '/api/v1/namespaces/other/pods?watch=false', 'list', '', 'v1', 'other', 'pods', '', ''],
-  ['GET', '/api/v1/namespaces/other/pods?fieldSelector=metadata.name%3Dfoo', 'list', '', 'v1', 'other', 'pods', '', 'foo'],
-  ['POST', '/api/v1/namespaces/demo/serviceaccounts/x/token', 'create', '', 'v1', 'demo', 'serviceaccounts', 'token', 'x'],
+  [
+    'GET',
+    '/api/v1/namespaces/other/pods?fieldSelector=metadata.name%3Dfoo',
+    'list',
+    '',
+    'v1',
+    'other',
+    'pods',
+    '',
+    'foo',
+  ],
+  [
+    'POST',
+    '/api/v1/namespaces/demo/serviceaccounts/x/token',
+    'create',
+    '',
+    'v1',
+    'demo',
+    'serviceaccounts',
+    'token',
+    'x',
+  ],
   ['GET', '/apis/apps/v1/namespaces/demo/deployments/web', 'get', 'apps', 'v1', 'demo', 'deployments', '', 'web'],
-  ['PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/jane/approval', 'update', 'certificates.k8s.io', 'v1', '', 'certificatesigningrequests', 'approval', 'jane'],
-  ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles', 'list', 'rbac.authorization.k8s.io', 'v1', '', 'clusterroles', '', ''],
+  [
+    'PUT',
+    '/apis/certificates.k8s.io/v1/certificatesigningrequests/jane/approval',
+    'update',
+    'certificates.k8s.io',
+    'v1',
+    '',
+    'certificatesigningrequests',
+    'approval',
+    'jane',
+  ],
+  [
+    'GET',
+    '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+    'list',
+    'rbac.authorization.k8s.io',
+    'v1',
+    '',
+    'clusterroles',
+    '',
+    '',
+  ],
   // Go's URL.Path is unescaped: client-node sends `system%3Aauth-delegator` for `system:auth-delegator`.
-  ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aauth-delegator', 'get', 'rbac.authorization.k8s.io', 'v1', '', 'clusterroles', '', 'system:auth-delegator'],
+  [
+    'GET',
+    '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aauth-delegator',
+    'get',
+    'rbac.authorization.k8s.io',
+    'v1',
+    '',
+    'clusterroles',
+    '',
+    'system:auth-delegator',
+  ],
   ['GET', '/api/v1/namespaces/d%65mo/pods/a%2Fb', 'get', '', 'v1', 'demo', 'pods', 'b', 'a'],
   ['GET', '/api/v1/watch/namespaces/demo/pods/web', 'watch', '', 'v1', 'demo', 'pods', '', 'web'],
 ];
@@ -39,13 +89,26 @@ describe('parseRequestInfo: resource requests', () => {
       const u = new URL(url, 'https://x');
       const info = parseRequestInfo(method, u.pathname, u.searchParams);
       assert.equal(info.isResourceRequest, true);
-      assert.deepEqual([info.verb, info.apiGroup, info.apiVersion, info.namespace, info.resource, info.subresource, info.name], [verb, group, version, ns, resource, sub, name]);
+      assert.deepEqual(
+        [info.verb, info.apiGroup, info.apiVersion, info.namespace, info.resource, info.subresource, info.name],
+        [verb, group, version, ns, resource, sub, name],
+      );
     });
   }
 });
 
 describe('parseRequestInfo: non-resource requests', () => {
-  for (const [method, path, verb] of [['GET', '/', 'get'], ['GET', '/api', 'get'], ['GET', '/api/v1', 'get'], ['GET', '/apis', 'get'], ['GET', '/apis/apps', 'get'], ['GET', '/apis/apps/v1', 'get'], ['GET', '/healthz/etcd', 'get'], ['POST', '/version', 'post'], ['GET', '/openid/v1/jwks', 'get']]) {
+  for (const [method, path, verb] of [
+    ['GET', '/', 'get'],
+    ['GET', '/api', 'get'],
+    ['GET', '/api/v1', 'get'],
+    ['GET', '/apis', 'get'],
+    ['GET', '/apis/apps', 'get'],
+    ['GET', '/apis/apps/v1', 'get'],
+    ['GET', '/healthz/etcd', 'get'],
+    ['POST', '/version', 'post'],
+    ['GET', '/openid/v1/jwks', 'get'],
+  ]) {
     it(`${method} ${path}`, () => {
       const info = parseRequestInfo(method!, path!, new URLSearchParams());
       assert.equal(info.isResourceRequest, false);
@@ -54,7 +117,10 @@ describe('parseRequestInfo: non-resource requests', () => {
     });
   }
   it('refuses an escape that does not decode', () => {
-    assert.throws(() => parseRequestInfo('GET', '/api/v1/namespaces/%zz/pods', new URLSearchParams()), RequestInfoError);
+    assert.throws(
+      () => parseRequestInfo('GET', '/api/v1/namespaces/%zz/pods', new URLSearchParams()),
+      RequestInfoError,
+    );
   });
   it('refuses a bare special verb', () => {
     assert.throws(() => parseRequestInfo('GET', '/api/v1/watch', new URLSearchParams()), RequestInfoError);

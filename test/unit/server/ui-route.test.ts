@@ -20,14 +20,30 @@ function bundle(): string {
   return dir;
 }
 
-interface Sent { status: number; headers: Record<string, string | number>; body?: Buffer }
+interface Sent {
+  status: number;
+  headers: Record<string, string | number>;
+  body?: Buffer;
+}
 
-function call(route: ReturnType<typeof consoleRoute>, path: string, headers: Record<string, string> = {}, method = 'GET'): Sent {
+function call(
+  route: ReturnType<typeof consoleRoute>,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Sent {
   const sent: Sent = { status: 0, headers: {} };
   const res = {
-    setHeader: (k: string, v: string) => { sent.headers[k] = v; },
-    writeHead: (status: number, h: Record<string, string | number>) => { sent.status = status; Object.assign(sent.headers, h); },
-    end: (b?: Buffer | string) => { if (b !== undefined) sent.body = Buffer.from(b); },
+    setHeader: (k: string, v: string) => {
+      sent.headers[k] = v;
+    },
+    writeHead: (status: number, h: Record<string, string | number>) => {
+      sent.status = status;
+      Object.assign(sent.headers, h);
+    },
+    end: (b?: Buffer | string) => {
+      if (b !== undefined) sent.body = Buffer.from(b);
+    },
   } as unknown as ServerResponse;
   route({ method, headers } as IncomingMessage, res, path);
   return sent;
@@ -52,14 +68,31 @@ describe('console static route', () => {
     const gz = call(route, '/ui/app-ABCDEFGH.js', { 'accept-encoding': 'br, gzip;q=0.8' });
     assert.equal(gz.headers['Content-Encoding'], 'gzip');
     assert.equal(gunzipSync(gz.body!).toString(), 'console.log(1);'.repeat(200));
-    assert.equal(call(route, '/ui/app-ABCDEFGH.js', { 'accept-encoding': 'gzip;q=0' }).headers['Content-Encoding'], undefined);
+    assert.equal(
+      call(route, '/ui/app-ABCDEFGH.js', { 'accept-encoding': 'gzip;q=0' }).headers['Content-Encoding'],
+      undefined,
+    );
     const head = call(route, '/ui/index.html', {}, 'HEAD');
     assert.equal(head.status, 200);
     assert.equal(head.body, undefined);
-    for (const path of ['/ui/notes.txt', '/ui/../index.html', '/ui/%2e%2e/index.html', '/ui/img', '/ui//index.html', '/ui/img/../index.html']) {
-      assert.throws(() => call(route, path), (e: unknown) => e instanceof StatusError && e.code === 404, path);
+    for (const path of [
+      '/ui/notes.txt',
+      '/ui/../index.html',
+      '/ui/%2e%2e/index.html',
+      '/ui/img',
+      '/ui//index.html',
+      '/ui/img/../index.html',
+    ]) {
+      assert.throws(
+        () => call(route, path),
+        (e: unknown) => e instanceof StatusError && e.code === 404,
+        path,
+      );
     }
-    assert.throws(() => call(route, '/ui/', {}, 'POST'), (e: unknown) => e instanceof StatusError && e.code === 405);
+    assert.throws(
+      () => call(route, '/ui/', {}, 'POST'),
+      (e: unknown) => e instanceof StatusError && e.code === 405,
+    );
   });
 
   it('says 503 with a hint while the console is not built', () => {
@@ -70,11 +103,23 @@ describe('console static route', () => {
 
   it('reads If-None-Match and Accept-Encoding as lists', () => {
     const cases: [string | undefined, boolean][] = [
-      [undefined, false], ['"a"', true], ['W/"a"', true], ['"b", "a"', true], ['*', true], ['"b"', false], ['"a', false],
+      [undefined, false],
+      ['"a"', true],
+      ['W/"a"', true],
+      ['"b", "a"', true],
+      ['*', true],
+      ['"b"', false],
+      ['"a', false],
     ];
     for (const [h, want] of cases) assert.equal(etagMatches(h, '"a"'), want, String(h));
     const enc: [string | undefined, boolean][] = [
-      [undefined, false], ['gzip', true], ['GZIP', true], ['deflate, gzip;q=0.5', true], ['gzip;q=0', false], ['*', true], ['br', false],
+      [undefined, false],
+      ['gzip', true],
+      ['GZIP', true],
+      ['deflate, gzip;q=0.5', true],
+      ['gzip;q=0', false],
+      ['*', true],
+      ['br', false],
     ];
     for (const [h, want] of enc) assert.equal(acceptsGzip(h), want, String(h));
   });

@@ -5,20 +5,32 @@ import { defaultJwksUri, DiscoveryError, jwks, openIdConfiguration } from '../..
 import { TokenIssuer } from '../../../src/serviceaccount/issue.js';
 import { API_AUDIENCES, ecSigningKey, ISSUER, newRsaSigningKey, rsaSigningKey } from './fixtures.js';
 
-const request = { namespace: 'demo', serviceAccount: { name: 'pod-viewer', uid: 'u' }, audiences: API_AUDIENCES, expirationSeconds: 600 };
+const request = {
+  namespace: 'demo',
+  serviceAccount: { name: 'pod-viewer', uid: 'u' },
+  audiences: API_AUDIENCES,
+  expirationSeconds: 600,
+};
 
 describe('openid-configuration', () => {
   test('the document kube-apiserver serves, field for field', () => {
-    assert.equal(JSON.stringify(openIdConfiguration(ISSUER, defaultJwksUri('10.0.0.1:6443'), [rsaSigningKey()])), JSON.stringify({
-      issuer: ISSUER,
-      jwks_uri: 'https://10.0.0.1:6443/openid/v1/jwks',
-      response_types_supported: ['id_token'],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-    }));
+    assert.equal(
+      JSON.stringify(openIdConfiguration(ISSUER, defaultJwksUri('10.0.0.1:6443'), [rsaSigningKey()])),
+      JSON.stringify({
+        issuer: ISSUER,
+        jwks_uri: 'https://10.0.0.1:6443/openid/v1/jwks',
+        response_types_supported: ['id_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      }),
+    );
   });
-  test('algorithms are the keys\', de-duplicated and sorted', () => {
-    const doc = openIdConfiguration(ISSUER, 'https://x/openid/v1/jwks', [ecSigningKey('P-256'), rsaSigningKey(), newRsaSigningKey()]);
+  test("algorithms are the keys', de-duplicated and sorted", () => {
+    const doc = openIdConfiguration(ISSUER, 'https://x/openid/v1/jwks', [
+      ecSigningKey('P-256'),
+      rsaSigningKey(),
+      newRsaSigningKey(),
+    ]);
     assert.deepEqual(doc.id_token_signing_alg_values_supported, ['ES256', 'RS256']);
   });
   const bad: [string, RegExp][] = [
@@ -29,13 +41,16 @@ describe('openid-configuration', () => {
   ];
   for (const [issuer, re] of bad) {
     test(`refuses issuer ${JSON.stringify(issuer)}`, () => {
-      assert.throws(() => openIdConfiguration(issuer, 'https://x/openid/v1/jwks'), (e: Error) => e instanceof DiscoveryError && re.test(e.message));
+      assert.throws(
+        () => openIdConfiguration(issuer, 'https://x/openid/v1/jwks'),
+        (e: Error) => e instanceof DiscoveryError && re.test(e.message),
+      );
     });
   }
 });
 
 describe('JWKS', () => {
-  test('RSA key: go-jose\'s field order, kid and alg of the key', () => {
+  test("RSA key: go-jose's field order, kid and alg of the key", () => {
     const key = rsaSigningKey();
     const doc = jwks([key]);
     assert.equal(doc.keys.length, 1);
@@ -56,7 +71,11 @@ describe('JWKS', () => {
 });
 
 describe('a third-party verifier (jose) accepts our tokens from our JWKS alone', () => {
-  for (const [name, key] of [['RS256', rsaSigningKey()], ['ES256', ecSigningKey('P-256')], ['ES384', ecSigningKey('P-384')]] as const) {
+  for (const [name, key] of [
+    ['RS256', rsaSigningKey()],
+    ['ES256', ecSigningKey('P-256')],
+    ['ES384', ecSigningKey('P-384')],
+  ] as const) {
     test(name, async () => {
       const token = await new TokenIssuer({ issuer: ISSUER, signingKey: key }).issueBoundToken(request);
       const keySet = createLocalJWKSet(JSON.parse(JSON.stringify(jwks([newRsaSigningKey(), key]))));

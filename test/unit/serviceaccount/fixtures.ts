@@ -62,11 +62,20 @@ export function decodePart(token: string, index: 0 | 1): Record<string, unknown>
 }
 
 /** A namespace with a ServiceAccount, a Secret, a Node and a Pod running as that ServiceAccount on that node. */
-export function cluster(): { getter: FakeGetter; sa: KubeObject; secret: KubeObject; node: KubeObject; pod: KubeObject } {
+export function cluster(): {
+  getter: FakeGetter;
+  sa: KubeObject;
+  secret: KubeObject;
+  node: KubeObject;
+  pod: KubeObject;
+} {
   const getter = new FakeGetter();
   const sa = getter.put('serviceaccounts', object('ServiceAccount', 'demo', 'pod-viewer'));
   const secret = getter.put('secrets', object('Secret', 'demo', 'anchor', { type: 'Opaque', data: { a: 'Yg==' } }));
   const node = getter.put('nodes', object('Node', '', 'worker-1'));
-  const pod = getter.put('pods', object('Pod', 'demo', 'netpod', { spec: { serviceAccountName: 'pod-viewer', nodeName: 'worker-1' } }));
+  const pod = getter.put(
+    'pods',
+    object('Pod', 'demo', 'netpod', { spec: { serviceAccountName: 'pod-viewer', nodeName: 'worker-1' } }),
+  );
   return { getter, sa, secret, node, pod };
 }

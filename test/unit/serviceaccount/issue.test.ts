@@ -1,7 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { canonicalJson, EXPIRATION_EXTENSION_SECONDS, splitServiceAccountUsername } from '../../../src/serviceaccount/claims.js';
+import {
+  canonicalJson,
+  EXPIRATION_EXTENSION_SECONDS,
+  splitServiceAccountUsername,
+} from '../../../src/serviceaccount/claims.js';
 import { TokenIssuer } from '../../../src/serviceaccount/issue.js';
 import { API_AUDIENCES, decodePart, ecSigningKey, ISSUER, rsaSigningKey } from './fixtures.js';
 
@@ -11,17 +15,28 @@ const SEED = readFileSync('/work/shared/seeds/000_2730a278d3b620dc.txt', 'utf8')
 const SEED_TOKEN = SEED.match(/eyJhbGciOiJSUzI1NiIs[\w.-]+/)![0];
 
 function issuer(extendExpiration = true): TokenIssuer {
-  return new TokenIssuer({ issuer: ISSUER, signingKey: rsaSigningKey(), apiAudiences: API_AUDIENCES, extendExpiration });
+  return new TokenIssuer({
+    issuer: ISSUER,
+    signingKey: rsaSigningKey(),
+    apiAudiences: API_AUDIENCES,
+    extendExpiration,
+  });
 }
 
 describe('bound tokens', () => {
-  test('a kubelet pod token has the header and the exact claims of seed 000\'s real token', async () => {
+  test("a kubelet pod token has the header and the exact claims of seed 000's real token", async () => {
     const token = await issuer().issueBoundToken({
       namespace: 'default',
       serviceAccount: SA,
       audiences: API_AUDIENCES,
       expirationSeconds: 3607,
-      boundObject: { kind: 'Pod', name: 'netpod', uid: 'f8260851-78c0-45fc-9d49-903877ee20f6', nodeName: 'myk8s-worker', nodeUid: 'f3bf6ddc-2e66-44fe-ba96-481a405abb2e' },
+      boundObject: {
+        kind: 'Pod',
+        name: 'netpod',
+        uid: 'f8260851-78c0-45fc-9d49-903877ee20f6',
+        nodeName: 'myk8s-worker',
+        nodeUid: 'f3bf6ddc-2e66-44fe-ba96-481a405abb2e',
+      },
       now: NOW,
     });
     const [h, p] = token.split('.') as [string, string];
@@ -36,47 +51,90 @@ describe('bound tokens', () => {
     assert.equal(Buffer.from(p, 'base64url').toString(), seedJson.replace(String(seedClaims.jti), String(claims.jti)));
   });
 
-  const base = { namespace: 'demo', serviceAccount: { name: 'pod-viewer', uid: 'sa-uid' }, audiences: API_AUDIENCES, now: NOW };
-  const cases: { name: string; req: Partial<Parameters<TokenIssuer['issueBoundToken']>[0]>; extend?: boolean; lifetime: number; warnafter?: number; k8s: Record<string, unknown>; aud?: string[] }[] = [
-    { name: 'unbound, 15 minutes', req: { expirationSeconds: 900 }, lifetime: 900, k8s: { namespace: 'demo', serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } } },
+  const base = {
+    namespace: 'demo',
+    serviceAccount: { name: 'pod-viewer', uid: 'sa-uid' },
+    audiences: API_AUDIENCES,
+    now: NOW,
+  };
+  const cases: {
+    name: string;
+    req: Partial<Parameters<TokenIssuer['issueBoundToken']>[0]>;
+    extend?: boolean;
+    lifetime: number;
+    warnafter?: number;
+    k8s: Record<string, unknown>;
+    aud?: string[];
+  }[] = [
+    {
+      name: 'unbound, 15 minutes',
+      req: { expirationSeconds: 900 },
+      lifetime: 900,
+      k8s: { namespace: 'demo', serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+    },
     {
       name: 'secret-bound 3607 s is not extended',
       req: { expirationSeconds: 3607, boundObject: { kind: 'Secret', name: 'anchor', uid: 's-uid' } },
       lifetime: 3607,
-      k8s: { namespace: 'demo', secret: { name: 'anchor', uid: 's-uid' }, serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+      k8s: {
+        namespace: 'demo',
+        secret: { name: 'anchor', uid: 's-uid' },
+        serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' },
+      },
     },
     {
       name: 'pod-bound 3607 s is extended to a year with warnafter',
       req: { expirationSeconds: 3607, boundObject: { kind: 'Pod', name: 'p', uid: 'p-uid' } },
       lifetime: EXPIRATION_EXTENSION_SECONDS,
       warnafter: 3607,
-      k8s: { namespace: 'demo', pod: { name: 'p', uid: 'p-uid' }, serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+      k8s: {
+        namespace: 'demo',
+        pod: { name: 'p', uid: 'p-uid' },
+        serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' },
+      },
     },
     {
       name: 'pod-bound 3607 s not extended when the extension is off',
       req: { expirationSeconds: 3607, boundObject: { kind: 'Pod', name: 'p', uid: 'p-uid' } },
       extend: false,
       lifetime: 3607,
-      k8s: { namespace: 'demo', pod: { name: 'p', uid: 'p-uid' }, serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+      k8s: {
+        namespace: 'demo',
+        pod: { name: 'p', uid: 'p-uid' },
+        serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' },
+      },
     },
     {
       name: 'pod-bound 3607 s for a foreign audience is not extended',
       req: { expirationSeconds: 3607, audiences: ['vault'], boundObject: { kind: 'Pod', name: 'p', uid: 'p-uid' } },
       lifetime: 3607,
       aud: ['vault'],
-      k8s: { namespace: 'demo', pod: { name: 'p', uid: 'p-uid' }, serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+      k8s: {
+        namespace: 'demo',
+        pod: { name: 'p', uid: 'p-uid' },
+        serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' },
+      },
     },
     {
       name: 'pod-bound 3600 s is not extended',
       req: { expirationSeconds: 3600, boundObject: { kind: 'Pod', name: 'p', uid: 'p-uid', nodeName: 'n' } },
       lifetime: 3600,
-      k8s: { namespace: 'demo', node: { name: 'n' }, pod: { name: 'p', uid: 'p-uid' }, serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+      k8s: {
+        namespace: 'demo',
+        node: { name: 'n' },
+        pod: { name: 'p', uid: 'p-uid' },
+        serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' },
+      },
     },
     {
       name: 'node-bound',
       req: { expirationSeconds: 600, boundObject: { kind: 'Node', name: 'n', uid: 'n-uid' } },
       lifetime: 600,
-      k8s: { namespace: 'demo', node: { name: 'n', uid: 'n-uid' }, serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' } },
+      k8s: {
+        namespace: 'demo',
+        node: { name: 'n', uid: 'n-uid' },
+        serviceaccount: { name: 'pod-viewer', uid: 'sa-uid' },
+      },
     },
   ];
   for (const c of cases) {
@@ -104,31 +162,48 @@ describe('bound tokens', () => {
   for (const curve of ['P-256', 'P-384', 'P-521'] as const) {
     test(`EC ${curve} keys sign with their ES algorithm and 64/96/132-byte signatures`, async () => {
       const key = ecSigningKey(curve);
-      const token = await new TokenIssuer({ issuer: ISSUER, signingKey: key }).issueBoundToken({ ...base, expirationSeconds: 600 });
+      const token = await new TokenIssuer({ issuer: ISSUER, signingKey: key }).issueBoundToken({
+        ...base,
+        expirationSeconds: 600,
+      });
       assert.deepEqual(decodePart(token, 0), { alg: key.alg, kid: key.kid });
-      assert.equal(Buffer.from(token.split('.')[2]!, 'base64url').length, { 'P-256': 64, 'P-384': 96, 'P-521': 132 }[curve]);
+      assert.equal(
+        Buffer.from(token.split('.')[2]!, 'base64url').length,
+        { 'P-256': 64, 'P-384': 96, 'P-521': 132 }[curve],
+      );
     });
   }
 });
 
 describe('legacy Secret tokens', () => {
   test('flat claims, legacy issuer, no aud/exp, sorted keys', async () => {
-    const token = await issuer().issueLegacyToken({ namespace: 'demo', serviceAccountName: 'pod-viewer', serviceAccountUid: 'sa-uid', secretName: 'pod-viewer' });
+    const token = await issuer().issueLegacyToken({
+      namespace: 'demo',
+      serviceAccountName: 'pod-viewer',
+      serviceAccountUid: 'sa-uid',
+      secretName: 'pod-viewer',
+    });
     const json = Buffer.from(token.split('.')[1]!, 'base64url').toString();
-    assert.equal(json, JSON.stringify({
-      iss: 'kubernetes/serviceaccount',
-      'kubernetes.io/serviceaccount/namespace': 'demo',
-      'kubernetes.io/serviceaccount/secret.name': 'pod-viewer',
-      'kubernetes.io/serviceaccount/service-account.name': 'pod-viewer',
-      'kubernetes.io/serviceaccount/service-account.uid': 'sa-uid',
-      sub: 'system:serviceaccount:demo:pod-viewer',
-    }));
+    assert.equal(
+      json,
+      JSON.stringify({
+        iss: 'kubernetes/serviceaccount',
+        'kubernetes.io/serviceaccount/namespace': 'demo',
+        'kubernetes.io/serviceaccount/secret.name': 'pod-viewer',
+        'kubernetes.io/serviceaccount/service-account.name': 'pod-viewer',
+        'kubernetes.io/serviceaccount/service-account.uid': 'sa-uid',
+        sub: 'system:serviceaccount:demo:pod-viewer',
+      }),
+    );
   });
 });
 
 describe('claims helpers', () => {
   test('canonicalJson sorts keys at every level and escapes like Go', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: '<&>' } }), '{"a":{"c":"\\u003c\\u0026\\u003e","d":[{"y":2,"z":1}]},"b":1}');
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: '<&>' } }),
+      '{"a":{"c":"\\u003c\\u0026\\u003e","d":[{"y":2,"z":1}]},"b":1}',
+    );
   });
   const names: [string, { namespace: string; name: string } | undefined][] = [
     ['system:serviceaccount:demo:pod-viewer', { namespace: 'demo', name: 'pod-viewer' }],
@@ -140,6 +215,7 @@ describe('claims helpers', () => {
     ['system:serviceaccounts:demo:x', undefined],
   ];
   for (const [username, expected] of names) {
-    test(`splitServiceAccountUsername(${username})`, () => assert.deepEqual(splitServiceAccountUsername(username), expected));
+    test(`splitServiceAccountUsername(${username})`, () =>
+      assert.deepEqual(splitServiceAccountUsername(username), expected));
   }
 });

@@ -51,7 +51,7 @@ describe('keyIdFromPublicKey', () => {
   test('matches the kid of a real kube-apiserver (seed 000)', () => {
     assert.equal(keyIdFromPublicKey(createPublicKey(SEED_PUB)), 'D4fFYKkTjHOgpprBwxXmm6DMc1CG_r_LF-Rp3aygv4s');
   });
-  test('matches SHA-256 over openssl\'s PKIX DER, for public and private inputs', () => {
+  test("matches SHA-256 over openssl's PKIX DER, for public and private inputs", () => {
     const expected = opensslKid(file('sa-pkcs1.key'));
     assert.equal(keyIdFromPublicKey(createPublicKey(readFileSync(file('sa.pub')))), expected);
     assert.equal(keyIdFromPublicKey(parsePrivateKeyPem(readFileSync(file('sa-pkcs1.key'), 'utf8'))), expected);
@@ -64,34 +64,64 @@ describe('parsePublicKeysPem (--service-account-key-file)', () => {
   const cases: { name: string; pem: () => string; kids: () => string[] }[] = [
     { name: 'PKIX public key (sa.pub)', pem: () => readFileSync(file('sa.pub'), 'utf8'), kids: () => [rsaKid()] },
     { name: 'PKCS#1 RSA PUBLIC KEY', pem: () => readFileSync(file('sa-rsapub.pem'), 'utf8'), kids: () => [rsaKid()] },
-    { name: 'PKCS#1 RSA PRIVATE KEY (sa.key)', pem: () => readFileSync(file('sa-pkcs1.key'), 'utf8'), kids: () => [rsaKid()] },
+    {
+      name: 'PKCS#1 RSA PRIVATE KEY (sa.key)',
+      pem: () => readFileSync(file('sa-pkcs1.key'), 'utf8'),
+      kids: () => [rsaKid()],
+    },
     { name: 'PKCS#8 PRIVATE KEY', pem: () => readFileSync(file('sa-pkcs8.key'), 'utf8'), kids: () => [rsaKid()] },
     { name: 'certificate', pem: () => readFileSync(file('sa.crt'), 'utf8'), kids: () => [rsaKid()] },
-    { name: 'SEC1 EC key after an EC PARAMETERS block', pem: () => readFileSync(file('ec256-sec1.key'), 'utf8'), kids: () => [opensslKid(file('ec256-sec1.key'))] },
+    {
+      name: 'SEC1 EC key after an EC PARAMETERS block',
+      pem: () => readFileSync(file('ec256-sec1.key'), 'utf8'),
+      kids: () => [opensslKid(file('ec256-sec1.key'))],
+    },
     {
       name: 'several blocks in one file, in order',
-      pem: () => readFileSync(file('ec384.key'), 'utf8') + readFileSync(file('sa.pub'), 'utf8') + readFileSync(file('ec521.key'), 'utf8'),
+      pem: () =>
+        readFileSync(file('ec384.key'), 'utf8') +
+        readFileSync(file('sa.pub'), 'utf8') +
+        readFileSync(file('ec521.key'), 'utf8'),
       kids: () => [opensslKid(file('ec384.key')), rsaKid(), opensslKid(file('ec521.key'))],
     },
-    { name: 'ed25519 skipped next to an RSA key', pem: () => readFileSync(file('ed.key'), 'utf8') + readFileSync(file('sa.pub'), 'utf8'), kids: () => [rsaKid()] },
+    {
+      name: 'ed25519 skipped next to an RSA key',
+      pem: () => readFileSync(file('ed.key'), 'utf8') + readFileSync(file('sa.pub'), 'utf8'),
+      kids: () => [rsaKid()],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
       assert.deepEqual(parsePublicKeysPem(c.pem()).map(keyIdFromPublicKey), c.kids());
     });
   }
-  for (const [name, pem] of [['empty', ''], ['not PEM', 'hello'], ['only ed25519', () => readFileSync(file('ed.key'), 'utf8')], ['garbage block', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n']] as const) {
+  for (const [name, pem] of [
+    ['empty', ''],
+    ['not PEM', 'hello'],
+    ['only ed25519', () => readFileSync(file('ed.key'), 'utf8')],
+    ['garbage block', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'],
+  ] as const) {
     test(`refuses ${name}`, () => {
       const text = typeof pem === 'function' ? pem() : pem;
-      assert.throws(() => parsePublicKeysPem(text), (e: Error) => e instanceof KeyFileError && e.message === 'data does not contain any valid RSA or ECDSA public keys');
+      assert.throws(
+        () => parsePublicKeysPem(text),
+        (e: Error) =>
+          e instanceof KeyFileError && e.message === 'data does not contain any valid RSA or ECDSA public keys',
+      );
     });
   }
 });
 
 describe('algorithmForKey', () => {
-  const cases: [string, string][] = [['sa-pkcs1.key', 'RS256'], ['ec256-sec1.key', 'ES256'], ['ec384.key', 'ES384'], ['ec521.key', 'ES512']];
+  const cases: [string, string][] = [
+    ['sa-pkcs1.key', 'RS256'],
+    ['ec256-sec1.key', 'ES256'],
+    ['ec384.key', 'ES384'],
+    ['ec521.key', 'ES512'],
+  ];
   for (const [name, alg] of cases) {
-    test(`${name} → ${alg}`, () => assert.equal(algorithmForKey(parsePrivateKeyPem(readFileSync(file(name), 'utf8'))), alg));
+    test(`${name} → ${alg}`, () =>
+      assert.equal(algorithmForKey(parsePrivateKeyPem(readFileSync(file(name), 'utf8'))), alg));
   }
   test('ed25519 is not a service-account key type', () => {
     assert.throws(() => algorithmForKey(createPublicKey(readFileSync(file('ed.key')))), KeyFileError);
@@ -114,11 +144,17 @@ describe('loadSigningKey / loadPublicKeys', () => {
   });
   test('several key files, every key, file order', () => {
     const keys = loadPublicKeys([file('sa.pub'), file('ec384.key')]);
-    assert.deepEqual(keys.map((k) => k.alg), ['RS256', 'ES384']);
+    assert.deepEqual(
+      keys.map((k) => k.alg),
+      ['RS256', 'ES384'],
+    );
   });
   test('a missing or keyless file names the file', () => {
     writeFileSync(file('empty.pem'), 'nothing here\n');
-    assert.throws(() => loadPublicKeys([file('empty.pem')]), /failed to parse key file ".*empty\.pem": data does not contain any valid RSA or ECDSA public keys/);
+    assert.throws(
+      () => loadPublicKeys([file('empty.pem')]),
+      /failed to parse key file ".*empty\.pem": data does not contain any valid RSA or ECDSA public keys/,
+    );
     assert.throws(() => loadPublicKeys([file('missing.pem')]), /missing\.pem/);
   });
 });

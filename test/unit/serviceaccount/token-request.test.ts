@@ -14,7 +14,18 @@ const NOW = new Date('2026-03-01T10:00:00.500Z');
 
 function prepare(body: TokenRequestBody | undefined, extra: { name?: string; maxExpirationSeconds?: number } = {}) {
   const c = cluster();
-  return { c, p: prepareTokenRequest({ getter: c.getter, namespace: 'demo', name: extra.name ?? 'pod-viewer', body, apiAudiences: API_AUDIENCES, maxExpirationSeconds: extra.maxExpirationSeconds, now: NOW }) };
+  return {
+    c,
+    p: prepareTokenRequest({
+      getter: c.getter,
+      namespace: 'demo',
+      name: extra.name ?? 'pod-viewer',
+      body,
+      apiAudiences: API_AUDIENCES,
+      maxExpirationSeconds: extra.maxExpirationSeconds,
+      now: NOW,
+    }),
+  };
 }
 
 function status(code: number, reason: string, message: string | RegExp) {
@@ -42,25 +53,48 @@ describe('TokenRequest validation and defaults', () => {
       now: NOW,
     });
   });
-  test('kubectl create token --duration 1m → 422 with kube-apiserver\'s message', async () => {
+  test("kubectl create token --duration 1m → 422 with kube-apiserver's message", async () => {
     const { p } = prepare({ spec: { expirationSeconds: 60 } });
-    await assert.rejects(p, status(422, 'Invalid', 'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes'));
+    await assert.rejects(
+      p,
+      status(
+        422,
+        'Invalid',
+        'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes',
+      ),
+    );
     await p.catch((e: StatusError) => {
       assert.deepEqual(e.details, {
         group: 'authentication.k8s.io',
         kind: 'TokenRequest',
-        causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 60: may not specify a duration less than 10 minutes', field: 'spec.expirationSeconds' }],
+        causes: [
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: 60: may not specify a duration less than 10 minutes',
+            field: 'spec.expirationSeconds',
+          },
+        ],
       });
     });
   });
   test('over 2^32 seconds → 422', async () => {
-    await assert.rejects(prepare({ spec: { expirationSeconds: 2 ** 32 + 1 } }).p, status(422, 'Invalid', /spec.expirationSeconds: Invalid value: 4294967297: may not specify a duration larger than 2\^32 seconds$/));
+    await assert.rejects(
+      prepare({ spec: { expirationSeconds: 2 ** 32 + 1 } }).p,
+      status(
+        422,
+        'Invalid',
+        /spec.expirationSeconds: Invalid value: 4294967297: may not specify a duration larger than 2\^32 seconds$/,
+      ),
+    );
   });
   test('exactly 10 minutes is fine', async () => {
     assert.equal((await prepare({ spec: { expirationSeconds: 600 } }).p).expirationSeconds, 600);
   });
   test('a string duration is a decode error (400)', async () => {
-    await assert.rejects(prepare({ spec: { expirationSeconds: '900' as never } }).p, status(400, 'BadRequest', /cannot be handled as a TokenRequest/));
+    await assert.rejects(
+      prepare({ spec: { expirationSeconds: '900' as never } }).p,
+      status(400, 'BadRequest', /cannot be handled as a TokenRequest/),
+    );
   });
   test('--service-account-max-token-expiration shortens, with a warning', async () => {
     const r = await prepare({ spec: { expirationSeconds: 86400 } }, { maxExpirationSeconds: 3600 }).p;
@@ -72,22 +106,44 @@ describe('TokenRequest validation and defaults', () => {
     assert.deepEqual((await prepare({ spec: { audiences: ['vault'] } }).p).audiences, ['vault']);
   });
   test('unknown ServiceAccount → 404 before validation', async () => {
-    await assert.rejects(prepare({ spec: { expirationSeconds: 1 } }, { name: 'ghost' }).p, status(404, 'NotFound', 'serviceaccounts "ghost" not found'));
+    await assert.rejects(
+      prepare({ spec: { expirationSeconds: 1 } }, { name: 'ghost' }).p,
+      status(404, 'NotFound', 'serviceaccounts "ghost" not found'),
+    );
   });
   test('body naming another ServiceAccount → 422', async () => {
-    await assert.rejects(prepare({ metadata: { name: 'other' } }).p, status(422, 'Invalid', 'TokenRequest.authentication.k8s.io "pod-viewer" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified'));
+    await assert.rejects(
+      prepare({ metadata: { name: 'other' } }).p,
+      status(
+        422,
+        'Invalid',
+        'TokenRequest.authentication.k8s.io "pod-viewer" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified',
+      ),
+    );
   });
 });
 
 describe('boundObjectRef', () => {
   test('Pod: bound with its node', async () => {
     const { c, p } = prepare({ spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } } });
-    assert.deepEqual((await p).boundObject, { kind: 'Pod', name: 'netpod', uid: c.pod.metadata.uid, nodeName: 'worker-1', nodeUid: c.node.metadata.uid });
+    assert.deepEqual((await p).boundObject, {
+      kind: 'Pod',
+      name: 'netpod',
+      uid: c.pod.metadata.uid,
+      nodeName: 'worker-1',
+      nodeUid: c.node.metadata.uid,
+    });
   });
   test('Pod on a node that has no Node object: node name only', async () => {
     const c = cluster();
     c.getter.delete('nodes', '', 'worker-1');
-    const r = await prepareTokenRequest({ getter: c.getter, namespace: 'demo', name: 'pod-viewer', body: { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } } }, apiAudiences: API_AUDIENCES });
+    const r = await prepareTokenRequest({
+      getter: c.getter,
+      namespace: 'demo',
+      name: 'pod-viewer',
+      body: { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } } },
+      apiAudiences: API_AUDIENCES,
+    });
     assert.deepEqual(r.boundObject, { kind: 'Pod', name: 'netpod', uid: c.pod.metadata.uid, nodeName: 'worker-1' });
   });
   test('Secret and Node', async () => {
@@ -97,13 +153,48 @@ describe('boundObjectRef', () => {
     assert.deepEqual((await n.p).boundObject, { kind: 'Node', name: 'worker-1', uid: n.c.node.metadata.uid });
   });
   const errors: [string, TokenRequestBody['spec'], number, string, string | RegExp][] = [
-    ['ConfigMap', { boundObjectRef: { kind: 'ConfigMap', apiVersion: 'v1', name: 'x' } }, 400, 'BadRequest', 'cannot bind token to object of type /v1, Kind=ConfigMap'],
-    ['apps Deployment', { boundObjectRef: { kind: 'Deployment', apiVersion: 'apps/v1', name: 'x' } }, 400, 'BadRequest', 'cannot bind token to object of type apps/v1, Kind=Deployment'],
-    ['a Pod in another group', { boundObjectRef: { kind: 'Pod', apiVersion: 'example.com/v1', name: 'netpod' } }, 400, 'BadRequest', 'cannot bind token to object of type example.com/v1, Kind=Pod'],
-    ['missing pod', { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'gone' } }, 404, 'NotFound', 'pods "gone" not found'],
-    ['missing secret', { boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'gone' } }, 404, 'NotFound', 'secrets "gone" not found'],
-    ['stale pod UID', { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod', uid: 'old' } }, 409, 'Conflict',
-      'Operation cannot be fulfilled on Pod "netpod": the UID in the bound object reference (old) does not match the UID in record. The object might have been deleted and then recreated'],
+    [
+      'ConfigMap',
+      { boundObjectRef: { kind: 'ConfigMap', apiVersion: 'v1', name: 'x' } },
+      400,
+      'BadRequest',
+      'cannot bind token to object of type /v1, Kind=ConfigMap',
+    ],
+    [
+      'apps Deployment',
+      { boundObjectRef: { kind: 'Deployment', apiVersion: 'apps/v1', name: 'x' } },
+      400,
+      'BadRequest',
+      'cannot bind token to object of type apps/v1, Kind=Deployment',
+    ],
+    [
+      'a Pod in another group',
+      { boundObjectRef: { kind: 'Pod', apiVersion: 'example.com/v1', name: 'netpod' } },
+      400,
+      'BadRequest',
+      'cannot bind token to object of type example.com/v1, Kind=Pod',
+    ],
+    [
+      'missing pod',
+      { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'gone' } },
+      404,
+      'NotFound',
+      'pods "gone" not found',
+    ],
+    [
+      'missing secret',
+      { boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 'gone' } },
+      404,
+      'NotFound',
+      'secrets "gone" not found',
+    ],
+    [
+      'stale pod UID',
+      { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod', uid: 'old' } },
+      409,
+      'Conflict',
+      'Operation cannot be fulfilled on Pod "netpod": the UID in the bound object reference (old) does not match the UID in record. The object might have been deleted and then recreated',
+    ],
   ];
   for (const [name, spec, code, reason, message] of errors) {
     test(`${name} → ${code}`, async () => {
@@ -112,19 +203,39 @@ describe('boundObjectRef', () => {
   }
   test('a pod running as another ServiceAccount → 400', async () => {
     const c = cluster();
-    c.getter.put('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'other', namespace: 'demo', uid: 'o' } });
+    c.getter.put('serviceaccounts', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'other', namespace: 'demo', uid: 'o' },
+    });
     await assert.rejects(
-      prepareTokenRequest({ getter: c.getter, namespace: 'demo', name: 'other', body: { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } } }, apiAudiences: API_AUDIENCES }),
-      status(400, 'BadRequest', 'cannot bind token for serviceaccount "other" to pod running with different serviceaccount name.'),
+      prepareTokenRequest({
+        getter: c.getter,
+        namespace: 'demo',
+        name: 'other',
+        body: { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } } },
+        apiAudiences: API_AUDIENCES,
+      }),
+      status(
+        400,
+        'BadRequest',
+        'cannot bind token for serviceaccount "other" to pod running with different serviceaccount name.',
+      ),
     );
   });
 });
 
 describe('the response', () => {
   test('status expiry is the requested lifetime even when the token itself is extended', async () => {
-    const { p } = prepare({ spec: { expirationSeconds: 3607, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } } });
+    const { p } = prepare({
+      spec: { expirationSeconds: 3607, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } },
+    });
     const prepared = await p;
-    const token = await new TokenIssuer({ issuer: ISSUER, signingKey: rsaSigningKey(), apiAudiences: API_AUDIENCES }).issueBoundToken({ ...prepared, now: prepared.now });
+    const token = await new TokenIssuer({
+      issuer: ISSUER,
+      signingKey: rsaSigningKey(),
+      apiAudiences: API_AUDIENCES,
+    }).issueBoundToken({ ...prepared, now: prepared.now });
     const claims = decodePart(token, 1);
     assert.equal(Number(claims.exp) - Number(claims.iat), 365 * 24 * 3600);
     const resp = tokenRequestResponse(prepared, token);
@@ -132,7 +243,11 @@ describe('the response', () => {
       kind: 'TokenRequest',
       apiVersion: 'authentication.k8s.io/v1',
       metadata: { name: 'pod-viewer', namespace: 'demo', creationTimestamp: '2026-03-01T10:00:00Z' },
-      spec: { audiences: API_AUDIENCES, expirationSeconds: 3607, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' } },
+      spec: {
+        audiences: API_AUDIENCES,
+        expirationSeconds: 3607,
+        boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'netpod' },
+      },
       status: { token, expirationTimestamp: '2026-03-01T11:00:07Z' },
     });
   });

@@ -13,12 +13,17 @@ import { RevisionMismatchError, type WatchEvent } from '../../../src/storage/int
 import { etcdInstalled, startEtcd, type EtcdCluster } from '../../support/etcd.js';
 import { runStoreSuite } from './store-suite.js';
 
-if (!etcdInstalled()) throw new Error('etcd is not installed (apt-get install etcd-server): the etcd store tests need it');
+if (!etcdInstalled())
+  throw new Error('etcd is not installed (apt-get install etcd-server): the etcd store tests need it');
 
 let etcd: EtcdCluster;
 let fixtures = 0;
-before(async () => { etcd = await startEtcd(1); });
-after(async () => { await etcd.stop(); });
+before(async () => {
+  etcd = await startEtcd(1);
+});
+after(async () => {
+  await etcd.stop();
+});
 
 /** Each fixture its own keyspace (etcd's revision is global, and the suite runs one test at a time). */
 const open = (prefix: string): EtcdStore =>
@@ -36,7 +41,9 @@ runStoreSuite(
         opened.push(store);
         return store;
       },
-      cleanup: async () => { for (const store of opened) await store.close(); },
+      cleanup: async () => {
+        for (const store of opened) await store.close();
+      },
     };
   },
   { persistent: true },
@@ -51,7 +58,7 @@ const waitFor = async (what: string, ok: () => boolean, ms = 5000): Promise<void
 };
 
 describe('EtcdStore specifics', () => {
-  it('keeps kube\'s key layout: --etcd-prefix replaces /registry', async () => {
+  it("keeps kube's key layout: --etcd-prefix replaces /registry", async () => {
     const cases = [
       { prefix: '/registry', key: '/registry/configmaps/default/a', want: '/registry/configmaps/default/a' },
       { prefix: '/kauth-a', key: '/registry/configmaps/default/a', want: '/kauth-a/configmaps/default/a' },
@@ -65,7 +72,10 @@ describe('EtcdStore specifics', () => {
           const created = await store.create(c.key, '{"v":1}');
           assert.equal(await raw.get(c.want).string(), '{"v":1}', c.want);
           assert.deepEqual(await store.get(c.key), created);
-          assert.deepEqual((await store.list('/registry/')).items.map((kv) => kv.key).filter((k) => k === c.key), [c.key]);
+          assert.deepEqual(
+            (await store.list('/registry/')).items.map((kv) => kv.key).filter((k) => k === c.key),
+            [c.key],
+          );
           await store.delete(c.key);
           await assert.rejects(store.get('/elsewhere/x'), /outside the store's prefix/);
         } finally {
@@ -88,16 +98,17 @@ describe('EtcdStore specifics', () => {
       const updated = await b.update('/cm/x', 'two', created.modRevision);
       await assert.rejects(a.update('/cm/x', 'stale', created.modRevision), RevisionMismatchError);
       await waitFor('both events on b', () => events.length >= 2);
-      assert.deepEqual(events.map((e) => `${e.type} ${e.kv.modRevision} ${e.kv.value}`), [
-        `PUT ${created.modRevision} one`, `PUT ${updated.modRevision} two`,
-      ]);
+      assert.deepEqual(
+        events.map((e) => `${e.type} ${e.kv.modRevision} ${e.kv.value}`),
+        [`PUT ${created.modRevision} one`, `PUT ${updated.modRevision} two`],
+      );
     } finally {
       await a.close();
       await b.close();
     }
   });
 
-  it('kube\'s compactor: one compaction per interval between replicas, to the revision seen an interval ago', async () => {
+  it("kube's compactor: one compaction per interval between replicas, to the revision seen an interval ago", async () => {
     const prefix = '/compactor/';
     const a = new EtcdStore({ endpoints: etcd.endpoints, prefix, storePrefix: '', compactionIntervalMs: 150 });
     const b = new EtcdStore({ endpoints: etcd.endpoints, prefix, storePrefix: '', compactionIntervalMs: 150 });
@@ -121,11 +132,20 @@ describe('EtcdStore specifics', () => {
 
 describe('EtcdStore on a 3-member cluster', () => {
   let three: EtcdCluster;
-  before(async () => { three = await startEtcd(3); });
-  after(async () => { await three.stop(); });
+  before(async () => {
+    three = await startEtcd(3);
+  });
+  after(async () => {
+    await three.stop();
+  });
 
   it('keeps writing and watching when the member a watch streams from is killed', async () => {
-    const store = new EtcdStore({ endpoints: three.endpoints, prefix: '/ha/', storePrefix: '', compactionIntervalMs: 0 });
+    const store = new EtcdStore({
+      endpoints: three.endpoints,
+      prefix: '/ha/',
+      storePrefix: '',
+      compactionIntervalMs: 0,
+    });
     try {
       const seen: number[] = [];
       store.watch('/w/', { fromRevision: await store.currentRevision() }, (ev) => seen.push(ev.kv.modRevision));
@@ -145,7 +165,11 @@ describe('EtcdStore on a 3-member cluster', () => {
         }
       }
       await waitFor('every acknowledged write on the watch', () => acked.every((r) => seen.includes(r)), 10_000);
-      assert.deepEqual(seen, [...seen].sort((x, y) => x - y), 'in revision order');
+      assert.deepEqual(
+        seen,
+        [...seen].sort((x, y) => x - y),
+        'in revision order',
+      );
       assert.equal(new Set(seen).size, seen.length, 'no duplicates after the reconnect');
       assert.equal((await store.list('/w/')).items.length, 40);
     } finally {
@@ -155,15 +179,22 @@ describe('EtcdStore on a 3-member cluster', () => {
 });
 
 describe('EtcdStore over mutual TLS (--etcd-cafile, --etcd-certfile, --etcd-keyfile)', () => {
-  it('talks to a TLS etcd with kubeadm\'s apiserver-etcd-client certificate, and is refused without one', async () => {
+  it("talks to a TLS etcd with kubeadm's apiserver-etcd-client certificate, and is refused without one", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kauth-etcd-tls-'));
     const pki = join(dir, 'pki');
     await ensurePkiTree({ certDir: pki, algorithm: 'ECDSA-P256', advertiseAddress: '127.0.0.1' });
-    const tlsEtcd = await startEtcd(1, { certFile: join(pki, 'etcd/server.crt'), keyFile: join(pki, 'etcd/server.key'), trustedCaFile: join(pki, 'etcd/ca.crt') });
+    const tlsEtcd = await startEtcd(1, {
+      certFile: join(pki, 'etcd/server.crt'),
+      keyFile: join(pki, 'etcd/server.key'),
+      trustedCaFile: join(pki, 'etcd/ca.crt'),
+    });
     try {
       const store = new EtcdStore({
-        endpoints: tlsEtcd.endpoints, compactionIntervalMs: 0, caFile: join(pki, 'etcd/ca.crt'),
-        certFile: join(pki, 'apiserver-etcd-client.crt'), keyFile: join(pki, 'apiserver-etcd-client.key'),
+        endpoints: tlsEtcd.endpoints,
+        compactionIntervalMs: 0,
+        caFile: join(pki, 'etcd/ca.crt'),
+        certFile: join(pki, 'apiserver-etcd-client.crt'),
+        keyFile: join(pki, 'apiserver-etcd-client.key'),
       });
       try {
         const kv = await store.create('/registry/secrets/ns/s', '{"data":{}}');
@@ -171,7 +202,12 @@ describe('EtcdStore over mutual TLS (--etcd-cafile, --etcd-certfile, --etcd-keyf
       } finally {
         await store.close();
       }
-      const anonymous = new EtcdStore({ endpoints: tlsEtcd.endpoints, compactionIntervalMs: 0, caFile: join(pki, 'etcd/ca.crt'), requestTimeoutMs: 2000 });
+      const anonymous = new EtcdStore({
+        endpoints: tlsEtcd.endpoints,
+        compactionIntervalMs: 0,
+        caFile: join(pki, 'etcd/ca.crt'),
+        requestTimeoutMs: 2000,
+      });
       try {
         await assert.rejects(anonymous.get('/registry/secrets/ns/s'));
       } finally {

@@ -27,8 +27,24 @@ describe('compareKeys', () => {
   }
 
   it('agrees with UTF-8 byte order on random strings', () => {
-    const alphabet = ['a', 'b', '/', '_', '\u00e9', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1F600}', '\u{10FFFF}'];
-    const random = () => Array.from({ length: 1 + Math.floor(Math.random() * 4) }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+    const alphabet = [
+      'a',
+      'b',
+      '/',
+      '_',
+      '\u00e9',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '\u{10000}',
+      '\u{1F600}',
+      '\u{10FFFF}',
+    ];
+    const random = () =>
+      Array.from(
+        { length: 1 + Math.floor(Math.random() * 4) },
+        () => alphabet[Math.floor(Math.random() * alphabet.length)],
+      ).join('');
     for (let i = 0; i < 5000; i++) {
       const a = random();
       const b = random();
@@ -54,7 +70,10 @@ describe('prefixEnd', () => {
       assert.equal(prefixEnd(prefix), want);
       if (want !== undefined) {
         assert.ok(compareKeys(prefix, want) < 0);
-        assert.ok(compareKeys(prefix + '\u{10FFFF}\u{10FFFF}', want) < 0, 'every extension of prefix sorts below the end');
+        assert.ok(
+          compareKeys(prefix + '\u{10FFFF}\u{10FFFF}', want) < 0,
+          'every extension of prefix sorts below the end',
+        );
       }
     });
   }

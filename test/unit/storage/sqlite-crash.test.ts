@@ -60,12 +60,19 @@ describe('SqliteStore durability', () => {
       const store = SqliteStore.open(dbPath, { compactInterval: 0 });
       try {
         const last = acknowledged[acknowledged.length - 1]!;
-        assert.ok((await store.currentRevision()) >= last.revision, 'the revision counter covers every acknowledged write');
+        assert.ok(
+          (await store.currentRevision()) >= last.revision,
+          'the revision counter covers every acknowledged write',
+        );
         // Each acknowledged write, read back as of its own revision.
         for (const ack of acknowledged) {
           const { items } = await store.list(ack.key, { revision: ack.revision });
           const kv = items.find((item) => item.key === ack.key);
-          assert.deepEqual(kv && { value: kv.value, modRevision: kv.modRevision }, { value: ack.value, modRevision: ack.revision }, ack.key);
+          assert.deepEqual(
+            kv && { value: kv.value, modRevision: kv.modRevision },
+            { value: ack.value, modRevision: ack.revision },
+            ack.key,
+          );
         }
         // And the latest state: each key at its last acknowledged write, or one unacknowledged write later.
         const latestAck = new Map(acknowledged.map((ack) => [ack.key, ack]));

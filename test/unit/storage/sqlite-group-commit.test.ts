@@ -10,7 +10,9 @@ import Database from 'better-sqlite3';
 import { KeyExistsError, RevisionMismatchError, type KeyValue } from '../../../src/storage/interface.js';
 import { SqliteStore } from '../../../src/storage/sqlite.js';
 
-async function withStore(fn: (store: SqliteStore, path: string, commits: () => number) => Promise<void>): Promise<void> {
+async function withStore(
+  fn: (store: SqliteStore, path: string, commits: () => number) => Promise<void>,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'kauth-group-'));
   const path = join(dir, 'state.db');
   const store = SqliteStore.open(path, { compactInterval: 0 });
@@ -19,7 +21,12 @@ async function withStore(fn: (store: SqliteStore, path: string, commits: () => n
   const tx = internals.commitTx;
   let commits = 0;
   const immediate = tx.immediate.bind(tx);
-  internals.commitTx = { immediate: (batch) => { commits++; immediate(batch); } };
+  internals.commitTx = {
+    immediate: (batch) => {
+      commits++;
+      immediate(batch);
+    },
+  };
   try {
     await fn(store, path, () => commits);
   } finally {
@@ -31,13 +38,26 @@ async function withStore(fn: (store: SqliteStore, path: string, commits: () => n
 describe('SqliteStore group commit', () => {
   it('commits 64 concurrent creates in far fewer transactions, revisions dense and in call order', () =>
     withStore(async (store, path, commits) => {
-      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => store.create(`/registry/configmaps/g/k${i}`, `v${i}`)));
+      const results = await Promise.all(
+        Array.from({ length: 64 }, (_, i) => store.create(`/registry/configmaps/g/k${i}`, `v${i}`)),
+      );
       assert.ok(commits() <= 4, `64 writes in ${commits()} transactions`);
-      assert.deepEqual(results.map((kv) => kv.modRevision), results.map((_, i) => i + 1), 'one revision each, in call order');
+      assert.deepEqual(
+        results.map((kv) => kv.modRevision),
+        results.map((_, i) => i + 1),
+        'one revision each, in call order',
+      );
       // Durable and visible to another connection as soon as the promises resolved.
       const other = new Database(path, { readonly: true });
       try {
-        assert.equal((other.prepare("SELECT COUNT(*) AS n FROM kine WHERE name LIKE '/registry/configmaps/g/%'").get() as { n: number }).n, 64);
+        assert.equal(
+          (
+            other.prepare("SELECT COUNT(*) AS n FROM kine WHERE name LIKE '/registry/configmaps/g/%'").get() as {
+              n: number;
+            }
+          ).n,
+          64,
+        );
       } finally {
         other.close();
       }
@@ -54,7 +74,9 @@ describe('SqliteStore group commit', () => {
         store.delete('/registry/sa/ns/a', base.modRevision + 1), // the first update's revision
         store.create('/registry/sa/ns/a', 'again'), // deleted just before
       ]);
-      const outcome = cases.map((r) => (r.status === 'fulfilled' ? `ok ${(r.value as KeyValue).value}` : (r.reason as Error).name));
+      const outcome = cases.map((r) =>
+        r.status === 'fulfilled' ? `ok ${(r.value as KeyValue).value}` : (r.reason as Error).name,
+      );
       assert.deepEqual(outcome, ['ok v1', 'RevisionMismatchError', 'ok b1', 'KeyExistsError', 'ok v1', 'ok again']);
       assert.ok(cases[1]!.status === 'rejected' && cases[1].reason instanceof RevisionMismatchError);
       assert.ok(cases[3]!.status === 'rejected' && cases[3].reason instanceof KeyExistsError);
@@ -79,7 +101,10 @@ describe('SqliteStore group commit', () => {
       const store = SqliteStore.open(path, { compactInterval: 0 });
       const pending = [store.create('/registry/x/a', '1'), store.create('/registry/x/b', '2')];
       await store.close();
-      assert.deepEqual((await Promise.all(pending)).map((kv) => kv.key), ['/registry/x/a', '/registry/x/b']);
+      assert.deepEqual(
+        (await Promise.all(pending)).map((kv) => kv.key),
+        ['/registry/x/a', '/registry/x/b'],
+      );
       const reopened = SqliteStore.open(path, { compactInterval: 0 });
       assert.equal(await reopened.count('/registry/x/'), 2);
       await reopened.close();

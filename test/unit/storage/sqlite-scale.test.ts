@@ -28,7 +28,15 @@ async function fill(store: SqliteStore, n: number, value: string): Promise<void>
   await Promise.all(Array.from({ length: n }, (_, i) => store.create(key(i), value)));
 }
 
-const fileBytes = (path: string): number => statSync(path).size + (() => { try { return statSync(`${path}-wal`).size; } catch { return 0; } })();
+const fileBytes = (path: string): number =>
+  statSync(path).size +
+  (() => {
+    try {
+      return statSync(`${path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  })();
 
 describe('SqliteStore paging', () => {
   it('walks every key once in key order at one revision, saying "more" without a count', () =>
@@ -53,7 +61,11 @@ describe('SqliteStore paging', () => {
           assert.equal(page.items.length, c.limit, JSON.stringify(c));
           after = page.items.at(-1)!.key;
         }
-        assert.deepEqual(seen, Array.from({ length: 1234 }, (_, i) => key(i)), JSON.stringify(c));
+        assert.deepEqual(
+          seen,
+          Array.from({ length: 1234 }, (_, i) => key(i)),
+          JSON.stringify(c),
+        );
         assert.equal(pages, Math.ceil(1234 / c.limit), JSON.stringify(c));
         await store.delete(`${PREFIX}cm-00000a`);
       }
@@ -93,7 +105,11 @@ describe('SqliteStore file hygiene', () => {
   it('returns within 20 % of its live size after deleting half and one compaction', () =>
     withStore(async (store, path, dir) => {
       await fill(store, 4000, 'x'.repeat(1024));
-      await Promise.all(Array.from({ length: 2000 }, async (_, i) => store.update(key(i), 'y'.repeat(1024), (await store.get(key(i)))!.modRevision)));
+      await Promise.all(
+        Array.from({ length: 2000 }, async (_, i) =>
+          store.update(key(i), 'y'.repeat(1024), (await store.get(key(i)))!.modRevision),
+        ),
+      );
       const full = fileBytes(path);
       await Promise.all(Array.from({ length: 2000 }, (_, i) => store.delete(key(i))));
       assert.ok(fileBytes(path) >= full, 'deletes append tombstones');

@@ -51,7 +51,7 @@ describe('SqliteStore specifics', () => {
     }
   });
 
-  it('uses kine\'s schema, WAL and synchronous=FULL', async () => {
+  it("uses kine's schema, WAL and synchronous=FULL", async () => {
     const dir = await tempDir();
     const path = join(dir, 'state.db');
     const store = SqliteStore.open(path, { compactInterval: 0 });
@@ -62,9 +62,29 @@ describe('SqliteStore specifics', () => {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       assert.ok(Number(db.pragma('busy_timeout', { simple: true })) >= 5000);
       const columns = (db.prepare('PRAGMA table_info(kine)').all() as Array<{ name: string }>).map((c) => c.name);
-      assert.deepEqual(columns, ['id', 'name', 'created', 'deleted', 'create_revision', 'prev_revision', 'lease', 'value', 'old_value']);
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kine' ORDER BY name").all() as Array<{ name: string }>).map((i) => i.name);
-      assert.deepEqual(indexes, ['kine_id_deleted_index', 'kine_name_id_index', 'kine_name_index', 'kine_name_prev_revision_uindex', 'kine_prev_revision_index']);
+      assert.deepEqual(columns, [
+        'id',
+        'name',
+        'created',
+        'deleted',
+        'create_revision',
+        'prev_revision',
+        'lease',
+        'value',
+        'old_value',
+      ]);
+      const indexes = (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kine' ORDER BY name")
+          .all() as Array<{ name: string }>
+      ).map((i) => i.name);
+      assert.deepEqual(indexes, [
+        'kine_id_deleted_index',
+        'kine_name_id_index',
+        'kine_name_index',
+        'kine_name_prev_revision_uindex',
+        'kine_prev_revision_index',
+      ]);
 
       // The UNIQUE (name, prev_revision) index is the compare-and-swap: a second row replacing the same
       // revision cannot be written, whoever writes it.
@@ -73,7 +93,9 @@ describe('SqliteStore specifics', () => {
       assert.throws(
         () =>
           db
-            .prepare('INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value) VALUES (?, 0, 0, ?, ?, 0, ?, ?)')
+            .prepare(
+              'INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value) VALUES (?, 0, 0, ?, ?, 0, ?, ?)',
+            )
             .run('/registry/pods/ns/a', created.createRevision, created.modRevision, 'v2-racer', 'v1'),
         (err: unknown) => err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE',
       );
@@ -94,7 +116,11 @@ describe('SqliteStore specifics', () => {
       const gone = await store.delete('/registry/ns/gone');
       await store.compact(gone.modRevision);
       const db = (store as unknown as { db: Database.Database }).db;
-      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM kine').get() as { n: number }).n, 0, 'nothing left in the log');
+      assert.equal(
+        (db.prepare('SELECT COUNT(*) AS n FROM kine').get() as { n: number }).n,
+        0,
+        'nothing left in the log',
+      );
       await store.close();
 
       const reopened = SqliteStore.open(path, { compactInterval: 0 });
@@ -118,10 +144,17 @@ describe('SqliteStore specifics', () => {
       const deadline = Date.now() + 3000;
       while ((await store.compactedRevision()) < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       assert.equal(await store.compactedRevision(), 7);
-      assert.deepEqual((await store.list('/registry/cm/', { revision: 8 })).items.map((i) => i.value), ['7']);
+      assert.deepEqual(
+        (await store.list('/registry/cm/', { revision: 8 })).items.map((i) => i.value),
+        ['7'],
+      );
       assert.deepEqual(await store.get('/registry/cm/ns/a'), kv);
       const db = (store as unknown as { db: Database.Database }).db;
-      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM kine').get() as { n: number }).n, 4, 'rows 7 (the value as of the compacted revision), 8, 9 and 10 remain');
+      assert.equal(
+        (db.prepare('SELECT COUNT(*) AS n FROM kine').get() as { n: number }).n,
+        4,
+        'rows 7 (the value as of the compacted revision), 8, 9 and 10 remain',
+      );
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -136,7 +169,12 @@ describe('SqliteStore specifics', () => {
       for (let i = 0; i < 2500; i++) {
         const key = `/registry/leases/ns/l${i % 7}`;
         const rev = live.get(key);
-        const kv = rev === undefined ? await store.create(key, `${i}`) : i % 11 === 0 ? await store.delete(key, rev) : await store.update(key, `${i}`, rev);
+        const kv =
+          rev === undefined
+            ? await store.create(key, `${i}`)
+            : i % 11 === 0
+              ? await store.delete(key, rev)
+              : await store.update(key, `${i}`, rev);
         if (i % 11 === 0 && rev !== undefined) live.delete(key);
         else live.set(key, kv.modRevision);
       }
@@ -146,7 +184,10 @@ describe('SqliteStore specifics', () => {
       assert.deepEqual(await store.list('/registry/leases/'), before);
       const db = (store as unknown as { db: Database.Database }).db;
       const rowsAtOrBelow = (db.prepare('SELECT COUNT(*) AS n FROM kine WHERE id <= 2400').get() as { n: number }).n;
-      assert.ok(rowsAtOrBelow <= 7, `at most one row per key survives at or below the compaction (have ${rowsAtOrBelow})`);
+      assert.ok(
+        rowsAtOrBelow <= 7,
+        `at most one row per key survives at or below the compaction (have ${rowsAtOrBelow})`,
+      );
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

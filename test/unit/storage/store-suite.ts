@@ -60,7 +60,10 @@ function record(store: Store, prefix: string, opts: WatchOptions): Recorder {
     errors,
     watcher,
     until: (n) =>
-      waitFor(`${n} events on ${prefix} (have ${events.length}, errors ${errors.map(String).join('; ')})`, () => events.length >= n),
+      waitFor(
+        `${n} events on ${prefix} (have ${events.length}, errors ${errors.map(String).join('; ')})`,
+        () => events.length >= n,
+      ),
   };
 }
 
@@ -78,7 +81,11 @@ export interface StoreFeatures {
   persistent?: boolean;
 }
 
-export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixture>, features: StoreFeatures = {}): void {
+export function runStoreSuite(
+  name: string,
+  makeStore: () => Promise<StoreFixture>,
+  features: StoreFeatures = {},
+): void {
   async function withStore(fn: (store: Store, fixture: StoreFixture) => Promise<void>): Promise<void> {
     const fixture = await makeStore();
     try {
@@ -125,7 +132,10 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         const cases: Array<{ prefix: string; want: string[] }> = [
           { prefix: '/registry/pods/', want: ['/registry/pods/a/x', '/registry/pods/b/y'] },
           { prefix: '/registry/pods/a/', want: ['/registry/pods/a/x'] },
-          { prefix: '/registry/pods', want: ['/registry/pods', '/registry/pods/a/x', '/registry/pods/b/y', '/registry/podsx/z'] },
+          {
+            prefix: '/registry/pods',
+            want: ['/registry/pods', '/registry/pods/a/x', '/registry/pods/b/y', '/registry/podsx/z'],
+          },
           { prefix: '/registry/a_b/', want: ['/registry/a_b/1'] },
           { prefix: '/registry/a%b/', want: ['/registry/a%b/3'] },
           { prefix: '/registry/a%', want: ['/registry/a%b/3'] },
@@ -147,7 +157,19 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
 
     it('orders keys by code point, as etcd and SQLite compare bytes', () =>
       withStore(async (store) => {
-        const ordered = ['/k/A', '/k/Z', '/k/_', '/k/a', '/k/a/b', '/k/ab', '/k/z', '/k/\u00e9', '/k/\ue000', '/k/\u{1F600}', '/k/\u{10FFFF}'];
+        const ordered = [
+          '/k/A',
+          '/k/Z',
+          '/k/_',
+          '/k/a',
+          '/k/a/b',
+          '/k/ab',
+          '/k/z',
+          '/k/\u00e9',
+          '/k/\ue000',
+          '/k/\u{1F600}',
+          '/k/\u{10FFFF}',
+        ];
         for (const key of [...ordered].reverse()) await store.create(key, key);
         assert.deepEqual(keys((await store.list('/k/')).items), ordered);
         assert.deepEqual(keys((await store.list('/k/\ue000')).items), ['/k/\ue000']);
@@ -235,7 +257,10 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         for (let round = 0; round < 5; round++) {
           const key = `/registry/race/k${round}`;
           const base = await store.create(key, 'base');
-          const results = await Promise.allSettled([store.update(key, 'left', base.modRevision), store.update(key, 'right', base.modRevision)]);
+          const results = await Promise.allSettled([
+            store.update(key, 'left', base.modRevision),
+            store.update(key, 'right', base.modRevision),
+          ]);
           const won = results.filter((r): r is PromiseFulfilledResult<KeyValue> => r.status === 'fulfilled');
           const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
           assert.equal(won.length, 1, `round ${round}: one winner`);
@@ -243,7 +268,10 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
           assert.ok(lost[0]!.reason instanceof RevisionMismatchError, String(lost[0]!.reason));
           assert.deepEqual(await store.get(key), won[0]!.value);
         }
-        const creates = await Promise.allSettled([store.create('/registry/race/new', 'a'), store.create('/registry/race/new', 'b')]);
+        const creates = await Promise.allSettled([
+          store.create('/registry/race/new', 'a'),
+          store.create('/registry/race/new', 'b'),
+        ]);
         assert.equal(creates.filter((r) => r.status === 'fulfilled').length, 1);
         const rejected = creates.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         assert.ok(rejected?.reason instanceof KeyExistsError);
@@ -306,21 +334,46 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         await store.create('/hx/other', 'x');
         const cases: Array<{ revision: number; want: Array<[string, string, number]> }> = [
           { revision: a1.modRevision, want: [['/h/a', 'a1', a1.modRevision]] },
-          { revision: b1.modRevision, want: [['/h/a', 'a1', a1.modRevision], ['/h/b', 'b1', b1.modRevision]] },
-          { revision: a2.modRevision, want: [['/h/a', 'a2', a2.modRevision], ['/h/b', 'b1', b1.modRevision]] },
+          {
+            revision: b1.modRevision,
+            want: [
+              ['/h/a', 'a1', a1.modRevision],
+              ['/h/b', 'b1', b1.modRevision],
+            ],
+          },
+          {
+            revision: a2.modRevision,
+            want: [
+              ['/h/a', 'a2', a2.modRevision],
+              ['/h/b', 'b1', b1.modRevision],
+            ],
+          },
           { revision: bGone.modRevision, want: [['/h/a', 'a2', a2.modRevision]] },
-          { revision: c1.modRevision, want: [['/h/a', 'a2', a2.modRevision], ['/h/c', 'c1', c1.modRevision]] },
+          {
+            revision: c1.modRevision,
+            want: [
+              ['/h/a', 'a2', a2.modRevision],
+              ['/h/c', 'c1', c1.modRevision],
+            ],
+          },
         ];
         for (const { revision, want } of cases) {
           const got = await store.list('/h/', { revision });
-          assert.deepEqual(got.items.map((kv) => [kv.key, kv.value, kv.modRevision]), want, `at ${revision}`);
+          assert.deepEqual(
+            got.items.map((kv) => [kv.key, kv.value, kv.modRevision]),
+            want,
+            `at ${revision}`,
+          );
           assert.equal(got.revision, revision, `at ${revision}`);
         }
         const page = await store.list('/h/', { revision: b1.modRevision, limit: 1 });
         assert.deepEqual(keys(page.items), ['/h/a']);
         assert.equal(page.remaining, 1);
         const next = await store.list('/h/', { revision: b1.modRevision, limit: 1, after: '/h/a' });
-        assert.deepEqual(next.items.map((kv) => kv.value), ['b1']);
+        assert.deepEqual(
+          next.items.map((kv) => kv.value),
+          ['b1'],
+        );
         assert.equal(next.remaining, 0);
       }));
 
@@ -364,7 +417,11 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
           `PUT /w/b@${b2.modRevision}=b2`,
         ]);
         const revisions = rec.events.map((ev) => ev.kv.modRevision);
-        assert.deepEqual(revisions, [...revisions].sort((x, y) => x - y), 'in revision order');
+        assert.deepEqual(
+          revisions,
+          [...revisions].sort((x, y) => x - y),
+          'in revision order',
+        );
         assert.deepEqual(
           rec.events.map((ev) => ev.created),
           [true, false, false, true, false, true],
@@ -418,7 +475,10 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         rec.watcher.stop();
         await store.create('/s/b', '2');
         await settle();
-        assert.deepEqual(rec.events.map((ev) => ev.kv.key), ['/s/a']);
+        assert.deepEqual(
+          rec.events.map((ev) => ev.kv.key),
+          ['/s/a'],
+        );
 
         const seen: string[] = [];
         const first = await store.currentRevision();
@@ -450,7 +510,11 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         await healthy.until(2);
         assert.equal((await store.get('/t/a'))?.value, '2');
         await waitFor('the failing watcher reported', () => errors.length > 0);
-        assert.deepEqual(errors.map((err) => err.message), ['watcher bug'], 'reported once, then stopped');
+        assert.deepEqual(
+          errors.map((err) => err.message),
+          ['watcher bug'],
+          'reported once, then stopped',
+        );
         assert.equal(healthy.events.length, 2);
         healthy.watcher.stop();
       }));
@@ -485,7 +549,13 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
 
         // At and above it: everything still readable.
         const atCompaction = await store.list('/c/', { revision: c1.modRevision });
-        assert.deepEqual(atCompaction.items.map((kv) => [kv.key, kv.value]), [['/c/a', 'a2'], ['/c/c', 'c1']]);
+        assert.deepEqual(
+          atCompaction.items.map((kv) => [kv.key, kv.value]),
+          [
+            ['/c/a', 'a2'],
+            ['/c/c', 'c1'],
+          ],
+        );
         const resumed = record(store, '/c/', { fromRevision: c1.modRevision });
         await resumed.until(2);
         await settle();
@@ -550,7 +620,10 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         assert.deepEqual(await reopened.list('/p/'), before);
         assert.deepEqual(await reopened.get('/p/a'), a2);
         assert.equal(await reopened.get('/p/b'), undefined);
-        assert.deepEqual((await reopened.list('/p/', { revision: b1.modRevision })).items.map((kv) => kv.key), ['/p/a', '/p/b']);
+        assert.deepEqual(
+          (await reopened.list('/p/', { revision: b1.modRevision })).items.map((kv) => kv.key),
+          ['/p/a', '/p/b'],
+        );
         await assert.rejects(reopened.list('/p/', { revision: a1.modRevision }), CompactedError);
 
         const replay = record(reopened, '/p/', { fromRevision: a2.modRevision });
@@ -559,7 +632,12 @@ export function runStoreSuite(name: string, makeStore: () => Promise<StoreFixtur
         await replay.until(4);
         assert.deepEqual(
           replay.events.map((ev) => `${ev.type} ${ev.kv.key}@${ev.kv.modRevision}`),
-          [`PUT /p/b@${b1.modRevision}`, `DELETE /p/b@${b1.modRevision + 1}`, `PUT /p/c@${c1.modRevision}`, `PUT /p/d@${d1.modRevision}`],
+          [
+            `PUT /p/b@${b1.modRevision}`,
+            `DELETE /p/b@${b1.modRevision + 1}`,
+            `PUT /p/c@${c1.modRevision}`,
+            `PUT /p/d@${d1.modRevision}`,
+          ],
         );
         replay.watcher.stop();
         await assert.rejects(reopened.update('/p/a', 'stale', a1.modRevision), RevisionMismatchError);

@@ -9,7 +9,9 @@ import { countTerminatedWatcher, terminatedWatchers, WatchBuffer } from '../../.
 /** Test double for a socket: accepts `room` writes, then reports full until drain() is called. */
 class FakeSocket extends EventEmitter {
   readonly written: string[] = [];
-  constructor(private room: number) { super(); }
+  constructor(private room: number) {
+    super();
+  }
   write(chunk: string): boolean {
     this.written.push(chunk);
     return --this.room > 0;
@@ -31,11 +33,51 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'a reader that keeps up gets every event at once', room: 1000, pushes: 500, stalledMs: 0, maxEvents: 10, wantOverflow: false, wantWritten: 500 },
-  { name: 'a stalled socket holds up to maxEvents in the buffer', room: 5, pushes: 15, stalledMs: 10_000, maxEvents: 10, wantOverflow: false, wantWritten: 5 },
-  { name: 'one more than maxEvents behind a stalled socket ends the watcher', room: 5, pushes: 16, stalledMs: 10_000, maxEvents: 10, wantOverflow: true, wantWritten: 5 },
-  { name: 'a socket that drained recently may fall behind further, up to the hard limit', room: 5, pushes: 50, stalledMs: 0, maxEvents: 10, wantOverflow: false, wantWritten: 5 },
-  { name: 'past the hard limit (10 × maxEvents) even a recently drained socket is ended', room: 5, pushes: 106, stalledMs: 0, maxEvents: 10, wantOverflow: true, wantWritten: 5 },
+  {
+    name: 'a reader that keeps up gets every event at once',
+    room: 1000,
+    pushes: 500,
+    stalledMs: 0,
+    maxEvents: 10,
+    wantOverflow: false,
+    wantWritten: 500,
+  },
+  {
+    name: 'a stalled socket holds up to maxEvents in the buffer',
+    room: 5,
+    pushes: 15,
+    stalledMs: 10_000,
+    maxEvents: 10,
+    wantOverflow: false,
+    wantWritten: 5,
+  },
+  {
+    name: 'one more than maxEvents behind a stalled socket ends the watcher',
+    room: 5,
+    pushes: 16,
+    stalledMs: 10_000,
+    maxEvents: 10,
+    wantOverflow: true,
+    wantWritten: 5,
+  },
+  {
+    name: 'a socket that drained recently may fall behind further, up to the hard limit',
+    room: 5,
+    pushes: 50,
+    stalledMs: 0,
+    maxEvents: 10,
+    wantOverflow: false,
+    wantWritten: 5,
+  },
+  {
+    name: 'past the hard limit (10 × maxEvents) even a recently drained socket is ended',
+    room: 5,
+    pushes: 106,
+    stalledMs: 0,
+    maxEvents: 10,
+    wantOverflow: true,
+    wantWritten: 5,
+  },
 ];
 
 describe('WatchBuffer', () => {
@@ -44,7 +86,12 @@ describe('WatchBuffer', () => {
       let now = 1_000;
       const socket = new FakeSocket(c.room);
       let overflows = 0;
-      const buffer = new WatchBuffer(socket, () => overflows++, { maxEvents: c.maxEvents, stallMs: 250, hardLimitFactor: 10, now: () => now });
+      const buffer = new WatchBuffer(socket, () => overflows++, {
+        maxEvents: c.maxEvents,
+        stallMs: 250,
+        hardLimitFactor: 10,
+        now: () => now,
+      });
       for (let i = 0; i < c.pushes; i++) {
         if (i === c.room) now += c.stalledMs; // time passes once the socket is full
         buffer.push(`e${i}\n`);
@@ -78,7 +125,9 @@ describe('WatchBuffer', () => {
     await buffer.drained();
     buffer.push('a');
     let resolved = false;
-    const waiting = buffer.drained().then(() => { resolved = true; });
+    const waiting = buffer.drained().then(() => {
+      resolved = true;
+    });
     await new Promise((r) => setImmediate(r));
     assert.equal(resolved, false);
     socket.drain(10);

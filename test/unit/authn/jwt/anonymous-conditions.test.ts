@@ -19,7 +19,11 @@ describe('anonymous conditions', () => {
     });
   }
   it('without conditions every path is anonymous', async () => {
-    const r = await new ConditionalAnonymousAuthenticator([]).authenticate({ headers: {}, peerCertificates: [], path: '/x' });
+    const r = await new ConditionalAnonymousAuthenticator([]).authenticate({
+      headers: {},
+      peerCertificates: [],
+      path: '/x',
+    });
     assert.deepEqual(r?.user, { username: 'system:anonymous', groups: ['system:unauthenticated'] });
   });
 });

@@ -2,12 +2,28 @@
 // plus kauth's guards: the cost budget and linear-time regular expressions.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { CEL_COST_LIMIT, CelCompileError, compileCel, regexProblem, toCelValue } from '../../../../src/authn/jwt/cel.js';
+import {
+  CEL_COST_LIMIT,
+  CelCompileError,
+  compileCel,
+  regexProblem,
+  toCelValue,
+} from '../../../../src/authn/jwt/cel.js';
 
 const CLAIMS = {
-  iss: 'https://issuer.example.com', sub: '119abc', username: 'jane', email: 'jane@example.com', email_verified: true,
-  hd: 'example.com', exp: 1700003600, nbf: 1700000000, roles: 'admin,dev', groups: ['devs', 'system:masters'],
-  aud: ['bar', 'foo', 'baz'], tenant: 'acme', __proto__x: 1,
+  iss: 'https://issuer.example.com',
+  sub: '119abc',
+  username: 'jane',
+  email: 'jane@example.com',
+  email_verified: true,
+  hd: 'example.com',
+  exp: 1700003600,
+  nbf: 1700000000,
+  roles: 'admin,dev',
+  groups: ['devs', 'system:masters'],
+  aud: ['bar', 'foo', 'baz'],
+  tenant: 'acme',
+  __proto__x: 1,
 };
 
 function run(expression: string, claims: unknown = CLAIMS, want: 'bool' | 'any' = 'any'): unknown {
@@ -16,7 +32,7 @@ function run(expression: string, claims: unknown = CLAIMS, want: 'bool' | 'any' 
   return compileCel(expression, 'claims', want).evaluate(value, counter.n);
 }
 
-describe('CEL: the expressions of kube\'s authentication docs', () => {
+describe("CEL: the expressions of kube's authentication docs", () => {
   const cases: [string, unknown][] = [
     ['claims.username + ":external-user"', 'jane:external-user'],
     ["'kauth:' + claims.sub", 'kauth:119abc'],
@@ -65,14 +81,20 @@ describe('CEL: the expressions of kube\'s authentication docs', () => {
   });
 
   test('validation rules must be bool; mappings may be anything', () => {
-    assert.throws(() => compileCel('claims.hd', 'claims', 'bool'), (e: Error) => e instanceof CelCompileError && e.message === 'must evaluate to bool');
+    assert.throws(
+      () => compileCel('claims.hd', 'claims', 'bool'),
+      (e: Error) => e instanceof CelCompileError && e.message === 'must evaluate to bool',
+    );
     assert.equal(compileCel('claims.hd', 'claims', 'any').expression, 'claims.hd');
     assert.throws(() => compileCel('user.username', 'user', 'bool'), /must evaluate to bool/);
   });
 
   test('unknown variables and functions do not compile', () => {
     assert.throws(() => compileCel('request.path', 'claims', 'any'), /^CelCompileError: compilation failed: /);
-    assert.throws(() => compileCel('url(claims.iss).getHost()', 'claims', 'any'), /^CelCompileError: compilation failed: /);
+    assert.throws(
+      () => compileCel('url(claims.iss).getHost()', 'claims', 'any'),
+      /^CelCompileError: compilation failed: /,
+    );
   });
 
   test('selects are known at compile time (for the email_verified rule)', () => {
@@ -106,11 +128,15 @@ describe('CEL budget and regular expressions', () => {
     ['^[(a+)+]$', true],
   ];
   for (const [pattern, ok] of patterns) {
-    test(`regex ${pattern} is ${ok ? 'accepted' : 'refused'}`, () => assert.equal(regexProblem(pattern) === undefined, ok));
+    test(`regex ${pattern} is ${ok ? 'accepted' : 'refused'}`, () =>
+      assert.equal(regexProblem(pattern) === undefined, ok));
   }
 
   test('matches() needs a constant, safe pattern', () => {
-    assert.throws(() => compileCel('claims.sub.matches(claims.re)', 'claims', 'bool'), /matches\(\) takes a constant pattern/);
+    assert.throws(
+      () => compileCel('claims.sub.matches(claims.re)', 'claims', 'bool'),
+      /matches\(\) takes a constant pattern/,
+    );
     assert.throws(() => compileCel('claims.sub.matches("^(a+)+$")', 'claims', 'bool'), /nested quantifiers/);
   });
 });

@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConditionalAnonymousAuthenticator } from '../../../../src/authn/jwt/anonymous-conditions.js';
-import { setupStructuredAuthentication, type StructuredAuthentication, type StructuredAuthenticationOptions } from '../../../../src/authn/jwt/structured-authentication.js';
+import {
+  setupStructuredAuthentication,
+  type StructuredAuthentication,
+  type StructuredAuthenticationOptions,
+} from '../../../../src/authn/jwt/structured-authentication.js';
 import type { AuthRequest } from '../../../../src/authn/interfaces.js';
 import { makeSigningKey, TestIssuer, type SigningKey } from './test-issuer.js';
 
@@ -33,8 +37,14 @@ after(async () => {
 const noFlags = { usernameClaim: 'sub', signingAlgs: ['RS256'], requiredClaims: [] };
 function setup(o: Partial<StructuredAuthenticationOptions>): StructuredAuthentication {
   const s = setupStructuredAuthentication({
-    oidc: noFlags, flagsSet: new Set(), anonymousAuth: true, serviceAccountIssuers: ['https://kubernetes.default.svc.cluster.local'],
-    reloadPollMs: 60_000, updateTimeoutMs: 2000, keySet: { initRetryMs: 100 }, ...o,
+    oidc: noFlags,
+    flagsSet: new Set(),
+    anonymousAuth: true,
+    serviceAccountIssuers: ['https://kubernetes.default.svc.cluster.local'],
+    reloadPollMs: 60_000,
+    updateTimeoutMs: 2000,
+    keySet: { initRetryMs: 100 },
+    ...o,
   });
   running.push(s);
   return s;
@@ -50,33 +60,68 @@ const issuerYaml = (i: TestIssuer, prefix: string): string =>
   `- issuer:\n    url: ${i.url}\n    audiences: [kauth]\n    certificateAuthority: ${JSON.stringify(i.caPem)}\n  claimMappings:\n    username:\n      expression: "'${prefix}' + claims.sub"\n`;
 
 async function username(s: StructuredAuthentication, i: TestIssuer): Promise<string | null> {
-  const resp = await s.tokenAuthenticator!.authenticateToken(await i.sign(key, { sub: 'u', aud: 'kauth', n: Math.random() }));
+  const resp = await s.tokenAuthenticator!.authenticateToken(
+    await i.sign(key, { sub: 'u', aud: 'kauth', n: Math.random() }),
+  );
   return resp?.user.username ?? null;
 }
 
 describe('start-up rules for the flags and the file', () => {
   const refused: [string, Partial<StructuredAuthenticationOptions>, string][] = [
-    ['--oidc-* without a client id', { oidc: { ...noFlags, issuerUrl: 'https://idp.example.com' }, flagsSet: new Set(['oidc-issuer-url']) },
-      'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set'],
-    ['only --oidc-username-claim', { flagsSet: new Set(['oidc-username-claim']) },
-      'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set'],
-    ['file and --oidc-* flags', { authenticationConfigFile: '/nonexistent', flagsSet: new Set(['oidc-groups-claim']) },
-      'authentication-config file and oidc-* flags are mutually exclusive'],
-    ['an unreadable file', { authenticationConfigFile: '/nonexistent/authn.yaml' },
-      'failed to load authentication configuration from file "/nonexistent/authn.yaml": open /nonexistent/authn.yaml: no such file or directory'],
-    ['an unsupported --oidc-signing-algs', { oidc: { ...noFlags, issuerUrl: 'https://idp.example.com', clientId: 'k', signingAlgs: ['HS256'] }, flagsSet: new Set(['oidc-issuer-url']) },
-      'oidc: unsupported signing alg: "HS256"'],
-    ['an issuer that is the service-account issuer', { oidc: { ...noFlags, issuerUrl: 'https://kubernetes.default.svc.cluster.local', clientId: 'k' }, flagsSet: new Set(['oidc-issuer-url']) },
-      'invalid authentication configuration: jwt[0].issuer.url: Invalid value: "https://kubernetes.default.svc.cluster.local": URL must not overlap with disallowed issuers: [https://kubernetes.default.svc.cluster.local]'],
+    [
+      '--oidc-* without a client id',
+      { oidc: { ...noFlags, issuerUrl: 'https://idp.example.com' }, flagsSet: new Set(['oidc-issuer-url']) },
+      'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set',
+    ],
+    [
+      'only --oidc-username-claim',
+      { flagsSet: new Set(['oidc-username-claim']) },
+      'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set',
+    ],
+    [
+      'file and --oidc-* flags',
+      { authenticationConfigFile: '/nonexistent', flagsSet: new Set(['oidc-groups-claim']) },
+      'authentication-config file and oidc-* flags are mutually exclusive',
+    ],
+    [
+      'an unreadable file',
+      { authenticationConfigFile: '/nonexistent/authn.yaml' },
+      'failed to load authentication configuration from file "/nonexistent/authn.yaml": open /nonexistent/authn.yaml: no such file or directory',
+    ],
+    [
+      'an unsupported --oidc-signing-algs',
+      {
+        oidc: { ...noFlags, issuerUrl: 'https://idp.example.com', clientId: 'k', signingAlgs: ['HS256'] },
+        flagsSet: new Set(['oidc-issuer-url']),
+      },
+      'oidc: unsupported signing alg: "HS256"',
+    ],
+    [
+      'an issuer that is the service-account issuer',
+      {
+        oidc: { ...noFlags, issuerUrl: 'https://kubernetes.default.svc.cluster.local', clientId: 'k' },
+        flagsSet: new Set(['oidc-issuer-url']),
+      },
+      'invalid authentication configuration: jwt[0].issuer.url: Invalid value: "https://kubernetes.default.svc.cluster.local": URL must not overlap with disallowed issuers: [https://kubernetes.default.svc.cluster.local]',
+    ],
   ];
   for (const [name, o, want] of refused) {
-    test(`${name} is refused`, () => assert.throws(() => setup(o), (e: Error) => e.message === want || assert.fail(e.message)));
+    test(`${name} is refused`, () =>
+      assert.throws(
+        () => setup(o),
+        (e: Error) => e.message === want || assert.fail(e.message),
+      ));
   }
 
   test('--anonymous-auth given with an anonymous section is refused; not given, the section decides', () => {
-    const file = writeConfig('anon.yaml', 'anonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n');
-    assert.throws(() => setup({ authenticationConfigFile: file, flagsSet: new Set(['anonymous-auth']), anonymousAuth: false }),
-      /^AuthenticationSetupError: anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file$/);
+    const file = writeConfig(
+      'anon.yaml',
+      'anonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n',
+    );
+    assert.throws(
+      () => setup({ authenticationConfigFile: file, flagsSet: new Set(['anonymous-auth']), anonymousAuth: false }),
+      /^AuthenticationSetupError: anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file$/,
+    );
     const s = setup({ authenticationConfigFile: file, anonymousAuth: false });
     assert.deepEqual(s.anonymous, { enabled: true, paths: ['/livez', '/readyz'] });
     assert.deepEqual(setup({ anonymousAuth: false }).anonymous, { enabled: false, paths: [] });
@@ -95,7 +140,9 @@ describe('anonymous conditions', () => {
     assert.equal(await a.authenticate(req('/livez/')), null);
     assert.equal(await a.authenticate(req('/api')), null);
     assert.equal(await a.authenticate(req()), null);
-    assert.deepEqual((await new ConditionalAnonymousAuthenticator([]).authenticate(req('/x')))?.user.groups, ['system:unauthenticated']);
+    assert.deepEqual((await new ConditionalAnonymousAuthenticator([]).authenticate(req('/x')))?.user.groups, [
+      'system:unauthenticated',
+    ]);
   });
 });
 

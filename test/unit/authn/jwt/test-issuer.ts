@@ -25,12 +25,50 @@ export function makeServingCertificate(): { caPem: string; certPem: string; keyP
   const ossl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   try {
-    ossl('req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-subj', '/CN=test-oidc-ca', '-days', '1',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    ossl(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.crt'),
+      '-subj',
+      '/CN=test-oidc-ca',
+      '-days',
+      '1',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
     ossl('req', '-new', ...ec, '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1');
-    writeFileSync(f('srv.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n');
-    ossl('x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('srv.ext'), '-out', f('srv.crt'));
-    return { caPem: readFileSync(f('ca.crt'), 'utf8'), certPem: readFileSync(f('srv.crt'), 'utf8'), keyPem: readFileSync(f('srv.key'), 'utf8') };
+    writeFileSync(
+      f('srv.ext'),
+      'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n',
+    );
+    ossl(
+      'x509',
+      '-req',
+      '-in',
+      f('srv.csr'),
+      '-CA',
+      f('ca.crt'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      f('srv.ext'),
+      '-out',
+      f('srv.crt'),
+    );
+    return {
+      caPem: readFileSync(f('ca.crt'), 'utf8'),
+      certPem: readFileSync(f('srv.crt'), 'utf8'),
+      keyPem: readFileSync(f('srv.key'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -55,7 +93,12 @@ export class TestIssuer {
   failWith?: number;
   requests = { discovery: 0, jwks: 0 };
 
-  private constructor(private readonly server: https.Server, readonly url: string, readonly caPem: string, readonly path: string) {}
+  private constructor(
+    private readonly server: https.Server,
+    readonly url: string,
+    readonly caPem: string,
+    readonly path: string,
+  ) {}
 
   /** Starts on a free loopback port; `path` puts the issuer under a path (https://127.0.0.1:port/path). */
   static async start(options: { path?: string } = {}): Promise<TestIssuer> {
@@ -72,8 +115,12 @@ export class TestIssuer {
       if (req.url === `${path}/.well-known/openid-configuration` || req.url === `${path}/custom-discovery`) {
         issuer.requests.discovery++;
         return send(200, {
-          issuer: issuer.discoveryIssuer ?? issuer.url, jwks_uri: `${issuer.url}/keys`, authorization_endpoint: `${issuer.url}/auth`,
-          token_endpoint: `${issuer.url}/token`, response_types_supported: ['code'], subject_types_supported: ['public'],
+          issuer: issuer.discoveryIssuer ?? issuer.url,
+          jwks_uri: `${issuer.url}/keys`,
+          authorization_endpoint: `${issuer.url}/auth`,
+          token_endpoint: `${issuer.url}/token`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256', 'ES256'],
         });
       }
