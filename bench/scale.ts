@@ -6,6 +6,7 @@
 //  deleting half and one compaction (reference: VACUUM INTO of the same data).
 // Run: npx tsc -p tsconfig.json && node dist/bench/scale.js
 //   SCALE_SIZES=1000,10000,100000 (default 1000,10000)  SCALE_WATCHERS=1000 (default)  SCALE_BURST=10000
+//   SCALE_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import https from 'node:https';
@@ -24,22 +25,48 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const SIZES = (process.env.SCALE_SIZES ?? '1000,10000').split(',').map(Number);
 const WATCHERS = Number(process.env.SCALE_WATCHERS ?? 1000);
 const BURST = Number(process.env.SCALE_BURST ?? 10000);
+/** Extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS). */
+const SERVER_NODE_ARGS = (process.env.SCALE_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const NS = 'scale';
 const CM = `/api/v1/namespaces/${NS}/configmaps`;
 const PAYLOAD = 'x'.repeat(1024);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Tls { ca: Buffer; cert: Buffer; key: Buffer }
-interface Server { child: ChildProcess; port: number; tls: Tls; agent: https.Agent }
+interface Tls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+interface Server {
+  child: ChildProcess;
+  port: number;
+  tls: Tls;
+  agent: https.Agent;
+}
 
-function request(s: Server, method: string, path: string, body?: string, agent = s.agent): Promise<{ code: number; text: string }> {
+/**
+ * One request; `discard` counts the response's bytes instead of keeping them, so that receiving a 100 MB LIST
+ * never blocks this process's event loop (a Buffer.concat and toString of it would, and would then show up as
+ * the server's GET latency).
+ */
+function request(
+  s: Server,
+  method: string,
+  path: string,
+  body?: string,
+  agent = s.agent,
+  discard = false,
+): Promise<{ code: number; text: string }> {
   return new Promise((res, rej) => {
     const headers: Record<string, string | number> = { Accept: 'application/json' };
     if (body) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
     const req = https.request({ host: '127.0.0.1', port: s.port, method, path, agent, headers }, (r) => {
       const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => res({ code: r.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      let bytes = 0;
+      r.on('data', (c: Buffer) => (discard ? (bytes += c.length) : chunks.push(c)));
+      r.on('end', () =>
+        res({ code: r.statusCode ?? 0, text: discard ? `${bytes} bytes` : Buffer.concat(chunks).toString() }),
+      );
     });
     req.on('error', rej);
     req.end(body);
@@ -49,9 +76,24 @@ function request(s: Server, method: string, path: string, body?: string, agent =
 async function start(dataDir: string, port?: number): Promise<Server & { readyMs: number }> {
   port ??= await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--secure-port', String(port), '--bind-address', '127.0.0.1'], {
-    stdio: 'ignore', env: { ...process.env, KAUTH_LOG_LEVEL: 'error' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...SERVER_NODE_ARGS,
+      CLI,
+      'up',
+      '--data-dir',
+      dataDir,
+      '--secure-port',
+      String(port),
+      '--bind-address',
+      '127.0.0.1',
+    ],
+    {
+      stdio: 'ignore',
+      env: { ...process.env, KAUTH_LOG_LEVEL: 'error' },
+    },
+  );
   for (let i = 0; ; i++) {
     if (child.exitCode !== null || i > 3000) throw new Error('kauth did not start');
     try {
@@ -65,7 +107,9 @@ async function start(dataDir: string, port?: number): Promise<Server & { readyMs
       const s = { child, port, tls, agent };
       if ((await request(s, 'GET', '/readyz')).code === 200) return { ...s, readyMs: performance.now() - t0 };
       agent.destroy();
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(10);
   }
 }
@@ -75,21 +119,25 @@ function rssMb(pid: number): number {
   return Number(m![1]) / 1024;
 }
 
-const configMap = (name: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { payload: PAYLOAD } });
+const configMap = (name: string): string =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { payload: PAYLOAD } });
 const name = (i: number): string => `cm-${String(i).padStart(6, '0')}`;
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 const f = (n: number, d = 1): string => n.toFixed(d);
 
 async function createRange(s: Server, from: number, to: number, concurrency = 32): Promise<number> {
   let next = from;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < to) {
-      const i = next++;
-      const r = await request(s, 'POST', CM, configMap(name(i)));
-      if (r.code !== 201) throw new Error(`create ${i}: ${r.code} ${r.text}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < to) {
+        const i = next++;
+        const r = await request(s, 'POST', CM, configMap(name(i)));
+        if (r.code !== 201) throw new Error(`create ${i}: ${r.code} ${r.text}`);
+      }
+    }),
+  );
   return (to - from) / ((performance.now() - t0) / 1000);
 }
 
@@ -113,10 +161,24 @@ async function pagedWalk(s: Server): Promise<{ items: number; ms: number }> {
   return { items, ms: performance.now() - t0 };
 }
 
+/**
+ * The server's longest event-loop block since the last scrape (prom-client's nodejs_eventloop_lag_max_seconds,
+ * whose histogram resets on each scrape), in ms: the server-side view of a stall, free of this client's noise.
+ */
+async function eventLoopMaxMs(s: Server): Promise<number> {
+  const text = (await request(s, 'GET', '/metrics')).text;
+  const m = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
 /** The unpaged LIST's time, and the worst latency of GETs sent one after another (own connection) meanwhile. */
-async function listUnderLoad(s: Server, n: number): Promise<{ listMs: number; worstGetMs: number; gets: number }> {
+async function listUnderLoad(
+  s: Server,
+  n: number,
+): Promise<{ listMs: number; worstGetMs: number; gets: number; loopMaxMs: number }> {
   const other = new https.Agent({ keepAlive: true, maxSockets: 1, ...s.tls });
   await request(s, 'GET', `${CM}/${name(0)}`, undefined, other);
+  await eventLoopMaxMs(s);
   let done = false;
   let worst = 0;
   let gets = 0;
@@ -128,47 +190,62 @@ async function listUnderLoad(s: Server, n: number): Promise<{ listMs: number; wo
     }
   })();
   const listMs = await timed(async () => {
-    const r = await request(s, 'GET', CM);
+    const r = await request(s, 'GET', CM, undefined, s.agent, true);
     if (r.code !== 200) throw new Error(`list: ${r.code}`);
   });
   done = true;
   await probe;
   other.destroy();
-  return { listMs, worstGetMs: worst, gets };
+  return { listMs, worstGetMs: worst, gets, loopMaxMs: await eventLoopMaxMs(s) };
 }
 
-interface Watch { res: IncomingMessage; ended: boolean }
+interface Watch {
+  res: IncomingMessage;
+  ended: boolean;
+}
 
 function openWatch(s: Server, agent: https.Agent, rv: string, onLine?: (line: string) => void): Promise<Watch> {
   return new Promise((resolveWatch, rej) => {
-    const req = https.request({ host: '127.0.0.1', port: s.port, path: `${CM}?watch=1&resourceVersion=${rv}`, agent, headers: { Accept: 'application/json' } }, (res) => {
-      const w: Watch = { res, ended: false };
-      const finish = (): void => { w.ended = true; };
-      res.on('end', finish);
-      res.on('close', finish);
-      res.on('error', finish);
-      if (onLine) {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          buf += c;
-          for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-            onLine(buf.slice(0, nl));
-            buf = buf.slice(nl + 1);
-          }
-        });
-      } else {
-        res.pause(); // a watcher that never reads
-      }
-      resolveWatch(w);
-    });
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port: s.port,
+        path: `${CM}?watch=1&resourceVersion=${rv}`,
+        agent,
+        headers: { Accept: 'application/json' },
+      },
+      (res) => {
+        const w: Watch = { res, ended: false };
+        const finish = (): void => {
+          w.ended = true;
+        };
+        res.on('end', finish);
+        res.on('close', finish);
+        res.on('error', finish);
+        if (onLine) {
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            buf += c;
+            for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+              onLine(buf.slice(0, nl));
+              buf = buf.slice(nl + 1);
+            }
+          });
+        } else {
+          res.pause(); // a watcher that never reads
+        }
+        resolveWatch(w);
+      },
+    );
     req.on('error', rej);
     req.end();
   });
 }
 
 async function currentRv(s: Server): Promise<string> {
-  return (JSON.parse((await request(s, 'GET', `${CM}?limit=1`)).text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  return (JSON.parse((await request(s, 'GET', `${CM}?limit=1`)).text) as { metadata: { resourceVersion: string } })
+    .metadata.resourceVersion;
 }
 
 async function main(): Promise<void> {
@@ -177,11 +254,20 @@ async function main(): Promise<void> {
   let s = await start(data);
   const children: ChildProcess[] = [s.child];
   try {
-    await request(s, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }));
+    await request(
+      s,
+      'POST',
+      '/api/v1/namespaces',
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }),
+    );
     await sleep(500);
     const emptyRss = rssMb(s.child.pid!);
-    console.log(`kauth scale bench — sizes ${SIZES.join(', ')}; ${WATCHERS} watchers; burst ${BURST}; empty server RSS ${f(emptyRss)} MB`);
-    console.log('objects | create/s | RSS MB | KB/obj | GET p50 ms | page1 ms | walk µs/item | LIST ms | worst GET during LIST ms (÷p50)');
+    console.log(
+      `kauth scale bench — sizes ${SIZES.join(', ')}; ${WATCHERS} watchers; burst ${BURST}; empty server RSS ${f(emptyRss)} MB`,
+    );
+    console.log(
+      'objects | create/s | RSS MB | KB/obj | GET p50 ms | page1 ms | walk µs/item | LIST ms | worst GET during LIST ms (÷p50)',
+    );
     let have = 0;
     let firstPage1k = 0;
     for (const n of SIZES) {
@@ -190,7 +276,8 @@ async function main(): Promise<void> {
       await sleep(300);
       const rss = rssMb(s.child.pid!);
       const gets: number[] = [];
-      for (let i = 0; i < 300; i++) gets.push(await timed(() => request(s, 'GET', `${CM}/${name(Math.floor(Math.random() * n))}`)));
+      for (let i = 0; i < 300; i++)
+        gets.push(await timed(() => request(s, 'GET', `${CM}/${name(Math.floor(Math.random() * n))}`)));
       const pages: number[] = [];
       for (let i = 0; i < 5; i++) pages.push(await timed(() => request(s, 'GET', `${CM}?limit=500`)));
       const page1 = pct(pages, 0.5);
@@ -199,9 +286,12 @@ async function main(): Promise<void> {
       if (walk.items < n) throw new Error(`walk saw ${walk.items} of ${n}`); // n and kube-root-ca.crt
       const list = await listUnderLoad(s, n);
       const p50 = pct(gets, 0.5);
-      console.log(`${String(n).padStart(7)} | ${f(rate, 0).padStart(8)} | ${f(rss).padStart(6)} | ${f(((rss - emptyRss) * 1024) / n, 2).padStart(6)} | ` +
-        `${f(p50, 2).padStart(10)} | ${f(page1, 2).padStart(8)} (×${f(page1 / firstPage1k, 2)} of first size) | ${f((walk.ms * 1000) / n).padStart(12)} | ` +
-        `${f(list.listMs, 0).padStart(7)} | ${f(list.worstGetMs, 1)} (×${f(list.worstGetMs / p50, 0)}, ${list.gets} GETs)`);
+      console.log(
+        `${String(n).padStart(7)} | ${f(rate, 0).padStart(8)} | ${f(rss).padStart(6)} | ${f(((rss - emptyRss) * 1024) / n, 2).padStart(6)} | ` +
+          `${f(p50, 2).padStart(10)} | ${f(page1, 2).padStart(8)} (×${f(page1 / firstPage1k, 2)} of first size) | ${f((walk.ms * 1000) / n).padStart(12)} | ` +
+          `${f(list.listMs, 0).padStart(7)} | ${f(list.worstGetMs, 1)} (×${f(list.worstGetMs / p50, 0)}, ${list.gets} GETs; ` +
+          `server event loop blocked ≤ ${f(list.loopMaxMs, 1)} ms)`,
+      );
     }
 
     // Watch fan-out: W watchers, one create every 10 ms, delivery latency per (watcher, event).
@@ -212,14 +302,21 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const watches: Watch[] = [];
     for (let i = 0; i < WATCHERS; i += 50) {
-      watches.push(...(await Promise.all(Array.from({ length: Math.min(50, WATCHERS - i) }, () => openWatch(s, watchAgent, rv, (line) => {
-        const at = sentAt.get(/"name":"([^"]+)"/.exec(line)?.[1] ?? '');
-        if (at !== undefined) latencies.push(performance.now() - at);
-      })))));
+      watches.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, WATCHERS - i) }, () =>
+            openWatch(s, watchAgent, rv, (line) => {
+              const at = sentAt.get(/"name":"([^"]+)"/.exec(line)?.[1] ?? '');
+              if (at !== undefined) latencies.push(performance.now() - at);
+            }),
+          ),
+        )),
+      );
     }
     const openMs = performance.now() - t0;
     const idleRss = rssMb(s.child.pid!);
     const EVENTS = 200;
+    await eventLoopMaxMs(s);
     for (let i = 0; i < EVENTS; i++) {
       const nm = `w-${i}`;
       sentAt.set(nm, performance.now());
@@ -228,9 +325,13 @@ async function main(): Promise<void> {
     }
     const deadline = Date.now() + 30_000;
     while (latencies.length < EVENTS * WATCHERS && Date.now() < deadline) await sleep(100);
+    const loopMax = await eventLoopMaxMs(s);
     const delivered = latencies.length / (EVENTS * WATCHERS);
-    console.log(`watch fan-out: ${WATCHERS} watchers (opened in ${f(openMs / 1000)} s, RSS ${f(idleRss)} MB), ${EVENTS} creates at 1 per 10 ms: ` +
-      `delivered ${f(delivered * 100)} %, p50 ${f(pct(latencies, 0.5))} ms, p99 ${f(pct(latencies, 0.99))} ms, max ${f(pct(latencies, 1))} ms`);
+    console.log(
+      `watch fan-out: ${WATCHERS} watchers (opened in ${f(openMs / 1000)} s, RSS ${f(idleRss)} MB), ${EVENTS} creates at 1 per 10 ms: ` +
+        `delivered ${f(delivered * 100)} %, p50 ${f(pct(latencies, 0.5))} ms, p99 ${f(pct(latencies, 0.99))} ms, max ${f(pct(latencies, 1))} ms; ` +
+        `server event loop blocked ≤ ${f(loopMax, 1)} ms`,
+    );
     for (const w of watches) w.res.destroy();
     watchAgent.destroy();
     await sleep(1000);
@@ -241,7 +342,9 @@ async function main(): Promise<void> {
     const slow = await Promise.all(Array.from({ length: 10 }, () => openWatch(s, slowAgent, rv)));
     const beforeRss = rssMb(s.child.pid!);
     let peakRss = beforeRss;
-    const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssMb(s.child.pid!)); }, 100);
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(s.child.pid!));
+    }, 100);
     const burstRate = await createRange(s, 1_000_000, 1_000_000 + BURST);
     await sleep(1000);
     clearInterval(sampler);
@@ -249,7 +352,9 @@ async function main(): Promise<void> {
     for (const w of slow) w.res.resume(); // read now: a terminated watch ends, a live one would go on
     await sleep(3000);
     const ended = slow.filter((w) => w.ended).length;
-    console.log(`never-reading watchers: ${ended}/10 terminated during ${BURST} creates (${f(burstRate, 0)}/s); RSS ${f(beforeRss)} → peak ${f(peakRss)} MB (+${f(peakRss - beforeRss)})`);
+    console.log(
+      `never-reading watchers: ${ended}/10 terminated during ${BURST} creates (${f(burstRate, 0)}/s); RSS ${f(beforeRss)} → peak ${f(peakRss)} MB (+${f(peakRss - beforeRss)})`,
+    );
     for (const w of slow) w.res.destroy();
     slowAgent.destroy();
 
@@ -276,8 +381,10 @@ async function main(): Promise<void> {
     const empty = await start(emptyData);
     children.push(empty.child);
     await stopServer(empty);
-    console.log(`restart to ready with ${have + BURST + EVENTS} ConfigMaps: ${f(s.readyMs, 0)} ms; ` +
-      `an empty server: ${f(empty.readyMs, 0)} ms (×${f(s.readyMs / empty.readyMs, 2)}; both include node start-up)`);
+    console.log(
+      `restart to ready with ${have + BURST + EVENTS} ConfigMaps: ${f(s.readyMs, 0)} ms; ` +
+        `an empty server: ${f(empty.readyMs, 0)} ms (×${f(s.readyMs / empty.readyMs, 2)}; both include node start-up)`,
+    );
 
     // SQLite hygiene: delete half of the objects, compact once, compare the file with its live size.
     const dbPath = join(data, 'kauth.db');
@@ -296,8 +403,10 @@ async function main(): Promise<void> {
     db.exec(`VACUUM INTO '${copy}'`);
     db.close();
     const liveBytes = fileBytes(copy);
-    console.log(`sqlite file: ${mb(beforeBytes)} MB → ${mb(afterDeleteBytes)} MB after deleting half → ${mb(compactedBytes)} MB after one compaction; ` +
-      `live size (VACUUM INTO) ${mb(liveBytes)} MB: ×${f(compactedBytes / liveBytes, 2)}`);
+    console.log(
+      `sqlite file: ${mb(beforeBytes)} MB → ${mb(afterDeleteBytes)} MB after deleting half → ${mb(compactedBytes)} MB after one compaction; ` +
+        `live size (VACUUM INTO) ${mb(liveBytes)} MB: ×${f(compactedBytes / liveBytes, 2)}`,
+    );
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -306,7 +415,11 @@ async function main(): Promise<void> {
 
 function fileBytes(path: string): number {
   let total = statSync(path).size;
-  try { total += statSync(`${path}-wal`).size; } catch { /* no WAL */ }
+  try {
+    total += statSync(`${path}-wal`).size;
+  } catch {
+    /* no WAL */
+  }
   return total;
 }
 const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);

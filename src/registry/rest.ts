@@ -4,8 +4,19 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  alreadyExists, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE, requestEntityTooLarge, StatusError, timeoutError, UnknownStatusError, unsupportedMediaType,
-  type FieldError, type GroupResource,
+  alreadyExists,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  requestEntityTooLarge,
+  StatusError,
+  timeoutError,
+  UnknownStatusError,
+  unsupportedMediaType,
+  type FieldError,
+  type GroupResource,
 } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { AdmissionChain, AdmissionOperation } from '../admission/interface.js';
@@ -25,7 +36,13 @@ import { MAX_DECODED_YAML_BYTES } from './limits.js';
 import { generateName } from './names.js';
 import type { ObjectStore } from './object-store.js';
 import {
-  boolParam, deleteOptionsFromQuery, int64Param, isDryRun, validateDeleteOptions, validateListOptions, validateWriteOptions,
+  boolParam,
+  deleteOptionsFromQuery,
+  int64Param,
+  isDryRun,
+  validateDeleteOptions,
+  validateListOptions,
+  validateWriteOptions,
 } from './options.js';
 import { applyConfiguration, managerOrUserAgent, recordUpdate } from './apply/field-manager.js';
 import { managedWriteFor } from './apply/resource-writes.js';
@@ -34,7 +51,14 @@ import { checkRoute, methodNotAllowed } from './routing.js';
 import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type Matcher } from './selectors.js';
 import { tableVersion, toTable, wantsTable } from './table.js';
 import { isCustomResource } from './resource-registry.js';
-import { groupVersion, type DeleteOptions, type RequestContext, type ResourceDef, type Strategy, type SubresourceDef } from './types.js';
+import {
+  groupVersion,
+  type DeleteOptions,
+  type RequestContext,
+  type ResourceDef,
+  type Strategy,
+  type SubresourceDef,
+} from './types.js';
 import { dns1123Subdomain, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
 import { decodeYaml, YamlDecodeError } from './yaml-decode.js';
 import { kubeTime } from '../api/time.js';
@@ -89,15 +113,24 @@ export class RestHandler {
     }
     if (def.virtualList && (info.verb === 'get' || info.verb === 'list')) return this.virtualRead(r);
     switch (info.verb) {
-      case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, info.namespace, info.name), true);
-      case 'list': return this.list(r);
-      case 'watch': return this.watch(r);
-      case 'create': return this.create(r);
-      case 'update': return this.update(r);
-      case 'patch': return this.patch(r);
-      case 'delete': return this.delete(r);
-      case 'deletecollection': return this.deleteCollection(r);
-      default: throw methodNotAllowed();
+      case 'get':
+        return this.respondObject(r, 200, await this.objects.mustGet(def, info.namespace, info.name), true);
+      case 'list':
+        return this.list(r);
+      case 'watch':
+        return this.watch(r);
+      case 'create':
+        return this.create(r);
+      case 'update':
+        return this.update(r);
+      case 'patch':
+        return this.patch(r);
+      case 'delete':
+        return this.delete(r);
+      case 'deletecollection':
+        return this.deleteCollection(r);
+      default:
+        throw methodNotAllowed();
     }
   }
 
@@ -108,7 +141,13 @@ export class RestHandler {
     const obj = fromStore ? stored : ordered(r.def, stored);
     const accept = r.req.headers.accept ?? '';
     if (wantsTable(accept)) {
-      return writeJson(r.req, r.res, status, toTable(r.def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, this.tableOpts(r)), TABLE_CONTENT_TYPE);
+      return writeJson(
+        r.req,
+        r.res,
+        status,
+        toTable(r.def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, this.tableOpts(r)),
+        TABLE_CONTENT_TYPE,
+      );
     }
     writeJson(r.req, r.res, status, obj);
   }
@@ -116,7 +155,13 @@ export class RestHandler {
   private tableOpts(r: RestRequest): { includeObject?: string; version: string } {
     const includeObject = r.ctx.query.get('includeObject') ?? undefined;
     if (includeObject && !['Metadata', 'Object', 'None'].includes(includeObject)) {
-      throw invalid('TableOptions', '', 'meta.k8s.io', [{ type: 'FieldValueInvalid', field: 'includeObject', message: `Invalid value: ${JSON.stringify(includeObject)}: must be 'Metadata', 'Object', 'None', or empty` }]);
+      throw invalid('TableOptions', '', 'meta.k8s.io', [
+        {
+          type: 'FieldValueInvalid',
+          field: 'includeObject',
+          message: `Invalid value: ${JSON.stringify(includeObject)}: must be 'Metadata', 'Object', 'None', or empty`,
+        },
+      ]);
     }
     return { includeObject, version: tableVersion(r.req.headers.accept ?? '') };
   }
@@ -137,7 +182,12 @@ export class RestHandler {
     if (wantsTable(r.req.headers.accept ?? '')) {
       return writeJson(r.req, r.res, 200, toTable(def, items, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
     }
-    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: meta, items: items.map(stripTypeMeta) });
+    writeJson(r.req, r.res, 200, {
+      kind: def.listKind,
+      apiVersion: groupVersion(def),
+      metadata: meta,
+      items: items.map(stripTypeMeta),
+    });
   }
 
   /** Label and field selectors, and the name of an object path (`/watch/…/pods/<name>`). */
@@ -146,10 +196,13 @@ export class RestHandler {
     const fields = parseFieldSelector(r.ctx.query.get('fieldSelector'));
     const extract = fields.map((f) => this.fieldExtractor(r.def, f));
     const name = r.ctx.info.parts.length >= 2 ? r.ctx.info.name : undefined;
-    return (o) => (name === undefined || o.metadata.name === name) && labels(o.metadata.labels) && fields.every((f, i) => {
-      const v = extract[i]!(o) ?? '';
-      return f.op === '=' ? v === f.value : v !== f.value;
-    });
+    return (o) =>
+      (name === undefined || o.metadata.name === name) &&
+      labels(o.metadata.labels) &&
+      fields.every((f, i) => {
+        const v = extract[i]!(o) ?? '';
+        return f.op === '=' ? v === f.value : v !== f.value;
+      });
   }
 
   private fieldExtractor(def: ResourceDef, f: FieldRequirement): (o: KubeObject) => string | undefined {
@@ -179,8 +232,12 @@ export class RestHandler {
       // Unpaged: read, encode and write in chunks, yielding between them (list-encoder.ts).
       const first = revision;
       return writeListInChunks(r.req, r.res, {
-        kind: def.listKind, apiVersion: groupVersion(def), keep, item: stripTypeMeta,
-        read: (at, rev) => this.objects.list(def, ctx.info.namespace, { limit: LIST_CHUNK, after: at, revision: rev ?? first }),
+        kind: def.listKind,
+        apiVersion: groupVersion(def),
+        keep,
+        item: stripTypeMeta,
+        read: (at, rev) =>
+          this.objects.list(def, ctx.info.namespace, { limit: LIST_CHUNK, after: at, revision: rev ?? first }),
       });
     }
     const items: KubeObject[] = [];
@@ -191,7 +248,11 @@ export class RestHandler {
     // Fill the page even when selectors drop items, reading the same revision throughout.
     for (;;) {
       const want = limit > 0 ? limit - items.length : 0;
-      const page = await this.objects.list(def, ctx.info.namespace, { limit: want > 0 ? Math.max(want, 50) : undefined, after, revision });
+      const page = await this.objects.list(def, ctx.info.namespace, {
+        limit: want > 0 ? Math.max(want, 50) : undefined,
+        after,
+        revision,
+      });
       listRevision = page.revision;
       revision = page.revision;
       let consumed = 0;
@@ -216,12 +277,18 @@ export class RestHandler {
       meta.continue = encodeContinue(lastKey, listRevision);
       // remainingItemCount is only known without selectors (the store counts keys, not matches).
       // Nor when the store cannot count the rest in O(page) (sqlite): the field is optional in ListMeta.
-      if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector') && !uncounted) meta.remainingItemCount = remaining;
+      if (!ctx.query.get('labelSelector') && !ctx.query.get('fieldSelector') && !uncounted)
+        meta.remainingItemCount = remaining;
     }
     if (wantsTable(r.req.headers.accept ?? '')) {
       return writeJson(r.req, r.res, 200, toTable(def, items, meta, this.tableOpts(r)), TABLE_CONTENT_TYPE);
     }
-    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: meta, items: items.map(stripTypeMeta) });
+    writeJson(r.req, r.res, 200, {
+      kind: def.listKind,
+      apiVersion: groupVersion(def),
+      metadata: meta,
+      items: items.map(stripTypeMeta),
+    });
   }
 
   private async watch(r: RestRequest): Promise<void> {
@@ -232,10 +299,12 @@ export class RestHandler {
     const tableOpts = asTable ? this.tableOpts(r) : undefined;
     const rvParam = ctx.query.get('resourceVersion') ?? '';
     const timeout = int64Param(ctx.query, 'timeoutSeconds');
-    const timeoutSeconds = timeout !== undefined && timeout > 0 ? timeout : MIN_REQUEST_TIMEOUT_SECONDS * (1 + Math.random());
+    const timeoutSeconds =
+      timeout !== undefined && timeout > 0 ? timeout : MIN_REQUEST_TIMEOUT_SECONDS * (1 + Math.random());
     const bookmarks = boolParam(ctx.query, 'allowWatchBookmarks') === true;
     const sendInitialEvents = boolParam(ctx.query, 'sendInitialEvents');
-    if (rvParam !== '' && !/^\d+$/.test(rvParam)) throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
+    if (rvParam !== '' && !/^\d+$/.test(rvParam))
+      throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
     // Without a resourceVersion (or "0") a watch starts with the current state as ADDED events, unless
     // sendInitialEvents=false; sendInitialEvents=true always does, then marks its end with a bookmark.
     const initial = sendInitialEvents ?? (rvParam === '' || rvParam === '0');
@@ -271,7 +340,7 @@ export class RestHandler {
       // The final chunk may never leave a socket nobody reads: let go of it after a grace period.
       setTimeout(() => res.destroy(), WATCH_TERMINATION_GRACE_MS).unref();
     });
-    const writeLine = (line: string): void => {
+    const writeLine = (line: string | Buffer): void => {
       if (!ended && !res.destroyed && !res.writableEnded) buffer.push(line);
     };
     const write = (event: unknown): void => writeLine(JSON.stringify(event) + '\n');
@@ -305,24 +374,34 @@ export class RestHandler {
       if (sendInitialEvents && bookmarks) bookmark(snapshot.revision, { 'k8s.io/initial-events-end': 'true' });
     }
     let lastRevision = fromRevision;
-    watcher = this.objects.watch(def, ctx.info.namespace, fromRevision, (ev) => {
-      lastRevision = ev.revision;
-      const now = keep(ev.object);
-      if (ev.type === 'MODIFIED' && ev.old) {
-        // An object that starts or stops matching the selectors is ADDED or DELETED for this watcher.
-        const before = keep(ev.old);
-        if (before && !now) return send('DELETED', ev.object);
-        if (!before && now) return send('ADDED', ev.object);
-      }
-      if (now) send(ev.type, ev.object);
-    }, (err) => {
-      if (err instanceof CompactedError) {
-        // The watch cache's answer: an ERROR event carrying 410 Expired, then the stream ends.
-        const status = new StatusError(410, 'Expired', `too old resource version: ${fromRevision} (${err.compacted})`).toStatus();
-        write({ type: 'ERROR', object: status });
-      }
-      end();
-    });
+    watcher = this.objects.watch(
+      def,
+      ctx.info.namespace,
+      fromRevision,
+      (ev) => {
+        lastRevision = ev.revision;
+        const now = keep(ev.object);
+        if (ev.type === 'MODIFIED' && ev.old) {
+          // An object that starts or stops matching the selectors is ADDED or DELETED for this watcher.
+          const before = keep(ev.old);
+          if (before && !now) return send('DELETED', ev.object);
+          if (!before && now) return send('ADDED', ev.object);
+        }
+        if (now) send(ev.type, ev.object);
+      },
+      (err) => {
+        if (err instanceof CompactedError) {
+          // The watch cache's answer: an ERROR event carrying 410 Expired, then the stream ends.
+          const status = new StatusError(
+            410,
+            'Expired',
+            `too old resource version: ${fromRevision} (${err.compacted})`,
+          ).toStatus();
+          write({ type: 'ERROR', object: status });
+        }
+        end();
+      },
+    );
     if (bookmarks) bookmarkTimer = setInterval(() => bookmark(lastRevision), BOOKMARK_INTERVAL_MS);
   }
 
@@ -356,15 +435,27 @@ export class RestHandler {
     try {
       obj = JSON.parse(json);
     } catch (e) {
-      throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`, text);
+      throw unrecognized(
+        expectedKind,
+        `couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`,
+        text,
+      );
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`, text);
+      throw unrecognized(
+        expectedKind,
+        `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+        text,
+      );
     }
     const o = obj as Record<string, unknown>;
     for (const f of ['apiVersion', 'kind'] as const) {
       if (o[f] !== undefined && o[f] !== null && typeof o[f] !== 'string') {
-        throw unrecognized(expectedKind, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(o[f])} into Go struct field .${f} of type string`, text);
+        throw unrecognized(
+          expectedKind,
+          `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(o[f])} into Go struct field .${f} of type string`,
+          text,
+        );
       }
     }
     return o;
@@ -395,9 +486,11 @@ export class RestHandler {
     const bodyKind = obj.kind as string;
     const bodyGv = obj.apiVersion as string;
     if (bodyKind !== kind) throw wrongKind(bodyKind, bodyGv, kind, r.def.group);
-    if (bodyGv !== gv) throw badRequest(`the API version in the data (${bodyGv}) does not match the expected API version (${gv})`);
+    if (bodyGv !== gv)
+      throw badRequest(`the API version in the data (${bodyGv}) does not match the expected API version (${gv})`);
     const typeError = jsonTypeError(obj, gv, kind);
-    if (typeError) throw badRequest(`${kind} in version "${versionOf(gv)}" cannot be handled as a ${kind}: ${typeError}`);
+    if (typeError)
+      throw badRequest(`${kind} in version "${versionOf(gv)}" cannot be handled as a ${kind}: ${typeError}`);
     zeroNullElements(obj, gv, kind);
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
     // managedFields stay: a write may set them (the field manager starts from them; fieldsV1 decoding is bounded).
@@ -411,7 +504,11 @@ export class RestHandler {
   private validateFields(r: RestRequest, obj: KubeObject, report = true): void {
     if (mediaType(r.req) === PROTOBUF) return;
     const warnings = checkFields(obj, fieldValidationMode(r.ctx.query), this.decodeProblems.get(r));
-    if (report && warnings.length) r.res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+    if (report && warnings.length)
+      r.res.setHeader(
+        'Warning',
+        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+      );
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -433,28 +530,48 @@ export class RestHandler {
   private checkName(r: RestRequest, obj: KubeObject): void {
     const { name, namespace } = r.ctx.info;
     const objName = obj.metadata.name ?? '';
-    if (objName !== name) throw badRequest(`the name of the object (${objName}) does not match the name on the URL (${name})`);
+    if (objName !== name)
+      throw badRequest(`the name of the object (${objName}) does not match the name on the URL (${name})`);
     const objNs = obj.metadata.namespace ?? '';
     if (r.def.namespaced && namespace && objNs && objNs !== namespace) {
-      throw badRequest(`the namespace of the object (${objNs}) does not match the namespace on the request (${namespace})`);
+      throw badRequest(
+        `the namespace of the object (${objNs}) does not match the namespace on the request (${namespace})`,
+      );
     }
   }
 
-  private async validate(r: RestRequest, obj: KubeObject, old: KubeObject | undefined, strategy: Strategy | undefined): Promise<void> {
+  private async validate(
+    r: RestRequest,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    strategy: Strategy | undefined,
+  ): Promise<void> {
     const errs: FieldError[] = validateObjectMeta(obj, r.def.namespaced, r.def.nameValidator ?? dns1123Subdomain);
     if (old) {
       errs.push(...validateObjectMetaUpdate(obj, old));
-      errs.push(...(await strategy?.validateUpdate?.(obj, old, r.ctx) ?? []));
+      errs.push(...((await strategy?.validateUpdate?.(obj, old, r.ctx)) ?? []));
     } else {
-      errs.push(...(await strategy?.validate?.(obj, r.ctx) ?? []));
+      errs.push(...((await strategy?.validate?.(obj, r.ctx)) ?? []));
     }
     if (errs.length) throw invalid(r.def.kind, obj.metadata.name ?? '', r.def.group, errs);
   }
 
-  private async admit(r: RestRequest, operation: AdmissionOperation, obj: KubeObject | undefined, old: KubeObject | undefined, phase: 'mutate' | 'validate'): Promise<void> {
+  private async admit(
+    r: RestRequest,
+    operation: AdmissionOperation,
+    obj: KubeObject | undefined,
+    old: KubeObject | undefined,
+    phase: 'mutate' | 'validate',
+  ): Promise<void> {
     const req = {
-      operation, def: r.def, subresource: r.ctx.info.subresource, namespace: r.ctx.info.namespace || (obj?.metadata.namespace ?? ''),
-      name: obj?.metadata.name || r.ctx.info.name, object: obj, oldObject: old, ctx: r.ctx,
+      operation,
+      def: r.def,
+      subresource: r.ctx.info.subresource,
+      namespace: r.ctx.info.namespace || (obj?.metadata.namespace ?? ''),
+      name: obj?.metadata.name || r.ctx.info.name,
+      object: obj,
+      oldObject: old,
+      ctx: r.ctx,
     };
     if (phase === 'mutate') await this.admission.mutate(req);
     else await this.admission.validate(req);
@@ -472,7 +589,15 @@ export class RestHandler {
     const { def, ctx } = r;
     this.checkNamespace(r, obj);
     const meta = obj.metadata;
-    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const) delete meta[f];
+    for (const f of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'selfLink',
+      'generation',
+    ] as const)
+      delete meta[f];
     def.strategy?.prepareForCreate?.(obj, ctx);
     await this.admit(r, 'CREATE', obj, undefined, 'mutate');
     def.strategy?.defaults?.(obj);
@@ -485,7 +610,13 @@ export class RestHandler {
         const created = await this.createOnce(r, candidate, generate, tracked);
         return this.respondObject(r, 201, created);
       } catch (e) {
-        if (generate && e instanceof StatusError && e.reason === 'AlreadyExists' && attempt < MAX_NAME_GENERATION_ATTEMPTS) continue;
+        if (
+          generate &&
+          e instanceof StatusError &&
+          e.reason === 'AlreadyExists' &&
+          attempt < MAX_NAME_GENERATION_ATTEMPTS
+        )
+          continue;
         throw e;
       }
     }
@@ -499,7 +630,8 @@ export class RestHandler {
     await this.admit(r, 'CREATE', obj, undefined, 'validate');
     // etcd3 store.Create refuses a set resourceVersion, with a plain error that reaches the client as a 500.
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
-      if (/^\d+$/.test(meta.resourceVersion) && Number(meta.resourceVersion) > 0) throw new UnknownStatusError('resourceVersion should not be set on objects to be created');
+      if (/^\d+$/.test(meta.resourceVersion) && Number(meta.resourceVersion) > 0)
+        throw new UnknownStatusError('resourceVersion should not be set on objects to be created');
       delete meta.resourceVersion;
     }
     // A strategy may have filled the uid in PrepareForCreate (a Job's selector names it, as FillObjectMetaSystemFields ran first in kube).
@@ -528,7 +660,12 @@ export class RestHandler {
       if (gr.group) details.group = gr.group;
       details.kind = gr.resource;
       details.retryAfterSeconds = 1;
-      return new StatusError(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists, the server was not able to generate a unique name for the object`, details);
+      return new StatusError(
+        409,
+        'AlreadyExists',
+        `${qualified(gr)} "${name}" already exists, the server was not able to generate a unique name for the object`,
+        details,
+      );
     }
     const err = alreadyExists(def, name);
     const existing = await this.objects.store.get(this.objects.key(def, obj.metadata.namespace ?? '', name));
@@ -543,14 +680,22 @@ export class RestHandler {
    * admission, then the write — or the delete, when the last finalizer of an object being deleted goes.
    */
   private async writeUpdate(
-    r: RestRequest, next: KubeObject, current: KubeObject, strategy: Strategy | undefined, tracked = true,
+    r: RestRequest,
+    next: KubeObject,
+    current: KubeObject,
+    strategy: Strategy | undefined,
+    tracked = true,
   ): Promise<KubeObject> {
     const { def } = r;
     this.checkNamespace(r, next);
     const m = next.metadata;
     const old = current.metadata;
     if (m.uid && m.uid !== old.uid) {
-      throw conflict(def, old.name!, `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${old.uid}`);
+      throw conflict(
+        def,
+        old.name!,
+        `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${old.uid}`,
+      );
     }
     // Server-owned metadata is kept from the stored object; a deletion, once started, cannot be undone.
     m.uid = old.uid;
@@ -558,7 +703,8 @@ export class RestHandler {
     if (old.generation === undefined) delete m.generation;
     else m.generation = old.generation;
     if (old.deletionTimestamp) m.deletionTimestamp = old.deletionTimestamp;
-    if (old.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) m.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    if (old.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined)
+      m.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
     delete m.selfLink;
     m.resourceVersion = old.resourceVersion;
     // As kube's update and patch handlers: the write is tracked before mutating admission runs.
@@ -590,7 +736,8 @@ export class RestHandler {
     const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
     const rv = next.metadata.resourceVersion;
     // No resourceVersion: an unconditional update (every kind kauth serves allows it).
-    if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+    if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion)
+      throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
     const out = await this.writeUpdate(r, next, current, strategy);
     this.respondObject(r, 200, out);
   }
@@ -601,7 +748,11 @@ export class RestHandler {
     const type = patchType(contentType);
     // Custom resources have no patch strategies: kube's CR handler does not accept strategic merge patches.
     if (type === 'strategic' && isCustomResource(def)) {
-      throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+      throw unsupportedMediaType([
+        'application/json-patch+json',
+        'application/merge-patch+json',
+        'application/apply-patch+yaml',
+      ]);
     }
     validateWriteOptions(ctx.query, 'PatchOptions', type);
     if (type === 'apply') return this.serverSideApply(r, strategy);
@@ -614,7 +765,8 @@ export class RestHandler {
       this.validateFields(r, next, attempt === 0);
       this.checkName(r, next);
       const requested = next.metadata.resourceVersion;
-      if (requested && requested !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+      if (requested && requested !== current.metadata.resourceVersion)
+        throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
       try {
         const out = await this.writeUpdate(r, next, current, strategy);
         return this.respondObject(r, 200, out);
@@ -639,16 +791,23 @@ export class RestHandler {
     const tooDeep = jsonDepthError(json);
     if (tooDeep) throw badRequest(`error decoding YAML: ${tooDeep}`);
     const config = JSON.parse(json) as unknown;
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) throw badRequest('error decoding YAML: the apply configuration must be an object');
+    if (config === null || typeof config !== 'object' || Array.isArray(config))
+      throw badRequest('error decoding YAML: the apply configuration must be an object');
     const obj = config as KubeObject;
     const gv = groupVersion(def);
     if (obj.apiVersion !== gv) {
-      throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(obj.apiVersion ?? '')}, expected: ${gv}`);
+      throw badRequest(
+        `Incorrect version specified in apply patch. Specified patch version: ${String(obj.apiVersion ?? '')}, expected: ${gv}`,
+      );
     }
-    if (obj.kind !== def.kind) throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${String(obj.kind ?? '')}, expected: ${def.kind}`);
+    if (obj.kind !== def.kind)
+      throw badRequest(
+        `Incorrect kind specified in apply patch. Specified patch kind: ${String(obj.kind ?? '')}, expected: ${def.kind}`,
+      );
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
     const typeError = jsonTypeError(obj, gv, def.kind);
-    if (typeError) throw badRequest(`${def.kind} in version "${versionOf(gv)}" cannot be handled as a ${def.kind}: ${typeError}`);
+    if (typeError)
+      throw badRequest(`${def.kind} in version "${versionOf(gv)}" cannot be handled as a ${def.kind}: ${typeError}`);
     return obj;
   }
 
@@ -707,8 +866,12 @@ export class RestHandler {
         } catch (e) {
           throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message.split('\n')[0]}`);
         }
-        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
-        if (obj.kind !== undefined && obj.kind !== 'DeleteOptions') throw badRequest('decoded object cannot be converted to DeleteOptions');
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+          throw badRequest(
+            `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(obj)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+          );
+        if (obj.kind !== undefined && obj.kind !== 'DeleteOptions')
+          throw badRequest('decoded object cannot be converted to DeleteOptions');
         const typeError = jsonTypeError(obj, 'v1', 'DeleteOptions');
         if (typeError) throw badRequest(typeError);
         pruneUnknownFields(obj, 'v1', 'DeleteOptions');
@@ -730,14 +893,24 @@ export class RestHandler {
     const result = await this.deleteObject(def, current, { ...ctx, dryRun }, options);
     // 202 only when the object is still there and the client asked for cascading deletion the old way.
     const code = !result.deleted && options.orphanDependents === false ? 202 : 200;
-    writeJson(r.req, r.res, code, (result.body as KubeObject).kind === 'Status' ? result.body : ordered(def, result.body as KubeObject));
+    writeJson(
+      r.req,
+      r.res,
+      code,
+      (result.body as KubeObject).kind === 'Status' ? result.body : ordered(def, result.body as KubeObject),
+    );
   }
 
   /**
    * Deletes one object the way its resource wants: namespaces go Terminating first; an object with
    * finalizers is only marked (deletionTimestamp, deletionGracePeriodSeconds 0) until they are removed.
    */
-  async deleteObject(def: ResourceDef, obj: KubeObject, ctx: RequestContext, options: DeleteOptions = {}): Promise<DeleteResult> {
+  async deleteObject(
+    def: ResourceDef,
+    obj: KubeObject,
+    ctx: RequestContext,
+    options: DeleteOptions = {},
+  ): Promise<DeleteResult> {
     if (def.delete) {
       const out = ctx.dryRun ? obj : await def.delete(obj, this.objects, ctx, options);
       return { body: out, deleted: false };
@@ -745,7 +918,9 @@ export class RestHandler {
     if ((obj.metadata.finalizers ?? []).length) {
       const marked = markAsDeleting(structuredClone(obj));
       if (ctx.dryRun || sameContent(marked, obj)) return { body: marked, deleted: false };
-      const out = await this.objects.guaranteedUpdate(def, obj.metadata.namespace ?? '', obj.metadata.name!, (cur) => markAsDeleting(cur));
+      const out = await this.objects.guaranteedUpdate(def, obj.metadata.namespace ?? '', obj.metadata.name!, (cur) =>
+        markAsDeleting(cur),
+      );
       return { body: out ?? marked, deleted: false };
     }
     const expected = options.preconditions?.resourceVersion ? Number(obj.metadata.resourceVersion) : undefined;
@@ -779,7 +954,12 @@ export class RestHandler {
       }
     }
     // The answer is the list that was deleted, as it was listed (store.go DeleteCollection).
-    writeJson(r.req, r.res, 200, { kind: def.listKind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(page.revision) }, items: listed.map((o) => stripTypeMeta(ordered(def, o))) });
+    writeJson(r.req, r.res, 200, {
+      kind: def.listKind,
+      apiVersion: groupVersion(def),
+      metadata: { resourceVersion: String(page.revision) },
+      items: listed.map((o) => stripTypeMeta(ordered(def, o))),
+    });
   }
 
   // ---- subresources ------------------------------------------------------------------------
@@ -795,18 +975,31 @@ export class RestHandler {
       const body = await this.decodeBody(r, kind);
       if (typeof body.kind === 'string' && typeof body.apiVersion === 'string') {
         const typeError = jsonTypeError(body, body.apiVersion, body.kind);
-        if (typeError) throw badRequest(`${body.kind} in version "${versionOf(body.apiVersion)}" cannot be handled as a ${body.kind}: ${typeError}`);
+        if (typeError)
+          throw badRequest(
+            `${body.kind} in version "${versionOf(body.apiVersion)}" cannot be handled as a ${body.kind}: ${typeError}`,
+          );
       }
       // Decoded into the subresource's type, the body keeps only that type's fields.
-      pruneUnknownFields(body, typeof body.apiVersion === 'string' ? body.apiVersion : groupVersion({ group: sub.group ?? def.group, version: sub.version ?? def.version }), kind);
+      pruneUnknownFields(
+        body,
+        typeof body.apiVersion === 'string'
+          ? body.apiVersion
+          : groupVersion({ group: sub.group ?? def.group, version: sub.version ?? def.version }),
+        kind,
+      );
       const out = await sub.create(parent, body, ctx);
       return writeJson(r.req, r.res, out.status, inGoOrder(out.body));
     }
     switch (ctx.info.verb) {
-      case 'get': return this.respondObject(r, 200, await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name));
-      case 'update': return this.update(r, sub.updateStrategy);
-      case 'patch': return this.patch(r, sub.updateStrategy);
-      default: throw methodNotAllowed();
+      case 'get':
+        return this.respondObject(r, 200, await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name));
+      case 'update':
+        return this.update(r, sub.updateStrategy);
+      case 'patch':
+        return this.patch(r, sub.updateStrategy);
+      default:
+        throw methodNotAllowed();
     }
   }
 
@@ -819,7 +1012,13 @@ export class RestHandler {
     const { view } = sub as ViewSub;
     const kind = sub.kind ?? def.kind;
     const gv = groupVersion({ group: sub.group ?? def.group, version: sub.version ?? def.version });
-    if (ctx.info.verb === 'get') return writeJson(r.req, r.res, 200, inGoOrder(view.toView(await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name))));
+    if (ctx.info.verb === 'get')
+      return writeJson(
+        r.req,
+        r.res,
+        200,
+        inGoOrder(view.toView(await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name))),
+      );
     const isPatch = ctx.info.verb === 'patch';
     validateWriteOptions(ctx.query, isPatch ? 'PatchOptions' : 'UpdateOptions');
     const contentType = r.req.headers['content-type'] ?? '';
@@ -830,11 +1029,13 @@ export class RestHandler {
     for (let attempt = 0; ; attempt++) {
       const current = await this.objects.mustGet(def, ctx.info.namespace, ctx.info.name);
       const next = sent ?? applyPatch(contentType, view.toView(current), text);
-      if (!isPlainObject(next) || !isPlainObject(next.metadata)) throw badRequest(`the patch produced something other than a ${kind}`);
+      if (!isPlainObject(next) || !isPlainObject(next.metadata))
+        throw badRequest(`the patch produced something other than a ${kind}`);
       const errs = view.validate(next);
       if (errs.length) throw invalid(kind, ctx.info.name, sub.group ?? def.group, errs);
       const requested = next.metadata.resourceVersion;
-      if (requested && requested !== current.metadata.resourceVersion) throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
+      if (requested && requested !== current.metadata.resourceVersion)
+        throw conflict(def, ctx.info.name, OPTIMISTIC_LOCK_MESSAGE);
       const parent = view.fromView(next, structuredClone(current));
       try {
         const out = await this.writeUpdate(r, parent, current, def.strategy);
@@ -847,10 +1048,8 @@ export class RestHandler {
   }
 }
 
-
 /** A subresource whose def carries a view (deployments/scale). */
 type ViewSub = SubresourceDef & { view: NonNullable<SubresourceDef['view']> };
-
 
 function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
@@ -882,8 +1081,12 @@ function unrecognized(kind: string, err: string, text: string): StatusError {
 
 /** Kubernetes' internal package of a group, as a conversion error names the target type. */
 const INTERNAL_PACKAGE: Record<string, string> = {
-  '': 'core', apps: 'apps', 'rbac.authorization.k8s.io': 'rbac', 'certificates.k8s.io': 'certificates',
-  'authorization.k8s.io': 'authorization', 'authentication.k8s.io': 'authentication',
+  '': 'core',
+  apps: 'apps',
+  'rbac.authorization.k8s.io': 'rbac',
+  'certificates.k8s.io': 'certificates',
+  'authorization.k8s.io': 'authorization',
+  'authentication.k8s.io': 'authentication',
 };
 
 /** A body of another kind: the scheme cannot convert it into the resource's type (transformDecodeError). */
@@ -899,17 +1102,24 @@ function wrongKind(bodyKind: string, bodyGv: string, kind: string, group: string
 function checkPatchedObject(def: ResourceDef, next: KubeObject): void {
   const obj = next as unknown as Record<string, unknown>;
   let problem: string | undefined;
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) problem = 'the patch produced something other than an object';
-  else if (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) problem = `json: cannot unmarshal ${jsonKindOf(obj.metadata)} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    problem = 'the patch produced something other than an object';
+  else if (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))
+    problem = `json: cannot unmarshal ${jsonKindOf(obj.metadata)} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`;
   else {
     obj.kind ??= def.kind;
     obj.apiVersion ??= groupVersion(def);
-    if (obj.kind !== def.kind || obj.apiVersion !== groupVersion(def)) problem = `the patch changed the kind or API version to ${String(obj.apiVersion)}, Kind=${String(obj.kind)}`;
+    if (obj.kind !== def.kind || obj.apiVersion !== groupVersion(def))
+      problem = `the patch changed the kind or API version to ${String(obj.apiVersion)}, Kind=${String(obj.kind)}`;
   }
   if (problem === undefined) problem = jsonTypeError(obj, groupVersion(def), def.kind);
   if (problem === undefined) return zeroNullElements(obj, groupVersion(def), def.kind);
   const value = stringifyJson(next) ?? 'null';
-  const cause = { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${problem}`, field: 'patch' };
+  const cause = {
+    reason: 'FieldValueInvalid',
+    message: `Invalid value: ${JSON.stringify(value)}: ${problem}`,
+    field: 'patch',
+  };
   throw new StatusError(422, 'Invalid', ` "" is invalid: patch: ${cause.message}`, { causes: [cause] });
 }
 
@@ -928,10 +1138,18 @@ function checkPreconditions(def: ResourceDef, current: KubeObject, options: Dele
   const byKind = { group: def.group, resource: def.kind };
   const name = current.metadata.name!;
   if (pre.uid && pre.uid !== current.metadata.uid) {
-    throw conflict(byKind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid}). The object might have been deleted and then recreated`);
+    throw conflict(
+      byKind,
+      name,
+      `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid}). The object might have been deleted and then recreated`,
+    );
   }
   if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-    throw conflict(byKind, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${current.metadata.resourceVersion}). The object might have been modified`);
+    throw conflict(
+      byKind,
+      name,
+      `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${current.metadata.resourceVersion}). The object might have been modified`,
+    );
   }
 }
 
@@ -991,8 +1209,17 @@ function decodeContinue(token: string): { after: string; revision: number } {
     throw bad((e as Error).message);
   }
   if (typeof o !== 'object' || o === null) throw bad('unrecognized continue token');
-  if (o.v !== 'meta.k8s.io/v1') throw badRequest(`invalid continue token: continue key is not valid: server does not recognize this encoded version ${String(o.v ?? '')}`);
-  if (typeof o.rv !== 'number' || o.rv === 0) throw badRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  if (typeof o.start !== 'string' || !o.start) throw badRequest('invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)');
+  if (o.v !== 'meta.k8s.io/v1')
+    throw badRequest(
+      `invalid continue token: continue key is not valid: server does not recognize this encoded version ${String(o.v ?? '')}`,
+    );
+  if (typeof o.rv !== 'number' || o.rv === 0)
+    throw badRequest(
+      'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
+  if (typeof o.start !== 'string' || !o.start)
+    throw badRequest(
+      'invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)',
+    );
   return { after: o.start, revision: o.rv };
 }

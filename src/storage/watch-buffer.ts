@@ -3,12 +3,16 @@
 // whose buffer overflows is terminated (cacher.go: a cacheWatcher that cannot take an event within its
 // budget is stopped and apiserver_terminated_watchers_total counts it). The client's reflector then
 // resumes from its last resourceVersion, or re-lists on 410. Buffered lines are the shared, encoded-once
-// strings of watch-encoding.ts, so a buffered event costs a pointer per watcher, not a copy.
+// Buffers of watch-encoding.ts, so a buffered event costs a pointer per watcher, not a copy, and no watcher
+// re-encodes its text to UTF-8 on write.
 import { log } from '../log.js';
+
+/** One encoded event: a Buffer shared by all watchers of the event (or a string, encoded on write). */
+export type WatchChunk = string | Uint8Array;
 
 /** The part of a ServerResponse (or any Writable) a watch writes to. */
 export interface WatchSink {
-  write(chunk: string): boolean;
+  write(chunk: WatchChunk): boolean;
   once(event: 'drain', listener: () => void): unknown;
   removeListener(event: 'drain', listener: () => void): unknown;
 }
@@ -50,7 +54,7 @@ export function countTerminatedWatcher(resource: string): void {
 }
 
 export class WatchBuffer {
-  private readonly queue: string[] = [];
+  private readonly queue: (WatchChunk | undefined)[] = [];
   private head = 0;
   private waitingForDrain = false;
   private lastDrainAt: number;
@@ -62,7 +66,11 @@ export class WatchBuffer {
   private drainWaiters: (() => void)[] = [];
 
   /** onOverflow runs once, when the watcher fell behind; the caller ends the stream and counts it. */
-  constructor(private readonly sink: WatchSink, private readonly onOverflow: () => void, opts: WatchBufferOptions = {}) {
+  constructor(
+    private readonly sink: WatchSink,
+    private readonly onOverflow: () => void,
+    opts: WatchBufferOptions = {},
+  ) {
     this.maxEvents = opts.maxEvents ?? DEFAULT_WATCH_BUFFER_EVENTS;
     this.stallMs = opts.stallMs ?? DEFAULT_WATCH_STALL_MS;
     this.hardLimit = this.maxEvents * (opts.hardLimitFactor ?? DEFAULT_HARD_LIMIT_FACTOR);
@@ -80,7 +88,7 @@ export class WatchBuffer {
   }
 
   /** Queues one encoded event; false once the watcher has been ended for falling behind. */
-  push(line: string): boolean {
+  push(line: WatchChunk): boolean {
     if (this.ended) return false;
     if (!this.waitingForDrain) {
       this.writeNow(line);
@@ -116,7 +124,7 @@ export class WatchBuffer {
     this.releaseWaiters();
   }
 
-  private writeNow(line: string): void {
+  private writeNow(line: WatchChunk): void {
     if (this.sink.write(line) === false) {
       this.waitingForDrain = true;
       this.sink.once('drain', this.onDrain);
@@ -128,7 +136,7 @@ export class WatchBuffer {
     this.lastDrainAt = this.now();
     while (!this.ended && !this.waitingForDrain && this.head < this.queue.length) {
       const line = this.queue[this.head]!;
-      this.queue[this.head++] = '';
+      this.queue[this.head++] = undefined;
       this.writeNow(line);
     }
     if (this.head === this.queue.length) {

@@ -104,14 +104,12 @@ describe('fuzz: request bodies and patches', () => {
           },
           {
             weight: 2,
-            arbitrary: fc
-              .tuple(fc.constantFrom(...REVIEWS), reviewBody)
-              .map(([target, b]) => ({
-                method: 'POST',
-                target,
-                body: Buffer.from(b),
-                contentType: 'application/json',
-              })),
+            arbitrary: fc.tuple(fc.constantFrom(...REVIEWS), reviewBody).map(([target, b]) => ({
+              method: 'POST',
+              target,
+              body: Buffer.from(b),
+              contentType: 'application/json',
+            })),
           },
           {
             weight: user === 'writer' ? 3 : 0,
