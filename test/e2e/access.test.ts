@@ -12,6 +12,7 @@ import { KUBECTL, kauth, kubectl, startCluster, type Cluster } from './harness.j
 import { apiClient } from '../../src/cli/api-client.js';
 import { fetchPolicy, fetchServedResources } from '../../src/access/live.js';
 import { offlinePolicy } from '../../src/access/manifests.js';
+import { kubeadmClusterAdminsBinding } from '../../src/controlplane/bootstrap.js';
 import { impersonatedUser } from '../../src/access/identity.js';
 import { accessMatrix } from '../../src/access/matrix.js';
 import type { AccessRequest } from '../../src/access/request.js';
@@ -178,6 +179,8 @@ describe('access review against kauth and kubectl', { timeout: 240_000 }, () => 
       [
         ...NAMESPACES.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
         { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa0', namespace: 'ns0' } },
+        // What kubeadm (and `kauth up`) adds beside the apiserver's bootstrap policy: admin.conf's binding.
+        kubeadmClusterAdminsBinding()[1],
         ...objects,
       ]
         .map((o) => stringify(o))

@@ -438,7 +438,9 @@ describe('kauth server with kube-apiserver flags', () => {
         }
       }
       assert.equal(r.code, 401, 'anonymous-auth=false: no credentials is 401');
-      const kc = join(dir, 'admin.conf');
+      // A bare API server has no kubeadm to bind admin.conf's group (kubeadm:cluster-admins): as with kubeadm's
+      // files on a hand-run kube-apiserver, super-admin.conf (system:masters) is the credential that works at once.
+      const kc = join(dir, 'super-admin.conf');
       writeFileSync(kc, readFileSync(kc, 'utf8').replace(/server: \S+/, `server: ${target.server}`));
       const k = kubectl({ adminKubeconfig: kc }, ['create', 'token', 'default', '-n', 'default']);
       assert.equal(k.code, 0, k.err);
