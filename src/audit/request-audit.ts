@@ -70,11 +70,12 @@ export class Auditor {
   }
 
   /** WithAuditInit: the request's audit ID (the client's Audit-ID header, else a new UUID), echoed in the response. */
-  begin(req: IncomingMessage, res: ServerResponse, receivedAt: number): RequestAudit {
+  begin(req: IncomingMessage, res: ServerResponse, receivedAt: number): RequestAudit | undefined {
     const given = req.headers['audit-id'];
     const auditId = typeof given === 'string' && given !== '' ? given : randomUUID();
     if (!res.hasHeader(AUDIT_ID_HEADER)) res.setHeader(AUDIT_ID_HEADER, auditId);
-    return new RequestAudit(this, req, res, auditId, performance.timeOrigin + receivedAt);
+    // Without a policy and a backend nothing is recorded: no per-request state beyond the header.
+    return this.enabled ? new RequestAudit(this, req, res, auditId, performance.timeOrigin + receivedAt) : undefined;
   }
 
   /** @internal */

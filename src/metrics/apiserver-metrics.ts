@@ -3,7 +3,8 @@
 // apiserver_terminated_watchers_total), plus prom-client's process_* and nodejs_* defaults. One registry per
 // control plane: two in one process (tests) never share counts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { HotCounter, HotHistogram } from './hot-metrics.js';
 import { isLongRunning, type MaxInFlightLimiter, type RequestKind } from '../server/filters/max-inflight.js';
 import type { RequestInfo } from '../server/requestinfo.js';
 import type { RequestObserver, RequestScope } from '../server/request-scope.js';
@@ -60,38 +61,38 @@ export class ApiServerMetrics implements RequestObserver {
   readonly registry = new Registry();
   private readonly active = new Map<RequestScope, IncomingMessage>();
   private limiter?: MaxInFlightLimiter;
-  private readonly requestTotal: Counter<(typeof REQUEST_LABELS)[number]>;
-  private readonly requestDuration: Histogram<Exclude<(typeof REQUEST_LABELS)[number], 'code'>>;
-  private readonly responseSizes: Histogram<(typeof LONG_RUNNING_LABELS)[number]>;
+  private readonly requestTotal: HotCounter<(typeof REQUEST_LABELS)[number]>;
+  private readonly requestDuration: HotHistogram<Exclude<(typeof REQUEST_LABELS)[number], 'code'>>;
+  private readonly responseSizes: HotHistogram<(typeof LONG_RUNNING_LABELS)[number]>;
   private readonly terminations: Counter<(typeof TERMINATION_LABELS)[number]>;
-  private readonly authnAttempts: Counter<'result'>;
-  private readonly authnDuration: Histogram<'result'>;
-  private readonly authzAttempts: Counter<'result'>;
-  private readonly authzDuration: Histogram<'result'>;
-  private readonly authzDecisions: Counter<'type' | 'name' | 'decision'>;
+  private readonly authnAttempts: HotCounter<'result'>;
+  private readonly authnDuration: HotHistogram<'result'>;
+  private readonly authzAttempts: HotCounter<'result'>;
+  private readonly authzDuration: HotHistogram<'result'>;
+  private readonly authzDecisions: HotCounter<'type' | 'name' | 'decision'>;
 
   constructor(private readonly opts: ApiServerMetricsOptions = {}) {
     const registers = [this.registry];
-    this.requestTotal = new Counter({
-      name: 'apiserver_request_total',
-      registers,
-      labelNames: REQUEST_LABELS,
-      help: '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
-    });
-    this.requestDuration = new Histogram({
-      name: 'apiserver_request_duration_seconds',
-      registers,
-      buckets: REQUEST_DURATION_BUCKETS,
-      labelNames: REQUEST_LABELS.filter((l) => l !== 'code'),
-      help: '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
-    });
-    this.responseSizes = new Histogram({
-      name: 'apiserver_response_sizes',
-      registers,
-      buckets: RESPONSE_SIZE_BUCKETS,
-      labelNames: LONG_RUNNING_LABELS,
-      help: '[STABLE] Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
-    });
+    this.requestTotal = new HotCounter(
+      'apiserver_request_total',
+      '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+      REQUEST_LABELS,
+      this.registry,
+    );
+    this.requestDuration = new HotHistogram(
+      'apiserver_request_duration_seconds',
+      '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+      REQUEST_LABELS.filter((l) => l !== 'code'),
+      REQUEST_DURATION_BUCKETS,
+      this.registry,
+    );
+    this.responseSizes = new HotHistogram(
+      'apiserver_response_sizes',
+      '[STABLE] Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
+      LONG_RUNNING_LABELS,
+      RESPONSE_SIZE_BUCKETS,
+      this.registry,
+    );
     this.terminations = new Counter({
       name: 'apiserver_request_terminations_total',
       registers,
@@ -124,38 +125,38 @@ export class ApiServerMetrics implements RequestObserver {
         this.set({ request_kind: 'mutating' }, sample('mutating'));
       },
     });
-    this.authnAttempts = new Counter({
-      name: 'authentication_attempts',
-      registers,
-      labelNames: ['result'],
-      help: '[ALPHA] Counter of authenticated attempts.',
-    });
-    this.authnDuration = new Histogram({
-      name: 'authentication_duration_seconds',
-      registers,
-      labelNames: ['result'],
-      buckets: AUTH_DURATION_BUCKETS,
-      help: '[ALPHA] Authentication duration in seconds broken out by result.',
-    });
-    this.authzAttempts = new Counter({
-      name: 'authorization_attempts_total',
-      registers,
-      labelNames: ['result'],
-      help: "[ALPHA] Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
-    });
-    this.authzDuration = new Histogram({
-      name: 'authorization_duration_seconds',
-      registers,
-      labelNames: ['result'],
-      buckets: AUTH_DURATION_BUCKETS,
-      help: '[ALPHA] Authorization duration in seconds broken out by result.',
-    });
-    this.authzDecisions = new Counter({
-      name: 'apiserver_authorization_decisions_total',
-      registers,
-      labelNames: ['type', 'name', 'decision'],
-      help: '[ALPHA] Total number of terminal decisions made by an authorizer split by authorizer type, name, and decision.',
-    });
+    this.authnAttempts = new HotCounter(
+      'authentication_attempts',
+      '[ALPHA] Counter of authenticated attempts.',
+      ['result'],
+      this.registry,
+    );
+    this.authnDuration = new HotHistogram(
+      'authentication_duration_seconds',
+      '[ALPHA] Authentication duration in seconds broken out by result.',
+      ['result'],
+      AUTH_DURATION_BUCKETS,
+      this.registry,
+    );
+    this.authzAttempts = new HotCounter(
+      'authorization_attempts_total',
+      "[ALPHA] Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+      ['result'],
+      this.registry,
+    );
+    this.authzDuration = new HotHistogram(
+      'authorization_duration_seconds',
+      '[ALPHA] Authorization duration in seconds broken out by result.',
+      ['result'],
+      AUTH_DURATION_BUCKETS,
+      this.registry,
+    );
+    this.authzDecisions = new HotCounter(
+      'apiserver_authorization_decisions_total',
+      '[ALPHA] Total number of terminal decisions made by an authorizer split by authorizer type, name, and decision.',
+      ['type', 'name', 'decision'],
+      this.registry,
+    );
     const storageObjects = opts.storageObjects;
     new Gauge({
       name: 'apiserver_storage_objects',
@@ -213,7 +214,7 @@ export class ApiServerMetrics implements RequestObserver {
     const info = scope.info;
     if (!info) return;
     const code = String(res.headersSent ? res.statusCode : 0);
-    const query = queryOf(req);
+    const query = scope.query ?? queryOf(req);
     const verb = reportedVerb({ method: req.method ?? 'GET', contentType: req.headers['content-type'], query, info });
     const scopeLabel = cleanScope(info);
     const dryRun = cleanDryRun(query);

@@ -10,6 +10,8 @@ export interface RequestScope {
   readonly receivedAt: number;
   /** Set once the path parsed; absent for requests refused before (malformed paths, public routes). */
   info?: RequestInfo;
+  /** The request's query, parsed once with the path. */
+  query?: URLSearchParams;
   /** The authenticated user; absent until authentication succeeded. */
   requester?: UserInfo;
   /** The user the request acts as: the requester, or whom it impersonates. */

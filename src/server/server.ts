@@ -165,16 +165,15 @@ export class ApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.inFlight++;
+    const scope: RequestScope = { receivedAt: performance.now() };
+    const observer = this.opts.observer;
+    observer?.begin(req, scope);
+    // One close listener per request (they are not free on the hot path): the metrics, then the drain count.
     res.on('close', () => {
+      observer?.end(req, res, scope);
       this.inFlight--;
       if (this.inFlight === 0 && this.draining) this.draining();
     });
-    const scope: RequestScope = { receivedAt: performance.now() };
-    const observer = this.opts.observer;
-    if (observer) {
-      observer.begin(req, scope);
-      res.once('close', () => observer.end(req, res, scope));
-    }
     try {
       await this.serve(req, res, scope);
     } catch (e) {
@@ -238,6 +237,7 @@ export class ApiServer {
       query = target.query;
       info = parseRequestInfo(method, target.path, query);
       scope.info = info;
+      scope.query = query;
       this.armRequestDeadline(req, res, scope, query);
     } catch (e) {
       if (e instanceof RequestInfoError) throw badRequest(e.message);

@@ -44,7 +44,7 @@ async function run(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const audit = auditor.begin(req, res, performance.now());
+      const audit = auditor.begin(req, res, performance.now())!; // enabled: a policy and a backend
       const [p, q = ''] = (req.url ?? '/').split('?');
       const info = parseRequestInfo(req.method ?? 'GET', p!, new URLSearchParams(q));
       scenario.serve(audit, info, req, res, Buffer.concat(chunks));
