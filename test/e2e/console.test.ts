@@ -229,7 +229,7 @@ describe('web console', () => {
     await shot(page, '03-who-can');
 
     await page.getByRole('link', { name: 'RBAC graph' }).click();
-    await page.getByLabel('Subject').selectOption('User:alice');
+    await page.getByLabel('Subject', { exact: true }).selectOption('User:alice');
     const node = page.locator('[data-testid="rbac-graph"] g.node[aria-label="RoleBinding console-e2e/alice-secrets"]');
     await node.waitFor();
     await node.focus();
