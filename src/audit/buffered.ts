@@ -2,6 +2,7 @@
 // only appends to an array; batches leave on a timer or when full, one batch in flight at a time. When the buffer
 // is full the event is dropped and counted, never waited for: an audit sink must not slow or fail a request.
 import { log } from '../log.js';
+import type { AuditBackend } from './types.js';
 
 export interface BufferedOptions {
   /** Events held at most (kube's --audit-*-batch-buffer-size). */
@@ -85,4 +86,24 @@ export class BufferedSender {
     this.lastWarning = now;
     log.warn({ backend: this.name, dropped: this.dropped, reason: why }, 'audit events dropped');
   }
+}
+
+/** What the log and webhook backends share: events go into a BufferedSender; each says how a batch is delivered. */
+export abstract class BufferedBackend implements AuditBackend {
+  abstract readonly name: string;
+  protected abstract readonly sender: BufferedSender;
+
+  get dropped(): number {
+    return this.sender.dropped;
+  }
+
+  processEvent(json: string): void {
+    this.sender.add(json);
+  }
+
+  flush(): Promise<void> {
+    return this.sender.flush();
+  }
+
+  abstract close(): Promise<void>;
 }

@@ -1,8 +1,7 @@
 // --audit-log-path: one audit.k8s.io/v1 Event per line (kube's log backend, format json), to a rotating file or,
 // for `-`, to standard output. Lines are written from a bounded buffer, off the request path.
-import { BufferedSender } from './buffered.js';
+import { BufferedBackend, BufferedSender } from './buffered.js';
 import { RotatingFile } from './rotating-file.js';
-import type { AuditBackend } from './types.js';
 
 export interface LogBackendOptions {
   path: string;
@@ -13,12 +12,13 @@ export interface LogBackendOptions {
   bufferSize?: number;
 }
 
-export class LogBackend implements AuditBackend {
+export class LogBackend extends BufferedBackend {
   readonly name = 'log';
-  private readonly sender: BufferedSender;
+  protected readonly sender: BufferedSender;
   private readonly file?: RotatingFile;
 
   private constructor(opts: LogBackendOptions) {
+    super();
     if (opts.path !== '-') {
       this.file = new RotatingFile({
         path: opts.path,
@@ -42,18 +42,6 @@ export class LogBackend implements AuditBackend {
     const backend = new LogBackend(opts);
     await backend.file?.open();
     return backend;
-  }
-
-  get dropped(): number {
-    return this.sender.dropped;
-  }
-
-  processEvent(json: string): void {
-    this.sender.add(json);
-  }
-
-  flush(): Promise<void> {
-    return this.sender.flush();
   }
 
   async close(): Promise<void> {

@@ -4,8 +4,7 @@
 // The request path only ever appends to the buffer.
 import { GenericWebhook } from '../webhook/generic-webhook.js';
 import type { WebhookClientConfig } from '../webhook/kubeconfig.js';
-import { BufferedSender } from './buffered.js';
-import type { AuditBackend } from './types.js';
+import { BufferedBackend, BufferedSender } from './buffered.js';
 
 export interface WebhookBackendOptions {
   /** --audit-webhook-batch-max-size (kube: 400). */
@@ -25,12 +24,13 @@ export function eventListJson(events: string[]): string {
   return `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${events.join(',')}]}`;
 }
 
-export class WebhookBackend implements AuditBackend {
+export class WebhookBackend extends BufferedBackend {
   readonly name = 'webhook';
-  private readonly sender: BufferedSender;
+  protected readonly sender: BufferedSender;
   private readonly client: GenericWebhook;
 
   constructor(config: WebhookClientConfig, opts: WebhookBackendOptions) {
+    super();
     // DefaultRetryBackoffWithInitialDelay: factor 1.5, jitter 0.2, 5 steps.
     this.client = new GenericWebhook(config, {
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
@@ -40,18 +40,6 @@ export class WebhookBackend implements AuditBackend {
     this.sender = new BufferedSender('webhook', opts, async (batch) => {
       await this.client.post(eventListJson(batch), () => undefined);
     });
-  }
-
-  get dropped(): number {
-    return this.sender.dropped;
-  }
-
-  processEvent(json: string): void {
-    this.sender.add(json);
-  }
-
-  flush(): Promise<void> {
-    return this.sender.flush();
   }
 
   /** Sends what is buffered (kube's shutdown flush), then closes the connections. */
