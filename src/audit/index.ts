@@ -2,12 +2,9 @@
 // --audit-webhook-* flags turned into one Auditor that the API server calls along each request.
 import type { ControlPlaneConfig } from '../controlplane/config.js';
 import { log } from '../log.js';
-import { loadWebhookKubeconfig } from '../webhook/kubeconfig.js';
-import { LogBackend } from './log-backend.js';
 import { AuditPolicyError, loadPolicyFile, type PolicyChecker } from './policy.js';
 import { Auditor, type AuditRequestInfo } from './request-audit.js';
 import type { AuditBackend } from './types.js';
-import { WebhookBackend } from './webhook-backend.js';
 
 export { Auditor, RequestAudit, AUDIT_ID_HEADER, type AuthorizationRecord } from './request-audit.js';
 export { AuditPolicyError, parsePolicy, PolicyChecker } from './policy.js';
@@ -48,7 +45,9 @@ export async function setupAudit(
   const policy: PolicyChecker | undefined = config.auditPolicyFile ? loadPolicyFile(config.auditPolicyFile) : undefined;
   const backends: AuditBackend[] = [];
   try {
+    // The backends' modules load only when configured (start-up time).
     if (config.auditLogPath) {
+      const { LogBackend } = await import('./log-backend.js');
       const logOptions = {
         path: config.auditLogPath,
         maxAgeDays: config.auditLogMaxage,
@@ -63,6 +62,8 @@ export async function setupAudit(
       );
     }
     if (config.auditWebhookConfigFile) {
+      const { WebhookBackend } = await import('./webhook-backend.js');
+      const { loadWebhookKubeconfig } = await import('../webhook/kubeconfig.js');
       backends.push(
         new WebhookBackend(loadWebhookKubeconfig(config.auditWebhookConfigFile), {
           maxBatchSize: config.auditWebhookBatchMaxSize,

@@ -3,10 +3,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { setKubeconfigServer } from '../kubeconfig/index.js';
 import { ensurePkiTree } from '../pki/kubeadm-tree.js';
 import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../controlplane/config.js';
-import { ControlPlane } from '../controlplane/control-plane.js';
+import { COMMAND_STARTED, ControlPlane } from '../controlplane/control-plane.js';
 import { ensureDefaultEncryptionConfig } from '../storage/encryption/index.js';
 import { CliError } from './errors.js';
 import { collect } from './flags.js';
@@ -62,6 +61,7 @@ export function registerServerCommands(program: Command): void {
     async (
       opts: Record<string, unknown> & { dataDir: string; certAlgorithm: string; apiserverCertExtraSans: string[] },
     ) => {
+      performance.mark(COMMAND_STARTED); // start-up phases, reported when the server listens
       const dir = resolve(opts.dataDir);
       const pki = join(dir, 'pki');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -83,8 +83,13 @@ export function registerServerCommands(program: Command): void {
         serviceCidr,
         extraSans: opts.apiserverCertExtraSans,
       });
-      // Started on another address than last time: point the kubeconfigs at it.
-      for (const f of KUBECONFIG_FILES) if (existsSync(join(dir, f))) setKubeconfigServer(join(dir, f), endpoint);
+      // Started on another address than last time: point the kubeconfigs at it. Those the check above read already
+      // point at it are left unread (each YAML parse costs start-up time, and an edit would write nothing).
+      for (const f of KUBECONFIG_FILES) {
+        if (pkiTree.kubeconfigServers[f] === endpoint) continue;
+        if (existsSync(join(dir, f)))
+          (await import('../kubeconfig/edit.js')).setKubeconfigServer(join(dir, f), endpoint);
+      }
       const config = toConfig(opts, {
         tlsCertFile: join(pki, 'apiserver.crt'),
         tlsPrivateKeyFile: join(pki, 'apiserver.key'),
@@ -130,6 +135,7 @@ export function registerServerCommands(program: Command): void {
       .description('run the control plane with kube-apiserver flags (TLS files given explicitly)'),
     'server',
   ).action(async (opts: Record<string, unknown>) => {
+    performance.mark(COMMAND_STARTED);
     const config = toConfig(opts, { storagePath: 'kauth.db' });
     await run(config, (cp) => `kauth server is ready at ${cp.url}\n`);
   });

@@ -3,10 +3,8 @@
 import type { KubeObject, Role, RoleBinding } from '../api/types.js';
 import type { AdmissionPlugin } from '../admission/interface.js';
 import { rbacEscalation } from '../admission/rbac-escalation.js';
-import { AbacAuthorizer } from '../authz/abac.js';
 import { AlwaysAllowAuthorizer, AlwaysDenyAuthorizer } from '../authz/always.js';
 import { NodeAuthorizer, NodeGraph } from '../authz/node.js';
-import { WebhookAuthorizer } from '../authz/webhook.js';
 import { log } from '../log.js';
 import type { Authorizer, RuleResolver } from '../authz/interfaces.js';
 import { PrivilegedGroupsAuthorizer } from '../authz/privileged-groups.js';
@@ -102,6 +100,8 @@ export async function buildAuthorization(
       case 'ABAC': {
         if (!config.authorizationPolicyFile)
           throw new AuthorizationConfigError('authorization-mode ABAC needs --authorization-policy-file');
+        // ABAC and Webhook load their modules only when configured (start-up time).
+        const { AbacAuthorizer } = await import('../authz/abac.js');
         const abac = AbacAuthorizer.fromFile(config.authorizationPolicyFile);
         authorizers.push(abac);
         setup.ruleResolvers.push(abac);
@@ -110,6 +110,7 @@ export async function buildAuthorization(
       case 'Webhook': {
         if (!config.authorizationWebhookConfigFile)
           throw new AuthorizationConfigError('authorization-mode Webhook needs --authorization-webhook-config-file');
+        const { WebhookAuthorizer } = await import('../authz/webhook.js');
         const hook = WebhookAuthorizer.fromKubeconfigFile(config.authorizationWebhookConfigFile, {
           authorizedTTLms: config.authorizationWebhookCacheAuthorizedTtlMs,
           unauthorizedTTLms: config.authorizationWebhookCacheUnauthorizedTtlMs,

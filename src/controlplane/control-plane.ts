@@ -24,7 +24,7 @@ import { TokenSecretsController } from '../controllers/token-secrets.js';
 import { Informer, type WorkQueue } from '../controllers/informer.js';
 import { setupApiExtensions } from '../apiextensions/index.js';
 import { ResourceRegistry } from '../registry/resource-registry.js';
-import { LeaderElector, LeaderGate } from '../controllers/leader-election.js';
+import type { LeaderElector, LeaderGate } from '../controllers/leader-election.js';
 import { log } from '../log.js';
 import { ObjectStore } from '../registry/object-store.js';
 import { RestHandler } from '../registry/rest.js';
@@ -51,11 +51,11 @@ import {
 } from './authentication-setup.js';
 import { setupCertificates, type CertificatesSetup } from './certificates-setup.js';
 import { bootstrapObjects, kubeadmClusterAdminsBinding } from './bootstrap.js';
-import { warmUpInBackground } from './warm-up.js';
+import { WarmUp } from './warm-up.js';
 import { KUBERNETES_VERSION, type ControlPlaneConfig } from './config.js';
 import { impersonate } from '../server/filters/impersonation.js';
-import { OpenApiV3 } from '../server/routes/openapi.js';
-import { OpenApiV2 } from '../server/routes/openapi-v2.js';
+import type { OpenApiV3 } from '../server/routes/openapi.js';
+import type { OpenApiV2 } from '../server/routes/openapi-v2.js';
 import { oidcDiscoveryRoutes } from '../server/routes/oidc-discovery.js';
 import { CONSOLE_PREFIX, consoleRoute } from '../server/routes/ui.js';
 import { ApiServer, type NonResourceHandler } from '../server/server.js';
@@ -102,6 +102,7 @@ export class ControlPlane {
 
   /** Starts everything, or — when a part fails half-way — stops what had started before rethrowing. */
   static async start(config: ControlPlaneConfig, hooks: ControlPlaneHooks = {}): Promise<ControlPlane> {
+    performance.mark(ASSEMBLY_STARTED);
     const started = new StartedParts();
     try {
       return await ControlPlane.assemble(config, hooks, started);
@@ -123,7 +124,7 @@ export class ControlPlane {
     const issuers = config.serviceAccountIssuers;
     const apiAudiences = config.apiAudiences.length ? config.apiAudiences : issuers;
     // --authentication-config / --oidc-* are checked before anything starts (kube refuses to start on them).
-    const structured = buildStructuredAuthentication(config);
+    const structured = await buildStructuredAuthentication(config);
 
     // Service-account keys: the signing key's public half always verifies too.
     const signingKey = config.serviceAccountSigningKeyFile
@@ -295,7 +296,12 @@ export class ControlPlane {
       ],
     });
     // With etcd, several replicas share the store: controllers run only on the one holding the Lease.
-    const gate = config.leaderElect && storeSpec(config).backend === 'etcd' ? new LeaderGate() : undefined;
+    // (Its module is loaded only then.)
+    const leaderElection =
+      config.leaderElect && storeSpec(config).backend === 'etcd'
+        ? await import('../controllers/leader-election.js')
+        : undefined;
+    const gate: LeaderGate | undefined = leaderElection && new leaderElection.LeaderGate();
     gate?.add(...queues);
     for (const i of informers) await i.start();
     started.add(() => certificates.stop());
@@ -303,8 +309,9 @@ export class ControlPlane {
     gate?.add(...certificateQueues); // synchronously after their informer's first delivery: nothing ran yet
     queues.push(...certificateQueues);
     const elector =
+      leaderElection &&
       gate &&
-      new LeaderElector({
+      new leaderElection.LeaderElector({
         store,
         leaseDurationMs: config.leaderElectLeaseDuration * 1000,
         renewDeadlineMs: config.leaderElectRenewDeadline * 1000,
@@ -321,7 +328,7 @@ export class ControlPlane {
     });
     closers.push(() => crds.controller.stop());
     closers.push(structured.close);
-    const tokenAuthenticator = buildTokenAuthenticators({
+    const tokenAuthenticator = await buildTokenAuthenticators({
       config,
       getter: objects,
       publicKeys,
@@ -350,10 +357,21 @@ export class ControlPlane {
       : undefined;
 
     const routes = new Map<string, NonResourceHandler>();
-    const openapi = new OpenApiV3(defs, KUBERNETES_VERSION.gitVersion, registry);
-    routes.set('/openapi/v3', (ctx) => openapi.serve(ctx));
-    const openapiV2 = new OpenApiV2(defs, KUBERNETES_VERSION.gitVersion);
-    routes.set('/openapi/v2', (ctx) => openapiV2.serve(ctx));
+    // The OpenAPI documents' modules are loaded by the first request for one, not at start-up.
+    let openapiV3: Promise<OpenApiV3> | undefined;
+    const openapi = (): Promise<OpenApiV3> =>
+      (openapiV3 ??= import('../server/routes/openapi.js').then(
+        (m) => new m.OpenApiV3(defs, KUBERNETES_VERSION.gitVersion, registry),
+      ));
+    routes.set('/openapi/v3', async (ctx) => (await openapi()).serve(ctx));
+    let openapiV2: Promise<OpenApiV2> | undefined;
+    routes.set('/openapi/v2', async (ctx) =>
+      (
+        await (openapiV2 ??= import('../server/routes/openapi-v2.js').then(
+          (m) => new m.OpenApiV2(defs, KUBERNETES_VERSION.gitVersion),
+        ))
+      ).serve(ctx),
+    );
     const externalAddress = joinHostPort(reachableHost(config.bindAddress), config.securePort);
     for (const [path, h] of oidcDiscoveryRoutes({
       issuer: issuers[0]!,
@@ -367,6 +385,8 @@ export class ControlPlane {
     // The request audit log (docs/audit-log.md): --audit-policy-file, --audit-log-*, --audit-webhook-*.
     const auditor = await setupAudit(config, isLongRunning);
     started.add(() => auditor.close());
+    const warmUp = new WarmUp([() => operations.metrics.load()]);
+    closers.push(() => warmUp.stop());
 
     const server = new ApiServer({
       bindAddress: config.bindAddress,
@@ -379,14 +399,14 @@ export class ControlPlane {
         (await impersonate(requester, req.headers, authz.authorizer, req.headersDistinct)).user,
       authorizer: instrumentRequestAuthorizer(authz.authorizer, operations.metrics),
       auditor,
-      observer: operations.metrics,
+      observer: warmUp.observe(operations.metrics),
       maxInFlight: operations.limiter,
       requestTimeoutSeconds: config.requestTimeout,
       rest,
       defs,
       routes,
       registry,
-      prefixRoutes: [['/openapi/v3/', (ctx) => openapi.serve(ctx)]],
+      prefixRoutes: [['/openapi/v3/', async (ctx) => (await openapi()).serve(ctx)]],
       // The web console's static assets (docs/console.md): no data, served to anyone like /livez.
       publicRoutes: [[CONSOLE_PREFIX, consoleRoute()]],
       healthChecks: [
@@ -406,8 +426,8 @@ export class ControlPlane {
       },
     });
     const address = await server.listen();
-    warmUpInBackground();
-    log.info({ url: httpsUrl(address.address, address.port) }, 'kauth API server listening');
+    warmUp.arm();
+    log.info({ url: httpsUrl(address.address, address.port), startup: startupTimes() }, 'kauth API server listening');
     const controlPlane = new ControlPlane(
       config,
       store,
@@ -442,6 +462,27 @@ export class ControlPlane {
     for (const close of this.closers) close();
     await this.store.close();
   }
+}
+
+/** Marked when `kauth up`/`server` begins its command (node and the modules are loaded by then). */
+export const COMMAND_STARTED = 'kauth:command-started';
+const ASSEMBLY_STARTED = 'kauth:assembly-started';
+
+/**
+ * Start-up time in ms since the process started (node's own boot included), by phase, for the listening log line:
+ * start-up time is watched (bench/server.ts prints it).
+ */
+function startupTimes(): { commandStarted?: number; assemblyStarted?: number; listening: number } {
+  const at = (name: string): number | undefined => {
+    const marks = performance.getEntriesByName(name, 'mark');
+    performance.clearMarks(name); // a process that starts many control planes (tests) keeps none
+    return marks.length ? Math.round(marks[marks.length - 1]!.startTime) : undefined;
+  };
+  return {
+    commandStarted: at(COMMAND_STARTED),
+    assemblyStarted: at(ASSEMBLY_STARTED),
+    listening: Math.round(performance.now()),
+  };
 }
 
 /** What a start has brought up so far, stopped in reverse order when a later step fails. */

@@ -3,7 +3,7 @@
 // apiserver_terminated_watchers_total), plus prom-client's process_* and nodejs_* defaults. One registry per
 // control plane: two in one process (tests) never share counts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { HotCounter, HotHistogram } from './hot-metrics.js';
 import { isLongRunning, type MaxInFlightLimiter, type RequestKind } from '../server/filters/max-inflight.js';
 import type { RequestInfo } from '../server/requestinfo.js';
@@ -58,47 +58,86 @@ export interface ApiServerMetricsOptions {
 }
 
 export class ApiServerMetrics implements RequestObserver {
-  readonly registry = new Registry();
   private readonly active = new Map<RequestScope, IncomingMessage>();
   private limiter?: MaxInFlightLimiter;
   private readonly requestTotal: HotCounter<(typeof REQUEST_LABELS)[number]>;
   private readonly requestDuration: HotHistogram<Exclude<(typeof REQUEST_LABELS)[number], 'code'>>;
   private readonly responseSizes: HotHistogram<(typeof LONG_RUNNING_LABELS)[number]>;
-  private readonly terminations: Counter<(typeof TERMINATION_LABELS)[number]>;
+  private readonly terminations: HotCounter<(typeof TERMINATION_LABELS)[number]>;
   private readonly authnAttempts: HotCounter<'result'>;
   private readonly authnDuration: HotHistogram<'result'>;
   private readonly authzAttempts: HotCounter<'result'>;
   private readonly authzDuration: HotHistogram<'result'>;
   private readonly authzDecisions: HotCounter<'type' | 'name' | 'decision'>;
+  /**
+   * prom-client's registry, made on the first scrape or load(): prom-client and its process metrics are ~90
+   * modules, loaded after the server is ready rather than before. What requests record lives in the hot metrics
+   * above (ours), so nothing is lost meanwhile; only the process_* and nodejs_* series start a moment later.
+   */
+  private registry?: Promise<Registry>;
 
   constructor(private readonly opts: ApiServerMetricsOptions = {}) {
-    const registers = [this.registry];
     this.requestTotal = new HotCounter(
       'apiserver_request_total',
       '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
       REQUEST_LABELS,
-      this.registry,
     );
     this.requestDuration = new HotHistogram(
       'apiserver_request_duration_seconds',
       '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
       REQUEST_LABELS.filter((l) => l !== 'code'),
       REQUEST_DURATION_BUCKETS,
-      this.registry,
     );
     this.responseSizes = new HotHistogram(
       'apiserver_response_sizes',
       '[STABLE] Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
       LONG_RUNNING_LABELS,
       RESPONSE_SIZE_BUCKETS,
-      this.registry,
     );
-    this.terminations = new Counter({
-      name: 'apiserver_request_terminations_total',
-      registers,
-      labelNames: TERMINATION_LABELS,
-      help: '[ALPHA] Number of requests which apiserver terminated in self-defense.',
-    });
+    this.terminations = new HotCounter(
+      'apiserver_request_terminations_total',
+      '[ALPHA] Number of requests which apiserver terminated in self-defense.',
+      TERMINATION_LABELS,
+    );
+    this.authnAttempts = new HotCounter('authentication_attempts', '[ALPHA] Counter of authenticated attempts.', [
+      'result',
+    ]);
+    this.authnDuration = new HotHistogram(
+      'authentication_duration_seconds',
+      '[ALPHA] Authentication duration in seconds broken out by result.',
+      ['result'],
+      AUTH_DURATION_BUCKETS,
+    );
+    this.authzAttempts = new HotCounter(
+      'authorization_attempts_total',
+      "[ALPHA] Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+      ['result'],
+    );
+    this.authzDuration = new HotHistogram(
+      'authorization_duration_seconds',
+      '[ALPHA] Authorization duration in seconds broken out by result.',
+      ['result'],
+      AUTH_DURATION_BUCKETS,
+    );
+    this.authzDecisions = new HotCounter(
+      'apiserver_authorization_decisions_total',
+      '[ALPHA] Total number of terminal decisions made by an authorizer split by authorizer type, name, and decision.',
+      ['type', 'name', 'decision'],
+    );
+  }
+
+  /** Loads prom-client and makes the registry (once); the first scrape does it too. */
+  async load(): Promise<void> {
+    await (this.registry ??= this.makeRegistry());
+  }
+
+  /** Every metric, registered in the order the exposition lists them; the scrape-time ones read their sources. */
+  private async makeRegistry(): Promise<Registry> {
+    const { collectDefaultMetrics, Counter, Gauge, Registry } = await import('prom-client');
+    const registry = new Registry();
+    const registers = [registry];
+    for (const m of [this.requestTotal, this.requestDuration, this.responseSizes, this.terminations])
+      registry.registerMetric(m as never);
     const active = this.active;
     new Gauge({
       name: 'apiserver_longrunning_requests',
@@ -125,39 +164,15 @@ export class ApiServerMetrics implements RequestObserver {
         this.set({ request_kind: 'mutating' }, sample('mutating'));
       },
     });
-    this.authnAttempts = new HotCounter(
-      'authentication_attempts',
-      '[ALPHA] Counter of authenticated attempts.',
-      ['result'],
-      this.registry,
-    );
-    this.authnDuration = new HotHistogram(
-      'authentication_duration_seconds',
-      '[ALPHA] Authentication duration in seconds broken out by result.',
-      ['result'],
-      AUTH_DURATION_BUCKETS,
-      this.registry,
-    );
-    this.authzAttempts = new HotCounter(
-      'authorization_attempts_total',
-      "[ALPHA] Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
-      ['result'],
-      this.registry,
-    );
-    this.authzDuration = new HotHistogram(
-      'authorization_duration_seconds',
-      '[ALPHA] Authorization duration in seconds broken out by result.',
-      ['result'],
-      AUTH_DURATION_BUCKETS,
-      this.registry,
-    );
-    this.authzDecisions = new HotCounter(
-      'apiserver_authorization_decisions_total',
-      '[ALPHA] Total number of terminal decisions made by an authorizer split by authorizer type, name, and decision.',
-      ['type', 'name', 'decision'],
-      this.registry,
-    );
-    const storageObjects = opts.storageObjects;
+    for (const m of [
+      this.authnAttempts,
+      this.authnDuration,
+      this.authzAttempts,
+      this.authzDuration,
+      this.authzDecisions,
+    ])
+      registry.registerMetric(m as never);
+    const storageObjects = this.opts.storageObjects;
     new Gauge({
       name: 'apiserver_storage_objects',
       registers,
@@ -175,7 +190,7 @@ export class ApiServerMetrics implements RequestObserver {
         for (const [resource, n] of counts) this.set({ resource }, n);
       },
     });
-    const terminated = opts.terminatedWatchers;
+    const terminated = this.opts.terminatedWatchers;
     const reported = new Map<string, number>();
     new Counter({
       name: 'apiserver_terminated_watchers_total',
@@ -191,7 +206,8 @@ export class ApiServerMetrics implements RequestObserver {
         }
       },
     });
-    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (this.opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+    return registry;
   }
 
   /** The limiter whose seats apiserver_current_inflight_requests reports. */
@@ -201,7 +217,8 @@ export class ApiServerMetrics implements RequestObserver {
 
   /** The text format Prometheus scrapes, and its content type. */
   async exposition(): Promise<{ text: string; contentType: string }> {
-    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
+    const registry = await (this.registry ??= this.makeRegistry());
+    return { text: await registry.metrics(), contentType: registry.contentType };
   }
 
   begin(req: IncomingMessage, scope: RequestScope): void {

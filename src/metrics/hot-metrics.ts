@@ -19,9 +19,9 @@ abstract class HotMetric<L extends string> {
     readonly name: string,
     readonly help: string,
     protected readonly labelNames: readonly L[],
-    registry: Registry,
+    registry?: Registry,
   ) {
-    registry.registerMetric(this as never);
+    registry?.registerMetric(this as never);
   }
 
   /** The series key: the label values in declaration order (a missing label is ''). */
@@ -72,7 +72,7 @@ export class HotHistogram<L extends string> extends HotMetric<L> {
     help: string,
     labelNames: readonly L[],
     private readonly buckets: readonly number[],
-    registry: Registry,
+    registry?: Registry,
   ) {
     super(name, help, labelNames, registry);
   }

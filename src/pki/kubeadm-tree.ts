@@ -75,6 +75,8 @@ export interface EnsurePkiTreeResult {
   kept: string[];
   /** Non-fatal findings, e.g. a kubeconfig pointing at another server URL. */
   warnings: string[];
+  /** The server URL of each kubeconfig that existed and was checked, by file name (`admin.conf`, …). */
+  kubeconfigServers: Record<string, string>;
 }
 
 const BACKDATE_MS = 5 * 60 * 1000;
@@ -202,6 +204,8 @@ interface KubeconfigState {
   spec: KubeconfigSpec;
   path: string;
   status: 'missing' | 'present';
+  /** The current context's server URL, when present. */
+  server?: string;
 }
 
 interface Plan {
@@ -354,7 +358,7 @@ function checkKubeconfig(o: ResolvedOptions, spec: KubeconfigSpec, ca: CaState, 
     if (!isSignedBy(creds.clientCertPem, ca.cert.pem))
       throw new PkiError(`the client certificate in ${path} is not signed by the cluster CA`, 'ERR_PKI_TREE');
   }
-  return { spec, path, status: 'present' };
+  return { spec, path, status: 'present', server: creds.server };
 }
 
 function plan(o: ResolvedOptions): Plan {
@@ -568,5 +572,7 @@ export async function ensurePkiTree(opts: EnsurePkiTreeOptions): Promise<EnsureP
   };
   created.sort((a, b) => rank(a) - rank(b));
   kept.sort((a, b) => rank(a) - rank(b));
-  return { created, kept, warnings: p.warnings };
+  const kubeconfigServers: Record<string, string> = {};
+  for (const k of p.kubeconfigs) if (k.server !== undefined) kubeconfigServers[k.spec.fileName] = k.server;
+  return { created, kept, warnings: p.warnings, kubeconfigServers };
 }

@@ -1,7 +1,6 @@
 // Signs service-account tokens as kube-apiserver's jwtTokenGenerator does (pkg/serviceaccount/jwt.go):
 // protected header {"alg","kid"} only (no "typ"), payload with sorted keys, issuer = the first
 // --service-account-issuer. Bound tokens follow the TokenRequest REST handler's expiry rules.
-import { CompactSign } from 'jose';
 import {
   buildBoundClaims,
   buildLegacyClaims,
@@ -12,6 +11,9 @@ import {
   type LegacyClaimsInput,
 } from './claims.js';
 import type { ServiceAccountSigningKey } from './keys.js';
+
+// jose is loaded on the first signature, not at start-up: `kauth up` reaches readiness without it.
+let jose: Promise<typeof import('jose')> | undefined;
 
 export interface TokenIssuerOptions {
   /** The first --service-account-issuer; it signs, the others are only accepted. */
@@ -89,6 +91,7 @@ export class TokenIssuer {
 
   private async sign(claims: object): Promise<string> {
     const { alg, kid, privateKey } = this.options.signingKey;
+    const { CompactSign } = await (jose ??= import('jose'));
     return new CompactSign(encoder.encode(canonicalJson(claims))).setProtectedHeader({ alg, kid }).sign(privateKey);
   }
 }
