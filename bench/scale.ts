@@ -12,12 +12,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { parse } from 'yaml';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/storage/sqlite.js';
 import { freePort } from '../test/e2e/harness.js';
+import type { WatchClientsData } from './scale-watch-clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, here.includes(join('dist', 'bench')) ? '../..' : '..');
@@ -114,6 +116,12 @@ async function start(dataDir: string, port?: number): Promise<Server & { readyMs
   }
 }
 
+/** CPU time (user + system) a process has used, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m![1]) / 1024;
@@ -204,7 +212,8 @@ interface Watch {
   ended: boolean;
 }
 
-function openWatch(s: Server, agent: https.Agent, rv: string, onLine?: (line: string) => void): Promise<Watch> {
+/** A watch whose client never reads (its response stays paused until the bench resumes it). */
+function openWatch(s: Server, agent: https.Agent, rv: string): Promise<Watch> {
   return new Promise((resolveWatch, rej) => {
     const req = https.request(
       {
@@ -222,19 +231,7 @@ function openWatch(s: Server, agent: https.Agent, rv: string, onLine?: (line: st
         res.on('end', finish);
         res.on('close', finish);
         res.on('error', finish);
-        if (onLine) {
-          let buf = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => {
-            buf += c;
-            for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-              onLine(buf.slice(0, nl));
-              buf = buf.slice(nl + 1);
-            }
-          });
-        } else {
-          res.pause(); // a watcher that never reads
-        }
+        res.pause();
         resolveWatch(w);
       },
     );
@@ -246,6 +243,99 @@ function openWatch(s: Server, agent: https.Agent, rv: string, onLine?: (line: st
 async function currentRv(s: Server): Promise<string> {
   return (JSON.parse((await request(s, 'GET', `${CM}?limit=1`)).text) as { metadata: { resourceVersion: string } })
     .metadata.resourceVersion;
+}
+
+const FANOUT_EVENTS = 200;
+
+/**
+ * WATCHERS watches from rv on a worker thread (scale-watch-clients.ts), then FANOUT_EVENTS creates one per 10 ms
+ * from this thread; each (watcher, event) latency is its arrival there minus its send time here.
+ */
+async function watchFanout(
+  s: Server,
+  rv: string,
+): Promise<{
+  openMs: number;
+  idleRss: number;
+  peakRss: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  loopMaxMs: number;
+  bytes: number;
+  serverCpuMs: number;
+}> {
+  const arrivals = new SharedArrayBuffer(WATCHERS * FANOUT_EVENTS * 8);
+  const received = new SharedArrayBuffer(4);
+  const data: WatchClientsData = {
+    port: s.port,
+    path: `${CM}?watch=1&resourceVersion=${rv}`,
+    tls: s.tls,
+    watchers: WATCHERS,
+    events: FANOUT_EVENTS,
+    arrivals,
+    received,
+  };
+  const ext = extname(fileURLToPath(import.meta.url));
+  const worker = new Worker(new URL(`./scale-watch-clients${ext}`, import.meta.url), { workerData: data });
+  const message = (type: string): Promise<{ ms?: number; bytes?: number }> =>
+    new Promise((res, rej) => {
+      const on = (m: { type: string; ms?: number; bytes?: number }): void => {
+        if (m.type !== type) return;
+        worker.off('message', on);
+        res(m);
+      };
+      worker.on('message', on);
+      worker.once('error', rej);
+    });
+  try {
+    const { ms: openMs = NaN } = await message('open');
+    const idleRss = rssMb(s.child.pid!);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(s.child.pid!));
+    }, 100);
+    await eventLoopMaxMs(s);
+    const cpuBefore = cpuMs(s.child.pid!);
+    const sentAt = new Float64Array(FANOUT_EVENTS);
+    for (let i = 0; i < FANOUT_EVENTS; i++) {
+      sentAt[i] = performance.timeOrigin + performance.now();
+      void request(s, 'POST', CM, configMap(`w-${i}`));
+      await sleep(10);
+    }
+    const count = new Int32Array(received);
+    const deadline = Date.now() + 60_000;
+    while (Atomics.load(count, 0) < FANOUT_EVENTS * WATCHERS && Date.now() < deadline) await sleep(100);
+    clearInterval(sampler);
+    const serverCpuMs = cpuMs(s.child.pid!) - cpuBefore;
+    const loopMaxMs = await eventLoopMaxMs(s);
+    const at = new Float64Array(arrivals);
+    const latencies: number[] = [];
+    for (let w = 0; w < WATCHERS; w++)
+      for (let i = 0; i < FANOUT_EVENTS; i++) {
+        const t = at[w * FANOUT_EVENTS + i]!;
+        if (t > 0) latencies.push(t - sentAt[i]!);
+      }
+    latencies.sort((a, b) => a - b);
+    const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+    worker.postMessage({ type: 'close' });
+    const { bytes = NaN } = await message('closed');
+    return {
+      openMs,
+      idleRss,
+      peakRss,
+      delivered: latencies.length / (WATCHERS * FANOUT_EVENTS),
+      p50: q(0.5),
+      p99: q(0.99),
+      max: q(1),
+      loopMaxMs,
+      bytes,
+      serverCpuMs,
+    };
+  } finally {
+    await worker.terminate();
+  }
 }
 
 async function main(): Promise<void> {
@@ -294,51 +384,21 @@ async function main(): Promise<void> {
       );
     }
 
-    // Watch fan-out: W watchers, one create every 10 ms, delivery latency per (watcher, event).
-    const watchAgent = new https.Agent({ keepAlive: true, maxSockets: Infinity, ...s.tls });
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    let rv = await currentRv(s);
-    const t0 = performance.now();
-    const watches: Watch[] = [];
-    for (let i = 0; i < WATCHERS; i += 50) {
-      watches.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(50, WATCHERS - i) }, () =>
-            openWatch(s, watchAgent, rv, (line) => {
-              const at = sentAt.get(/"name":"([^"]+)"/.exec(line)?.[1] ?? '');
-              if (at !== undefined) latencies.push(performance.now() - at);
-            }),
-          ),
-        )),
-      );
-    }
-    const openMs = performance.now() - t0;
-    const idleRss = rssMb(s.child.pid!);
-    const EVENTS = 200;
-    await eventLoopMaxMs(s);
-    for (let i = 0; i < EVENTS; i++) {
-      const nm = `w-${i}`;
-      sentAt.set(nm, performance.now());
-      void request(s, 'POST', CM, configMap(nm));
-      await sleep(10);
-    }
-    const deadline = Date.now() + 30_000;
-    while (latencies.length < EVENTS * WATCHERS && Date.now() < deadline) await sleep(100);
-    const loopMax = await eventLoopMaxMs(s);
-    const delivered = latencies.length / (EVENTS * WATCHERS);
+    // Watch fan-out: W watchers (on a worker thread), one create every 10 ms, delivery latency per (watcher, event).
+    const fanout = await watchFanout(s, await currentRv(s));
     console.log(
-      `watch fan-out: ${WATCHERS} watchers (opened in ${f(openMs / 1000)} s, RSS ${f(idleRss)} MB), ${EVENTS} creates at 1 per 10 ms: ` +
-        `delivered ${f(delivered * 100)} %, p50 ${f(pct(latencies, 0.5))} ms, p99 ${f(pct(latencies, 0.99))} ms, max ${f(pct(latencies, 1))} ms; ` +
-        `server event loop blocked ≤ ${f(loopMax, 1)} ms`,
+      `watch fan-out: ${WATCHERS} watchers (opened in ${f(fanout.openMs / 1000)} s, RSS ${f(fanout.idleRss)} MB → ` +
+        `${f(fanout.peakRss)} MB), ${FANOUT_EVENTS} creates at 1 per 10 ms: delivered ${f(fanout.delivered * 100)} %, ` +
+        `p50 ${f(fanout.p50)} ms, p99 ${f(fanout.p99)} ms, max ${f(fanout.max)} ms; ` +
+        `server event loop blocked ≤ ${f(fanout.loopMaxMs, 1)} ms; ${mb(fanout.bytes)} MB received ` +
+        `(${f(fanout.bytes / WATCHERS / FANOUT_EVENTS, 0)} B per event); server CPU ${f(fanout.serverCpuMs, 0)} ms ` +
+        `(${f((fanout.serverCpuMs * 1e6) / fanout.bytes, 2)} ns per byte delivered)`,
     );
-    for (const w of watches) w.res.destroy();
-    watchAgent.destroy();
     await sleep(1000);
 
     // Ten watchers that never read, then a burst of creates: they must be ended while RSS stays bounded.
     const slowAgent = new https.Agent({ keepAlive: false, maxSockets: Infinity, ...s.tls });
-    rv = await currentRv(s);
+    const rv = await currentRv(s);
     const slow = await Promise.all(Array.from({ length: 10 }, () => openWatch(s, slowAgent, rv)));
     const beforeRss = rssMb(s.child.pid!);
     let peakRss = beforeRss;
@@ -382,7 +442,7 @@ async function main(): Promise<void> {
     children.push(empty.child);
     await stopServer(empty);
     console.log(
-      `restart to ready with ${have + BURST + EVENTS} ConfigMaps: ${f(s.readyMs, 0)} ms; ` +
+      `restart to ready with ${have + BURST + FANOUT_EVENTS} ConfigMaps: ${f(s.readyMs, 0)} ms; ` +
         `an empty server: ${f(empty.readyMs, 0)} ms (×${f(s.readyMs / empty.readyMs, 2)}; both include node start-up)`,
     );
 

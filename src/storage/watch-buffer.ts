@@ -57,7 +57,8 @@ export class WatchBuffer {
   private readonly queue: (WatchChunk | undefined)[] = [];
   private head = 0;
   private waitingForDrain = false;
-  private lastDrainAt: number;
+  /** When the socket last refused more: a stall is measured from then, not from the last drain. */
+  private waitingSince = 0;
   private ended = false;
   private readonly maxEvents: number;
   private readonly stallMs: number;
@@ -75,7 +76,6 @@ export class WatchBuffer {
     this.stallMs = opts.stallMs ?? DEFAULT_WATCH_STALL_MS;
     this.hardLimit = this.maxEvents * (opts.hardLimitFactor ?? DEFAULT_HARD_LIMIT_FACTOR);
     this.now = opts.now ?? Date.now;
-    this.lastDrainAt = this.now();
   }
 
   /** Events waiting for the socket. */
@@ -96,7 +96,7 @@ export class WatchBuffer {
     }
     this.queue.push(line);
     const waiting = this.buffered;
-    const stalled = this.now() - this.lastDrainAt > this.stallMs;
+    const stalled = this.now() - this.waitingSince > this.stallMs;
     if ((waiting > this.maxEvents && stalled) || waiting > this.hardLimit) {
       this.end();
       this.onOverflow();
@@ -127,13 +127,13 @@ export class WatchBuffer {
   private writeNow(line: WatchChunk): void {
     if (this.sink.write(line) === false) {
       this.waitingForDrain = true;
+      this.waitingSince = this.now();
       this.sink.once('drain', this.onDrain);
     }
   }
 
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
-    this.lastDrainAt = this.now();
     while (!this.ended && !this.waitingForDrain && this.head < this.queue.length) {
       const line = this.queue[this.head]!;
       this.queue[this.head++] = undefined;

@@ -269,6 +269,15 @@ describe('X509Authenticator', () => {
       /x509: certificate has expired or is not yet valid: current time .* is after /,
     );
   });
+  test('a chain verified on one connection is remembered for the next, but never past its CA or its expiry', async () => {
+    let now = Date.now();
+    const auth = new X509Authenticator([pem('short-ca')], { now: () => new Date(now) });
+    // Each connection hands in its own parsed objects of the same bytes.
+    await expect(auth.authenticate(req(x('outlives-ca'))), (r) => assert.equal(r.user.username, 'carol'));
+    await expect(auth.authenticate(req(x('outlives-ca'))), (r) => assert.equal(r.user.username, 'carol'));
+    now += 5 * 86400_000; // the CA has expired meanwhile: the remembered result must not outlive the check
+    await expect(auth.authenticate(req(x('outlives-ca'))), /current time .* is after /);
+  });
   test('a bundle with several CAs in one PEM accepts each', async () => {
     const both = new X509Authenticator([pem('other-ca') + pem('ca')]);
     await expect(both.authenticate(req(x('admin'))), (r) => assert.equal(r.user.username, 'kubernetes-admin'));

@@ -103,6 +103,19 @@ describe('WatchBuffer', () => {
     });
   }
 
+  it('measures a stall from when the socket filled, not from the watch start or the last drain', () => {
+    let now = 0;
+    const socket = new FakeSocket(2);
+    let overflows = 0;
+    const buffer = new WatchBuffer(socket, () => overflows++, { maxEvents: 2, stallMs: 250, now: () => now });
+    now = 3_600_000; // an hour of a socket that never filled
+    for (let i = 0; i < 5; i++) buffer.push(`${i}`); // two written, three waiting: over maxEvents, not stalled
+    assert.equal(overflows, 0);
+    now += 251;
+    buffer.push('late');
+    assert.equal(overflows, 1, 'stalled for longer than stallMs with more than maxEvents waiting');
+  });
+
   it('flushes the buffer in order when the socket drains, and stops when it fills again', () => {
     const socket = new FakeSocket(2);
     const buffer = new WatchBuffer(socket, () => assert.fail('no overflow'), { maxEvents: 100 });
