@@ -1,7 +1,8 @@
 // bench/scale.ts — kauth at 1k, 10k (and optionally 100k) ConfigMaps of 1 KiB, one server, one run:
 //  per size: create rate, server RSS (and per object above the empty server), GET p50, first page (limit=500),
 //  full paged walk per item, unpaged LIST time, the worst GET latency while that LIST runs (ratio to GET p50);
-//  then watchers: delivery p99 to W watchers at one create per 10 ms, and 10 never-reading watchers during
+//  then watchers: delivery p99 to W watchers (on a worker thread, scale-watch-clients.ts) at one create per 10 ms,
+//  with the bytes delivered and the server's CPU per delivered byte, and 10 never-reading watchers during
 //  a burst of creates (terminated? RSS against idle); restart-to-ready; SQLite file vs its live size after
 //  deleting half and one compaction (reference: VACUUM INTO of the same data).
 // Run: npx tsc -p tsconfig.json && node dist/bench/scale.js
