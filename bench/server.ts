@@ -11,7 +11,12 @@ import { freePort } from '../test/e2e/harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, here.includes(join('dist', 'bench')) ? '../..' : '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The bin (package.json), as users run it; BENCH_CLI=dist/src/cli/main.js measures the unbundled build. */
+const CLI = resolve(
+  ROOT,
+  process.env.BENCH_CLI ??
+    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { kauth: string } }).bin.kauth,
+);
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
 const CONCURRENCY = 16;
 

@@ -60,14 +60,17 @@ export function kauth(
   }
 }
 
-export async function startCluster(opts: { args?: string[]; dir?: string; port?: number } = {}): Promise<Cluster> {
+/** `cli`: another build of the CLI to run (default: tsc's dist/src/cli/main.js). */
+export async function startCluster(
+  opts: { args?: string[]; dir?: string; port?: number; cli?: string } = {},
+): Promise<Cluster> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'kauth-e2e-'));
   const dataDir = join(dir, 'data');
   const port = opts.port ?? (await freePort());
   const child = spawn(
     process.execPath,
     [
-      CLI,
+      opts.cli ?? CLI,
       'up',
       '--data-dir',
       dataDir,
