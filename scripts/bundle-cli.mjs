@@ -9,7 +9,7 @@
 // Files that resolve paths from `import.meta.url` (the console's assets, the YAML worker) get their original
 // location instead, so they find what sits beside them in dist/src.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,8 +44,10 @@ await build({
   platform: 'node',
   target: 'node20',
   outExtension: { '.js': '.mjs' },
-  // Native code, and packages that load files or workers by path at run time.
-  external: ['better-sqlite3', 'etcd3', '@grpc/*', 'protobufjs', 'oidc-provider'],
+  // Native code, and packages that load files or workers by path at run time. prom-client too: it is CommonJS
+  // loaded with a dynamic import(), and a split chunk would give it a default export only (its names are not
+  // known statically); it loads after readiness anyway.
+  external: ['better-sqlite3', 'etcd3', '@grpc/*', 'protobufjs', 'oidc-provider', 'prom-client'],
   banner: {
     // Bundled CommonJS packages call require(); an ES module has none of its own.
     js: "import { createRequire as __kauthCreateRequire } from 'node:module'; const require = __kauthCreateRequire(import.meta.url);",
@@ -53,6 +55,13 @@ await build({
   plugins: [keepModuleUrls],
   logLevel: 'warning',
 });
+// A CommonJS package reached by a dynamic import() becomes a chunk with a default export only, so
+// `const { X } = await import('pkg')` would get undefined at run time: refuse such a bundle here.
+for (const file of readdirSync(out)) {
+  if (/^export default require_\w+\(\);$/m.test(readFileSync(join(out, file), 'utf8')))
+    throw new Error(`${file}: a CommonJS package loaded by import() lost its named exports; list it in external`);
+}
+
 const launcher = join(out, 'kauth.mjs');
 writeFileSync(
   launcher,

@@ -1,6 +1,7 @@
 // The bin (package.json → dist/cli/kauth.mjs, made by scripts/bundle-cli.mjs) runs the bundled CLI: the same
-// program as tsc's dist/src/cli/main.js, which the other e2e tests run. A bundle that dropped a command, or broke
-// a path resolved from import.meta.url (the console's assets), shows here; the acceptance checks run the bin.
+// program as tsc's dist/src/cli/main.js, which the other e2e tests run. A bundle that dropped a command, broke a
+// path resolved from import.meta.url (the console's assets, the YAML worker) or a lazily imported package's
+// exports (prom-client) shows here; the acceptance checks run the bin.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,14 @@ describe('the bundled CLI', () => {
       });
       assert.equal(created.code, 201, created.text);
       assert.equal(created.json.data.a, 'b');
+      // prom-client is loaded by a dynamic import (after readiness): its names must survive bundling.
+      const metrics = await request(cluster, {
+        path: '/metrics',
+        who: { cert: clientCert(cluster, 'admin', ['system:masters']) },
+      });
+      assert.equal(metrics.code, 200, metrics.text);
+      assert.match(metrics.text, /^nodejs_eventloop_lag_max_seconds /m);
+      assert.match(metrics.text, /^apiserver_request_total\{/m);
       const consolePage = await request(cluster, { path: '/ui/' });
       assert.equal(consolePage.code, 200);
       assert.match(consolePage.text, /<script type="module"/);
