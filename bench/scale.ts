@@ -19,17 +19,13 @@ import { Worker } from 'node:worker_threads';
 import { parse } from 'yaml';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/storage/sqlite.js';
-import { freePort } from '../test/e2e/harness.js';
+import { freePort, KAUTH_BIN } from '../test/e2e/harness.js';
 import type { WatchClientsData } from './scale-watch-clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, here.includes(join('dist', 'bench')) ? '../..' : '..');
 /** The bin (package.json), as users run it; SCALE_CLI=dist/src/cli/main.js measures the unbundled build. */
-const CLI = resolve(
-  ROOT,
-  process.env.SCALE_CLI ??
-    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { kauth: string } }).bin.kauth,
-);
+const CLI = process.env.SCALE_CLI ? resolve(ROOT, process.env.SCALE_CLI) : KAUTH_BIN;
 const SIZES = (process.env.SCALE_SIZES ?? '1000,10000').split(',').map(Number);
 const WATCHERS = Number(process.env.SCALE_WATCHERS ?? 1000);
 const BURST = Number(process.env.SCALE_BURST ?? 10000);

@@ -7,16 +7,12 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../test/e2e/harness.js';
+import { freePort, KAUTH_BIN } from '../test/e2e/harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, here.includes(join('dist', 'bench')) ? '../..' : '..');
 /** The bin (package.json), as users run it; BENCH_CLI=dist/src/cli/main.js measures the unbundled build. */
-const CLI = resolve(
-  ROOT,
-  process.env.BENCH_CLI ??
-    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { kauth: string } }).bin.kauth,
-);
+const CLI = process.env.BENCH_CLI ? resolve(ROOT, process.env.BENCH_CLI) : KAUTH_BIN;
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
 const CONCURRENCY = 16;
 

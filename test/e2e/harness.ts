@@ -13,6 +13,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, here.includes(`${join('dist', 'test')}`) ? '../../..' : '../..');
 export const KUBECTL = process.env.KUBECTL ?? join(ROOT, '.tools', 'kubectl');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The `kauth` bin as package.json names it (the bundle, scripts/bundle-cli.mjs): what users and benches run. */
+export const KAUTH_BIN = resolve(
+  ROOT,
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { kauth: string } }).bin.kauth,
+);
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
