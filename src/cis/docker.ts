@@ -3,10 +3,10 @@
 // reaches the port), the TLS material must exist and be readable only by root, and the socket and daemon.json
 // must not be loosened. Reads daemon.json and, optionally, the systemd unit's ExecStart (`-H`, `--tlsverify` …).
 import { readFileSync, statSync } from 'node:fs';
-import { controlResult, count, makeReport } from './evaluate.js';
+import { controlResult, count, extraCheckResult, makeReport } from './evaluate.js';
 import { ownerOf } from './file-facts.js';
 import { splitWords } from './node-reader.js';
-import type { CheckResult, Control, Report, Status } from './types.js';
+import type { CheckResult, Control, Report } from './types.js';
 
 export interface DockerAuditOptions {
   daemonJson?: string;
@@ -30,30 +30,7 @@ const CONTROL: Control = {
   groups: [],
 };
 
-function result(
-  id: string,
-  text: string,
-  status: Status,
-  actual: string,
-  expected: string,
-  remediation: string,
-  scored = true,
-): CheckResult {
-  return {
-    test_number: id,
-    test_desc: text,
-    audit: '',
-    AuditConfig: '',
-    type: '',
-    remediation,
-    test_info: [remediation],
-    status,
-    actual_value: actual,
-    scored,
-    IsMultiple: false,
-    expected_result: expected,
-  };
-}
+const result = extraCheckResult.bind(undefined, '');
 
 function parseUnit(text: string): Partial<DaemonConfig> {
   const exec = text

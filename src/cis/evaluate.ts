@@ -223,6 +223,33 @@ export function runCheck(c: Check, node: NodeFacts): CheckResult {
   };
 }
 
+/** A check kauth adds beyond the benchmark's own (the Docker daemon's, the PKI's), in kube-bench's result shape. */
+export function extraCheckResult(
+  audit: string,
+  id: string,
+  text: string,
+  status: Status,
+  actual: string,
+  expected: string,
+  remediation: string,
+  scored = true,
+): CheckResult {
+  return {
+    test_number: id,
+    test_desc: text,
+    audit,
+    AuditConfig: '',
+    type: '',
+    remediation,
+    test_info: [remediation],
+    status,
+    actual_value: actual,
+    scored,
+    IsMultiple: false,
+    expected_result: expected,
+  };
+}
+
 export function count(results: readonly { status: Status }[]): Counts {
   const n: Counts = { pass: 0, fail: 0, warn: 0, info: 0 };
   for (const r of results) n[r.status.toLowerCase() as keyof Counts]++;

@@ -4,39 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCertificate, type CertInfo } from '../pki/certificate.js';
-import { controlResult, count } from './evaluate.js';
+import { controlResult, count, extraCheckResult } from './evaluate.js';
 import { expand, octal } from './file-facts.js';
-import type { CheckResult, Control, ControlResult, Status } from './types.js';
+import type { CheckResult, Control, ControlResult } from './types.js';
 
 const PKI = 'etc/kubernetes/pki';
 const DAY = 86_400_000;
 const CONTROL: Control = { id: 'P', text: 'Kubernetes PKI (kauth)', nodeType: 'pki', groups: [] };
 const IN_CLUSTER_NAMES = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc'];
 
-function result(
-  id: string,
-  text: string,
-  status: Status,
-  actual: string,
-  expected: string,
-  remediation: string,
-  scored = true,
-): CheckResult {
-  return {
-    test_number: id,
-    test_desc: text,
-    audit: `openssl x509 -noout -text -in /${PKI}/…`,
-    AuditConfig: '',
-    type: '',
-    remediation,
-    test_info: [remediation],
-    status,
-    actual_value: actual,
-    scored,
-    IsMultiple: false,
-    expected_result: expected,
-  };
-}
+const result = extraCheckResult.bind(undefined, `openssl x509 -noout -text -in /${PKI}/…`);
 
 function weakKey(alg: string): boolean {
   const rsa = /^RSA (\d+)$/.exec(alg);
