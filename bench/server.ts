@@ -7,7 +7,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, KAUTH_BIN } from '../test/e2e/harness.js';
+import { clientCert, freePort, KAUTH_BIN } from '../test/e2e/harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, here.includes(join('dist', 'bench')) ? '../..' : '..');
@@ -105,49 +105,11 @@ async function main(): Promise<void> {
     const port = await freePort();
     const ca = readFileSync(join(data, 'pki', 'ca.crt'));
     // An admin client certificate from the CA (what kubectl would present).
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(dir, 'c.key'),
-        '-subj',
-        '/CN=bench/O=system:masters',
-        '-out',
-        join(dir, 'c.csr'),
-      ],
-      { stdio: 'ignore' },
+    const { cert, key } = clientCert(
+      { dir, caFile: join(data, 'pki', 'ca.crt'), caKeyFile: join(data, 'pki', 'ca.key') },
+      'bench',
+      ['system:masters'],
     );
-    writeFileSync(join(dir, 'c.ext'), 'extendedKeyUsage=clientAuth\n');
-    execFileSync(
-      'openssl',
-      [
-        'x509',
-        '-req',
-        '-in',
-        join(dir, 'c.csr'),
-        '-CA',
-        join(data, 'pki', 'ca.crt'),
-        '-CAkey',
-        join(data, 'pki', 'ca.key'),
-        '-CAcreateserial',
-        '-days',
-        '1',
-        '-extfile',
-        join(dir, 'c.ext'),
-        '-out',
-        join(dir, 'c.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(join(dir, 'c.crt'));
-    const key = readFileSync(join(dir, 'c.key'));
 
     const t0 = Date.now();
     const kauth = spawn(process.execPath, [CLI, 'up', '--data-dir', data, '--secure-port', String(port)], {
